@@ -1,0 +1,87 @@
+//! Command-line interface of `medchain-node`.
+
+use sc_cli::RunCmd;
+
+/// Options of the node itself, on top of Substrate's.
+#[derive(Debug, Clone, clap::Parser)]
+pub struct NodeOptions {
+	/// Finalize the canonical block this many blocks below the best block.
+	///
+	/// Proof of Work has no finality gadget; a block this deep is treated as final, so
+	/// clients and pruning have a finalized head. Deeper is safer against reorganisations;
+	/// shallower lets clients trust blocks sooner.
+	#[arg(long, value_name = "BLOCKS", default_value_t = 10)]
+	pub finality_depth: u32,
+
+	/// Number of CPU threads that mine blocks when this node seals (`--dev`, or `--validator`
+	/// with a `seal` key in the keystore). 0 turns mining off.
+	#[arg(long, value_name = "THREADS", default_value_t = 1)]
+	pub mining_threads: usize,
+}
+
+/// The `run` command: a Substrate node with MedChain's options.
+#[derive(Debug, Clone, clap::Parser)]
+pub struct MedchainRunCmd {
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub base: RunCmd,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub node: NodeOptions,
+}
+
+/// `medchain-node`'s arguments.
+#[derive(Debug, clap::Parser)]
+#[command(
+	propagate_version = true,
+	args_conflicts_with_subcommands = true,
+	subcommand_negates_reqs = true
+)]
+pub struct Cli {
+	#[allow(missing_docs)]
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub run: MedchainRunCmd,
+}
+
+/// Subcommands of `medchain-node`.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management: generate, inspect, and `insert` a sealer key (`--key-type seal`).
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Build a chain specification.
+	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Remove the whole chain.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous state.
+	Revert(sc_cli::RevertCmd),
+
+	/// Database metadata.
+	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Runtime benchmarks: `benchmark pallet` regenerates a pallet's `weights.rs`.
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+}

@@ -1,0 +1,289 @@
+//! Assembles the MedChain node: client, ParityDB backend, transaction pool, PoW import
+//! queue, networking, RPC, off-chain workers, mining and finality by depth.
+
+use crate::{cli::NodeOptions, finality, mining};
+use futures::FutureExt;
+use medchain_pow::{ConsortiumPow, RuntimeQueries, SealerKey};
+use medchain_primitives::SEALER_KEY_TYPE;
+use medchain_runtime::{apis::RuntimeApi, opaque::Block};
+use sc_client_api::Backend;
+use sc_service::{error::Error as ServiceError, Configuration, TaskManager};
+use sc_telemetry::{Telemetry, TelemetryWorker};
+use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_keystore::Keystore;
+use sp_runtime::traits::Block as BlockT;
+use std::{sync::Arc, time::Duration};
+
+/// The full client: the runtime always runs as Wasm.
+pub type FullClient = sc_service::TFullClient<
+	Block,
+	RuntimeApi,
+	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
+>;
+type FullBackend = sc_service::TFullBackend<Block>;
+/// The best chain is the one the PoW block import marked best: the greatest total difficulty.
+type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
+/// MedChain's consortium Proof of Work, asking the runtime about sealers and difficulty.
+pub type Algorithm = ConsortiumPow<Block, RuntimeQueries<FullClient>>;
+
+type InherentProviders = sp_timestamp::InherentDataProvider;
+type InherentResult = Result<InherentProviders, Box<dyn std::error::Error + Send + Sync>>;
+/// Creates a block's inherent data: just the timestamp.
+type CreateInherents = fn(<Block as BlockT>::Hash, ()) -> futures::future::Ready<InherentResult>;
+
+fn create_inherents(
+	_parent: <Block as BlockT>::Hash,
+	_: (),
+) -> futures::future::Ready<InherentResult> {
+	futures::future::ready(Ok(sp_timestamp::InherentDataProvider::from_system_time()))
+}
+
+/// PoW block import: verifies seals and picks the heaviest chain, then imports into the client.
+type PowBlockImport = sc_consensus_pow::PowBlockImport<
+	Block,
+	Arc<FullClient>,
+	FullClient,
+	FullSelectChain,
+	Algorithm,
+	CreateInherents,
+>;
+
+/// The parts of the node that subcommands such as `check-block` need too.
+pub type Service = sc_service::PartialComponents<
+	FullClient,
+	FullBackend,
+	FullSelectChain,
+	sc_consensus::DefaultImportQueue<Block>,
+	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+	(PowBlockImport, Algorithm, Option<Telemetry>),
+>;
+
+/// How long a mining build may take to assemble its transactions.
+const PROPOSAL_BUILD_TIME: Duration = Duration::from_secs(2);
+/// How often the proposer wakes up even without a new block, to pick up new transactions.
+const PROPOSAL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Builds the client, backend, pool and import queue.
+pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+	let telemetry = config
+		.telemetry_endpoints
+		.clone()
+		.filter(|x| !x.is_empty())
+		.map(|endpoints| -> Result<_, sc_telemetry::Error> {
+			let worker = TelemetryWorker::new(16)?;
+			let telemetry = worker.handle().new_telemetry(endpoints);
+			Ok((worker, telemetry))
+		})
+		.transpose()?;
+
+	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let (client, backend, keystore_container, task_manager) =
+		sc_service::new_full_parts::<Block, RuntimeApi, _>(
+			config,
+			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
+			executor,
+			Vec::new(),
+		)?;
+	let client = Arc::new(client);
+
+	let telemetry = telemetry.map(|(worker, telemetry)| {
+		task_manager.spawn_handle().spawn("telemetry", None, worker.run());
+		telemetry
+	});
+
+	let select_chain = sc_consensus::LongestChain::new(backend.clone());
+
+	let transaction_pool = Arc::from(
+		sc_transaction_pool::Builder::new(
+			task_manager.spawn_essential_handle(),
+			client.clone(),
+			config.role.is_authority().into(),
+		)
+		.with_options(config.transaction_pool.clone())
+		.with_prometheus(config.prometheus_registry())
+		.build(),
+	);
+
+	let algorithm = ConsortiumPow::new(Arc::new(RuntimeQueries(client.clone())));
+	let pow_block_import = sc_consensus_pow::PowBlockImport::new(
+		client.clone(),
+		client.clone(),
+		algorithm.clone(),
+		0,
+		select_chain.clone(),
+		create_inherents as CreateInherents,
+	);
+
+	let import_queue = sc_consensus_pow::import_queue(
+		Box::new(pow_block_import.clone()),
+		None,
+		algorithm.clone(),
+		&task_manager.spawn_essential_handle(),
+		config.prometheus_registry(),
+	)?;
+
+	Ok(sc_service::PartialComponents {
+		client,
+		backend,
+		task_manager,
+		import_queue,
+		keystore_container,
+		select_chain,
+		transaction_pool,
+		other: (pow_block_import, algorithm, telemetry),
+	})
+}
+
+/// Builds and starts a full node.
+pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
+	config: Configuration,
+	options: NodeOptions,
+) -> Result<TaskManager, ServiceError> {
+	let sc_service::PartialComponents {
+		client,
+		backend,
+		mut task_manager,
+		import_queue,
+		keystore_container,
+		select_chain,
+		transaction_pool,
+		other: (pow_block_import, algorithm, mut telemetry),
+	} = new_partial(&config)?;
+
+	let net_config = sc_network::config::FullNetworkConfiguration::<
+		Block,
+		<Block as BlockT>::Hash,
+		N,
+	>::new(&config.network, config.prometheus_registry().cloned());
+	let metrics = N::register_notification_metrics(config.prometheus_registry());
+
+	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
+		sc_service::build_network(sc_service::BuildNetworkParams {
+			config: &config,
+			net_config,
+			client: client.clone(),
+			transaction_pool: transaction_pool.clone(),
+			spawn_handle: task_manager.spawn_handle(),
+			spawn_essential_handle: task_manager.spawn_essential_handle(),
+			import_queue,
+			block_announce_validator_builder: None,
+			warp_sync_config: None,
+			block_relay: None,
+			metrics,
+			gap_sync_body_policy: None,
+		})?;
+
+	if config.offchain_worker.enabled {
+		let offchain_workers =
+			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+				runtime_api_provider: client.clone(),
+				is_validator: config.role.is_authority(),
+				keystore: Some(keystore_container.keystore()),
+				offchain_db: backend.offchain_storage(),
+				transaction_pool: Some(OffchainTransactionPoolFactory::new(
+					transaction_pool.clone(),
+				)),
+				network_provider: Arc::new(network.clone()),
+				enable_http_requests: true,
+				custom_extensions: |_| vec![],
+			})?;
+		task_manager.spawn_handle().spawn(
+			"offchain-workers-runner",
+			"offchain-worker",
+			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
+		);
+	}
+
+	let role = config.role;
+	let prometheus_registry = config.prometheus_registry().cloned();
+	let keystore = keystore_container.keystore();
+	if let Some(seed) = &config.dev_key_seed {
+		// `--dev`, `--alice`, `--bob`…: seal with the well-known account's key.
+		keystore
+			.sr25519_generate_new(SEALER_KEY_TYPE, Some(seed))
+			.map_err(|e| ServiceError::Other(format!("cannot insert the dev sealer key: {e}")))?;
+	}
+
+	let rpc_extensions_builder = {
+		let client = client.clone();
+		let pool = transaction_pool.clone();
+		Box::new(move |_| {
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			crate::rpc::create_full(deps).map_err(Into::into)
+		})
+	};
+
+	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
+		network: network.clone(),
+		client: client.clone(),
+		keystore: keystore.clone(),
+		task_manager: &mut task_manager,
+		transaction_pool: transaction_pool.clone(),
+		rpc_builder: rpc_extensions_builder,
+		backend,
+		system_rpc_tx,
+		tx_handler_controller,
+		sync_service: sync_service.clone(),
+		config,
+		telemetry: telemetry.as_mut(),
+		tracing_execute_block: None,
+	})?;
+
+	task_manager.spawn_handle().spawn(
+		"finality-by-depth",
+		None,
+		finality::finalize_by_depth(client.clone(), options.finality_depth),
+	);
+
+	if role.is_authority() && options.mining_threads > 0 {
+		match SealerKey::from_keystore(keystore) {
+			None => log::warn!(
+				"⛏️  This validator has no sealer key (type `seal`) in its keystore: not mining. \
+				 Insert one with `medchain-node key insert --key-type seal --scheme sr25519`."
+			),
+			Some(key) => {
+				let proposer = sc_basic_authorship::ProposerFactory::new(
+					task_manager.spawn_handle(),
+					client.clone(),
+					transaction_pool.clone(),
+					prometheus_registry.as_ref(),
+					telemetry.as_ref().map(|x| x.handle()),
+				);
+				let (handle, proposing) = sc_consensus_pow::start_mining_worker(
+					Box::new(pow_block_import),
+					client.clone(),
+					select_chain,
+					algorithm,
+					proposer,
+					sync_service.clone(),
+					sync_service.clone(),
+					Some(key.pre_runtime_digest()),
+					create_inherents as CreateInherents,
+					PROPOSAL_TIMEOUT,
+					PROPOSAL_BUILD_TIME,
+				);
+				task_manager.spawn_essential_handle().spawn_blocking(
+					"pow-proposer",
+					Some("block-authoring"),
+					proposing,
+				);
+				let miners = mining::Miners::start(
+					handle,
+					key,
+					client,
+					options.mining_threads,
+					prometheus_registry.as_ref(),
+				)
+				.map_err(|e| ServiceError::Other(format!("cannot start mining: {e}")))?;
+				// The miners stop when the task manager drops this task at shutdown.
+				task_manager.spawn_handle().spawn(
+					"pow-miners",
+					Some("block-authoring"),
+					miners.run_until_dropped(),
+				);
+			},
+		}
+	}
+
+	Ok(task_manager)
+}

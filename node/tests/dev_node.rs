@@ -1,0 +1,172 @@
+//! End to end: the built `medchain-node --dev --tmp` seals blocks by Proof of Work, each
+//! header carries Alice as author and a seal that verifies against the on-chain difficulty,
+//! and finality by depth advances.
+
+use codec::{Decode, Encode};
+use serde_json::{json, Value};
+use sp_core::{bytes::from_hex, U256};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	generic::{Digest, DigestItem, Header},
+	traits::{BlakeTwo256, Header as _},
+};
+use std::{
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+const POW_ENGINE_ID: [u8; 4] = *b"pow_";
+const FINALITY_DEPTH: u32 = 2;
+
+/// Kills the node when the test ends, passing or not.
+struct Node {
+	child: Child,
+	rpc_port: u16,
+	prometheus_port: u16,
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+fn start_dev_node() -> Node {
+	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+	let child = Command::new(env!("CARGO_BIN_EXE_medchain-node"))
+		.args(["--dev", "--tmp", "--no-telemetry", "--no-mdns", "--finality-depth"])
+		.arg(FINALITY_DEPTH.to_string())
+		.args(["--rpc-port", &rpc_port.to_string(), "--port", &p2p_port.to_string()])
+		.args(["--prometheus-port", &prometheus_port.to_string()])
+		.stdout(Stdio::null())
+		.stderr(Stdio::null())
+		.spawn()
+		.expect("medchain-node starts");
+	Node { child, rpc_port, prometheus_port }
+}
+
+fn http(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+	let request = format!(
+		"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	);
+	stream.write_all(request.as_bytes()).ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).ok()?;
+	response.split_once("\r\n\r\n").map(|(_, body)| body.to_string())
+}
+
+fn rpc(node: &Node, method: &str, params: Value) -> Option<Value> {
+	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+	let response: Value = serde_json::from_str(&http(node.rpc_port, "POST", "/", &body)?).ok()?;
+	response.get("result").cloned()
+}
+
+fn hex(value: &Value) -> Vec<u8> {
+	from_hex(value.as_str().expect("a hex string")).expect("valid hex")
+}
+
+fn block_number(header: &Value) -> u32 {
+	u32::from_str_radix(header["number"].as_str().expect("a number").trim_start_matches("0x"), 16)
+		.expect("a hex number")
+}
+
+fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+	let deadline = Instant::now() + timeout;
+	loop {
+		if let Some(found) = probe() {
+			return found;
+		}
+		assert!(Instant::now() < deadline, "timed out waiting for {what}");
+		std::thread::sleep(Duration::from_millis(250));
+	}
+}
+
+#[test]
+fn dev_node_seals_blocks_by_proof_of_work_and_finalizes_by_depth() {
+	let node = start_dev_node();
+	let best = wait_for("3 imported blocks", Duration::from_secs(240), || {
+		rpc(&node, "chain_getHeader", json!([])).filter(|h| block_number(h) >= 3)
+	});
+
+	// Every block up to the best one: Alice's account as author, a seal that verifies.
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	for number in 1..=block_number(&best) {
+		let hash = rpc(&node, "chain_getBlockHash", json!([number])).expect("block hash");
+		let json = rpc(&node, "chain_getHeader", json!([hash])).expect("header");
+		let logs: Vec<DigestItem> = json["digest"]["logs"]
+			.as_array()
+			.expect("digest logs")
+			.iter()
+			.map(|log| DigestItem::decode(&mut &hex(log)[..]).expect("a digest item"))
+			.collect();
+		let (last, rest) = logs.split_last().expect("a sealed header has logs");
+		let DigestItem::Seal(POW_ENGINE_ID, seal) = last else {
+			panic!("block #{number} is not PoW-sealed: {last:?}")
+		};
+		let authors: Vec<Vec<u8>> = rest
+			.iter()
+			.filter_map(|log| match log {
+				DigestItem::PreRuntime(POW_ENGINE_ID, bytes) => Some(bytes.clone()),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(
+			authors,
+			vec![alice.encode()],
+			"block #{number} must name Alice as its only author"
+		);
+
+		// Recompute the pre-seal hash and check the seal against the parent's difficulty.
+		let header = Header::<u32, BlakeTwo256>::new(
+			number,
+			Decode::decode(&mut &hex(&json["extrinsicsRoot"])[..]).expect("root"),
+			Decode::decode(&mut &hex(&json["stateRoot"])[..]).expect("root"),
+			Decode::decode(&mut &hex(&json["parentHash"])[..]).expect("hash"),
+			Digest { logs: rest.to_vec() },
+		);
+		let difficulty =
+			rpc(&node, "state_call", json!(["DifficultyApi_difficulty", "0x", json["parentHash"]]))
+				.map(|v| U256::decode(&mut &hex(&v)[..]).expect("a U256"))
+				.expect("the runtime answers DifficultyApi");
+		let author =
+			medchain_pow::check_seal(&header.hash().0, Some(&alice.encode()), seal, difficulty)
+				.unwrap_or_else(|e| panic!("block #{number} has a bad seal: {e}"));
+		assert_eq!(author, alice);
+	}
+
+	// Finality by depth: the finalized head trails the best block and keeps moving.
+	let finalized_number = |node: &Node| {
+		let hash = rpc(node, "chain_getFinalizedHead", json!([]))?;
+		rpc(node, "chain_getHeader", json!([hash])).map(|h| block_number(&h))
+	};
+	let first = wait_for("a finalized block", Duration::from_secs(120), || {
+		finalized_number(&node).filter(|n| *n >= 1)
+	});
+	let later = wait_for("finality to advance", Duration::from_secs(240), || {
+		finalized_number(&node).filter(|n| *n > first)
+	});
+	let best_now =
+		rpc(&node, "chain_getHeader", json!([])).map(|h| block_number(&h)).expect("best");
+	assert!(
+		later + FINALITY_DEPTH <= best_now,
+		"finalized #{later} is not {FINALITY_DEPTH} below best #{best_now}"
+	);
+
+	// The miner publishes its hash rate to Prometheus.
+	let metrics = http(node.prometheus_port, "GET", "/metrics", "").expect("metrics");
+	assert!(
+		metrics.contains("medchain_mining_hashes_per_second"),
+		"no hash-rate gauge in /metrics"
+	);
+}

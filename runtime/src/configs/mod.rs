@@ -1,0 +1,155 @@
+//! Configuration of every pallet in the MedChain runtime.
+
+use crate::{
+	AccountId, Balance, Balances, Block, BlockNumber, Consortium, Hash, Nonce, PalletInfo, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	System, EXISTENTIAL_DEPOSIT, SS58_PREFIX, TARGET_BLOCK_TIME_MS, VERSION,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{
+		fungible::{Balanced, Credit},
+		ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced, VariantCountOf,
+	},
+	weights::{
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		IdentityFee, Weight,
+	},
+};
+use frame_support::dispatch::DispatchClass;
+use frame_system::{limits::BlockWeights, EnsureRoot};
+use medchain_primitives::Difficulty;
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_runtime::{traits::One, Perbill};
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Largest block, in bytes.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
+parameter_types! {
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: sp_version::RuntimeVersion = VERSION;
+
+	/// Two seconds of compute per block, a third of the target block time, so a block
+	/// imports well before the next one is due even on modest consortium hardware.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: frame_system::limits::BlockLength = frame_system::limits::BlockLength
+		::builder()
+		.max_length(MAX_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
+	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	// ParityDB's costs are close to RocksDB's; no MedChain-specific database benchmark yet.
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	// Each block's timestamp feeds the difficulty adjustment.
+	type OnTimestampSet = crate::Difficulty;
+	// Proof-of-Work has no slots: a block may follow its parent after any positive delay.
+	type MinimumPeriod = ConstU64<1>;
+	type WeightInfo = ();
+}
+
+impl pallet_balances::Config for Runtime {
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ConstU32<50>;
+	type ReserveIdentifier = [u8; 8];
+	type Balance = Balance;
+	type RuntimeEvent = RuntimeEvent;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type DoneSlashHandler = ();
+}
+
+/// Pays the transaction fees of a block to the consortium member who sealed it.
+///
+/// Fees that cannot be paid (no author, or an amount below the existential deposit for a
+/// new account) are dropped, which burns them.
+pub struct FeesToBlockAuthor;
+impl OnUnbalanced<Credit<AccountId, Balances>> for FeesToBlockAuthor {
+	fn on_nonzero_unbalanced(fees: Credit<AccountId, Balances>) {
+		if let Some(author) = Consortium::block_author() {
+			let _ = Balances::resolve(&author, fees);
+		}
+	}
+}
+
+parameter_types! {
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, FeesToBlockAuthor>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = IdentityFee<Balance>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = crate::OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_consortium::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type SealerOrigin = EnsureRoot<AccountId>;
+	type MaxSealers = ConstU32<64>;
+	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const TargetBlockTime: u64 = TARGET_BLOCK_TIME_MS;
+	/// The easiest allowed difficulty: about a millisecond of one core's hashing.
+	pub MinDifficulty: Difficulty = Difficulty::from(1_000u64);
+	pub MaxDifficulty: Difficulty = Difficulty::MAX;
+}
+
+impl pallet_difficulty::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type DifficultyOrigin = EnsureRoot<AccountId>;
+	type TargetBlockTime = TargetBlockTime;
+	// Ten minutes of blocks at the target time.
+	type AdjustmentWindow = ConstU32<100>;
+	type DampingFactor = ConstU32<3>;
+	type ClampFactor = ConstU32<2>;
+	type MinDifficulty = MinDifficulty;
+	type MaxDifficulty = MaxDifficulty;
+	type WeightInfo = pallet_difficulty::weights::SubstrateWeight<Runtime>;
+}

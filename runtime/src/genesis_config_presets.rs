@@ -1,0 +1,106 @@
+//! The states a MedChain chain can start from.
+//!
+//! - `development`: Alice seals alone at a difficulty one core meets in about a second.
+//! - `local_testnet`: Alice, Bob and Charlie seal, for a three-node network on one machine.
+//! - `consortium_template`: the shape of a real launch. Replace the sealers and the
+//!   governance key with the consortium's own accounts before generating its chain spec.
+
+use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use medchain_primitives::Difficulty;
+use serde_json::Value;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::Sr25519Keyring;
+
+/// Name of the consortium launch template preset.
+pub const CONSORTIUM_TEMPLATE_PRESET: &str = "consortium_template";
+
+/// Expected hashes per block on the development chains: about a second of one core.
+pub const DEV_DIFFICULTY: u64 = 1_000_000;
+/// Starting difficulty of a consortium chain: a few seconds of a few sealers' cores; the
+/// adjustment finds the real value within the first hour.
+pub const CONSORTIUM_DIFFICULTY: u64 = 20_000_000;
+
+/// What each endowed development account starts with.
+const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+fn genesis(
+	sealers: Vec<AccountId>,
+	endowed: Vec<(AccountId, Balance)>,
+	governance: AccountId,
+	initial_difficulty: u64,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: endowed },
+		sudo: SudoConfig { key: Some(governance) },
+		consortium: pallet_consortium::GenesisConfig { sealers },
+		difficulty: pallet_difficulty::GenesisConfig {
+			initial_difficulty: Difficulty::from(initial_difficulty),
+		},
+	})
+}
+
+fn dev_endowments() -> Vec<(AccountId, Balance)> {
+	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), DEV_ENDOWMENT)).collect()
+}
+
+/// Alice seals alone; every well-known account is endowed; Alice holds sudo.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![Sr25519Keyring::Alice.to_account_id()],
+		dev_endowments(),
+		Sr25519Keyring::Alice.to_account_id(),
+		DEV_DIFFICULTY,
+	)
+}
+
+/// Alice, Bob and Charlie seal; every well-known account is endowed; Alice holds sudo.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		vec![
+			Sr25519Keyring::Alice.to_account_id(),
+			Sr25519Keyring::Bob.to_account_id(),
+			Sr25519Keyring::Charlie.to_account_id(),
+		],
+		dev_endowments(),
+		Sr25519Keyring::Alice.to_account_id(),
+		DEV_DIFFICULTY,
+	)
+}
+
+/// The launch template: placeholder accounts (Alice) stand for the founding hospital's
+/// sealer and governance keys; only they are endowed, enough to pay fees.
+pub fn consortium_template_genesis() -> Value {
+	let founder = Sr25519Keyring::Alice.to_account_id();
+	genesis(
+		vec![founder.clone()],
+		vec![(founder.clone(), 1_000 * UNIT)],
+		founder,
+		CONSORTIUM_DIFFICULTY,
+	)
+}
+
+/// Provides the JSON representation of the predefined genesis config for the given `id`.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		CONSORTIUM_TEMPLATE_PRESET => consortium_template_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// List of supported presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(CONSORTIUM_TEMPLATE_PRESET),
+	]
+}

@@ -1,0 +1,65 @@
+//! Runtime-level tests: the genesis presets and where transaction fees go.
+
+use crate::{
+	configs::FeesToBlockAuthor, genesis_config_presets, Balances, Runtime, RuntimeGenesisConfig,
+	System,
+};
+use codec::Encode;
+use frame_support::traits::{fungible::Balanced, OnUnbalanced};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{generic::DigestItem, Digest};
+
+fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
+	let patch = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(patch)
+			.expect("genesis builds")
+	});
+	ext
+}
+
+#[test]
+fn every_preset_builds_with_its_sealers_and_difficulty() {
+	use Sr25519Keyring::*;
+	let expected = [
+		("development", vec![Alice], genesis_config_presets::DEV_DIFFICULTY),
+		("local_testnet", vec![Alice, Bob, Charlie], genesis_config_presets::DEV_DIFFICULTY),
+		(
+			genesis_config_presets::CONSORTIUM_TEMPLATE_PRESET,
+			vec![Alice],
+			genesis_config_presets::CONSORTIUM_DIFFICULTY,
+		),
+	];
+	let names: Vec<String> = genesis_config_presets::preset_names()
+		.into_iter()
+		.map(|id| String::from_utf8(id.as_ref().to_vec()).expect("utf8"))
+		.collect();
+	assert_eq!(names, expected.iter().map(|(id, _, _)| id.to_string()).collect::<Vec<_>>());
+	for (id, sealers, difficulty) in expected {
+		ext_from_preset(id).execute_with(|| {
+			let mut sealers: Vec<_> = sealers.iter().map(|k| k.to_account_id()).collect();
+			sealers.sort();
+			assert_eq!(pallet_consortium::Pallet::<Runtime>::sealers(), sealers, "{id}");
+			assert_eq!(
+				pallet_difficulty::Pallet::<Runtime>::difficulty(),
+				difficulty.into(),
+				"{id}"
+			);
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Alice.to_account_id()), "{id}");
+		});
+	}
+	assert!(genesis_config_presets::get_preset(&"unknown".into()).is_none());
+}
+
+#[test]
+fn fees_go_to_the_block_author() {
+	ext_from_preset("local_testnet").execute_with(|| {
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"pow_", bob.encode())] };
+		System::initialize(&1, &Default::default(), &digest);
+		let before = Balances::free_balance(&bob);
+		FeesToBlockAuthor::on_unbalanced(Balances::issue(1_000_000));
+		assert_eq!(Balances::free_balance(&bob), before + 1_000_000);
+	});
+}
