@@ -2,6 +2,7 @@
 //! error and without a panic.
 
 use super::*;
+use codec::Decode;
 use sc_consensus_pow::PowAlgorithm;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
