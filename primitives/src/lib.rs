@@ -7,7 +7,6 @@
 
 extern crate alloc;
 
-
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use sp_core::crypto::KeyTypeId;

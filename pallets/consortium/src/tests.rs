@@ -24,16 +24,6 @@ fn genesis_sealers_are_stored_sorted() {
 }
 
 #[test]
-#[should_panic(expected = "at least one sealer")]
-fn genesis_without_sealers_is_refused() {
-	let _ = RuntimeGenesisConfig {
-		system: Default::default(),
-		consortium: crate::GenesisConfig { sealers: vec![] },
-	}
-	.build_storage();
-}
-
-#[test]
 #[should_panic(expected = "duplicate sealer")]
 fn genesis_with_a_duplicate_sealer_is_refused() {
 	let _ = RuntimeGenesisConfig {

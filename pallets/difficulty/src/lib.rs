@@ -71,14 +71,19 @@ pub fn next_difficulty(
 	if count.is_zero() {
 		return None;
 	}
-	let (total_difficulty, total_ms) =
-		samples.iter().fold((U256::zero(), U256::zero()), |(difficulty, ms), sample| {
+	// Σ(d / n) + Σ(d mod n) / n is the exact floor of the mean and cannot overflow, even for
+	// a window of maximal difficulties.
+	let (quotients, remainders, total_ms) = samples.iter().fold(
+		(U256::zero(), U256::zero(), U256::zero()),
+		|(quotients, remainders, ms), sample| {
 			(
-				difficulty.saturating_add(sample.difficulty),
+				quotients.saturating_add(sample.difficulty / count),
+				remainders.saturating_add(sample.difficulty % count),
 				ms.saturating_add(U256::from(sample.duration_ms)),
 			)
-		});
-	let average_difficulty = total_difficulty / count;
+		},
+	);
+	let average_difficulty = quotients.saturating_add(remainders / count);
 	// A window of zero-length blocks cannot come from the timestamp pallet, but if it did
 	// it means "much too fast": treat it as one millisecond per block.
 	let average_ms = (total_ms / count).max(U256::one());
@@ -167,12 +172,18 @@ pub mod pallet {
 
 	/// The difficulty a chain starts with.
 	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Difficulty of block 1: about the hashes one core computes in one target block time.
 		pub initial_difficulty: Difficulty,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
+	}
+
+	impl<T: Config> Default for GenesisConfig<T> {
+		/// The easiest allowed difficulty.
+		fn default() -> Self {
+			Self { initial_difficulty: T::MinDifficulty::get(), _config: Default::default() }
+		}
 	}
 
 	#[pallet::genesis_build]

@@ -94,11 +94,22 @@ fn a_huge_speed_up_is_clamped_per_block() {
 }
 
 #[test]
-fn a_huge_slow_down_is_clamped_per_block() {
+fn a_huge_slow_down_at_most_halves_the_difficulty() {
 	new_test_ext().execute_with(|| {
+		// Damping 2 alone keeps a slow-down above ×0.5: (1000 + 1) / 2000.
 		blocks_with_durations(&[1_000 * TARGET_MS]);
-		assert_eq!(difficulty(), INITIAL / 2);
+		assert_eq!(difficulty(), INITIAL * 1_001 / 2_000);
 	});
+}
+
+#[test]
+fn without_damping_the_clamp_bounds_each_step() {
+	let sample = |duration_ms: u64| BlockSample { difficulty: 1_000.into(), duration_ms };
+	let (min, max) = (U256::one(), U256::MAX);
+	// Undamped, 1000× too slow would divide by 1000; the clamp of 4 stops it at ÷4.
+	assert_eq!(next_difficulty(&[sample(6_000_000)], 6_000, 1, 4, min, max), Some(250.into()));
+	// Undamped, 1000× too fast would multiply by 1000; the clamp stops it at ×4.
+	assert_eq!(next_difficulty(&[sample(6)], 6_000, 1, 4, min, max), Some(4_000.into()));
 }
 
 #[test]
@@ -177,4 +188,15 @@ fn next_difficulty_averages_the_window_and_survives_extremes() {
 	// Zero-length blocks and a maximal difficulty neither divide by zero nor overflow.
 	let extreme = BlockSample { difficulty: U256::MAX, duration_ms: 0 };
 	assert_eq!(next_difficulty(&[extreme; 3], 6_000, 0, 0, min, max), Some(U256::MAX));
+}
+
+#[test]
+fn the_default_genesis_starts_at_the_minimum_difficulty() {
+	let config = crate::GenesisConfig::<Test>::default();
+	assert_eq!(config.initial_difficulty, MinDifficulty::get());
+	let storage = RuntimeGenesisConfig { system: Default::default(), difficulty: config }
+		.build_storage()
+		.expect("the default builds");
+	sp_io::TestExternalities::new(storage)
+		.execute_with(|| assert_eq!(CurrentDifficulty::<Test>::get(), MinDifficulty::get()));
 }

@@ -5,6 +5,7 @@ use crate::{
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, SS58_PREFIX, TARGET_BLOCK_TIME_MS, VERSION,
 };
+use frame_support::dispatch::DispatchClass;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{
@@ -16,7 +17,6 @@ use frame_support::{
 		IdentityFee, Weight,
 	},
 };
-use frame_support::dispatch::DispatchClass;
 use frame_system::{limits::BlockWeights, EnsureRoot};
 use medchain_primitives::Difficulty;
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
