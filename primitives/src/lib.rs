@@ -7,6 +7,8 @@
 
 extern crate alloc;
 
+pub mod health;
+
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use sp_core::crypto::KeyTypeId;

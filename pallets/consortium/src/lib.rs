@@ -1,6 +1,10 @@
 //! # Consortium pallet
 //!
-//! The members of the MedChain consortium that may seal Proof-of-Work blocks.
+//! Who is who on MedChain: the members of the consortium that may seal Proof-of-Work blocks,
+//! the organisations of the consortium with their member accounts and roles, and the X25519
+//! encryption keys accounts publish so that record keys can be wrapped for them.
+//!
+//! ## Sealers
 //!
 //! - The sealer set is filled at genesis and changed only by the governance origin
 //!   ([`Config::SealerOrigin`], sudo for now) through [`Pallet::add_sealer`] and
@@ -11,12 +15,32 @@
 //!   sealer fails to execute (see [`Hooks::on_initialize`]).
 //! - [`Pallet::block_author`] tells the rest of the runtime who sealed the current block,
 //!   e.g. to pay them the transaction fees.
+//!
+//! ## Organisations and members
+//!
+//! - Governance ([`Config::OrganisationOrigin`]) registers, updates and deregisters
+//!   organisations: a kind (hospital, clinic, lab…), a GS1 GLN (13 digits, check digit
+//!   validated, unique) and an admin account.
+//! - The admin adds member accounts (practitioners) with roles (clinician, emergency,
+//!   pharmacist, auditor…), changes their roles and removes them; each member holds
+//!   [`Config::MemberDeposit`] from the admin. An account belongs to one organisation at most.
+//! - Deregistering an organisation takes effect at once: its members stop counting as members
+//!   anywhere (see the [`Organisations`](medchain_primitives::health::Organisations)
+//!   implementation). Their entries can then be removed by anyone, returning the deposits.
+//! - Other pallets see organisations only through the `Organisations` trait.
+//!
+//! ## Encryption keys
+//!
+//! - Any account, patients included, publishes an X25519 public key
+//!   ([`Pallet::publish_encryption_key`]) holding [`Config::EncryptionKeyDeposit`]; clients wrap
+//!   record data keys to it. Publishing again rotates the key.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
+pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -25,6 +49,7 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
 use codec::DecodeAll;
@@ -37,8 +62,18 @@ pub const POW_ENGINE_ID: ConsensusEngineId = *b"pow_";
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::Precision,
+		},
+	};
 	use frame_system::pallet_prelude::*;
+	use medchain_primitives::health::{
+		sorted_set, OrgId, OrgKind, Organisations as OrganisationsTrait, Role, Roles, SetError,
+	};
+	use sp_runtime::traits::Zero;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -54,8 +89,33 @@ pub mod pallet {
 		/// The largest number of sealers the set may hold.
 		#[pallet::constant]
 		type MaxSealers: Get<u32>;
+		/// The currency deposits are held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+		/// Who may register, update and deregister organisations (the consortium's governance).
+		type OrganisationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The deposit held from an organisation's admin for each member they add.
+		#[pallet::constant]
+		type MemberDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held from an account for its published encryption key.
+		#[pallet::constant]
+		type EncryptionKeyDeposit: Get<BalanceOf<Self>>;
+		/// The largest number of members an organisation may have.
+		#[pallet::constant]
+		type MaxMembersPerOrganisation: Get<u32>;
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the consortium pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a member of an organisation, held from its admin.
+		#[codec(index = 0)]
+		MemberDeposit,
+		/// The deposit for a published encryption key.
+		#[codec(index = 1)]
+		EncryptionKeyDeposit,
 	}
 
 	/// The accounts that may seal blocks, sorted so membership is a binary search.
@@ -63,14 +123,106 @@ pub mod pallet {
 	pub type Sealers<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxSealers>, ValueQuery>;
 
+	/// The id the next registered organisation will get; ids are never reused.
+	#[pallet::storage]
+	pub type NextOrganisationId<T: Config> = StorageValue<_, OrgId, ValueQuery>;
+
+	/// The registered organisations, by id.
+	#[pallet::storage]
+	pub type Organisations<T: Config> =
+		StorageMap<_, Twox64Concat, OrgId, Organisation<T::AccountId>>;
+
+	/// The registered organisation holding each GLN, so a GLN names one organisation.
+	#[pallet::storage]
+	pub type OrganisationByGln<T: Config> = StorageMap<_, Blake2_128Concat, Gln, OrgId>;
+
+	/// The organisation and roles of each member account.
+	#[pallet::storage]
+	pub type Members<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, MemberOf<T>>;
+
+	/// The X25519 public key each account published.
+	#[pallet::storage]
+	pub type EncryptionKeys<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EncryptionKeyOf<T>>;
+
 	/// Events of the consortium pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// `sealer` may now seal blocks.
-		SealerAdded { sealer: T::AccountId },
+		SealerAdded {
+			/// The new sealer.
+			sealer: T::AccountId,
+		},
 		/// `sealer` may no longer seal blocks.
-		SealerRemoved { sealer: T::AccountId },
+		SealerRemoved {
+			/// The former sealer.
+			sealer: T::AccountId,
+		},
+		/// Governance registered an organisation.
+		OrganisationRegistered {
+			/// The new organisation.
+			org: OrgId,
+			/// Its kind.
+			kind: OrgKind,
+			/// Its GLN.
+			gln: Gln,
+			/// Its admin account.
+			admin: T::AccountId,
+		},
+		/// Governance changed an organisation's kind, GLN or admin.
+		OrganisationUpdated {
+			/// The organisation.
+			org: OrgId,
+			/// Its kind now.
+			kind: OrgKind,
+			/// Its GLN now.
+			gln: Gln,
+			/// Its admin account now.
+			admin: T::AccountId,
+		},
+		/// Governance deregistered an organisation; its members no longer count as members.
+		OrganisationDeregistered {
+			/// The former organisation.
+			org: OrgId,
+		},
+		/// An organisation's admin added a member.
+		MemberAdded {
+			/// The organisation.
+			org: OrgId,
+			/// The new member account.
+			member: T::AccountId,
+			/// The member's roles.
+			roles: Roles,
+		},
+		/// An organisation's admin changed a member's roles.
+		MemberRolesChanged {
+			/// The organisation.
+			org: OrgId,
+			/// The member account.
+			member: T::AccountId,
+			/// The member's roles now.
+			roles: Roles,
+		},
+		/// A member left an organisation, and the deposit for it was returned.
+		MemberRemoved {
+			/// The organisation.
+			org: OrgId,
+			/// The former member account.
+			member: T::AccountId,
+		},
+		/// An account published (or rotated) its X25519 encryption key.
+		EncryptionKeyPublished {
+			/// The account.
+			who: T::AccountId,
+			/// The public key.
+			key: X25519PublicKey,
+		},
+		/// An account withdrew its encryption key.
+		EncryptionKeyRemoved {
+			/// The account.
+			who: T::AccountId,
+		},
 	}
 
 	/// Errors of the consortium pallet.
@@ -84,6 +236,33 @@ pub mod pallet {
 		LastSealer,
 		/// The sealer set already holds `MaxSealers` accounts.
 		TooManySealers,
+		/// The GLN is not 13 digits with a valid GS1 check digit.
+		InvalidGln,
+		/// Another registered organisation has this GLN.
+		GlnInUse,
+		/// No organisation with this id is registered.
+		UnknownOrganisation,
+		/// Only the organisation's admin may do this.
+		NotAdmin,
+		/// The account is already a member of an organisation (one organisation per account).
+		AlreadyMember,
+		/// The account is not a member of this organisation.
+		NotMember,
+		/// The organisation already has `MaxMembersPerOrganisation` members.
+		TooManyMembers,
+		/// A member needs at least one role.
+		NoRoles,
+		/// A role is listed twice.
+		DuplicateRole,
+		/// Only the admin, governance or the member may remove a member of a registered
+		/// organisation.
+		CannotRemoveMember,
+		/// The encryption key is all zeros.
+		InvalidEncryptionKey,
+		/// The account has published no encryption key.
+		NoEncryptionKey,
+		/// The organisation id counter would overflow.
+		Overflow,
 	}
 
 	/// The sealers a chain starts with.
@@ -133,6 +312,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxSealers::get() > 0, "MaxSealers must allow at least one sealer");
+			assert!(
+				T::MaxMembersPerOrganisation::get() > 0,
+				"MaxMembersPerOrganisation must allow at least one member"
+			);
 		}
 	}
 
@@ -165,6 +348,210 @@ pub mod pallet {
 			Self::deposit_event(Event::SealerRemoved { sealer });
 			Ok(())
 		}
+
+		/// Register an organisation of `kind` with GS1 GLN `gln` (13 ASCII digits, check digit
+		/// validated, unique), managed by `admin`. Governance only.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::register_organisation())]
+		pub fn register_organisation(
+			origin: OriginFor<T>,
+			kind: OrgKind,
+			gln: Gln,
+			admin: T::AccountId,
+		) -> DispatchResult {
+			T::OrganisationOrigin::ensure_origin(origin)?;
+			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
+			ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
+			let org = NextOrganisationId::<T>::get();
+			let next = org.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Organisations::<T>::insert(
+				org,
+				Organisation { kind, gln, admin: admin.clone(), members: 0 },
+			);
+			OrganisationByGln::<T>::insert(gln, org);
+			NextOrganisationId::<T>::put(next);
+			Self::deposit_event(Event::OrganisationRegistered { org, kind, gln, admin });
+			Ok(())
+		}
+
+		/// Change `org`'s kind, GLN and admin. Governance only. Members and their deposits
+		/// stay; deposits return to whichever admin paid them.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::update_organisation())]
+		pub fn update_organisation(
+			origin: OriginFor<T>,
+			org: OrgId,
+			kind: OrgKind,
+			gln: Gln,
+			admin: T::AccountId,
+		) -> DispatchResult {
+			T::OrganisationOrigin::ensure_origin(origin)?;
+			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
+			Organisations::<T>::try_mutate(org, |maybe_org| {
+				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
+				if entry.gln != gln {
+					ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
+					OrganisationByGln::<T>::remove(entry.gln);
+					OrganisationByGln::<T>::insert(gln, org);
+				}
+				entry.kind = kind;
+				entry.gln = gln;
+				entry.admin = admin.clone();
+				Ok::<_, Error<T>>(())
+			})?;
+			Self::deposit_event(Event::OrganisationUpdated { org, kind, gln, admin });
+			Ok(())
+		}
+
+		/// Deregister `org`. Governance only.
+		///
+		/// Takes effect at once: its members no longer count as members, so consents and
+		/// roles naming the organisation stop working. Its member entries can then be removed
+		/// by anyone with [`Pallet::remove_member`], returning the deposits. Its GLN is freed;
+		/// its id is never reused.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::deregister_organisation())]
+		pub fn deregister_organisation(origin: OriginFor<T>, org: OrgId) -> DispatchResult {
+			T::OrganisationOrigin::ensure_origin(origin)?;
+			let entry = Organisations::<T>::take(org).ok_or(Error::<T>::UnknownOrganisation)?;
+			OrganisationByGln::<T>::remove(entry.gln);
+			Self::deposit_event(Event::OrganisationDeregistered { org });
+			Ok(())
+		}
+
+		/// Make `member` a member of `org` with `roles`. The organisation's admin only; holds
+		/// `MemberDeposit` from the admin.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::add_member())]
+		pub fn add_member(
+			origin: OriginFor<T>,
+			org: OrgId,
+			member: T::AccountId,
+			roles: Roles,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let roles = Self::validated_roles(roles)?;
+			Organisations::<T>::try_mutate(org, |maybe_org| {
+				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
+				ensure!(entry.admin == who, Error::<T>::NotAdmin);
+				ensure!(!Members::<T>::contains_key(&member), Error::<T>::AlreadyMember);
+				ensure!(
+					entry.members < T::MaxMembersPerOrganisation::get(),
+					Error::<T>::TooManyMembers
+				);
+				entry.members = entry.members.saturating_add(1);
+				Ok::<_, Error<T>>(())
+			})?;
+			let deposit = Deposit { depositor: who, amount: T::MemberDeposit::get() };
+			Self::hold(HoldReason::MemberDeposit, &deposit.depositor, deposit.amount)?;
+			Members::<T>::insert(&member, Membership { org, roles: roles.clone(), deposit });
+			Self::deposit_event(Event::MemberAdded { org, member, roles });
+			Ok(())
+		}
+
+		/// Replace the roles of `member` of `org` with `roles`. The organisation's admin only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_member_roles())]
+		pub fn set_member_roles(
+			origin: OriginFor<T>,
+			org: OrgId,
+			member: T::AccountId,
+			roles: Roles,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let roles = Self::validated_roles(roles)?;
+			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
+			ensure!(entry.admin == who, Error::<T>::NotAdmin);
+			Members::<T>::try_mutate(&member, |maybe_member| {
+				let membership = maybe_member
+					.as_mut()
+					.filter(|membership| membership.org == org)
+					.ok_or(Error::<T>::NotMember)?;
+				membership.roles = roles.clone();
+				Ok::<_, Error<T>>(())
+			})?;
+			Self::deposit_event(Event::MemberRolesChanged { org, member, roles });
+			Ok(())
+		}
+
+		/// Remove `member` from `org` and return the deposit to whoever paid it.
+		///
+		/// The organisation's admin, governance, or the member leaving may do so; once the
+		/// organisation is deregistered, anyone may.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_member())]
+		pub fn remove_member(
+			origin: OriginFor<T>,
+			org: OrgId,
+			member: T::AccountId,
+		) -> DispatchResult {
+			let by_governance = T::OrganisationOrigin::try_origin(origin);
+			let membership = Members::<T>::get(&member)
+				.filter(|membership| membership.org == org)
+				.ok_or(Error::<T>::NotMember)?;
+			let registered = Organisations::<T>::get(org);
+			match by_governance {
+				Ok(_) => {},
+				Err(origin) => {
+					let who = ensure_signed(origin)?;
+					let allowed = match &registered {
+						Some(entry) => who == entry.admin || who == member,
+						None => true,
+					};
+					ensure!(allowed, Error::<T>::CannotRemoveMember);
+				},
+			}
+			if registered.is_some() {
+				Organisations::<T>::mutate(org, |maybe_org| {
+					if let Some(entry) = maybe_org {
+						entry.members = entry.members.saturating_sub(1);
+					}
+				});
+			}
+			Members::<T>::remove(&member);
+			Self::release(
+				HoldReason::MemberDeposit,
+				&membership.deposit.depositor,
+				membership.deposit.amount,
+			)?;
+			Self::deposit_event(Event::MemberRemoved { org, member });
+			Ok(())
+		}
+
+		/// Publish the caller's X25519 public key, so record keys can be wrapped for them;
+		/// publishing again rotates it. Holds `EncryptionKeyDeposit` the first time.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::publish_encryption_key())]
+		pub fn publish_encryption_key(
+			origin: OriginFor<T>,
+			key: X25519PublicKey,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(key != [0u8; 32], Error::<T>::InvalidEncryptionKey);
+			match EncryptionKeys::<T>::get(&who) {
+				Some(existing) => {
+					EncryptionKeys::<T>::insert(&who, EncryptionKey { key, ..existing })
+				},
+				None => {
+					let deposit = T::EncryptionKeyDeposit::get();
+					Self::hold(HoldReason::EncryptionKeyDeposit, &who, deposit)?;
+					EncryptionKeys::<T>::insert(&who, EncryptionKey { key, deposit });
+				},
+			}
+			Self::deposit_event(Event::EncryptionKeyPublished { who, key });
+			Ok(())
+		}
+
+		/// Withdraw the caller's encryption key and return its deposit.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::remove_encryption_key())]
+		pub fn remove_encryption_key(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let existing = EncryptionKeys::<T>::take(&who).ok_or(Error::<T>::NoEncryptionKey)?;
+			Self::release(HoldReason::EncryptionKeyDeposit, &who, existing.deposit)?;
+			Self::deposit_event(Event::EncryptionKeyRemoved { who });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -184,7 +571,99 @@ pub mod pallet {
 			let pre_runtime = digest.logs.iter().filter_map(|item| item.as_pre_runtime());
 			<Self as FindAuthor<T::AccountId>>::find_author(pre_runtime)
 		}
+
+		/// The X25519 public key `who` published, if any.
+		pub fn encryption_key(who: &T::AccountId) -> Option<X25519PublicKey> {
+			EncryptionKeys::<T>::get(who).map(|entry| entry.key)
+		}
+
+		/// `roles`, sorted, if there is at least one and none twice.
+		fn validated_roles(roles: Roles) -> Result<Roles, Error<T>> {
+			sorted_set(roles).map_err(|e| match e {
+				SetError::Empty => Error::<T>::NoRoles,
+				SetError::Duplicate => Error::<T>::DuplicateRole,
+			})
+		}
+
+		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::hold(&reason.into(), who, amount)
+		}
+
+		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::release(&reason.into(), who, amount, Precision::BestEffort)
+				.map(|_released| ())
+		}
 	}
+
+	/// Organisations and members as other pallets see them: a member of a deregistered
+	/// organisation is nobody's member.
+	impl<T: Config> OrganisationsTrait<T::AccountId> for Pallet<T> {
+		fn organisation_of(who: &T::AccountId) -> Option<OrgId> {
+			Members::<T>::get(who)
+				.map(|membership| membership.org)
+				.filter(|org| Organisations::<T>::contains_key(org))
+		}
+
+		fn has_role(org: OrgId, who: &T::AccountId, role: Role) -> bool {
+			Members::<T>::get(who).is_some_and(|membership| {
+				membership.org == org && membership.roles.binary_search(&role).is_ok()
+			}) && Organisations::<T>::contains_key(org)
+		}
+
+		fn organisation_kind(org: OrgId) -> Option<OrgKind> {
+			Organisations::<T>::get(org).map(|entry| entry.kind)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl<T: Config> medchain_primitives::health::OrganisationsBenchmarkHelper<T::AccountId>
+		for Pallet<T>
+	{
+		fn member_with_role(who: &T::AccountId, kind: OrgKind, role: Role) -> OrgId {
+			let org = NextOrganisationId::<T>::get();
+			NextOrganisationId::<T>::put(org.saturating_add(1));
+			let gln = benchmark_gln(org);
+			Organisations::<T>::insert(
+				org,
+				Organisation { kind, gln, admin: who.clone(), members: 1 },
+			);
+			OrganisationByGln::<T>::insert(gln, org);
+			Members::<T>::insert(
+				who,
+				Membership {
+					org,
+					roles: Roles::truncate_from(alloc::vec![role]),
+					deposit: Deposit { depositor: who.clone(), amount: Zero::zero() },
+				},
+			);
+			org
+		}
+	}
+}
+
+/// A valid GLN derived from `seed`, for benchmarks and tests: `seed` in the 12-digit body,
+/// then its check digit.
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+pub fn benchmark_gln(seed: u32) -> Gln {
+	let mut gln = *b"5900000000000";
+	let mut rest = seed;
+	for position in (1..12).rev() {
+		gln[position] = b'0' + (rest % 10) as u8;
+		rest /= 10;
+	}
+	for check in b'0'..=b'9' {
+		gln[12] = check;
+		if is_valid_gln(&gln) {
+			break;
+		}
+	}
+	gln
 }
 
 /// Reads the author from the first `pow_` pre-runtime digest: exactly an encoded `AccountId`

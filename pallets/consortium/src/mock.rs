@@ -5,12 +5,21 @@ use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;
 
+/// The sealers' genesis config.
+pub fn sealers_genesis(sealers: Vec<u64>) -> pallet_consortium::GenesisConfig<Test> {
+	pallet_consortium::GenesisConfig { sealers }
+}
+
 type Block = frame_system::mocking::MockBlock<Test>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
-		Consortium: pallet_consortium,
+		Balances: pallet_balances,
+		// The consortium's genesis config is left out of the runtime's and built on its own in
+		// `new_test_ext`: its default, an empty sealer set, is refused on purpose, while the
+		// macro tests that the runtime's default genesis builds.
+		Consortium: pallet_consortium::{Pallet, Call, Storage, Event<T>, HoldReason},
 	}
 );
 
@@ -19,29 +28,70 @@ impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountId = u64;
 	type Lookup = sp_runtime::traits::IdentityLookup<u64>;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
 	pub const MaxSealers: u32 = 4;
+	pub const MemberDeposit: u64 = 30;
+	pub const EncryptionKeyDeposit: u64 = 5;
+	pub const MaxMembersPerOrganisation: u32 = 3;
 }
 
 impl pallet_consortium::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type SealerOrigin = EnsureRoot<u64>;
 	type MaxSealers = MaxSealers;
+	type Currency = Balances;
+	type OrganisationOrigin = EnsureRoot<u64>;
+	type MemberDeposit = MemberDeposit;
+	type EncryptionKeyDeposit = EncryptionKeyDeposit;
+	type MaxMembersPerOrganisation = MaxMembersPerOrganisation;
 	type WeightInfo = ();
 }
 
 /// Sealers at genesis in every test: 1 and 2.
 pub const GENESIS_SEALERS: [u64; 2] = [2, 1];
 
+/// An organisation admin, funded.
+pub const ADMIN: u64 = 20;
+/// Another organisation's admin, funded.
+pub const OTHER_ADMIN: u64 = 21;
+/// Funded accounts to make members of organisations.
+pub const ALICE: u64 = 30;
+/// See [`ALICE`].
+pub const BOB: u64 = 31;
+/// See [`ALICE`].
+pub const CAROL: u64 = 32;
+/// See [`ALICE`].
+pub const DAVE: u64 = 33;
+/// An account with no funds.
+pub const PAUPER: u64 = 40;
+/// What every funded account starts with.
+pub const ENDOWMENT: u64 = 1_000;
+
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = RuntimeGenesisConfig {
+	let mut storage = RuntimeGenesisConfig {
 		system: Default::default(),
-		consortium: pallet_consortium::GenesisConfig { sealers: GENESIS_SEALERS.to_vec() },
+		balances: pallet_balances::GenesisConfig {
+			balances: [ADMIN, OTHER_ADMIN, ALICE, BOB, CAROL, DAVE]
+				.iter()
+				.map(|who| (*who, ENDOWMENT))
+				.collect(),
+			..Default::default()
+		},
 	}
 	.build_storage()
 	.expect("the test genesis config is valid");
+	sealers_genesis(GENESIS_SEALERS.to_vec())
+		.assimilate_storage(&mut storage)
+		.expect("the test sealers are valid");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

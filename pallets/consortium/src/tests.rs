@@ -26,11 +26,7 @@ fn genesis_sealers_are_stored_sorted() {
 #[test]
 #[should_panic(expected = "duplicate sealer")]
 fn genesis_with_a_duplicate_sealer_is_refused() {
-	let _ = RuntimeGenesisConfig {
-		system: Default::default(),
-		consortium: crate::GenesisConfig { sealers: vec![1, 1] },
-	}
-	.build_storage();
+	let _ = sealers_genesis(vec![1, 1]).build_storage();
 }
 
 #[test]
@@ -138,4 +134,469 @@ fn a_removed_sealer_can_no_longer_author() {
 		let result = std::panic::catch_unwind(|| start_block_sealed_by(Some(1u64.encode())));
 		assert!(result.is_err());
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisations, members and encryption keys
+// ---------------------------------------------------------------------------------------------
+
+mod identities {
+	use crate::{
+		benchmark_gln, is_valid_gln, mock::*, EncryptionKey, EncryptionKeys, Error, Event, Gln,
+		HoldReason, Members, Membership, NextOrganisationId, Organisation, OrganisationByGln,
+		Organisations,
+	};
+	use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+	use medchain_primitives::health::{OrgKind, Organisations as _, Role, Roles};
+	use sp_runtime::{traits::BadOrigin, BoundedVec, TokenError};
+
+	/// A valid GLN (the GS1 EAN-13 textbook example).
+	const GLN: Gln = *b"5901234123457";
+	/// Another valid GLN.
+	const OTHER_GLN: Gln = *b"4000001000005";
+
+	fn roles(list: &[Role]) -> Roles {
+		BoundedVec::truncate_from(list.to_vec())
+	}
+
+	fn hold_of(reason: HoldReason, who: u64) -> u64 {
+		Balances::balance_on_hold(&RuntimeHoldReason::Consortium(reason), &who)
+	}
+
+	/// Registers a hospital with [`GLN`] managed by [`ADMIN`]; returns its id.
+	fn register_hospital() -> u32 {
+		let org = NextOrganisationId::<Test>::get();
+		assert_ok!(Consortium::register_organisation(
+			RuntimeOrigin::root(),
+			OrgKind::Hospital,
+			GLN,
+			ADMIN
+		));
+		org
+	}
+
+	fn add(org: u32, member: u64, list: &[Role]) -> sp_runtime::DispatchResult {
+		Consortium::add_member(RuntimeOrigin::signed(ADMIN), org, member, roles(list))
+	}
+
+	#[test]
+	fn gln_check_digits_follow_gs1() {
+		assert!(is_valid_gln(&GLN));
+		assert!(is_valid_gln(&OTHER_GLN));
+		assert!(is_valid_gln(b"0614141000012"));
+		assert!(!is_valid_gln(b"5901234123450"), "wrong check digit");
+		assert!(!is_valid_gln(b"5901234123475"), "two digits swapped");
+		assert!(!is_valid_gln(b"59012341234a7"), "not a digit");
+		assert!(!is_valid_gln(b"590123412345 "), "not a digit");
+		for seed in [0, 1, 42, 99_999, u32::MAX] {
+			assert!(is_valid_gln(&benchmark_gln(seed)), "{seed}");
+		}
+		assert_ne!(benchmark_gln(1), benchmark_gln(2));
+	}
+
+	#[test]
+	fn governance_registers_an_organisation() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_eq!(
+				Organisations::<Test>::get(org),
+				Some(Organisation { kind: OrgKind::Hospital, gln: GLN, admin: ADMIN, members: 0 })
+			);
+			assert_eq!(OrganisationByGln::<Test>::get(GLN), Some(org));
+			assert_eq!(NextOrganisationId::<Test>::get(), org + 1);
+			assert_eq!(Consortium::organisation_kind(org), Some(OrgKind::Hospital));
+			System::assert_last_event(
+				Event::OrganisationRegistered {
+					org,
+					kind: OrgKind::Hospital,
+					gln: GLN,
+					admin: ADMIN,
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn registering_an_organisation_refuses_bad_requests() {
+		new_test_ext().execute_with(|| {
+			let register = |origin, gln| {
+				Consortium::register_organisation(origin, OrgKind::Clinic, gln, ADMIN)
+			};
+			assert_noop!(register(RuntimeOrigin::signed(ADMIN), GLN), BadOrigin);
+			assert_noop!(
+				register(RuntimeOrigin::root(), *b"5901234123450"),
+				Error::<Test>::InvalidGln
+			);
+			assert_ok!(register(RuntimeOrigin::root(), GLN));
+			assert_noop!(register(RuntimeOrigin::root(), GLN), Error::<Test>::GlnInUse);
+			NextOrganisationId::<Test>::put(u32::MAX);
+			assert_noop!(register(RuntimeOrigin::root(), OTHER_GLN), Error::<Test>::Overflow);
+		});
+	}
+
+	#[test]
+	fn governance_updates_an_organisation_and_its_gln_index() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(Consortium::update_organisation(
+				RuntimeOrigin::root(),
+				org,
+				OrgKind::Clinic,
+				OTHER_GLN,
+				OTHER_ADMIN
+			));
+			assert_eq!(
+				Organisations::<Test>::get(org),
+				Some(Organisation {
+					kind: OrgKind::Clinic,
+					gln: OTHER_GLN,
+					admin: OTHER_ADMIN,
+					members: 0
+				})
+			);
+			assert_eq!(OrganisationByGln::<Test>::get(OTHER_GLN), Some(org));
+			assert_eq!(OrganisationByGln::<Test>::get(GLN), None);
+			System::assert_last_event(
+				Event::OrganisationUpdated {
+					org,
+					kind: OrgKind::Clinic,
+					gln: OTHER_GLN,
+					admin: OTHER_ADMIN,
+				}
+				.into(),
+			);
+			// Keeping the same GLN is fine; the old one is free for others.
+			assert_ok!(Consortium::update_organisation(
+				RuntimeOrigin::root(),
+				org,
+				OrgKind::Hospital,
+				OTHER_GLN,
+				ADMIN
+			));
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Laboratory,
+				GLN,
+				OTHER_ADMIN
+			));
+		});
+	}
+
+	#[test]
+	fn updating_an_organisation_refuses_bad_requests() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Pharmacy,
+				OTHER_GLN,
+				OTHER_ADMIN
+			));
+			let update = |origin, org, gln| {
+				Consortium::update_organisation(origin, org, OrgKind::Hospital, gln, ADMIN)
+			};
+			assert_noop!(update(RuntimeOrigin::signed(ADMIN), org, GLN), BadOrigin);
+			assert_noop!(update(RuntimeOrigin::root(), 9, GLN), Error::<Test>::UnknownOrganisation);
+			assert_noop!(
+				update(RuntimeOrigin::root(), org, *b"0000000000001"),
+				Error::<Test>::InvalidGln
+			);
+			assert_noop!(update(RuntimeOrigin::root(), org, OTHER_GLN), Error::<Test>::GlnInUse);
+		});
+	}
+
+	#[test]
+	fn the_admin_adds_members_with_roles_and_pays_the_deposit() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			// Roles given out of order are stored sorted.
+			assert_ok!(add(org, ALICE, &[Role::Emergency, Role::Clinician]));
+			assert_eq!(
+				Members::<Test>::get(ALICE),
+				Some(Membership {
+					org,
+					roles: roles(&[Role::Clinician, Role::Emergency]),
+					deposit: crate::Deposit { depositor: ADMIN, amount: MemberDeposit::get() },
+				})
+			);
+			assert_eq!(Organisations::<Test>::get(org).map(|o| o.members), Some(1));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), MemberDeposit::get());
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ALICE), 0);
+			System::assert_last_event(
+				Event::MemberAdded {
+					org,
+					member: ALICE,
+					roles: roles(&[Role::Clinician, Role::Emergency]),
+				}
+				.into(),
+			);
+
+			assert_eq!(Consortium::organisation_of(&ALICE), Some(org));
+			assert!(Consortium::has_role(org, &ALICE, Role::Emergency));
+			assert!(Consortium::has_role(org, &ALICE, Role::Clinician));
+			assert!(!Consortium::has_role(org, &ALICE, Role::Auditor));
+			assert!(!Consortium::has_role(org + 1, &ALICE, Role::Clinician));
+			assert_eq!(Consortium::organisation_of(&BOB), None);
+		});
+	}
+
+	#[test]
+	fn adding_a_member_refuses_bad_requests() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Clinic,
+				OTHER_GLN,
+				OTHER_ADMIN
+			));
+			assert_noop!(
+				add(org + 5, ALICE, &[Role::Clinician]),
+				Error::<Test>::UnknownOrganisation
+			);
+			assert_noop!(
+				Consortium::add_member(
+					RuntimeOrigin::signed(OTHER_ADMIN),
+					org,
+					ALICE,
+					roles(&[Role::Clinician])
+				),
+				Error::<Test>::NotAdmin
+			);
+			assert_noop!(add(org, ALICE, &[]), Error::<Test>::NoRoles);
+			assert_noop!(
+				add(org, ALICE, &[Role::Nurse, Role::Nurse]),
+				Error::<Test>::DuplicateRole
+			);
+			assert_ok!(add(org, ALICE, &[Role::Clinician]));
+			assert_noop!(add(org, ALICE, &[Role::Nurse]), Error::<Test>::AlreadyMember);
+			// One organisation per account.
+			assert_noop!(
+				Consortium::add_member(
+					RuntimeOrigin::signed(OTHER_ADMIN),
+					org + 1,
+					ALICE,
+					roles(&[Role::Pharmacist])
+				),
+				Error::<Test>::AlreadyMember
+			);
+			assert_ok!(add(org, BOB, &[Role::Nurse]));
+			assert_ok!(add(org, CAROL, &[Role::Auditor]));
+			assert_noop!(add(org, DAVE, &[Role::Nurse]), Error::<Test>::TooManyMembers);
+			assert_noop!(add(org, DAVE, &[Role::Nurse]), Error::<Test>::TooManyMembers);
+			assert_noop!(
+				Consortium::add_member(RuntimeOrigin::none(), org, DAVE, roles(&[Role::Nurse])),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn an_admin_without_funds_cannot_add_members() {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Clinic,
+				GLN,
+				PAUPER
+			));
+			assert_noop!(
+				Consortium::add_member(
+					RuntimeOrigin::signed(PAUPER),
+					0,
+					ALICE,
+					roles(&[Role::Nurse])
+				),
+				TokenError::FundsUnavailable
+			);
+		});
+	}
+
+	#[test]
+	fn the_admin_changes_a_member_roles() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(add(org, ALICE, &[Role::Clinician]));
+			assert_ok!(Consortium::set_member_roles(
+				RuntimeOrigin::signed(ADMIN),
+				org,
+				ALICE,
+				roles(&[Role::Auditor, Role::Clinician])
+			));
+			assert!(Consortium::has_role(org, &ALICE, Role::Auditor));
+			System::assert_last_event(
+				Event::MemberRolesChanged {
+					org,
+					member: ALICE,
+					roles: roles(&[Role::Clinician, Role::Auditor]),
+				}
+				.into(),
+			);
+			let set = |who, org, member, list: &[Role]| {
+				Consortium::set_member_roles(RuntimeOrigin::signed(who), org, member, roles(list))
+			};
+			assert_noop!(set(ALICE, org, ALICE, &[Role::Emergency]), Error::<Test>::NotAdmin);
+			assert_noop!(
+				set(ADMIN, org + 1, ALICE, &[Role::Nurse]),
+				Error::<Test>::UnknownOrganisation
+			);
+			assert_noop!(set(ADMIN, org, BOB, &[Role::Nurse]), Error::<Test>::NotMember);
+			assert_noop!(set(ADMIN, org, ALICE, &[]), Error::<Test>::NoRoles);
+			assert_noop!(
+				set(ADMIN, org, ALICE, &[Role::Nurse, Role::Nurse]),
+				Error::<Test>::DuplicateRole
+			);
+			// A member of another organisation is not this admin's to change.
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Clinic,
+				OTHER_GLN,
+				ADMIN
+			));
+			assert_noop!(set(ADMIN, org + 1, ALICE, &[Role::Nurse]), Error::<Test>::NotMember);
+		});
+	}
+
+	#[test]
+	fn the_admin_governance_or_the_member_removes_a_member() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(add(org, ALICE, &[Role::Clinician]));
+			assert_ok!(add(org, BOB, &[Role::Clinician]));
+			assert_ok!(add(org, CAROL, &[Role::Clinician]));
+			assert_noop!(
+				Consortium::remove_member(RuntimeOrigin::signed(BOB), org, ALICE),
+				Error::<Test>::CannotRemoveMember
+			);
+			assert_noop!(
+				Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, DAVE),
+				Error::<Test>::NotMember
+			);
+			assert_noop!(
+				Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org + 1, ALICE),
+				Error::<Test>::NotMember
+			);
+			assert_noop!(Consortium::remove_member(RuntimeOrigin::none(), org, ALICE), BadOrigin);
+
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, ALICE));
+			System::assert_last_event(Event::MemberRemoved { org, member: ALICE }.into());
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(BOB), org, BOB));
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), org, CAROL));
+			assert_eq!(Members::<Test>::get(ALICE), None);
+			assert_eq!(Consortium::organisation_of(&BOB), None);
+			assert_eq!(Organisations::<Test>::get(org).map(|o| o.members), Some(0));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), 0);
+			assert_eq!(Balances::free_balance(ADMIN), ENDOWMENT);
+			// The freed places can be filled again.
+			assert_ok!(add(org, DAVE, &[Role::Nurse]));
+		});
+	}
+
+	#[test]
+	fn a_member_deposit_returns_to_the_admin_who_paid_it() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(add(org, ALICE, &[Role::Clinician]));
+			assert_ok!(Consortium::update_organisation(
+				RuntimeOrigin::root(),
+				org,
+				OrgKind::Hospital,
+				GLN,
+				OTHER_ADMIN
+			));
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(OTHER_ADMIN), org, ALICE));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), 0);
+			assert_eq!(Balances::free_balance(ADMIN), ENDOWMENT);
+		});
+	}
+
+	#[test]
+	fn deregistering_an_organisation_ends_its_members_roles_at_once() {
+		new_test_ext().execute_with(|| {
+			let org = register_hospital();
+			assert_ok!(add(org, ALICE, &[Role::Emergency]));
+			assert_noop!(
+				Consortium::deregister_organisation(RuntimeOrigin::signed(ADMIN), org),
+				BadOrigin
+			);
+			assert_ok!(Consortium::deregister_organisation(RuntimeOrigin::root(), org));
+			System::assert_last_event(Event::OrganisationDeregistered { org }.into());
+			assert_eq!(Organisations::<Test>::get(org), None);
+			assert_eq!(OrganisationByGln::<Test>::get(GLN), None);
+			assert_eq!(Consortium::organisation_kind(org), None);
+			assert_eq!(Consortium::organisation_of(&ALICE), None);
+			assert!(!Consortium::has_role(org, &ALICE, Role::Emergency));
+			assert_noop!(
+				Consortium::deregister_organisation(RuntimeOrigin::root(), org),
+				Error::<Test>::UnknownOrganisation
+			);
+			// Its admin no longer manages anything.
+			assert_noop!(add(org, BOB, &[Role::Nurse]), Error::<Test>::UnknownOrganisation);
+
+			// Anyone may clean up the orphaned member; the admin gets the deposit back.
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(DAVE), org, ALICE));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), 0);
+			// The id is not reused; the GLN is.
+			let again = register_hospital();
+			assert_ne!(again, org);
+			assert_ok!(add(again, ALICE, &[Role::Clinician]));
+		});
+	}
+
+	#[test]
+	fn any_account_publishes_rotates_and_removes_an_encryption_key() {
+		new_test_ext().execute_with(|| {
+			assert_eq!(Consortium::encryption_key(&ALICE), None);
+			assert_ok!(Consortium::publish_encryption_key(RuntimeOrigin::signed(ALICE), [7; 32]));
+			assert_eq!(Consortium::encryption_key(&ALICE), Some([7; 32]));
+			assert_eq!(
+				EncryptionKeys::<Test>::get(ALICE),
+				Some(EncryptionKey { key: [7; 32], deposit: EncryptionKeyDeposit::get() })
+			);
+			assert_eq!(
+				hold_of(HoldReason::EncryptionKeyDeposit, ALICE),
+				EncryptionKeyDeposit::get()
+			);
+			System::assert_last_event(
+				Event::EncryptionKeyPublished { who: ALICE, key: [7; 32] }.into(),
+			);
+
+			// Rotating keeps the one deposit.
+			assert_ok!(Consortium::publish_encryption_key(RuntimeOrigin::signed(ALICE), [8; 32]));
+			assert_eq!(Consortium::encryption_key(&ALICE), Some([8; 32]));
+			assert_eq!(
+				hold_of(HoldReason::EncryptionKeyDeposit, ALICE),
+				EncryptionKeyDeposit::get()
+			);
+
+			assert_ok!(Consortium::remove_encryption_key(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(Consortium::encryption_key(&ALICE), None);
+			assert_eq!(hold_of(HoldReason::EncryptionKeyDeposit, ALICE), 0);
+			assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
+			System::assert_last_event(Event::EncryptionKeyRemoved { who: ALICE }.into());
+		});
+	}
+
+	#[test]
+	fn encryption_key_calls_refuse_bad_requests() {
+		new_test_ext().execute_with(|| {
+			assert_noop!(
+				Consortium::publish_encryption_key(RuntimeOrigin::signed(ALICE), [0; 32]),
+				Error::<Test>::InvalidEncryptionKey
+			);
+			assert_noop!(
+				Consortium::publish_encryption_key(RuntimeOrigin::signed(PAUPER), [1; 32]),
+				TokenError::FundsUnavailable
+			);
+			assert_noop!(
+				Consortium::publish_encryption_key(RuntimeOrigin::root(), [1; 32]),
+				BadOrigin
+			);
+			assert_noop!(
+				Consortium::remove_encryption_key(RuntimeOrigin::signed(ALICE)),
+				Error::<Test>::NoEncryptionKey
+			);
+		});
+	}
 }
