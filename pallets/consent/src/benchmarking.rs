@@ -1,0 +1,301 @@
+//! Benchmarks of the consent pallet's calls, worst case: full per-patient lists, the longest
+//! scopes, the caller acting as the last of the patient's delegates, deposits actually held.
+//!
+//! Records and organisation members come from [`Config::RecordsHelper`] and
+//! [`Config::OrganisationsHelper`].
+
+use super::*;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get, Time},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use medchain_primitives::health::{
+	Action, CategoryCode, ConsentId, OrgId, OrgKind, OrganisationsBenchmarkHelper, Purpose,
+	RecordId, RecordsBenchmarkHelper, Role,
+};
+use sp_core::H256;
+use sp_runtime::traits::Bounded;
+
+/// Gives `who` plenty of funds for deposits (a millionth of the largest balance, so that many
+/// funded accounts do not overflow the total issuance).
+fn fund<T: Config>(who: &T::AccountId) {
+	let _ = T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+}
+
+fn category() -> CategoryCode {
+	BoundedVec::truncate_from(b"11488-4".to_vec())
+}
+
+fn all_actions() -> medchain_primitives::health::Actions {
+	BoundedVec::truncate_from(alloc::vec![Action::Read, Action::Append])
+}
+
+fn all_purposes() -> medchain_primitives::health::Purposes {
+	BoundedVec::truncate_from(Purpose::ALL.to_vec())
+}
+
+/// A funded patient.
+fn patient<T: Config>() -> T::AccountId {
+	let patient: T::AccountId = account("patient", 0, 0);
+	fund::<T>(&patient);
+	patient
+}
+
+/// `count` records of `patient`.
+fn records<T: Config>(patient: &T::AccountId, count: u32) -> Vec<RecordId> {
+	(0..count).map(|_| T::RecordsHelper::create_record(patient, category())).collect()
+}
+
+/// Fills `patient`'s delegates to `count`, the last being a funded `delegate` without end.
+fn delegates<T: Config>(patient: &T::AccountId, count: u32) -> T::AccountId {
+	let mut delegate = account("delegate", 0, 0);
+	for i in 0..count {
+		delegate = account("delegate", i, 0);
+		fund::<T>(&delegate);
+		let _ = Pallet::<T>::add_delegate(
+			RawOrigin::Signed(patient.clone()).into(),
+			delegate.clone(),
+			None,
+		);
+	}
+	delegate
+}
+
+/// The patient grants `count` consents to `grantee` over `scope`, with every action and
+/// purpose; returns their ids.
+fn grant_many<T: Config>(
+	patient: &T::AccountId,
+	grantee: Grantee<T::AccountId>,
+	scope: ConsentScopeOf<T>,
+	count: u32,
+) -> Result<Vec<ConsentId>, BenchmarkError> {
+	let mut ids = Vec::new();
+	for _ in 0..count {
+		ids.push(NextConsentId::<T>::get());
+		Pallet::<T>::grant(
+			RawOrigin::Signed(patient.clone()).into(),
+			patient.clone(),
+			grantee.clone(),
+			scope.clone(),
+			all_actions(),
+			all_purposes(),
+			None,
+			None,
+			Some(H256::repeat_byte(9)),
+		)?;
+	}
+	Ok(ids)
+}
+
+/// Fills `patient`'s running break-glass list with `count` accesses of other accounts that
+/// never expire.
+fn open_emergency_accesses<T: Config>(patient: &T::AccountId, org: OrgId, count: u32) {
+	OpenEmergencyAccesses::<T>::mutate(patient, |open| {
+		for i in 0..count {
+			let _ = open.try_push(OpenEmergencyAccess {
+				id: ConsentId::MAX - u64::from(i),
+				accessor: account("other-accessor", i, 0),
+				organisation: org,
+				expires_at: u64::MAX,
+			});
+		}
+	});
+}
+
+/// The decision function's worst case: `reader` is emergency staff of an organisation named
+/// by each of the patient's (full list of) consents, every one of which fails only on its
+/// scope (the longest); the read succeeds through reader's break-glass access, last in a full
+/// list. Returns the reader and the record.
+fn worst_case_decision<T: Config>() -> Result<(T::AccountId, RecordId), BenchmarkError> {
+	let patient = patient::<T>();
+	let reader: T::AccountId = account("reader", 0, 0);
+	let org = T::OrganisationsHelper::member_with_role(&reader, OrgKind::Hospital, Role::Emergency);
+	let listed = records::<T>(&patient, T::MaxScopeItems::get());
+	let target = records::<T>(&patient, 1)[0];
+	let scope = ConsentScope::Records(BoundedVec::truncate_from(listed));
+	grant_many::<T>(
+		&patient,
+		Grantee::Organisation { org, role: Some(Role::Emergency) },
+		scope,
+		T::MaxConsentsPerPatient::get(),
+	)?;
+	open_emergency_accesses::<T>(&patient, org, T::MaxOpenEmergencyAccesses::get() - 1);
+	Pallet::<T>::break_glass(
+		RawOrigin::Signed(reader.clone()).into(),
+		patient,
+		EmergencyReason::LifeThreatening,
+		H256::repeat_byte(1),
+	)?;
+	Ok((reader, target))
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `s`: records listed in the scope (each checked to be the patient's). A delegate grants
+	/// to an organisation, into the patient's last free place.
+	#[benchmark]
+	fn grant(s: Linear<0, { T::MaxScopeItems::get() }>) -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let delegate = delegates::<T>(&patient, T::MaxDelegates::get());
+		let member: T::AccountId = account("member", 0, 0);
+		let org =
+			T::OrganisationsHelper::member_with_role(&member, OrgKind::Hospital, Role::Clinician);
+		let other: T::AccountId = account("other", 0, 0);
+		grant_many::<T>(
+			&patient,
+			Grantee::Account(other),
+			ConsentScope::AllRecords,
+			T::MaxConsentsPerPatient::get() - 1,
+		)?;
+		let scope = if s == 0 {
+			ConsentScope::AllRecords
+		} else {
+			ConsentScope::Records(BoundedVec::truncate_from(records::<T>(&patient, s)))
+		};
+		let consent = NextConsentId::<T>::get();
+		let now = T::Time::now();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(delegate),
+			patient.clone(),
+			Grantee::Organisation { org, role: Some(Role::Clinician) },
+			scope,
+			all_actions(),
+			all_purposes(),
+			Some(now),
+			Some(now.saturating_add(1_000_000)),
+			Some(H256::repeat_byte(9)),
+		);
+
+		assert!(Consents::<T>::contains_key(consent));
+		Ok(())
+	}
+
+	/// A delegate revokes the last consent of a full list.
+	#[benchmark]
+	fn revoke() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let delegate = delegates::<T>(&patient, T::MaxDelegates::get());
+		let grantee: T::AccountId = account("grantee", 0, 0);
+		let ids = grant_many::<T>(
+			&patient,
+			Grantee::Account(grantee),
+			ConsentScope::AllRecords,
+			T::MaxConsentsPerPatient::get(),
+		)?;
+		let consent = ids[ids.len() - 1];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(delegate), consent);
+
+		assert_eq!(Consents::<T>::get(consent).map(|c| c.status), Some(ConsentStatus::Revoked));
+		Ok(())
+	}
+
+	/// Into the last free place.
+	#[benchmark]
+	fn add_delegate() {
+		let patient = patient::<T>();
+		delegates::<T>(&patient, T::MaxDelegates::get() - 1);
+		let delegate: T::AccountId = account("new-delegate", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient.clone()), delegate.clone(), Some(u64::MAX));
+
+		assert!(Delegates::<T>::get(&patient).iter().any(|d| d.delegate == delegate));
+	}
+
+	/// The last of a full list steps down.
+	#[benchmark]
+	fn remove_delegate() {
+		let patient = patient::<T>();
+		let delegate = delegates::<T>(&patient, T::MaxDelegates::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(delegate.clone()), patient.clone(), delegate.clone());
+
+		assert!(!Delegates::<T>::get(&patient).iter().any(|d| d.delegate == delegate));
+	}
+
+	/// Into the last free place of the running list, every delegate told.
+	#[benchmark]
+	fn break_glass() {
+		let patient = patient::<T>();
+		delegates::<T>(&patient, T::MaxDelegates::get());
+		let accessor: T::AccountId = account("accessor", 0, 0);
+		let org =
+			T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
+		open_emergency_accesses::<T>(&patient, org, T::MaxOpenEmergencyAccesses::get() - 1);
+		let access = NextConsentId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(accessor),
+			patient.clone(),
+			EmergencyReason::LifeThreatening,
+			H256::repeat_byte(1),
+		);
+
+		assert!(EmergencyAccesses::<T>::contains_key(access));
+	}
+
+	/// A regulator's auditor reviews: the longest authorisation path.
+	#[benchmark]
+	fn review_break_glass() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let accessor: T::AccountId = account("accessor", 0, 0);
+		T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
+		let access = NextConsentId::<T>::get();
+		Pallet::<T>::break_glass(
+			RawOrigin::Signed(accessor).into(),
+			patient,
+			EmergencyReason::LifeThreatening,
+			H256::repeat_byte(1),
+		)?;
+		let auditor: T::AccountId = account("auditor", 0, 0);
+		T::OrganisationsHelper::member_with_role(&auditor, OrgKind::Regulator, Role::Auditor);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(auditor), access, ReviewOutcome::Unjustified);
+
+		assert!(EmergencyAccesses::<T>::get(access).is_some_and(|a| a.review.is_some()));
+		Ok(())
+	}
+
+	/// A read under the decision function's worst case.
+	#[benchmark]
+	fn record_access() -> Result<(), BenchmarkError> {
+		let (reader, record) = worst_case_decision::<T>()?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(reader), record, Purpose::Emergency);
+
+		assert_eq!(AccessLogLength::<T>::get(record), 1);
+		Ok(())
+	}
+
+	/// The decision function alone, in its worst case: what other pallets add to their calls'
+	/// weights through `AccessPolicy::decision_weight`.
+	#[benchmark]
+	fn can_access() -> Result<(), BenchmarkError> {
+		let (reader, record) = worst_case_decision::<T>()?;
+		let decision;
+
+		#[block]
+		{
+			decision = Pallet::<T>::can_access(&reader, record, Action::Read, Purpose::Emergency);
+		}
+
+		assert!(decision.allowed);
+		assert_eq!(decision.reason, medchain_primitives::health::AccessReason::BreakGlass);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,1042 @@
+//! # Consent pallet
+//!
+//! Who may read or add to a patient's records, modelled on HL7 FHIR R5 `Consent`.
+//!
+//! - The patient, or a delegate while their delegation lasts, [grants](Pallet::grant) a
+//!   consent to an account or an organisation (optionally only its members holding a role):
+//!   which records (all, some categories, listed records), which actions (read, append),
+//!   which purposes (treatment, emergency, payment…), and a period. [`Pallet::revoke`] ends it
+//!   at once. A consent past its end stops granting by itself: expiry is derived when read.
+//! - The patient [adds](Pallet::add_delegate) and removes delegates (e.g. a parent for a minor,
+//!   with an end date).
+//! - Emergency staff of a registered organisation may [break the glass](Pallet::break_glass):
+//!   a read of one patient's records for [`Config::EmergencyAccessDuration`], with a reason code
+//!   and the hash of a written justification. The event names the patient and their delegates;
+//!   the patient or an auditor later [reviews](Pallet::review_break_glass) it.
+//! - [`Pallet::can_access`] is the one decision function, deterministic from chain state; the
+//!   record registry asks it (through `AccessPolicy`) before any append, and readers record
+//!   each read with [`Pallet::record_access`], leaving a read receipt in [`AccessLog`] that is
+//!   never deleted.
+//! - Consents and delegations hold a deposit while they occupy the patient's capped lists
+//!   ([`Config::MaxConsentsPerPatient`], [`Config::MaxDelegates`]); a revoked consent leaves the
+//!   list and returns its deposit, but stays in [`Consents`] as history.
+//!
+//! Delegates act for the patient but do not read the patient's records by being delegates: a
+//! delegate who needs to read grants themselves a consent, which is then on record.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+/// The largest page [`Pallet::access_log`] returns.
+pub const MAX_ACCESS_LOG_PAGE: u32 = 100;
+
+/// The consent pallet's runtime API, for wallets, providers' systems and the off-chain
+/// storage gateway.
+pub mod runtime_api {
+	use alloc::vec::Vec;
+	use medchain_primitives::health::{AccessDecision, Action, ConsentId, Purpose, RecordId};
+
+	sp_api::decl_runtime_apis! {
+		/// Asks the consent pallet.
+		///
+		/// `ConsentInfo` is `pallet_consent::ConsentOf<Runtime>`.
+		pub trait ConsentApi<AccountId, ConsentInfo> where
+			AccountId: codec::Codec,
+			ConsentInfo: codec::Codec,
+		{
+			/// Whether `who` may perform `action` on `record` for `purpose`, under which
+			/// consent, and why.
+			fn can_access(
+				who: AccountId,
+				record: RecordId,
+				action: Action,
+				purpose: Purpose,
+			) -> AccessDecision;
+			/// `patient`'s consents that are not revoked (active, not yet started or
+			/// expired), with their status at this block.
+			fn consents_of(patient: AccountId) -> Vec<(ConsentId, ConsentInfo)>;
+			/// Up to `count` (at most 100) read receipts of `record`, from sequence number
+			/// `start`, with their sequence numbers.
+			fn access_log(
+				record: RecordId,
+				start: u32,
+				count: u32,
+			) -> Vec<(u32, crate::AccessReceipt<AccountId>)>;
+		}
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::Precision,
+			Time,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use medchain_primitives::health::{
+		is_valid_code, sorted_set, AccessDecision, AccessPolicy, AccessReason, Action, Actions,
+		CategoryCode, ConsentId, OrgId, OrgKind, Organisations, Purpose, Purposes, RecordId,
+		RecordInspect, RecordStatus, Role, SetError,
+	};
+	use sp_core::H256;
+	use sp_runtime::traits::Zero;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the consent pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The currency deposits are held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+		/// The chain's clock, in milliseconds since the Unix epoch (`pallet_timestamp`).
+		type Time: Time<Moment = u64>;
+		/// The record registry, to learn a record's patient, category and status.
+		type Records: RecordInspect<Self::AccountId>;
+		/// The consortium's organisations and their members' roles.
+		type Organisations: Organisations<Self::AccountId>;
+		/// The deposit held for a consent from its grantor, while it is not revoked.
+		#[pallet::constant]
+		type ConsentDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held for a delegation from the patient, while it exists.
+		#[pallet::constant]
+		type DelegateDeposit: Get<BalanceOf<Self>>;
+		/// The largest number of consents (not revoked) a patient may have.
+		#[pallet::constant]
+		type MaxConsentsPerPatient: Get<u32>;
+		/// The largest number of categories or records a consent's scope may list.
+		#[pallet::constant]
+		type MaxScopeItems: Get<u32>;
+		/// The largest number of delegates a patient may have.
+		#[pallet::constant]
+		type MaxDelegates: Get<u32>;
+		/// The largest number of break-glass accesses running at once on one patient.
+		#[pallet::constant]
+		type MaxOpenEmergencyAccesses: Get<u32>;
+		/// How long a break-glass access lasts, in milliseconds.
+		#[pallet::constant]
+		type EmergencyAccessDuration: Get<u64>;
+		/// Weights of this pallet's calls, measured by its benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Creates records for the benchmarks (`pallet_records::Pallet<Runtime>`).
+		#[cfg(feature = "runtime-benchmarks")]
+		type RecordsHelper: medchain_primitives::health::RecordsBenchmarkHelper<Self::AccountId>;
+		/// Creates organisation members for the benchmarks
+		/// (`pallet_consortium::Pallet<Runtime>`).
+		#[cfg(feature = "runtime-benchmarks")]
+		type OrganisationsHelper: medchain_primitives::health::OrganisationsBenchmarkHelper<
+			Self::AccountId,
+		>;
+	}
+
+	/// Why the consent pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a consent that is not revoked.
+		#[codec(index = 0)]
+		ConsentDeposit,
+		/// The deposit for a delegation.
+		#[codec(index = 1)]
+		DelegateDeposit,
+	}
+
+	/// The id the next consent or break-glass access will get (they share one id space).
+	#[pallet::storage]
+	pub type NextConsentId<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
+
+	/// Every consent ever granted, revoked ones included, by id: the consent history.
+	#[pallet::storage]
+	pub type Consents<T: Config> = StorageMap<_, Twox64Concat, ConsentId, ConsentOf<T>>;
+
+	/// The ids of each patient's consents that are not revoked, oldest first: the ones
+	/// [`Pallet::can_access`] considers.
+	#[pallet::storage]
+	pub type ConsentsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		ValueQuery,
+	>;
+
+	/// Each patient's delegates.
+	#[pallet::storage]
+	pub type Delegates<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<DelegationOf<T>, T::MaxDelegates>,
+		ValueQuery,
+	>;
+
+	/// Every break-glass access ever opened, by id, with its review: never deleted.
+	#[pallet::storage]
+	pub type EmergencyAccesses<T: Config> =
+		StorageMap<_, Twox64Concat, ConsentId, EmergencyAccessOf<T>>;
+
+	/// Each patient's break-glass accesses that may still be running (expired ones are
+	/// dropped from this list when the next one opens).
+	#[pallet::storage]
+	pub type OpenEmergencyAccesses<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<OpenEmergencyAccess<T::AccountId>, T::MaxOpenEmergencyAccesses>,
+		ValueQuery,
+	>;
+
+	/// Read receipts of each record, by record and sequence number: never deleted.
+	#[pallet::storage]
+	pub type AccessLog<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RecordId, Twox64Concat, u32, AccessReceipt<T::AccountId>>;
+
+	/// How many read receipts each record has: the next receipt's sequence number.
+	#[pallet::storage]
+	pub type AccessLogLength<T: Config> = StorageMap<_, Twox64Concat, RecordId, u32, ValueQuery>;
+
+	/// Events of the consent pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A consent was granted.
+		ConsentGranted {
+			/// The new consent.
+			consent: ConsentId,
+			/// The patient whose records it concerns.
+			patient: T::AccountId,
+			/// The patient or the delegate who granted it.
+			grantor: T::AccountId,
+			/// Who it is given to.
+			grantee: Grantee<T::AccountId>,
+			/// When it starts, in milliseconds since the Unix epoch.
+			start: u64,
+			/// When it ends, if ever.
+			end: Option<u64>,
+		},
+		/// A consent was revoked: it grants nothing from now on.
+		ConsentRevoked {
+			/// The consent.
+			consent: ConsentId,
+			/// The patient whose records it concerned.
+			patient: T::AccountId,
+			/// The patient or the delegate who revoked it.
+			revoked_by: T::AccountId,
+		},
+		/// The patient made `delegate` able to grant and revoke consents for them.
+		DelegateAdded {
+			/// The patient.
+			patient: T::AccountId,
+			/// The delegate.
+			delegate: T::AccountId,
+			/// When the delegation ends, if ever.
+			until: Option<u64>,
+		},
+		/// A delegation was removed.
+		DelegateRemoved {
+			/// The patient.
+			patient: T::AccountId,
+			/// The former delegate.
+			delegate: T::AccountId,
+			/// The patient or the delegate, whoever removed it.
+			removed_by: T::AccountId,
+		},
+		/// Emergency staff broke the glass on a patient's records. Addressed to the patient
+		/// and to every delegate listed in `notified`.
+		EmergencyAccessGranted {
+			/// The break-glass access.
+			access: ConsentId,
+			/// The patient whose records may be read.
+			patient: T::AccountId,
+			/// The emergency staff member.
+			accessor: T::AccountId,
+			/// Their organisation.
+			organisation: OrgId,
+			/// The reason code.
+			reason: EmergencyReason,
+			/// SHA-256 of the written justification.
+			justification_hash: H256,
+			/// When the access ends, in milliseconds since the Unix epoch.
+			expires_at: u64,
+			/// The patient's delegates, who are told too.
+			notified: BoundedVec<T::AccountId, T::MaxDelegates>,
+		},
+		/// A break-glass access was reviewed.
+		EmergencyAccessReviewed {
+			/// The break-glass access.
+			access: ConsentId,
+			/// The patient or auditor who reviewed it.
+			reviewer: T::AccountId,
+			/// Their conclusion.
+			outcome: ReviewOutcome,
+		},
+		/// A record was read: a read receipt was added to its access log.
+		RecordAccessed {
+			/// The record.
+			record: RecordId,
+			/// The receipt's sequence number in the record's access log.
+			sequence: u32,
+			/// Who read it.
+			reader: T::AccountId,
+			/// The consent or break-glass access used; `None` for the patient.
+			consent_used: Option<ConsentId>,
+			/// Patient, consent or break-glass.
+			basis: AccessReason,
+			/// For what.
+			purpose: Purpose,
+		},
+	}
+
+	/// Errors of the consent pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only the patient or one of their delegates (while the delegation lasts) may do this.
+		NotPatientOrDelegate,
+		/// The caller's delegation for this patient has ended.
+		DelegationEnded,
+		/// No consent with this id.
+		ConsentNotFound,
+		/// The consent is already revoked.
+		AlreadyRevoked,
+		/// The patient already has `MaxConsentsPerPatient` consents: revoke some first.
+		TooManyConsents,
+		/// A patient needs no consent to access their own records.
+		CannotConsentToSelf,
+		/// No organisation with this id is registered.
+		UnknownOrganisation,
+		/// The consent lists no action.
+		NoActions,
+		/// The consent lists an action twice.
+		DuplicateAction,
+		/// The consent lists no purpose.
+		NoPurposes,
+		/// The consent lists a purpose twice.
+		DuplicatePurpose,
+		/// The scope lists no category or record.
+		EmptyScope,
+		/// The scope lists a category or record twice.
+		DuplicateScopeItem,
+		/// A category in the scope is not a valid code.
+		InvalidCategory,
+		/// A record in the scope is not a live record of this patient.
+		RecordNotOfPatient,
+		/// The period ends before it starts.
+		InvalidPeriod,
+		/// The period has already ended.
+		PeriodEnded,
+		/// The account is already a delegate of this patient.
+		AlreadyDelegate,
+		/// The patient already has `MaxDelegates` delegates.
+		TooManyDelegates,
+		/// A patient cannot be their own delegate.
+		CannotDelegateToSelf,
+		/// The account is not a delegate of this patient.
+		NotDelegate,
+		/// Only the patient or the delegate may remove a delegation.
+		NotPatientOrThisDelegate,
+		/// Only a member holding the emergency role in a registered organisation may break
+		/// the glass.
+		NotEmergencyStaff,
+		/// A patient needs no break-glass access to their own records.
+		CannotBreakGlassOnSelf,
+		/// The justification hash is all zeros: give the SHA-256 of the written justification.
+		MissingJustification,
+		/// The caller already has a running break-glass access to this patient's records.
+		EmergencyAccessActive,
+		/// `MaxOpenEmergencyAccesses` break-glass accesses are already running on this patient.
+		TooManyEmergencyAccesses,
+		/// No break-glass access with this id.
+		EmergencyAccessNotFound,
+		/// The break-glass access has already been reviewed.
+		AlreadyReviewed,
+		/// Only the patient, or an auditor of the accessor's organisation or of a regulator,
+		/// other than the accessor, may review a break-glass access.
+		NotReviewer,
+		/// No record with this id was ever registered.
+		RecordNotFound,
+		/// The record was erased by its patient.
+		RecordErased,
+		/// No consent of the patient names this account or its organisation.
+		NoConsent,
+		/// The consent's period has not started yet.
+		ConsentNotYetValid,
+		/// The consent's period has ended.
+		ConsentExpired,
+		/// The consent does not permit this action.
+		ActionNotPermitted,
+		/// The consent does not permit this purpose.
+		PurposeNotPermitted,
+		/// The consent does not cover this record.
+		OutOfScope,
+		/// The caller's break-glass access has expired.
+		EmergencyAccessExpired,
+		/// The record's access log holds `u32::MAX` receipts.
+		AccessLogFull,
+		/// The id counter would overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxConsentsPerPatient::get() > 0, "MaxConsentsPerPatient must be positive");
+			assert!(T::MaxScopeItems::get() > 0, "MaxScopeItems must be positive");
+			assert!(
+				T::MaxOpenEmergencyAccesses::get() > 0,
+				"MaxOpenEmergencyAccesses must be positive"
+			);
+			assert!(
+				T::EmergencyAccessDuration::get() > 0,
+				"EmergencyAccessDuration must be positive"
+			);
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Grant `grantee` a consent to `patient`'s records. The patient, or a delegate while
+		/// the delegation lasts.
+		///
+		/// `scope` says which records, `actions` what may be done with them, `purposes` what
+		/// for; the consent runs from `start` (now if `None`) until `end` (exclusive; until
+		/// revoked if `None`), in milliseconds since the Unix epoch. `form_hash` is the SHA-256
+		/// of a signed consent form kept off chain, if any. Holds `ConsentDeposit` from the
+		/// caller until the consent is revoked.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::grant(scope.item_count()))]
+		pub fn grant(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			grantee: Grantee<T::AccountId>,
+			scope: ConsentScopeOf<T>,
+			actions: Actions,
+			purposes: Purposes,
+			start: Option<u64>,
+			end: Option<u64>,
+			form_hash: Option<H256>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let now = T::Time::now();
+			Self::ensure_patient_or_delegate(&who, &patient, now)?;
+			match &grantee {
+				Grantee::Account(account) => {
+					ensure!(*account != patient, Error::<T>::CannotConsentToSelf)
+				},
+				Grantee::Organisation { org, .. } => ensure!(
+					T::Organisations::organisation_kind(*org).is_some(),
+					Error::<T>::UnknownOrganisation
+				),
+			}
+			let actions = sorted_set(actions).map_err(|e| match e {
+				SetError::Empty => Error::<T>::NoActions,
+				SetError::Duplicate => Error::<T>::DuplicateAction,
+			})?;
+			let purposes = sorted_set(purposes).map_err(|e| match e {
+				SetError::Empty => Error::<T>::NoPurposes,
+				SetError::Duplicate => Error::<T>::DuplicatePurpose,
+			})?;
+			let scope = Self::validated_scope(scope, &patient)?;
+			let start = start.unwrap_or(now);
+			if let Some(end) = end {
+				ensure!(end > start, Error::<T>::InvalidPeriod);
+				ensure!(end > now, Error::<T>::PeriodEnded);
+			}
+
+			let consent = NextConsentId::<T>::get();
+			let next = consent.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			ConsentsOf::<T>::try_mutate(&patient, |consents| consents.try_push(consent))
+				.map_err(|_| Error::<T>::TooManyConsents)?;
+			let deposit = Deposit { depositor: who.clone(), amount: T::ConsentDeposit::get() };
+			Self::hold(HoldReason::ConsentDeposit, &deposit.depositor, deposit.amount)?;
+			Consents::<T>::insert(
+				consent,
+				Consent {
+					patient: patient.clone(),
+					grantor: who.clone(),
+					grantee: grantee.clone(),
+					scope,
+					actions,
+					purposes,
+					start,
+					end,
+					status: ConsentStatus::Active,
+					created_at: now,
+					revoked_at: None,
+					revoked_by: None,
+					form_hash,
+					deposit,
+				},
+			);
+			NextConsentId::<T>::put(next);
+			Self::deposit_event(Event::ConsentGranted {
+				consent,
+				patient,
+				grantor: who,
+				grantee,
+				start,
+				end,
+			});
+			Ok(())
+		}
+
+		/// Revoke `consent`: from this block on it grants nothing. The patient, or a delegate
+		/// while the delegation lasts.
+		///
+		/// The consent stays in [`Consents`] as history; it leaves the patient's list and its
+		/// deposit returns to its grantor. Expired consents are revoked the same way, to free
+		/// their place in the list.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::revoke())]
+		pub fn revoke(origin: OriginFor<T>, consent: ConsentId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let now = T::Time::now();
+			let revoked = Consents::<T>::try_mutate(consent, |maybe_consent| {
+				let entry = maybe_consent.as_mut().ok_or(Error::<T>::ConsentNotFound)?;
+				ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
+				Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
+				entry.status = ConsentStatus::Revoked;
+				entry.revoked_at = Some(now);
+				entry.revoked_by = Some(who.clone());
+				Ok::<_, DispatchError>(entry.clone())
+			})?;
+			ConsentsOf::<T>::mutate(&revoked.patient, |consents| {
+				consents.retain(|id| *id != consent)
+			});
+			Self::release(
+				HoldReason::ConsentDeposit,
+				&revoked.deposit.depositor,
+				revoked.deposit.amount,
+			)?;
+			Self::deposit_event(Event::ConsentRevoked {
+				consent,
+				patient: revoked.patient,
+				revoked_by: who,
+			});
+			Ok(())
+		}
+
+		/// Let `delegate` grant and revoke consents for the caller (the patient) until `until`
+		/// (exclusive, milliseconds since the Unix epoch; until removed if `None`).
+		///
+		/// Holds `DelegateDeposit` from the patient until the delegation is removed.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::add_delegate())]
+		pub fn add_delegate(
+			origin: OriginFor<T>,
+			delegate: T::AccountId,
+			until: Option<u64>,
+		) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let now = T::Time::now();
+			ensure!(delegate != patient, Error::<T>::CannotDelegateToSelf);
+			if let Some(until) = until {
+				ensure!(until > now, Error::<T>::PeriodEnded);
+			}
+			let amount = T::DelegateDeposit::get();
+			Delegates::<T>::try_mutate(&patient, |delegations| {
+				ensure!(
+					!delegations.iter().any(|d| d.delegate == delegate),
+					Error::<T>::AlreadyDelegate
+				);
+				delegations
+					.try_push(Delegation {
+						delegate: delegate.clone(),
+						until,
+						since: now,
+						deposit: amount,
+					})
+					.map_err(|_| Error::<T>::TooManyDelegates)
+			})?;
+			Self::hold(HoldReason::DelegateDeposit, &patient, amount)?;
+			Self::deposit_event(Event::DelegateAdded { patient, delegate, until });
+			Ok(())
+		}
+
+		/// Remove `delegate` from `patient`'s delegates and return the deposit to the patient.
+		/// The patient, or the delegate stepping down (even after the delegation ended).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::remove_delegate())]
+		pub fn remove_delegate(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			delegate: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(who == patient || who == delegate, Error::<T>::NotPatientOrThisDelegate);
+			let removed = Delegates::<T>::try_mutate(&patient, |delegations| {
+				let at = delegations
+					.iter()
+					.position(|d| d.delegate == delegate)
+					.ok_or(Error::<T>::NotDelegate)?;
+				Ok::<_, Error<T>>(delegations.remove(at))
+			})?;
+			Self::release(HoldReason::DelegateDeposit, &patient, removed.deposit)?;
+			Self::deposit_event(Event::DelegateRemoved { patient, delegate, removed_by: who });
+			Ok(())
+		}
+
+		/// Break the glass: read `patient`'s records in an emergency, without their consent,
+		/// for `EmergencyAccessDuration`, with purpose `Emergency` only.
+		///
+		/// The caller must hold the emergency role in a registered organisation. `reason` is a
+		/// code; `justification_hash` the SHA-256 of the written justification kept off chain.
+		/// The event tells the patient and their delegates; the access awaits review. No
+		/// deposit: an emergency must not wait for funds.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::break_glass())]
+		pub fn break_glass(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			reason: EmergencyReason,
+			justification_hash: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(who != patient, Error::<T>::CannotBreakGlassOnSelf);
+			ensure!(!justification_hash.is_zero(), Error::<T>::MissingJustification);
+			let organisation = T::Organisations::organisation_of(&who)
+				.filter(|org| T::Organisations::has_role(*org, &who, Role::Emergency))
+				.ok_or(Error::<T>::NotEmergencyStaff)?;
+			let now = T::Time::now();
+			let expires_at = now.saturating_add(T::EmergencyAccessDuration::get());
+
+			let access = NextConsentId::<T>::get();
+			let next = access.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			OpenEmergencyAccesses::<T>::try_mutate(&patient, |open| {
+				open.retain(|entry| entry.expires_at > now);
+				ensure!(
+					!open.iter().any(|entry| entry.accessor == who),
+					Error::<T>::EmergencyAccessActive
+				);
+				open.try_push(OpenEmergencyAccess {
+					id: access,
+					accessor: who.clone(),
+					organisation,
+					expires_at,
+				})
+				.map_err(|_| Error::<T>::TooManyEmergencyAccesses)
+			})?;
+			EmergencyAccesses::<T>::insert(
+				access,
+				EmergencyAccess {
+					patient: patient.clone(),
+					accessor: who.clone(),
+					organisation,
+					reason,
+					justification_hash,
+					started_at: now,
+					expires_at,
+					review: None,
+				},
+			);
+			NextConsentId::<T>::put(next);
+			let notified = BoundedVec::truncate_from(
+				Delegates::<T>::get(&patient)
+					.into_iter()
+					.filter(|d| d.lasts_at(now))
+					.map(|d| d.delegate)
+					.collect::<Vec<_>>(),
+			);
+			Self::deposit_event(Event::EmergencyAccessGranted {
+				access,
+				patient,
+				accessor: who,
+				organisation,
+				reason,
+				justification_hash,
+				expires_at,
+				notified,
+			});
+			Ok(())
+		}
+
+		/// Review the break-glass access `access`: record whether it was justified. Once.
+		///
+		/// The patient may review it, as may an auditor of the accessor's organisation or of a
+		/// regulator, but never the accessor themselves.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::review_break_glass())]
+		pub fn review_break_glass(
+			origin: OriginFor<T>,
+			access: ConsentId,
+			outcome: ReviewOutcome,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let now = T::Time::now();
+			EmergencyAccesses::<T>::try_mutate(access, |maybe_access| {
+				let entry = maybe_access.as_mut().ok_or(Error::<T>::EmergencyAccessNotFound)?;
+				ensure!(entry.review.is_none(), Error::<T>::AlreadyReviewed);
+				ensure!(
+					who != entry.accessor
+						&& (who == entry.patient || Self::is_auditor_for(&who, entry.organisation)),
+					Error::<T>::NotReviewer
+				);
+				entry.review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
+				Ok::<_, Error<T>>(())
+			})?;
+			Self::deposit_event(Event::EmergencyAccessReviewed { access, reviewer: who, outcome });
+			Ok(())
+		}
+
+		/// Leave a read receipt: the caller reads `record` for `purpose`.
+		///
+		/// Fails, leaving no receipt, unless [`Pallet::can_access`] allows the read. Clients
+		/// call this before fetching the ciphertext; the storage gateway serves a blob only to
+		/// a reader with a receipt. Receipts are never deleted.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::record_access())]
+		pub fn record_access(
+			origin: OriginFor<T>,
+			record: RecordId,
+			purpose: Purpose,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let decision = Self::can_access(&who, record, Action::Read, purpose);
+			let consent_used = Self::ensure_allowed(decision)?;
+			let sequence = AccessLogLength::<T>::get(record);
+			let next = sequence.checked_add(1).ok_or(Error::<T>::AccessLogFull)?;
+			AccessLog::<T>::insert(
+				record,
+				sequence,
+				AccessReceipt {
+					reader: who.clone(),
+					consent_used,
+					basis: decision.reason,
+					purpose,
+					at: T::Time::now(),
+				},
+			);
+			AccessLogLength::<T>::insert(record, next);
+			Self::deposit_event(Event::RecordAccessed {
+				record,
+				sequence,
+				reader: who,
+				consent_used,
+				basis: decision.reason,
+				purpose,
+			});
+			Ok(())
+		}
+	}
+
+	/// How close a consent came to allowing an access: the later the check it failed, the
+	/// closer. Used to name the most useful reason for a refusal.
+	fn closeness(reason: AccessReason) -> u8 {
+		match reason {
+			AccessReason::ConsentNotYetValid
+			| AccessReason::ConsentExpired
+			| AccessReason::BreakGlassExpired => 1,
+			AccessReason::ActionNotPermitted => 2,
+			AccessReason::PurposeNotPermitted => 3,
+			AccessReason::OutOfScope => 4,
+			_ => 0,
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Whether `who` may perform `action` on `record` for `purpose`, under which consent
+		/// or break-glass access, and why: the one decision function.
+		///
+		/// The patient may always; anyone else needs an active consent of the patient (not
+		/// revoked, within its period) naming them or their organisation (and role), and
+		/// permitting the action, the purpose and this record; or, to read for purpose
+		/// `Emergency`, an unexpired break-glass access while they still hold the emergency
+		/// role. The first matching consent, oldest first, is used. A refusal names the check
+		/// that the closest consent failed.
+		pub fn can_access(
+			who: &T::AccountId,
+			record: RecordId,
+			action: Action,
+			purpose: Purpose,
+		) -> AccessDecision {
+			Self::decide_on_record(who, record, action, Some(purpose))
+		}
+
+		/// `patient`'s consents that are not revoked, oldest first, each with its status at
+		/// this block (expired ones say so).
+		pub fn consents_of(patient: &T::AccountId) -> Vec<(ConsentId, ConsentOf<T>)> {
+			let now = T::Time::now();
+			ConsentsOf::<T>::get(patient)
+				.into_iter()
+				.filter_map(|id| {
+					Consents::<T>::get(id).map(|mut consent| {
+						consent.status = consent.status_at(now);
+						(id, consent)
+					})
+				})
+				.collect()
+		}
+
+		/// Up to `count` (at most [`MAX_ACCESS_LOG_PAGE`]) read receipts of `record` from
+		/// sequence number `start`, with their sequence numbers.
+		pub fn access_log(
+			record: RecordId,
+			start: u32,
+			count: u32,
+		) -> Vec<(u32, AccessReceipt<T::AccountId>)> {
+			let end = start
+				.saturating_add(count.min(MAX_ACCESS_LOG_PAGE))
+				.min(AccessLogLength::<T>::get(record));
+			(start..end)
+				.filter_map(|sequence| {
+					AccessLog::<T>::get(record, sequence).map(|receipt| (sequence, receipt))
+				})
+				.collect()
+		}
+
+		/// [`Pallet::can_access`] with `purpose: None` meaning "for any purpose".
+		fn decide_on_record(
+			who: &T::AccountId,
+			record: RecordId,
+			action: Action,
+			purpose: Option<Purpose>,
+		) -> AccessDecision {
+			match T::Records::record_summary(record) {
+				Some(summary) => Self::decide(
+					who,
+					&summary.patient,
+					&summary.category,
+					Some(record),
+					action,
+					purpose,
+					T::Time::now(),
+				),
+				None => match T::Records::record_status(record) {
+					Some(RecordStatus::Erased) => AccessDecision::deny(AccessReason::RecordErased),
+					_ => AccessDecision::deny(AccessReason::RecordNotFound),
+				},
+			}
+		}
+
+		/// The decision itself, for a record of `category` of `patient`: the existing record
+		/// `record`, or a new one if `None`.
+		fn decide(
+			who: &T::AccountId,
+			patient: &T::AccountId,
+			category: &CategoryCode,
+			record: Option<RecordId>,
+			action: Action,
+			purpose: Option<Purpose>,
+			now: u64,
+		) -> AccessDecision {
+			if who == patient {
+				return AccessDecision::allow(AccessReason::Patient, None);
+			}
+			let organisation = T::Organisations::organisation_of(who);
+			let mut closest = AccessReason::NoConsent;
+			for id in ConsentsOf::<T>::get(patient) {
+				let Some(consent) = Consents::<T>::get(id) else { continue };
+				if consent.status != ConsentStatus::Active
+					|| !Self::names(&consent.grantee, who, organisation)
+				{
+					continue;
+				}
+				let failed = if consent.start > now {
+					Some(AccessReason::ConsentNotYetValid)
+				} else if consent.end.is_some_and(|end| end <= now) {
+					Some(AccessReason::ConsentExpired)
+				} else if consent.actions.binary_search(&action).is_err() {
+					Some(AccessReason::ActionNotPermitted)
+				} else if purpose.is_some_and(|p| consent.purposes.binary_search(&p).is_err()) {
+					Some(AccessReason::PurposeNotPermitted)
+				} else if !consent.scope.covers(category, record) {
+					Some(AccessReason::OutOfScope)
+				} else {
+					None
+				};
+				match failed {
+					None => return AccessDecision::allow(AccessReason::Consent, Some(id)),
+					Some(reason) if closeness(reason) > closeness(closest) => closest = reason,
+					Some(_) => {},
+				}
+			}
+			let emergency_read = action == Action::Read
+				&& purpose.map_or(true, |p| p == Purpose::Emergency)
+				&& record.is_some();
+			if emergency_read {
+				for open in OpenEmergencyAccesses::<T>::get(patient) {
+					if open.accessor != *who
+						|| !T::Organisations::has_role(open.organisation, who, Role::Emergency)
+					{
+						continue;
+					}
+					if now < open.expires_at {
+						return AccessDecision::allow(AccessReason::BreakGlass, Some(open.id));
+					}
+					if closeness(AccessReason::BreakGlassExpired) > closeness(closest) {
+						closest = AccessReason::BreakGlassExpired;
+					}
+				}
+			}
+			AccessDecision::deny(closest)
+		}
+
+		/// Whether `grantee` names `who`, a member of `organisation`.
+		fn names(
+			grantee: &Grantee<T::AccountId>,
+			who: &T::AccountId,
+			organisation: Option<OrgId>,
+		) -> bool {
+			match grantee {
+				Grantee::Account(account) => account == who,
+				Grantee::Organisation { org, role } => {
+					organisation == Some(*org)
+						&& role.map_or(true, |role| T::Organisations::has_role(*org, who, role))
+				},
+			}
+		}
+
+		/// Whether `who` may review a break-glass access by a member of `organisation`.
+		fn is_auditor_for(who: &T::AccountId, organisation: OrgId) -> bool {
+			let Some(own) = T::Organisations::organisation_of(who) else { return false };
+			let allowed_org = own == organisation
+				|| T::Organisations::organisation_kind(own) == Some(OrgKind::Regulator);
+			allowed_org && T::Organisations::has_role(own, who, Role::Auditor)
+		}
+
+		/// Ok if `who` is `patient` or a delegate of theirs whose delegation lasts at `now`.
+		fn ensure_patient_or_delegate(
+			who: &T::AccountId,
+			patient: &T::AccountId,
+			now: u64,
+		) -> Result<(), Error<T>> {
+			if who == patient {
+				return Ok(());
+			}
+			let delegations = Delegates::<T>::get(patient);
+			let delegation = delegations
+				.iter()
+				.find(|d| d.delegate == *who)
+				.ok_or(Error::<T>::NotPatientOrDelegate)?;
+			ensure!(delegation.lasts_at(now), Error::<T>::DelegationEnded);
+			Ok(())
+		}
+
+		/// `scope`, sorted, once its items are checked.
+		fn validated_scope(
+			scope: ConsentScopeOf<T>,
+			patient: &T::AccountId,
+		) -> Result<ConsentScopeOf<T>, Error<T>> {
+			let set_error = |e| match e {
+				SetError::Empty => Error::<T>::EmptyScope,
+				SetError::Duplicate => Error::<T>::DuplicateScopeItem,
+			};
+			Ok(match scope {
+				ConsentScope::AllRecords => ConsentScope::AllRecords,
+				ConsentScope::Categories(categories) => {
+					let categories = sorted_set(categories).map_err(set_error)?;
+					ensure!(
+						categories.iter().all(|category| is_valid_code(category)),
+						Error::<T>::InvalidCategory
+					);
+					ConsentScope::Categories(categories)
+				},
+				ConsentScope::Records(records) => {
+					let records = sorted_set(records).map_err(set_error)?;
+					ensure!(
+						records.iter().all(|record| {
+							T::Records::record_summary(*record)
+								.is_some_and(|summary| summary.patient == *patient)
+						}),
+						Error::<T>::RecordNotOfPatient
+					);
+					ConsentScope::Records(records)
+				},
+			})
+		}
+
+		/// The consent an allowed access uses, or the error naming why it was refused.
+		fn ensure_allowed(decision: AccessDecision) -> Result<Option<ConsentId>, Error<T>> {
+			if decision.allowed {
+				return Ok(decision.consent_used);
+			}
+			Err(match decision.reason {
+				AccessReason::RecordNotFound => Error::<T>::RecordNotFound,
+				AccessReason::RecordErased => Error::<T>::RecordErased,
+				AccessReason::ConsentNotYetValid => Error::<T>::ConsentNotYetValid,
+				AccessReason::ConsentExpired => Error::<T>::ConsentExpired,
+				AccessReason::ActionNotPermitted => Error::<T>::ActionNotPermitted,
+				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
+				AccessReason::OutOfScope => Error::<T>::OutOfScope,
+				AccessReason::BreakGlassExpired => Error::<T>::EmergencyAccessExpired,
+				AccessReason::Patient
+				| AccessReason::Consent
+				| AccessReason::BreakGlass
+				| AccessReason::NoConsent => Error::<T>::NoConsent,
+			})
+		}
+
+		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::hold(&reason.into(), who, amount)
+		}
+
+		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::release(&reason.into(), who, amount, Precision::BestEffort)
+				.map(|_released| ())
+		}
+	}
+
+	impl<T: Config> AccessPolicy<T::AccountId> for Pallet<T> {
+		fn can_access(
+			who: &T::AccountId,
+			record: RecordId,
+			action: Action,
+			purpose: Purpose,
+		) -> AccessDecision {
+			Self::can_access(who, record, action, purpose)
+		}
+
+		fn can_append(
+			who: &T::AccountId,
+			patient: &T::AccountId,
+			category: &CategoryCode,
+			purpose: Purpose,
+		) -> AccessDecision {
+			Self::decide(
+				who,
+				patient,
+				category,
+				None,
+				Action::Append,
+				Some(purpose),
+				T::Time::now(),
+			)
+		}
+
+		fn has_read_access(who: &T::AccountId, record: RecordId) -> bool {
+			Self::decide_on_record(who, record, Action::Read, None).allowed
+		}
+
+		fn decision_weight() -> Weight {
+			T::WeightInfo::can_access()
+		}
+	}
+}

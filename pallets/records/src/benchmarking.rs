@@ -1,0 +1,193 @@
+//! Benchmarks of the record registry's calls, worst case: the patient's file one short of
+//! full, codes and wrapped keys of the largest size, deposits actually held.
+//!
+//! The patient is the caller: a provider's call costs the same plus one consent decision,
+//! which the call weights add as `T::Consent::decision_weight()` (benchmarked by the consent
+//! pallet).
+
+use super::*;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use medchain_primitives::health::{CategoryCode, Purpose, RecordId, MAX_CODE_LEN};
+use sp_core::H256;
+use sp_runtime::traits::Bounded;
+
+/// Gives `who` plenty of funds for deposits (a millionth of the largest balance, so that many
+/// funded accounts do not overflow the total issuance).
+fn fund<T: Config>(who: &T::AccountId) {
+	let _ = T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+}
+
+/// The longest valid category code.
+fn category() -> CategoryCode {
+	BoundedVec::truncate_from(alloc::vec![b'C'; MAX_CODE_LEN as usize])
+}
+
+/// The longest valid media type code.
+fn media_type() -> MediaTypeCode {
+	BoundedVec::truncate_from(alloc::vec![b'm'; MAX_MEDIA_TYPE_LEN as usize])
+}
+
+/// The longest wrapped key.
+fn wrapped_key<T: Config>() -> WrappedKeyOf<T> {
+	BoundedVec::truncate_from(alloc::vec![0x5a; T::MaxWrappedKeyLen::get() as usize])
+}
+
+/// `count` envelopes: one for the patient, then for other accounts.
+fn envelopes<T: Config>(patient: &T::AccountId, count: u32) -> EnvelopesOf<T> {
+	let recipients =
+		(0..count).map(|i| if i == 0 { patient.clone() } else { account("recipient", i, 0) });
+	BoundedVec::truncate_from(recipients.map(|r| (r, wrapped_key::<T>())).collect::<Vec<_>>())
+}
+
+/// A funded patient.
+fn patient<T: Config>() -> T::AccountId {
+	let patient: T::AccountId = whitelisted_caller();
+	fund::<T>(&patient);
+	patient
+}
+
+/// Fills `patient`'s file with placeholder ids until it holds `count` records.
+fn fill_file<T: Config>(patient: &T::AccountId, count: u32) {
+	RecordsOf::<T>::mutate(patient, |records| {
+		let mut filler = u64::MAX / 2;
+		while (records.len() as u32) < count {
+			let _ = records.try_push(filler);
+			filler = filler.saturating_add(1);
+		}
+	});
+}
+
+/// The patient registers a record with `envelope_count` envelopes; returns its id.
+fn register_record<T: Config>(
+	patient: &T::AccountId,
+	envelope_count: u32,
+) -> Result<RecordId, BenchmarkError> {
+	let record = NextRecordId::<T>::get();
+	Pallet::<T>::register(
+		RawOrigin::Signed(patient.clone()).into(),
+		patient.clone(),
+		category(),
+		H256::repeat_byte(1),
+		u64::MAX,
+		media_type(),
+		Purpose::Treatment,
+		envelopes::<T>(patient, envelope_count),
+	)?;
+	Ok(record)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `e`: key envelopes given with the record.
+	#[benchmark]
+	fn register(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) {
+		let patient = patient::<T>();
+		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get() - 1);
+		let record = NextRecordId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(patient.clone()),
+			patient.clone(),
+			category(),
+			H256::repeat_byte(1),
+			u64::MAX,
+			media_type(),
+			Purpose::Treatment,
+			envelopes::<T>(&patient, e),
+		);
+
+		assert_eq!(Records::<T>::get(record).map(|r| r.envelopes), Some(e));
+	}
+
+	/// `e`: key envelopes given with the new version.
+	#[benchmark]
+	fn amend(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let old = register_record::<T>(&patient, 0)?;
+		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get() - 1);
+		let new = NextRecordId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(patient.clone()),
+			old,
+			H256::repeat_byte(2),
+			u64::MAX,
+			media_type(),
+			Purpose::Treatment,
+			envelopes::<T>(&patient, e),
+		);
+
+		assert_eq!(Records::<T>::get(old).and_then(|r| r.superseded_by), Some(new));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn mark_entered_in_error() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let record = register_record::<T>(&patient, 0)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), record);
+
+		assert_eq!(
+			Records::<T>::get(record).map(|r| r.status),
+			Some(medchain_primitives::health::RecordStatus::EnteredInError)
+		);
+		Ok(())
+	}
+
+	/// `e`: key envelopes the record has. The record is first in a full file.
+	#[benchmark]
+	fn erase(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let record = register_record::<T>(&patient, e)?;
+		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), record);
+
+		assert!(Tombstones::<T>::contains_key(record));
+		Ok(())
+	}
+
+	/// The record's last free envelope place.
+	#[benchmark]
+	fn add_key_envelope() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let record = register_record::<T>(&patient, T::MaxEnvelopesPerRecord::get() - 1)?;
+		let recipient: T::AccountId = account("new-recipient", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), record, recipient.clone(), wrapped_key::<T>());
+
+		assert!(KeyEnvelopes::<T>::contains_key(record, &recipient));
+		Ok(())
+	}
+
+	/// A third party removes a stale envelope: the recipient's read access is checked.
+	#[benchmark]
+	fn remove_key_envelope() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let record = register_record::<T>(&patient, T::MaxEnvelopesPerRecord::get())?;
+		let recipient: T::AccountId = account("recipient", 1, 0);
+		let caller: T::AccountId = account("cleaner", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), record, recipient.clone());
+
+		assert!(!KeyEnvelopes::<T>::contains_key(record, &recipient));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

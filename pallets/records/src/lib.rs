@@ -1,0 +1,796 @@
+//! # Record registry pallet
+//!
+//! Patient-owned medical records, modelled on HL7 FHIR `DocumentReference`. The documents
+//! themselves are encrypted and kept off chain; the chain keeps, per version, who it is about,
+//! who wrote it, its class and media type codes, the SHA-256 and size of its ciphertext, its
+//! status and its place in the version chain, and the document's data key wrapped for each
+//! account allowed to open it ([`KeyEnvelopes`]). No health data is ever stored.
+//!
+//! - The patient registers records in their own file; a provider needs the patient's consent
+//!   to append ([`Config::Consent`], the consent pallet's `can_access`).
+//! - [`Pallet::amend`] adds a new version linked to the old one, which becomes superseded;
+//!   nothing is overwritten. [`Pallet::mark_entered_in_error`] lets the author withdraw a version.
+//! - [`Pallet::erase`] is the patient's right to erasure: the key envelopes go (the ciphertext
+//!   can no longer be opened), [`Config::Hooks`] releases the blob for deletion, deposits are
+//!   returned, and a [`Tombstone`] keeps the hash, status and version links.
+//! - Every record and every key envelope holds a deposit from whoever created it, returned
+//!   when it is freed.
+//! - The per-patient list [`RecordsOf`] is capped at [`Config::MaxRecordsPerPatient`]; erased
+//!   records leave it.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+/// The record registry's runtime API, for wallets and the off-chain storage gateway.
+pub mod runtime_api {
+	use alloc::vec::Vec;
+	use medchain_primitives::health::RecordId;
+
+	sp_api::decl_runtime_apis! {
+		/// Reads the record registry.
+		///
+		/// `RecordInfo` is `pallet_records::RecordOf<Runtime>`.
+		pub trait RecordsApi<AccountId, RecordInfo> where
+			AccountId: codec::Codec,
+			RecordInfo: codec::Codec,
+		{
+			/// The ids of `patient`'s records that are not erased, oldest first.
+			fn records_of(patient: AccountId) -> Vec<RecordId>;
+			/// The record `record`, if it exists and is not erased.
+			fn record(record: RecordId) -> Option<RecordInfo>;
+			/// What is left of the erased record `record`.
+			fn tombstone(record: RecordId) -> Option<crate::Tombstone>;
+			/// `record`'s data key wrapped for `recipient`, if there is such an envelope.
+			fn key_envelope(record: RecordId, recipient: AccountId) -> Option<Vec<u8>>;
+		}
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::Precision,
+			Time,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use medchain_primitives::health::{
+		is_valid_code, AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId,
+		OrgId, Organisations, Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus,
+		RecordSummary,
+	};
+	use sp_core::H256;
+	use sp_runtime::traits::Zero;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the record registry.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The currency deposits are held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+		/// The chain's clock, in milliseconds since the Unix epoch (`pallet_timestamp`).
+		type Time: Time<Moment = u64>;
+		/// Who may append to and read a patient's records: the consent pallet.
+		type Consent: AccessPolicy<Self::AccountId>;
+		/// The consortium's organisations, to record the author's organisation.
+		type Organisations: Organisations<Self::AccountId>;
+		/// Told when a record is registered or erased (e.g. the pinning pallet); `()` if nobody.
+		type Hooks: RecordHooks;
+		/// The deposit held for each record, from the account that registers it.
+		#[pallet::constant]
+		type RecordDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held for each key envelope, from the account that writes it.
+		#[pallet::constant]
+		type KeyEnvelopeDeposit: Get<BalanceOf<Self>>;
+		/// The largest number of records (all versions, not erased) a patient's file may hold.
+		#[pallet::constant]
+		type MaxRecordsPerPatient: Get<u32>;
+		/// The largest number of key envelopes a record may have.
+		#[pallet::constant]
+		type MaxEnvelopesPerRecord: Get<u32>;
+		/// The longest wrapped data key, in bytes.
+		#[pallet::constant]
+		type MaxWrappedKeyLen: Get<u32>;
+		/// Weights of this pallet's calls, measured by its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the record registry holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a record.
+		#[codec(index = 0)]
+		RecordDeposit,
+		/// The deposit for a key envelope.
+		#[codec(index = 1)]
+		KeyEnvelopeDeposit,
+	}
+
+	/// The id the next record will get.
+	#[pallet::storage]
+	pub type NextRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
+
+	/// Every record that is not erased, by id: all versions, current or not.
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, RecordOf<T>>;
+
+	/// What is left of erased records, by id.
+	#[pallet::storage]
+	pub type Tombstones<T: Config> = StorageMap<_, Twox64Concat, RecordId, Tombstone>;
+
+	/// The ids of each patient's records that are not erased, oldest first.
+	#[pallet::storage]
+	pub type RecordsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<RecordId, T::MaxRecordsPerPatient>,
+		ValueQuery,
+	>;
+
+	/// Each record's data key wrapped for each account allowed to open it.
+	#[pallet::storage]
+	pub type KeyEnvelopes<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		RecordId,
+		Blake2_128Concat,
+		T::AccountId,
+		KeyEnvelopeOf<T>,
+	>;
+
+	/// Events of the record registry.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A new document was registered in `patient`'s file.
+		RecordRegistered {
+			/// The new record.
+			record: RecordId,
+			/// The patient whose file it is in.
+			patient: T::AccountId,
+			/// The account that registered it.
+			author: T::AccountId,
+			/// The author's organisation, if any.
+			organisation: Option<OrgId>,
+			/// Its document class.
+			category: CategoryCode,
+			/// SHA-256 of its ciphertext.
+			content_hash: H256,
+			/// The consent the author used; `None` if the patient registered it.
+			consent_used: Option<ConsentId>,
+		},
+		/// A new version of a document was registered; the old version is now superseded.
+		RecordAmended {
+			/// The new version.
+			record: RecordId,
+			/// The version it replaces, now superseded.
+			replaces: RecordId,
+			/// The new version's number.
+			version: u32,
+			/// The patient whose file it is in.
+			patient: T::AccountId,
+			/// The account that registered the new version.
+			author: T::AccountId,
+			/// SHA-256 of the new version's ciphertext.
+			content_hash: H256,
+			/// The consent the author used; `None` if the patient amended it.
+			consent_used: Option<ConsentId>,
+		},
+		/// The author withdrew a record as entered in error.
+		RecordEnteredInError {
+			/// The record.
+			record: RecordId,
+			/// Its author.
+			author: T::AccountId,
+		},
+		/// The patient erased a record: its key envelopes are gone and its ciphertext may be
+		/// deleted; a tombstone is left.
+		RecordErased {
+			/// The erased record.
+			record: RecordId,
+			/// The patient who erased it.
+			patient: T::AccountId,
+			/// SHA-256 of the ciphertext released for deletion.
+			content_hash: H256,
+			/// How many key envelopes were removed with it.
+			envelopes_removed: u32,
+		},
+		/// A record's data key was wrapped for `recipient`.
+		KeyEnvelopeAdded {
+			/// The record.
+			record: RecordId,
+			/// The account the key is wrapped for.
+			recipient: T::AccountId,
+			/// The account that wrote the envelope and paid its deposit.
+			depositor: T::AccountId,
+		},
+		/// `recipient`'s key envelope of a record was removed and its deposit returned.
+		KeyEnvelopeRemoved {
+			/// The record.
+			record: RecordId,
+			/// The account the key was wrapped for.
+			recipient: T::AccountId,
+		},
+	}
+
+	/// Errors of the record registry.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No record with this id was ever registered.
+		RecordNotFound,
+		/// The record was erased by its patient.
+		RecordErased,
+		/// Only the record's patient may do this.
+		NotPatient,
+		/// Only the record's author may do this.
+		NotAuthor,
+		/// Only the record's patient or author may write its key envelopes.
+		NotPatientOrAuthor,
+		/// Only the current version of a record can be amended.
+		NotCurrent,
+		/// The record is already marked entered in error.
+		AlreadyEnteredInError,
+		/// The category is not a valid code (ASCII letters, digits, `.-_:/+`, no spaces).
+		InvalidCategory,
+		/// The media type is not a valid code (ASCII letters, digits, `.-_:/+`, no spaces).
+		InvalidMediaType,
+		/// The content hash is all zeros: give the SHA-256 of the ciphertext.
+		MissingContentHash,
+		/// The ciphertext size is zero.
+		EmptyDocument,
+		/// The patient's file already holds `MaxRecordsPerPatient` records: erase some first.
+		TooManyRecords,
+		/// The record already has `MaxEnvelopesPerRecord` key envelopes.
+		TooManyEnvelopes,
+		/// The same recipient is listed twice.
+		DuplicateRecipient,
+		/// A wrapped key is empty.
+		EmptyWrappedKey,
+		/// An author may wrap the data key only for the patient and themselves; sharing with
+		/// anyone else is the patient's decision.
+		RecipientNotAllowed,
+		/// The recipient already has a key envelope for this record.
+		EnvelopeExists,
+		/// The recipient has no key envelope for this record.
+		EnvelopeNotFound,
+		/// The recipient may still read the record: only the patient or the recipient may
+		/// remove the envelope.
+		EnvelopeStillInUse,
+		/// No consent of the patient names this account or its organisation.
+		NoConsent,
+		/// The consent's period has not started yet.
+		ConsentNotYetValid,
+		/// The consent's period has ended.
+		ConsentExpired,
+		/// The consent does not permit this action.
+		ActionNotPermitted,
+		/// The consent does not permit this purpose.
+		PurposeNotPermitted,
+		/// The consent does not cover this record or category.
+		OutOfScope,
+		/// A counter would overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxRecordsPerPatient::get() > 0, "MaxRecordsPerPatient must be positive");
+			assert!(T::MaxEnvelopesPerRecord::get() > 0, "MaxEnvelopesPerRecord must be positive");
+			assert!(T::MaxWrappedKeyLen::get() > 0, "MaxWrappedKeyLen must be positive");
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register a new document in `patient`'s file.
+		///
+		/// The caller is the patient, or a provider holding the patient's consent to append
+		/// documents of `category` for `purpose` (`purpose` is ignored for the patient). The
+		/// ciphertext is stored off chain; `content_hash` is its SHA-256 and `size` its length.
+		/// `envelopes` wraps the document's data key for its first readers: a provider may wrap
+		/// it only for the patient and themselves. Holds `RecordDeposit` and one
+		/// `KeyEnvelopeDeposit` per envelope from the caller.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register(envelopes.len() as u32)
+			.saturating_add(T::Consent::decision_weight())
+			.saturating_add(T::Hooks::on_registered_weight()))]
+		pub fn register(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			category: CategoryCode,
+			content_hash: H256,
+			size: u64,
+			media_type: MediaTypeCode,
+			purpose: Purpose,
+			envelopes: EnvelopesOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(is_valid_code(&category), Error::<T>::InvalidCategory);
+			Self::ensure_valid_content(&content_hash, size, &media_type)?;
+			let consent_used = if who == patient {
+				None
+			} else {
+				Self::ensure_allowed(T::Consent::can_append(&who, &patient, &category, purpose))?
+			};
+			let (record, organisation) = Self::insert_record(
+				&who,
+				NewVersion {
+					patient: patient.clone(),
+					category: category.clone(),
+					content_hash,
+					size,
+					media_type,
+					version: 1,
+					replaces: None,
+					consent_used,
+				},
+				envelopes,
+			)?;
+			Self::deposit_event(Event::RecordRegistered {
+				record,
+				patient,
+				author: who,
+				organisation,
+				category,
+				content_hash,
+				consent_used,
+			});
+			Ok(())
+		}
+
+		/// Register a new version of the current record `record`; `record` becomes superseded
+		/// and stays as history.
+		///
+		/// The caller is the patient, or a provider whose consent lets them append to `record`
+		/// for `purpose`. The new version keeps the patient and category; the rest is as for
+		/// [`Pallet::register`], deposits included.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::amend(envelopes.len() as u32)
+			.saturating_add(T::Consent::decision_weight())
+			.saturating_add(T::Hooks::on_registered_weight()))]
+		pub fn amend(
+			origin: OriginFor<T>,
+			record: RecordId,
+			content_hash: H256,
+			size: u64,
+			media_type: MediaTypeCode,
+			purpose: Purpose,
+			envelopes: EnvelopesOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut old = Self::live_record(record)?;
+			ensure!(old.status == RecordStatus::Current, Error::<T>::NotCurrent);
+			Self::ensure_valid_content(&content_hash, size, &media_type)?;
+			let consent_used = if who == old.patient {
+				None
+			} else {
+				Self::ensure_allowed(T::Consent::can_access(&who, record, Action::Append, purpose))?
+			};
+			let version = old.version.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let (new_record, _organisation) = Self::insert_record(
+				&who,
+				NewVersion {
+					patient: old.patient.clone(),
+					category: old.category.clone(),
+					content_hash,
+					size,
+					media_type,
+					version,
+					replaces: Some(record),
+					consent_used,
+				},
+				envelopes,
+			)?;
+			old.status = RecordStatus::Superseded;
+			old.superseded_by = Some(new_record);
+			let patient = old.patient.clone();
+			Records::<T>::insert(record, old);
+			Self::deposit_event(Event::RecordAmended {
+				record: new_record,
+				replaces: record,
+				version,
+				patient,
+				author: who,
+				content_hash,
+				consent_used,
+			});
+			Ok(())
+		}
+
+		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
+		/// only; the record stays as history.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::mark_entered_in_error())]
+		pub fn mark_entered_in_error(origin: OriginFor<T>, record: RecordId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Records::<T>::try_mutate(record, |maybe_record| -> DispatchResult {
+				let entry = maybe_record.as_mut().ok_or_else(|| Self::missing_record(record))?;
+				ensure!(entry.author == who, Error::<T>::NotAuthor);
+				ensure!(
+					entry.status != RecordStatus::EnteredInError,
+					Error::<T>::AlreadyEnteredInError
+				);
+				entry.status = RecordStatus::EnteredInError;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::RecordEnteredInError { record, author: who });
+			Ok(())
+		}
+
+		/// Erase `record`: the patient's right to erasure. The patient only.
+		///
+		/// Every key envelope of the record is removed, so its ciphertext can no longer be
+		/// opened; [`Config::Hooks`] releases the ciphertext for deletion; every deposit is
+		/// returned; a [`Tombstone`] keeps its hash, status and version links. Other versions
+		/// of the document are not touched: erase them one by one.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get())
+			.saturating_add(T::Hooks::on_erased_weight()))]
+		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let entry = Self::live_record(record)?;
+			ensure!(entry.patient == who, Error::<T>::NotPatient);
+
+			let mut envelopes_removed: u32 = 0;
+			for (recipient, envelope) in KeyEnvelopes::<T>::drain_prefix(record) {
+				Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
+				envelopes_removed = envelopes_removed.saturating_add(1);
+				Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
+			}
+			Self::release(HoldReason::RecordDeposit, &entry.deposit)?;
+			RecordsOf::<T>::mutate(&entry.patient, |records| records.retain(|id| *id != record));
+			Records::<T>::remove(record);
+			Tombstones::<T>::insert(
+				record,
+				Tombstone {
+					content_hash: entry.content_hash,
+					status: RecordStatus::Erased,
+					version: entry.version,
+					replaces: entry.replaces,
+					superseded_by: entry.superseded_by,
+					erased_at: T::Time::now(),
+				},
+			);
+			T::Hooks::on_erased(record, &entry.content_hash);
+			Self::deposit_event(Event::RecordErased {
+				record,
+				patient: who,
+				content_hash: entry.content_hash,
+				envelopes_removed,
+			});
+			Ok(Some(
+				T::WeightInfo::erase(envelopes_removed)
+					.saturating_add(T::Hooks::on_erased_weight()),
+			)
+			.into())
+		}
+
+		/// Wrap `record`'s data key for `recipient`.
+		///
+		/// The patient may wrap it for anyone (typically a grantee of a new consent); the
+		/// author only for the patient and themselves. Holds `KeyEnvelopeDeposit` from the
+		/// caller.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::add_key_envelope())]
+		pub fn add_key_envelope(
+			origin: OriginFor<T>,
+			record: RecordId,
+			recipient: T::AccountId,
+			wrapped_key: WrappedKeyOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut entry = Self::live_record(record)?;
+			if who != entry.patient {
+				ensure!(entry.author == who, Error::<T>::NotPatientOrAuthor);
+				ensure!(
+					recipient == entry.patient || recipient == who,
+					Error::<T>::RecipientNotAllowed
+				);
+			}
+			ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+			ensure!(
+				!KeyEnvelopes::<T>::contains_key(record, &recipient),
+				Error::<T>::EnvelopeExists
+			);
+			ensure!(
+				entry.envelopes < T::MaxEnvelopesPerRecord::get(),
+				Error::<T>::TooManyEnvelopes
+			);
+			entry.envelopes = entry.envelopes.saturating_add(1);
+			Self::insert_envelope(&who, record, recipient, wrapped_key)?;
+			Records::<T>::insert(record, entry);
+			Ok(())
+		}
+
+		/// Remove `recipient`'s key envelope of `record` and return its deposit.
+		///
+		/// The patient and the recipient may always do so. Anyone else may once the recipient
+		/// can no longer read the record (its consent was revoked or has expired), so stale
+		/// envelopes can be cleaned up in the same batch as a revocation.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::remove_key_envelope()
+			.saturating_add(T::Consent::decision_weight()))]
+		pub fn remove_key_envelope(
+			origin: OriginFor<T>,
+			record: RecordId,
+			recipient: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut entry = Self::live_record(record)?;
+			let envelope =
+				KeyEnvelopes::<T>::get(record, &recipient).ok_or(Error::<T>::EnvelopeNotFound)?;
+			if who != entry.patient && who != recipient {
+				ensure!(
+					!T::Consent::has_read_access(&recipient, record),
+					Error::<T>::EnvelopeStillInUse
+				);
+			}
+			Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
+			KeyEnvelopes::<T>::remove(record, &recipient);
+			entry.envelopes = entry.envelopes.saturating_sub(1);
+			Records::<T>::insert(record, entry);
+			Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
+			Ok(())
+		}
+	}
+
+	/// The parts of a new version that differ between [`Pallet::register`] and
+	/// [`Pallet::amend`].
+	struct NewVersion<AccountId> {
+		patient: AccountId,
+		category: CategoryCode,
+		content_hash: H256,
+		size: u64,
+		media_type: MediaTypeCode,
+		version: u32,
+		replaces: Option<RecordId>,
+		consent_used: Option<ConsentId>,
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The ids of `patient`'s records that are not erased, oldest first.
+		pub fn records_of(patient: &T::AccountId) -> Vec<RecordId> {
+			RecordsOf::<T>::get(patient).into_inner()
+		}
+
+		/// The record `record`, if it exists and is not erased.
+		pub fn record(record: RecordId) -> Option<RecordOf<T>> {
+			Records::<T>::get(record)
+		}
+
+		/// What is left of the erased record `record`.
+		pub fn tombstone(record: RecordId) -> Option<Tombstone> {
+			Tombstones::<T>::get(record)
+		}
+
+		/// `record`'s data key wrapped for `recipient`.
+		pub fn key_envelope(record: RecordId, recipient: &T::AccountId) -> Option<Vec<u8>> {
+			KeyEnvelopes::<T>::get(record, recipient).map(|envelope| envelope.wrapped_key.into())
+		}
+
+		/// The live record `record`, or the error saying why there is none.
+		fn live_record(record: RecordId) -> Result<RecordOf<T>, Error<T>> {
+			Records::<T>::get(record).ok_or_else(|| Self::missing_record(record))
+		}
+
+		/// Why `record` is not in [`Records`].
+		fn missing_record(record: RecordId) -> Error<T> {
+			if Tombstones::<T>::contains_key(record) {
+				Error::<T>::RecordErased
+			} else {
+				Error::<T>::RecordNotFound
+			}
+		}
+
+		fn ensure_valid_content(
+			content_hash: &H256,
+			size: u64,
+			media_type: &MediaTypeCode,
+		) -> DispatchResult {
+			ensure!(!content_hash.is_zero(), Error::<T>::MissingContentHash);
+			ensure!(size > 0, Error::<T>::EmptyDocument);
+			ensure!(is_valid_code(media_type), Error::<T>::InvalidMediaType);
+			Ok(())
+		}
+
+		/// The consent an allowed access uses, or the error naming why it was refused.
+		fn ensure_allowed(decision: AccessDecision) -> Result<Option<ConsentId>, Error<T>> {
+			if decision.allowed {
+				return Ok(decision.consent_used);
+			}
+			Err(match decision.reason {
+				AccessReason::RecordNotFound => Error::<T>::RecordNotFound,
+				AccessReason::RecordErased => Error::<T>::RecordErased,
+				AccessReason::ConsentNotYetValid => Error::<T>::ConsentNotYetValid,
+				AccessReason::ConsentExpired => Error::<T>::ConsentExpired,
+				AccessReason::ActionNotPermitted => Error::<T>::ActionNotPermitted,
+				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
+				AccessReason::OutOfScope => Error::<T>::OutOfScope,
+				AccessReason::Patient
+				| AccessReason::Consent
+				| AccessReason::BreakGlass
+				| AccessReason::BreakGlassExpired
+				| AccessReason::NoConsent => Error::<T>::NoConsent,
+			})
+		}
+
+		/// Stores a new version authored by `author` with its envelopes, holding the deposits.
+		/// Returns the new record's id and the author's organisation.
+		fn insert_record(
+			author: &T::AccountId,
+			new: NewVersion<T::AccountId>,
+			envelopes: EnvelopesOf<T>,
+		) -> Result<(RecordId, Option<OrgId>), DispatchError> {
+			let mut recipients: Vec<&T::AccountId> = envelopes.iter().map(|(r, _)| r).collect();
+			recipients.sort();
+			ensure!(
+				!recipients.windows(2).any(|pair| matches!(pair, [a, b] if a == b)),
+				Error::<T>::DuplicateRecipient
+			);
+			for (recipient, wrapped_key) in envelopes.iter() {
+				ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+				ensure!(
+					*author == new.patient || *recipient == new.patient || recipient == author,
+					Error::<T>::RecipientNotAllowed
+				);
+			}
+
+			let record = NextRecordId::<T>::get();
+			let next = record.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			RecordsOf::<T>::try_mutate(&new.patient, |records| records.try_push(record))
+				.map_err(|_| Error::<T>::TooManyRecords)?;
+
+			let deposit = Deposit { depositor: author.clone(), amount: T::RecordDeposit::get() };
+			Self::hold(HoldReason::RecordDeposit, &deposit)?;
+			let envelope_count = envelopes.len() as u32;
+			for (recipient, wrapped_key) in envelopes {
+				Self::insert_envelope(author, record, recipient, wrapped_key)?;
+			}
+			let organisation = T::Organisations::organisation_of(author);
+			Records::<T>::insert(
+				record,
+				Record {
+					patient: new.patient,
+					author: author.clone(),
+					organisation,
+					category: new.category,
+					content_hash: new.content_hash,
+					size: new.size,
+					media_type: new.media_type,
+					created_at: T::Time::now(),
+					version: new.version,
+					replaces: new.replaces,
+					superseded_by: None,
+					status: RecordStatus::Current,
+					consent_used: new.consent_used,
+					envelopes: envelope_count,
+					deposit,
+				},
+			);
+			NextRecordId::<T>::put(next);
+			T::Hooks::on_registered(record, &new.content_hash, new.size);
+			Ok((record, organisation))
+		}
+
+		/// Stores an envelope written by `depositor`, holding its deposit. The caller checks
+		/// that there is room and none yet for `recipient`.
+		fn insert_envelope(
+			depositor: &T::AccountId,
+			record: RecordId,
+			recipient: T::AccountId,
+			wrapped_key: WrappedKeyOf<T>,
+		) -> DispatchResult {
+			let deposit =
+				Deposit { depositor: depositor.clone(), amount: T::KeyEnvelopeDeposit::get() };
+			Self::hold(HoldReason::KeyEnvelopeDeposit, &deposit)?;
+			KeyEnvelopes::<T>::insert(record, &recipient, KeyEnvelope { wrapped_key, deposit });
+			Self::deposit_event(Event::KeyEnvelopeAdded {
+				record,
+				recipient,
+				depositor: depositor.clone(),
+			});
+			Ok(())
+		}
+
+		fn hold(
+			reason: HoldReason,
+			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
+		) -> DispatchResult {
+			if deposit.amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::hold(&reason.into(), &deposit.depositor, deposit.amount)
+		}
+
+		fn release(
+			reason: HoldReason,
+			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
+		) -> DispatchResult {
+			if deposit.amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::release(
+				&reason.into(),
+				&deposit.depositor,
+				deposit.amount,
+				Precision::BestEffort,
+			)
+			.map(|_released| ())
+		}
+	}
+
+	impl<T: Config> RecordInspect<T::AccountId> for Pallet<T> {
+		fn record_summary(record: RecordId) -> Option<RecordSummary<T::AccountId>> {
+			Records::<T>::get(record).map(|entry| RecordSummary {
+				patient: entry.patient,
+				category: entry.category,
+				status: entry.status,
+			})
+		}
+
+		fn record_status(record: RecordId) -> Option<RecordStatus> {
+			Records::<T>::get(record)
+				.map(|entry| entry.status)
+				.or_else(|| Tombstones::<T>::get(record).map(|tombstone| tombstone.status))
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl<T: Config> medchain_primitives::health::RecordsBenchmarkHelper<T::AccountId> for Pallet<T> {
+		fn create_record(patient: &T::AccountId, category: CategoryCode) -> RecordId {
+			let record = NextRecordId::<T>::get();
+			NextRecordId::<T>::put(record.saturating_add(1));
+			RecordsOf::<T>::mutate(patient, |records| {
+				let _ = records.try_push(record);
+			});
+			Records::<T>::insert(
+				record,
+				Record {
+					patient: patient.clone(),
+					author: patient.clone(),
+					organisation: None,
+					category,
+					content_hash: H256::repeat_byte(0xbe),
+					size: 1,
+					media_type: MediaTypeCode::truncate_from(b"application/fhir+json".to_vec()),
+					created_at: T::Time::now(),
+					version: 1,
+					replaces: None,
+					superseded_by: None,
+					status: RecordStatus::Current,
+					consent_used: None,
+					envelopes: 0,
+					deposit: Deposit { depositor: patient.clone(), amount: Zero::zero() },
+				},
+			);
+			record
+		}
+	}
+}

@@ -1,0 +1,946 @@
+//! Unit tests of the record registry: every call, every error, deposits, hooks and the
+//! version chain. The consent pallet in the mock is the real one.
+
+use crate::{
+	mock::*, Error, Event, KeyEnvelopes, NextRecordId, Record, RecordsOf, Tombstone, Tombstones,
+};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use medchain_primitives::health::{
+	Action, OrgKind, Purpose, RecordInspect, RecordStatus, RecordSummary, Role,
+};
+use pallet_consent::{ConsentScope, Grantee};
+use sp_core::H256;
+use sp_runtime::{BoundedVec, TokenError};
+
+fn record_of(id: u64) -> crate::RecordOf<Test> {
+	crate::Records::<Test>::get(id).expect("the record exists")
+}
+
+fn register_as(author: u64, purpose: Purpose) -> sp_runtime::DispatchResult {
+	Records::register(
+		RuntimeOrigin::signed(author),
+		PATIENT,
+		consult_note(),
+		content(7),
+		2_048,
+		fhir_json(),
+		purpose,
+		if author == PATIENT { envelopes(&[PATIENT]) } else { envelopes(&[PATIENT, author]) },
+	)
+}
+
+fn hold_of(reason: crate::HoldReason, who: u64) -> u64 {
+	Balances::balance_on_hold(&RuntimeHoldReason::Records(reason), &who)
+}
+
+// ---------------------------------------------------------------------------------------------
+// register
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn patient_registers_a_record_in_their_own_file() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Records::register(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			consult_note(),
+			content(1),
+			1_024,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+
+		assert_eq!(
+			record_of(0),
+			Record {
+				patient: PATIENT,
+				author: PATIENT,
+				organisation: None,
+				category: consult_note(),
+				content_hash: content(1),
+				size: 1_024,
+				media_type: fhir_json(),
+				created_at: START,
+				version: 1,
+				replaces: None,
+				superseded_by: None,
+				status: RecordStatus::Current,
+				consent_used: None,
+				envelopes: 1,
+				deposit: crate::Deposit { depositor: PATIENT, amount: RecordDeposit::get() },
+			}
+		);
+		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		assert_eq!(NextRecordId::<Test>::get(), 1);
+		assert_eq!(Records::key_envelope(0, &PATIENT), Some(wrapped_key(PATIENT as u8).into()));
+		assert_eq!(hold_of(crate::HoldReason::RecordDeposit, PATIENT), RecordDeposit::get());
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			KeyEnvelopeDeposit::get()
+		);
+		assert_eq!(MockHooks::calls(), vec![HookCall::Registered(0, content(1), 1_024)]);
+		System::assert_has_event(
+			Event::KeyEnvelopeAdded { record: 0, recipient: PATIENT, depositor: PATIENT }.into(),
+		);
+		System::assert_last_event(
+			Event::RecordRegistered {
+				record: 0,
+				patient: PATIENT,
+				author: PATIENT,
+				organisation: None,
+				category: consult_note(),
+				content_hash: content(1),
+				consent_used: None,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn a_provider_with_an_append_consent_registers_and_the_record_names_consent_and_organisation() {
+	new_test_ext().execute_with(|| {
+		let consent = grant_doctor_treatment();
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+
+		let record = record_of(0);
+		assert_eq!(record.author, DOCTOR);
+		assert_eq!(record.organisation, Some(HOSPITAL));
+		assert_eq!(record.consent_used, Some(consent));
+		assert_eq!(record.deposit.depositor, DOCTOR);
+		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		// The provider pays for the record and both envelopes; the patient pays nothing.
+		assert_eq!(held(DOCTOR), RecordDeposit::get() + 2 * KeyEnvelopeDeposit::get());
+		assert_eq!(hold_of(crate::HoldReason::RecordDeposit, PATIENT), 0);
+		System::assert_last_event(
+			Event::RecordRegistered {
+				record: 0,
+				patient: PATIENT,
+				author: DOCTOR,
+				organisation: Some(HOSPITAL),
+				category: consult_note(),
+				content_hash: content(7),
+				consent_used: Some(consent),
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn a_provider_without_consent_cannot_register() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::NoConsent);
+		// A consent for another patient does not help.
+		assert_ok!(pallet_consent::Pallet::<Test>::grant(
+			RuntimeOrigin::signed(OTHER_PATIENT),
+			OTHER_PATIENT,
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			actions(&[Action::Append]),
+			purposes(&[Purpose::Treatment]),
+			None,
+			None,
+			None,
+		));
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::NoConsent);
+	});
+}
+
+#[test]
+fn a_read_only_consent_does_not_allow_registering() {
+	new_test_ext().execute_with(|| {
+		grant(
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::ActionNotPermitted);
+	});
+}
+
+#[test]
+fn registering_for_a_purpose_the_consent_does_not_name_fails() {
+	new_test_ext().execute_with(|| {
+		grant_doctor_treatment();
+		assert_noop!(register_as(DOCTOR, Purpose::Research), Error::<Test>::PurposeNotPermitted);
+	});
+}
+
+#[test]
+fn registering_a_category_outside_the_consent_scope_fails() {
+	new_test_ext().execute_with(|| {
+		grant(
+			Grantee::Account(DOCTOR),
+			categories_scope(&[lab_report()]),
+			&[Action::Append],
+			&[Purpose::Treatment],
+			None,
+		);
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::OutOfScope);
+		// The category the consent names is fine.
+		assert_ok!(Records::register(
+			RuntimeOrigin::signed(DOCTOR),
+			PATIENT,
+			lab_report(),
+			content(3),
+			10,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+	});
+}
+
+#[test]
+fn a_listed_records_scope_allows_amending_those_records_but_not_new_documents() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		grant(
+			Grantee::Account(DOCTOR),
+			records_scope(&[record]),
+			&[Action::Append],
+			&[Purpose::Treatment],
+			None,
+		);
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::OutOfScope);
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(DOCTOR),
+			record,
+			content(2),
+			10,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+	});
+}
+
+#[test]
+fn registering_outside_the_consent_period_fails() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(pallet_consent::Pallet::<Test>::grant(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			actions(&[Action::Append]),
+			purposes(&[Purpose::Treatment]),
+			Some(START + DAY),
+			Some(START + 2 * DAY),
+			None,
+		));
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::ConsentNotYetValid);
+		set_now(START + DAY);
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		set_now(START + 2 * DAY);
+		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::ConsentExpired);
+	});
+}
+
+#[test]
+fn register_refuses_malformed_input() {
+	new_test_ext().execute_with(|| {
+		let register = |category, hash, size, media_type| {
+			Records::register(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				category,
+				hash,
+				size,
+				media_type,
+				Purpose::Treatment,
+				envelopes(&[PATIENT]),
+			)
+		};
+		assert_noop!(
+			register(category(""), content(1), 1, fhir_json()),
+			Error::<Test>::InvalidCategory
+		);
+		assert_noop!(
+			register(category("type 2 diabetes"), content(1), 1, fhir_json()),
+			Error::<Test>::InvalidCategory
+		);
+		assert_noop!(
+			register(consult_note(), H256::zero(), 1, fhir_json()),
+			Error::<Test>::MissingContentHash
+		);
+		assert_noop!(
+			register(consult_note(), content(1), 0, fhir_json()),
+			Error::<Test>::EmptyDocument
+		);
+		assert_noop!(
+			register(
+				consult_note(),
+				content(1),
+				1,
+				BoundedVec::truncate_from(b"text plain".to_vec())
+			),
+			Error::<Test>::InvalidMediaType
+		);
+		assert_noop!(
+			register(consult_note(), content(1), 1, BoundedVec::new()),
+			Error::<Test>::InvalidMediaType
+		);
+	});
+}
+
+#[test]
+fn register_refuses_bad_envelopes() {
+	new_test_ext().execute_with(|| {
+		let register = |author: u64, list| {
+			Records::register(
+				RuntimeOrigin::signed(author),
+				PATIENT,
+				consult_note(),
+				content(1),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				list,
+			)
+		};
+		let twice = BoundedVec::truncate_from(vec![
+			(PATIENT, wrapped_key(1)),
+			(GUARDIAN, wrapped_key(2)),
+			(PATIENT, wrapped_key(3)),
+		]);
+		assert_noop!(register(PATIENT, twice), Error::<Test>::DuplicateRecipient);
+		let empty = BoundedVec::truncate_from(vec![(PATIENT, BoundedVec::new())]);
+		assert_noop!(register(PATIENT, empty), Error::<Test>::EmptyWrappedKey);
+
+		// A provider may wrap the key only for the patient and themselves.
+		grant_doctor_treatment();
+		assert_noop!(
+			register(DOCTOR, envelopes(&[PATIENT, NURSE])),
+			Error::<Test>::RecipientNotAllowed
+		);
+		assert_ok!(register(DOCTOR, envelopes(&[PATIENT, DOCTOR])));
+		// The patient may wrap it for anyone.
+		assert_ok!(register(PATIENT, envelopes(&[PATIENT, NURSE, GUARDIAN])));
+		assert_eq!(record_of(1).envelopes, 3);
+	});
+}
+
+#[test]
+fn a_patient_file_is_capped_and_erasing_makes_room() {
+	new_test_ext().execute_with(|| {
+		for seed in 0..8 {
+			register_note(PATIENT, PATIENT, seed + 1);
+		}
+		assert_noop!(register_as(PATIENT, Purpose::Treatment), Error::<Test>::TooManyRecords);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), 3));
+		assert_ok!(register_as(PATIENT, Purpose::Treatment));
+		assert_eq!(Records::records_of(&PATIENT), vec![0, 1, 2, 4, 5, 6, 7, 8]);
+	});
+}
+
+#[test]
+fn registering_without_funds_for_the_deposit_fails() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Records::register(
+				RuntimeOrigin::signed(PAUPER),
+				PAUPER,
+				consult_note(),
+				content(1),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[]),
+			),
+			TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn record_ids_never_wrap_around() {
+	new_test_ext().execute_with(|| {
+		NextRecordId::<Test>::put(u64::MAX);
+		assert_noop!(register_as(PATIENT, Purpose::Treatment), Error::<Test>::Overflow);
+	});
+}
+
+#[test]
+fn unsigned_origins_are_refused() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Records::register(
+				RuntimeOrigin::none(),
+				PATIENT,
+				consult_note(),
+				content(1),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[]),
+			),
+			sp_runtime::traits::BadOrigin
+		);
+		assert_noop!(Records::erase(RuntimeOrigin::root(), 0), sp_runtime::traits::BadOrigin);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// amend
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn amending_adds_a_linked_version_and_supersedes_the_old_one_without_overwriting_it() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let before = record_of(first);
+		set_now(START + HOUR);
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(2),
+			4_096,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+		let second = first + 1;
+
+		let old = record_of(first);
+		assert_eq!(old.status, RecordStatus::Superseded);
+		assert_eq!(old.superseded_by, Some(second));
+		// Everything else of the old version is untouched, its envelope included.
+		assert_eq!(
+			Record { status: RecordStatus::Current, superseded_by: None, ..old.clone() },
+			before
+		);
+		assert!(KeyEnvelopes::<Test>::contains_key(first, PATIENT));
+
+		let new = record_of(second);
+		assert_eq!(new.version, 2);
+		assert_eq!(new.replaces, Some(first));
+		assert_eq!(new.status, RecordStatus::Current);
+		assert_eq!(new.content_hash, content(2));
+		assert_eq!(new.category, before.category);
+		assert_eq!(new.created_at, START + HOUR);
+		assert_eq!(Records::records_of(&PATIENT), vec![first, second]);
+		assert_eq!(
+			MockHooks::calls(),
+			vec![
+				HookCall::Registered(first, content(1), 1_024),
+				HookCall::Registered(second, content(2), 4_096)
+			]
+		);
+		System::assert_last_event(
+			Event::RecordAmended {
+				record: second,
+				replaces: first,
+				version: 2,
+				patient: PATIENT,
+				author: PATIENT,
+				content_hash: content(2),
+				consent_used: None,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn a_provider_amends_only_with_an_append_consent() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let amend = |who: u64| {
+			Records::amend(
+				RuntimeOrigin::signed(who),
+				record,
+				content(2),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT, who]),
+			)
+		};
+		assert_noop!(amend(DOCTOR), Error::<Test>::NoConsent);
+		let consent = grant_doctor_treatment();
+		assert_ok!(amend(DOCTOR));
+		assert_eq!(record_of(record + 1).consent_used, Some(consent));
+		assert_eq!(record_of(record + 1).author, DOCTOR);
+	});
+}
+
+#[test]
+fn only_the_current_version_of_a_live_record_can_be_amended() {
+	new_test_ext().execute_with(|| {
+		let amend = |record| {
+			Records::amend(
+				RuntimeOrigin::signed(PATIENT),
+				record,
+				content(9),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[]),
+			)
+		};
+		assert_noop!(amend(0), Error::<Test>::RecordNotFound);
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(amend(first));
+		assert_noop!(amend(first), Error::<Test>::NotCurrent);
+
+		let withdrawn = register_note(PATIENT, PATIENT, 2);
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), withdrawn));
+		assert_noop!(amend(withdrawn), Error::<Test>::NotCurrent);
+
+		let erased = register_note(PATIENT, PATIENT, 3);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), erased));
+		assert_noop!(amend(erased), Error::<Test>::RecordErased);
+	});
+}
+
+#[test]
+fn amend_checks_its_input_and_its_version_counter() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let amend = |hash, size, media_type| {
+			Records::amend(
+				RuntimeOrigin::signed(PATIENT),
+				record,
+				hash,
+				size,
+				media_type,
+				Purpose::Treatment,
+				envelopes(&[]),
+			)
+		};
+		assert_noop!(amend(H256::zero(), 1, fhir_json()), Error::<Test>::MissingContentHash);
+		assert_noop!(amend(content(2), 0, fhir_json()), Error::<Test>::EmptyDocument);
+		assert_noop!(
+			amend(content(2), 1, BoundedVec::truncate_from(b"a b".to_vec())),
+			Error::<Test>::InvalidMediaType
+		);
+		crate::Records::<Test>::mutate(record, |entry| {
+			if let Some(entry) = entry {
+				entry.version = u32::MAX;
+			}
+		});
+		assert_noop!(amend(content(2), 1, fhir_json()), Error::<Test>::Overflow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// mark_entered_in_error
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_author_marks_a_record_entered_in_error_and_it_stays_as_history() {
+	new_test_ext().execute_with(|| {
+		grant_doctor_treatment();
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		assert_noop!(
+			Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), 0),
+			Error::<Test>::NotAuthor
+		);
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0));
+		assert_eq!(record_of(0).status, RecordStatus::EnteredInError);
+		assert_eq!(record_of(0).content_hash, content(7));
+		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		System::assert_last_event(Event::RecordEnteredInError { record: 0, author: DOCTOR }.into());
+		assert_noop!(
+			Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0),
+			Error::<Test>::AlreadyEnteredInError
+		);
+	});
+}
+
+#[test]
+fn a_superseded_version_can_be_marked_entered_in_error() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(2),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[]),
+		));
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), first));
+		assert_eq!(record_of(first).status, RecordStatus::EnteredInError);
+		assert_eq!(record_of(first).superseded_by, Some(first + 1));
+	});
+}
+
+#[test]
+fn marking_a_missing_or_erased_record_fails() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), 5),
+			Error::<Test>::RecordNotFound
+		);
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), record));
+		assert_noop!(
+			Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), record),
+			Error::<Test>::RecordErased
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// erase
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn erasing_removes_envelopes_returns_deposits_and_leaves_a_tombstone() {
+	new_test_ext().execute_with(|| {
+		grant_doctor_treatment();
+		// The doctor registers with envelopes for the patient and themselves; the patient
+		// then wraps the key for the guardian too.
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			GUARDIAN,
+			wrapped_key(4)
+		));
+		let doctor_held = held(DOCTOR);
+		assert_eq!(doctor_held, RecordDeposit::get() + 2 * KeyEnvelopeDeposit::get());
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			KeyEnvelopeDeposit::get()
+		);
+
+		set_now(START + DAY);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), 0));
+
+		assert_eq!(Records::record(0), None);
+		assert_eq!(KeyEnvelopes::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(
+			Tombstones::<Test>::get(0),
+			Some(Tombstone {
+				content_hash: content(7),
+				status: RecordStatus::Erased,
+				version: 1,
+				replaces: None,
+				superseded_by: None,
+				erased_at: START + DAY,
+			})
+		);
+		assert!(Records::records_of(&PATIENT).is_empty());
+		// Every deposit is back with whoever paid it.
+		assert_eq!(held(DOCTOR), 0);
+		// Only the deposit of the doctor's consent is still held from the patient.
+		assert_eq!(held(PATIENT), ConsentDeposit::get());
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		assert_eq!(MockHooks::calls().last(), Some(&HookCall::Erased(0, content(7))));
+		assert_eq!(<Records as RecordInspect<u64>>::record_status(0), Some(RecordStatus::Erased));
+		assert_eq!(<Records as RecordInspect<u64>>::record_summary(0), None);
+		System::assert_has_event(
+			Event::KeyEnvelopeRemoved { record: 0, recipient: GUARDIAN }.into(),
+		);
+		System::assert_last_event(
+			Event::RecordErased {
+				record: 0,
+				patient: PATIENT,
+				content_hash: content(7),
+				envelopes_removed: 3,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn erasing_keeps_the_version_chain() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(2),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+		let second = first + 1;
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			second,
+			content(3),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+		let third = second + 1;
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), second));
+
+		let tombstone = Records::tombstone(second).expect("a tombstone is left");
+		assert_eq!(tombstone.replaces, Some(first));
+		assert_eq!(tombstone.superseded_by, Some(third));
+		assert_eq!(tombstone.version, 2);
+		assert_eq!(record_of(first).superseded_by, Some(second));
+		assert_eq!(record_of(third).replaces, Some(second));
+		assert_eq!(Records::records_of(&PATIENT), vec![first, third]);
+	});
+}
+
+#[test]
+fn only_the_patient_erases_and_only_once() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Records::erase(RuntimeOrigin::signed(PATIENT), 0),
+			Error::<Test>::RecordNotFound
+		);
+		grant_doctor_treatment();
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		// Not even the author.
+		assert_noop!(Records::erase(RuntimeOrigin::signed(DOCTOR), 0), Error::<Test>::NotPatient);
+		assert_noop!(Records::erase(RuntimeOrigin::signed(GUARDIAN), 0), Error::<Test>::NotPatient);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), 0));
+		assert_noop!(
+			Records::erase(RuntimeOrigin::signed(PATIENT), 0),
+			Error::<Test>::RecordErased
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// key envelopes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_patient_wraps_the_key_for_anyone() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			record,
+			CLINIC_DOCTOR,
+			wrapped_key(9)
+		));
+		assert_eq!(Records::key_envelope(record, &CLINIC_DOCTOR), Some(wrapped_key(9).into()));
+		assert_eq!(record_of(record).envelopes, 2);
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			2 * KeyEnvelopeDeposit::get()
+		);
+		System::assert_last_event(
+			Event::KeyEnvelopeAdded { record, recipient: CLINIC_DOCTOR, depositor: PATIENT }.into(),
+		);
+	});
+}
+
+#[test]
+fn the_author_wraps_the_key_only_for_the_patient_and_themselves() {
+	new_test_ext().execute_with(|| {
+		grant_doctor_treatment();
+		assert_ok!(Records::register(
+			RuntimeOrigin::signed(DOCTOR),
+			PATIENT,
+			consult_note(),
+			content(1),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[]),
+		));
+		assert_noop!(
+			Records::add_key_envelope(RuntimeOrigin::signed(DOCTOR), 0, NURSE, wrapped_key(3)),
+			Error::<Test>::RecipientNotAllowed
+		);
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(DOCTOR),
+			0,
+			DOCTOR,
+			wrapped_key(2)
+		));
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(DOCTOR),
+			0,
+			PATIENT,
+			wrapped_key(1)
+		));
+		assert_eq!(record_of(0).envelopes, 2);
+		assert_noop!(
+			Records::add_key_envelope(RuntimeOrigin::signed(NURSE), 0, NURSE, wrapped_key(3)),
+			Error::<Test>::NotPatientOrAuthor
+		);
+	});
+}
+
+#[test]
+fn adding_a_key_envelope_refuses_bad_requests() {
+	new_test_ext().execute_with(|| {
+		let add = |record, recipient, key| {
+			Records::add_key_envelope(RuntimeOrigin::signed(PATIENT), record, recipient, key)
+		};
+		assert_noop!(add(0, DOCTOR, wrapped_key(1)), Error::<Test>::RecordNotFound);
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_noop!(add(record, PATIENT, wrapped_key(1)), Error::<Test>::EnvelopeExists);
+		assert_noop!(add(record, DOCTOR, BoundedVec::new()), Error::<Test>::EmptyWrappedKey);
+		assert_ok!(add(record, DOCTOR, wrapped_key(2)));
+		assert_ok!(add(record, NURSE, wrapped_key(3)));
+		assert_ok!(add(record, GUARDIAN, wrapped_key(4)));
+		assert_noop!(add(record, STRANGER, wrapped_key(5)), Error::<Test>::TooManyEnvelopes);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), record));
+		assert_noop!(add(record, DOCTOR, wrapped_key(2)), Error::<Test>::RecordErased);
+	});
+}
+
+#[test]
+fn a_key_envelope_without_funds_for_its_deposit_is_refused() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		// Whatever is not on hold is spent.
+		<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&PATIENT, 1);
+		assert_noop!(
+			Records::add_key_envelope(
+				RuntimeOrigin::signed(PATIENT),
+				record,
+				DOCTOR,
+				wrapped_key(2)
+			),
+			TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn the_patient_or_the_recipient_removes_an_envelope_and_the_deposit_returns() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		grant_doctor_treatment();
+		for who in [DOCTOR, NURSE] {
+			assert_ok!(Records::add_key_envelope(
+				RuntimeOrigin::signed(PATIENT),
+				record,
+				who,
+				wrapped_key(who as u8)
+			));
+		}
+		assert_eq!(
+			held(PATIENT),
+			RecordDeposit::get() + 3 * KeyEnvelopeDeposit::get() + ConsentDeposit::get()
+		);
+
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), record, DOCTOR));
+		System::assert_last_event(Event::KeyEnvelopeRemoved { record, recipient: DOCTOR }.into());
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(NURSE), record, NURSE));
+		assert_eq!(Records::key_envelope(record, &DOCTOR), None);
+		assert_eq!(Records::key_envelope(record, &NURSE), None);
+		assert_eq!(record_of(record).envelopes, 1);
+		assert_eq!(
+			held(PATIENT),
+			RecordDeposit::get() + KeyEnvelopeDeposit::get() + ConsentDeposit::get()
+		);
+	});
+}
+
+#[test]
+fn anyone_removes_an_envelope_whose_recipient_lost_access_but_not_before() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let consent = grant_doctor_treatment();
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			record,
+			DOCTOR,
+			wrapped_key(2)
+		));
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR),
+			Error::<Test>::EnvelopeStillInUse
+		);
+		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent));
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR));
+		// The deposit goes back to whoever paid it, not to the caller.
+		assert_eq!(held(STRANGER), 0);
+		assert_eq!(held(PATIENT), RecordDeposit::get() + KeyEnvelopeDeposit::get());
+		// The patient's own envelope is never stale.
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, PATIENT),
+			Error::<Test>::EnvelopeStillInUse
+		);
+	});
+}
+
+#[test]
+fn removing_a_missing_envelope_fails() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), 0, DOCTOR),
+			Error::<Test>::RecordNotFound
+		);
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), record, DOCTOR),
+			Error::<Test>::EnvelopeNotFound
+		);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), record));
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), record, PATIENT),
+			Error::<Test>::RecordErased
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// what the consent pallet sees
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn record_inspect_reports_patient_category_and_status() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(<Records as RecordInspect<u64>>::record_summary(0), None);
+		assert_eq!(<Records as RecordInspect<u64>>::record_status(0), None);
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_eq!(
+			<Records as RecordInspect<u64>>::record_summary(record),
+			Some(RecordSummary {
+				patient: PATIENT,
+				category: consult_note(),
+				status: RecordStatus::Current
+			})
+		);
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), record));
+		assert_eq!(
+			<Records as RecordInspect<u64>>::record_status(record),
+			Some(RecordStatus::EnteredInError)
+		);
+	});
+}
+
+#[test]
+fn an_organisation_wide_consent_lets_its_members_register() {
+	new_test_ext().execute_with(|| {
+		grant(
+			Grantee::Organisation { org: HOSPITAL, role: Some(Role::Clinician) },
+			ConsentScope::AllRecords,
+			&[Action::Append],
+			&[Purpose::Treatment],
+			None,
+		);
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		assert_noop!(register_as(NURSE, Purpose::Treatment), Error::<Test>::NoConsent);
+		assert_noop!(register_as(CLINIC_DOCTOR, Purpose::Treatment), Error::<Test>::NoConsent);
+		// A member of an organisation registered later is not covered either.
+		MockOrganisations::register(42, OrgKind::Laboratory);
+		MockOrganisations::add_member(42, STRANGER, &[Role::Clinician]);
+		assert_noop!(register_as(STRANGER, Purpose::Treatment), Error::<Test>::NoConsent);
+	});
+}
+
+#[test]
+fn records_of_lists_only_live_records_of_that_patient() {
+	new_test_ext().execute_with(|| {
+		let mine = register_note(PATIENT, PATIENT, 1);
+		let theirs = register_note(OTHER_PATIENT, OTHER_PATIENT, 2);
+		assert_eq!(Records::records_of(&PATIENT), vec![mine]);
+		assert_eq!(Records::records_of(&OTHER_PATIENT), vec![theirs]);
+		assert_eq!(RecordsOf::<Test>::get(STRANGER).len(), 0);
+	});
+}
