@@ -2,15 +2,18 @@
 //! plus the consortium and Proof-of-Work difficulty queries.
 
 use crate::{
-	AccountId, Balance, Block, Consortium, Executive, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Balance, Block, Consent, Consortium, Executive, InherentDataExt, Nonce, Records,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
 };
-use medchain_primitives::Difficulty;
+use medchain_primitives::{
+	health::{AccessDecision, Action, ConsentId, Purpose, RecordId},
+	Difficulty,
+};
 use sp_api::impl_runtime_apis;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
 use sp_runtime::{
@@ -171,6 +174,42 @@ impl_runtime_apis! {
 
 		fn sealers() -> Vec<AccountId> {
 			Consortium::sealers()
+		}
+	}
+
+	impl pallet_records::runtime_api::RecordsApi<Block, AccountId, pallet_records::RecordOf<Runtime>> for Runtime {
+		fn records_of(patient: AccountId) -> Vec<RecordId> {
+			Records::records_of(&patient)
+		}
+
+		fn record(record: RecordId) -> Option<pallet_records::RecordOf<Runtime>> {
+			Records::record(record)
+		}
+
+		fn tombstone(record: RecordId) -> Option<pallet_records::Tombstone> {
+			Records::tombstone(record)
+		}
+
+		fn key_envelope(record: RecordId, recipient: AccountId) -> Option<Vec<u8>> {
+			Records::key_envelope(record, &recipient)
+		}
+	}
+
+	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId, pallet_consent::ConsentOf<Runtime>> for Runtime {
+		fn can_access(who: AccountId, record: RecordId, action: Action, purpose: Purpose) -> AccessDecision {
+			Consent::can_access(&who, record, action, purpose)
+		}
+
+		fn consents_of(patient: AccountId) -> Vec<(ConsentId, pallet_consent::ConsentOf<Runtime>)> {
+			Consent::consents_of(&patient)
+		}
+
+		fn access_log(
+			record: RecordId,
+			start: u32,
+			count: u32,
+		) -> Vec<(u32, pallet_consent::AccessReceipt<AccountId>)> {
+			Consent::access_log(record, start, count)
 		}
 	}
 

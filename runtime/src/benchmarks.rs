@@ -9,4 +9,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_consortium, Consortium]
 	[pallet_difficulty, Difficulty]
+	[pallet_records, Records]
+	[pallet_consent, Consent]
 );

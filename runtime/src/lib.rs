@@ -2,7 +2,8 @@
 //!
 //! A consortium Proof-of-Work chain: blocks are sealed by members of the sealer set
 //! ([`pallet_consortium`]) at a difficulty steered toward a six-second block time
-//! ([`pallet_difficulty`]). Pallet configuration lives in [`configs`], runtime APIs in
+//! ([`pallet_difficulty`]). Patients' records live in [`pallet_records`] and are shared
+//! under [`pallet_consent`]; organisations and their members in [`pallet_consortium`]. Pallet configuration lives in [`configs`], runtime APIs in
 //! [`apis`], and the chain's starting states in [`genesis_config_presets`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -163,4 +164,10 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Difficulty = pallet_difficulty;
+
+	#[runtime::pallet_index(12)]
+	pub type Records = pallet_records;
+
+	#[runtime::pallet_index(13)]
+	pub type Consent = pallet_consent;
 }

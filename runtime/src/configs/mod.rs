@@ -1,9 +1,10 @@
 //! Configuration of every pallet in the MedChain runtime.
 
 use crate::{
-	AccountId, Balance, Balances, Block, BlockNumber, Consortium, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SS58_PREFIX, TARGET_BLOCK_TIME_MS, VERSION,
+	AccountId, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash, Nonce, PalletInfo,
+	Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, System, Timestamp, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SS58_PREFIX,
+	TARGET_BLOCK_TIME_MS, VERSION,
 };
 use frame_support::dispatch::DispatchClass;
 use frame_support::{
@@ -131,6 +132,11 @@ impl pallet_consortium::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type SealerOrigin = EnsureRoot<AccountId>;
 	type MaxSealers = ConstU32<64>;
+	type Currency = Balances;
+	type OrganisationOrigin = EnsureRoot<AccountId>;
+	type MemberDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
+	type EncryptionKeyDeposit = ConstU128<{ 2 * MILLI_UNIT }>;
+	type MaxMembersPerOrganisation = ConstU32<10_000>;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
 
@@ -152,4 +158,42 @@ impl pallet_difficulty::Config for Runtime {
 	type MinDifficulty = MinDifficulty;
 	type MaxDifficulty = MaxDifficulty;
 	type WeightInfo = pallet_difficulty::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_records::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Time = Timestamp;
+	type Consent = Consent;
+	type Organisations = Consortium;
+	// The pinning pallet will listen here.
+	type Hooks = ();
+	type RecordDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
+	type KeyEnvelopeDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
+	type MaxRecordsPerPatient = ConstU32<1024>;
+	type MaxEnvelopesPerRecord = ConstU32<32>;
+	// An X25519 sealed box of a 32-byte data key is 80 bytes; room for other wrappings.
+	type MaxWrappedKeyLen = ConstU32<128>;
+	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_consent::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Time = Timestamp;
+	type Records = Records;
+	type Organisations = Consortium;
+	type ConsentDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
+	type DelegateDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
+	type MaxConsentsPerPatient = ConstU32<32>;
+	type MaxScopeItems = ConstU32<16>;
+	type MaxDelegates = ConstU32<4>;
+	type MaxOpenEmergencyAccesses = ConstU32<8>;
+	/// A break-glass read lasts four hours.
+	type EmergencyAccessDuration = ConstU64<{ 4 * 60 * 60 * 1000 }>;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type RecordsHelper = Records;
+	#[cfg(feature = "runtime-benchmarks")]
+	type OrganisationsHelper = Consortium;
 }
