@@ -5,11 +5,14 @@
 //! and are never held up by hashing.
 
 use crate::service::{Algorithm, FullClient};
+use futures::future::{self, Either};
 use medchain_pow::{search_nonce, SealerKey, Target};
-use medchain_primitives::ConsortiumApi;
+use medchain_primitives::{AccountId, ConsortiumApi};
 use medchain_runtime::opaque::Block;
 use sc_consensus_pow::MiningHandle;
 use sp_api::ProvideRuntimeApi;
+use sp_consensus::Environment;
+use sp_runtime::traits::Header as _;
 use std::{
 	sync::{
 		atomic::{AtomicBool, AtomicU64, Ordering},
@@ -38,7 +41,6 @@ impl Miners {
 	pub fn start<L>(
 		handle: MiningHandle<Block, Algorithm, L>,
 		key: SealerKey,
-		client: Arc<FullClient>,
 		threads: usize,
 		registry: Option<&Registry>,
 	) -> Result<Self, String>
@@ -65,7 +67,6 @@ impl Miners {
 			let miner = Miner {
 				handle: handle.clone(),
 				key: key.clone(),
-				client: client.clone(),
 				stop: stop.clone(),
 				hashes: hashes.clone(),
 				first_nonce: (index as u64) << 56,
@@ -98,7 +99,6 @@ impl Drop for Miners {
 struct Miner<L: sc_consensus::JustificationSyncLink<Block>> {
 	handle: MiningHandle<Block, Algorithm, L>,
 	key: SealerKey,
-	client: Arc<FullClient>,
 	stop: Arc<AtomicBool>,
 	hashes: Arc<AtomicU64>,
 	first_nonce: u64,
@@ -106,27 +106,12 @@ struct Miner<L: sc_consensus::JustificationSyncLink<Block>> {
 
 impl<L: sc_consensus::JustificationSyncLink<Block>> Miner<L> {
 	fn run(self) {
-		// The parent block the sealer-set membership was last checked at, and the answer.
-		let mut membership: Option<(sp_core::H256, bool)> = None;
 		while !self.stop.load(Ordering::Relaxed) {
 			let Some(build) = self.handle.metadata() else {
 				thread::sleep(IDLE_WAIT);
 				continue;
 			};
 			let version = self.handle.version();
-			let may_seal = match membership {
-				Some((parent, answer)) if parent == build.best_hash => answer,
-				_ => {
-					let answer = self.is_sealer_at(build.best_hash);
-					membership = Some((build.best_hash, answer));
-					answer
-				},
-			};
-			if !may_seal {
-				thread::sleep(IDLE_WAIT);
-				continue;
-			}
-
 			let target = Target::for_difficulty(build.difficulty);
 			let pre_hash = build.pre_hash.0;
 			let mut nonce = self.first_nonce;
@@ -147,23 +132,6 @@ impl<L: sc_consensus::JustificationSyncLink<Block>> Miner<L> {
 			}
 		}
 	}
-
-	fn is_sealer_at(&self, parent: sp_core::H256) -> bool {
-		match self.client.runtime_api().is_sealer(parent, self.key.account()) {
-			Ok(true) => true,
-			Ok(false) => {
-				log::warn!(
-					"⛏️  {} is not in the consortium sealer set at {parent}: not mining on it",
-					self.key.account()
-				);
-				false
-			},
-			Err(e) => {
-				log::warn!("⛏️  Cannot ask the runtime for the sealer set at {parent}: {e}");
-				false
-			},
-		}
-	}
 }
 
 fn report_hash_rate(hashes: &AtomicU64, gauge: Option<Gauge<U64>>, stop: &AtomicBool) {
@@ -177,5 +145,58 @@ fn report_hash_rate(hashes: &AtomicU64, gauge: Option<Gauge<U64>>, stop: &Atomic
 			gauge.set(rate);
 		}
 		log::debug!(target: "pow", "⛏️  {rate} hashes/s");
+	}
+}
+
+/// Builds block proposals only on parents at which this node's sealer account is in the
+/// consortium's sealer set, so a validator that is not (or no longer) a sealer neither
+/// builds blocks the runtime would reject nor wastes work mining them.
+pub struct SealerOnlyEnvironment<E> {
+	inner: E,
+	client: Arc<FullClient>,
+	sealer: AccountId,
+	/// Whether the last parent asked about allowed this node to seal, to log changes once.
+	was_sealer: Option<bool>,
+}
+
+impl<E> SealerOnlyEnvironment<E> {
+	/// Wraps `inner`, the proposer factory, for `sealer`.
+	pub fn new(inner: E, client: Arc<FullClient>, sealer: AccountId) -> Self {
+		Self { inner, client, sealer, was_sealer: None }
+	}
+}
+
+impl<E: Environment<Block>> Environment<Block> for SealerOnlyEnvironment<E>
+where
+	E::CreateProposer: Unpin,
+{
+	type Proposer = E::Proposer;
+	type CreateProposer = Either<E::CreateProposer, future::Ready<Result<E::Proposer, E::Error>>>;
+	type Error = E::Error;
+
+	fn init(
+		&mut self,
+		parent: &<Block as sp_runtime::traits::Block>::Header,
+	) -> Self::CreateProposer {
+		let parent_hash = parent.hash();
+		let answer = self.client.runtime_api().is_sealer(parent_hash, self.sealer.clone());
+		let is_sealer = matches!(answer, Ok(true));
+		if self.was_sealer != Some(is_sealer) {
+			match &answer {
+				Ok(true) => log::info!("⛏️  {} is a sealer: mining", self.sealer),
+				Ok(false) => log::warn!(
+					"⛏️  {} is not in the consortium sealer set: not mining until it is",
+					self.sealer
+				),
+				Err(e) => log::warn!("⛏️  Cannot ask the runtime for the sealer set: {e}"),
+			}
+			self.was_sealer = Some(is_sealer);
+		}
+		if is_sealer {
+			Either::Left(self.inner.init(parent))
+		} else {
+			let reason = format!("{} may not seal on #{}", self.sealer, parent.number());
+			Either::Right(future::ready(Err(sp_consensus::Error::Other(reason.into()).into())))
+		}
 	}
 }

@@ -242,12 +242,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 				 Insert one with `medchain-node key insert --key-type seal --scheme sr25519`."
 			),
 			Some(key) => {
-				let proposer = sc_basic_authorship::ProposerFactory::new(
-					task_manager.spawn_handle(),
+				let proposer = mining::SealerOnlyEnvironment::new(
+					sc_basic_authorship::ProposerFactory::new(
+						task_manager.spawn_handle(),
+						client.clone(),
+						transaction_pool.clone(),
+						prometheus_registry.as_ref(),
+						telemetry.as_ref().map(|x| x.handle()),
+					),
 					client.clone(),
-					transaction_pool.clone(),
-					prometheus_registry.as_ref(),
-					telemetry.as_ref().map(|x| x.handle()),
+					key.account(),
 				);
 				let (handle, proposing) = sc_consensus_pow::start_mining_worker(
 					Box::new(pow_block_import),
@@ -270,7 +274,6 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 				let miners = mining::Miners::start(
 					handle,
 					key,
-					client,
 					options.mining_threads,
 					prometheus_registry.as_ref(),
 				)
