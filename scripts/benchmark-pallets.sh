@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 scripts/setup.sh
-cargo build --release -p medchain-node --features runtime-benchmarks
+# frame-benchmarking-cli brings a test runtime whose Wasm build cannot find itself in this
+# workspace's metadata; without the hint each Wasm project resolves its own dependencies.
+WASM_BUILD_WORKSPACE_HINT=/nonexistent cargo build --release -p medchain-node --features runtime-benchmarks
 node="$CARGO_TARGET_DIR/release/medchain-node"
 
 pallets=("$@")

@@ -1,14 +1,14 @@
 //! The pallets whose benchmarks `medchain-node benchmark pallet` runs.
 
 frame_benchmarking::define_benchmarks!(
-	[frame_benchmarking, BaselineBench::<Runtime>]
-	[frame_system, SystemBench::<Runtime>]
-	[pallet_balances, Balances]
-	[pallet_timestamp, Timestamp]
-	[pallet_sudo, Sudo]
-	[pallet_utility, Utility]
-	[pallet_consortium, Consortium]
-	[pallet_difficulty, Difficulty]
-	[pallet_records, Records]
-	[pallet_consent, Consent]
+	[frame_benchmarking, BaselineBench::<crate::Runtime>]
+	[frame_system, SystemBench::<crate::Runtime>]
+	[pallet_balances, crate::Balances]
+	[pallet_timestamp, crate::Timestamp]
+	[pallet_sudo, crate::Sudo]
+	[pallet_utility, crate::Utility]
+	[pallet_consortium, crate::Consortium]
+	[pallet_difficulty, crate::Difficulty]
+	[pallet_records, crate::Records]
+	[pallet_consent, crate::Consent]
 );
