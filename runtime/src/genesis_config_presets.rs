@@ -17,7 +17,7 @@ use sp_keyring::Sr25519Keyring;
 pub const CONSORTIUM_TEMPLATE_PRESET: &str = "consortium_template";
 
 /// Expected hashes per block on the development chains: about a second of one core.
-pub const DEV_DIFFICULTY: u64 = 1_000_000;
+pub const DEV_DIFFICULTY: u64 = 6_000_000;
 /// Starting difficulty of a consortium chain: a few seconds of a few sealers' cores; the
 /// adjustment finds the real value within the first hour.
 pub const CONSORTIUM_DIFFICULTY: u64 = 20_000_000;
@@ -89,11 +89,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		CONSORTIUM_TEMPLATE_PRESET => consortium_template_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialization to json is expected to work. qed.")
-			.into_bytes(),
-	)
+	serde_json::to_vec(&patch).ok()
 }
 
 /// List of supported presets.
