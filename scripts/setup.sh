@@ -15,5 +15,7 @@ if ! command -v protoc >/dev/null 2>&1; then
 	fi
 fi
 
-# rustup reads rust-toolchain.toml and adds the missing targets and components.
-rustup show active-toolchain >/dev/null
+# The toolchain named in rust-toolchain.toml, with the Wasm targets the runtime builder uses
+# and the components the scripts need (no-ops when already there).
+rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null
+rustup component add rust-src rustfmt clippy >/dev/null
