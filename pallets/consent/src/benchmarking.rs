@@ -126,7 +126,7 @@ fn worst_case_decision<T: Config>() -> Result<(T::AccountId, RecordId), Benchmar
 	Pallet::<T>::break_glass(
 		RawOrigin::Signed(reader.clone()).into(),
 		patient,
-		EmergencyReason::LifeThreatening,
+		EmergencyReason::CareCannotWait,
 		H256::repeat_byte(1),
 	)?;
 	Ok((reader, target))
@@ -238,7 +238,7 @@ mod benchmarks {
 		_(
 			RawOrigin::Signed(accessor),
 			patient.clone(),
-			EmergencyReason::LifeThreatening,
+			EmergencyReason::CareCannotWait,
 			H256::repeat_byte(1),
 		);
 
@@ -255,7 +255,7 @@ mod benchmarks {
 		Pallet::<T>::break_glass(
 			RawOrigin::Signed(accessor).into(),
 			patient,
-			EmergencyReason::LifeThreatening,
+			EmergencyReason::CareCannotWait,
 			H256::repeat_byte(1),
 		)?;
 		let auditor: T::AccountId = account("auditor", 0, 0);

@@ -61,7 +61,7 @@ fn break_glass(who: u64) -> sp_runtime::DispatchResult {
 	Consent::break_glass(
 		RuntimeOrigin::signed(who),
 		PATIENT,
-		EmergencyReason::PatientUnconscious,
+		EmergencyReason::PatientCannotBeAsked,
 		justification(),
 	)
 }
@@ -808,7 +808,7 @@ fn emergency_staff_break_the_glass_for_a_time_limited_emergency_read() {
 				patient: PATIENT,
 				accessor: ER_DOCTOR,
 				organisation: HOSPITAL,
-				reason: EmergencyReason::PatientUnconscious,
+				reason: EmergencyReason::PatientCannotBeAsked,
 				justification_hash: justification(),
 				started_at: START + 1,
 				expires_at,
@@ -822,7 +822,7 @@ fn emergency_staff_break_the_glass_for_a_time_limited_emergency_read() {
 				patient: PATIENT,
 				accessor: ER_DOCTOR,
 				organisation: HOSPITAL,
-				reason: EmergencyReason::PatientUnconscious,
+				reason: EmergencyReason::PatientCannotBeAsked,
 				justification_hash: justification(),
 				expires_at,
 				notified: BoundedVec::truncate_from(vec![GUARDIAN]),
@@ -906,7 +906,7 @@ fn break_glass_refuses_bad_requests() {
 			Consent::break_glass(
 				RuntimeOrigin::signed(ER_DOCTOR),
 				ER_DOCTOR,
-				EmergencyReason::LifeThreatening,
+				EmergencyReason::CareCannotWait,
 				justification()
 			),
 			Error::<Test>::CannotBreakGlassOnSelf
@@ -915,7 +915,7 @@ fn break_glass_refuses_bad_requests() {
 			Consent::break_glass(
 				RuntimeOrigin::signed(ER_DOCTOR),
 				PATIENT,
-				EmergencyReason::LifeThreatening,
+				EmergencyReason::CareCannotWait,
 				H256::zero()
 			),
 			Error::<Test>::MissingJustification
@@ -1254,7 +1254,7 @@ fn no_plaintext_of_the_scenario_documents_reaches_chain_state() {
 		assert_ok!(Consent::break_glass(
 			RuntimeOrigin::signed(ER_DOCTOR),
 			PATIENT,
-			EmergencyReason::PatientUnconscious,
+			EmergencyReason::PatientCannotBeAsked,
 			H256(sp_io::hashing::sha2_256(justification_text)),
 		));
 		assert_ok!(Consent::record_access(

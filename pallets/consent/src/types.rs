@@ -183,6 +183,9 @@ impl<AccountId, Balance> Delegation<AccountId, Balance> {
 
 /// Why emergency staff broke the glass on a patient's records (a code; the written
 /// justification stays off chain and only its hash is stored).
+///
+/// The codes describe why consent could not be obtained, never the patient's condition:
+/// "unconscious" or "life-threatening" next to a patient's account would be health data.
 #[derive(
 	Clone,
 	Copy,
@@ -196,12 +199,10 @@ impl<AccountId, Balance> Delegation<AccountId, Balance> {
 	Debug,
 )]
 pub enum EmergencyReason {
-	/// The patient's life is at immediate risk.
-	LifeThreatening,
-	/// The patient is unconscious.
-	PatientUnconscious,
-	/// The patient cannot consent for another reason (confusion, sedation…).
-	PatientUnableToConsent,
+	/// Care cannot wait for consent to be asked for.
+	CareCannotWait,
+	/// The patient cannot be asked for consent.
+	PatientCannotBeAsked,
 	/// No delegate of the patient can be reached in time.
 	DelegateUnreachable,
 	/// Another reason, explained in the written justification.

@@ -547,8 +547,9 @@ pub mod pallet {
 			let envelope =
 				KeyEnvelopes::<T>::get(record, &recipient).ok_or(Error::<T>::EnvelopeNotFound)?;
 			if who != entry.patient && who != recipient {
+				// The patient's own envelope is always in use, whatever the access policy says.
 				ensure!(
-					!T::Consent::has_read_access(&recipient, record),
+					recipient != entry.patient && !T::Consent::has_read_access(&recipient, record),
 					Error::<T>::EnvelopeStillInUse
 				);
 			}
