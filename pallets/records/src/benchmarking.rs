@@ -150,13 +150,26 @@ mod benchmarks {
 	#[benchmark]
 	fn erase(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let record = register_record::<T>(&patient, e)?;
+		// Worst case: the current version of an amended document, so the version it
+		// replaced is restored.
+		let first = register_record::<T>(&patient, 0)?;
+		let record = NextRecordId::<T>::get();
+		Pallet::<T>::amend(
+			RawOrigin::Signed(patient.clone()).into(),
+			first,
+			H256::repeat_byte(2),
+			u64::MAX,
+			media_type(),
+			Purpose::Treatment,
+			envelopes::<T>(&patient, e),
+		)?;
 		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
 
 		assert!(Tombstones::<T>::contains_key(record));
+		assert_eq!(Records::<T>::get(first).map(|r| r.status), Some(RecordStatus::Current));
 		Ok(())
 	}
 

@@ -220,6 +220,9 @@ pub mod pallet {
 			content_hash: H256,
 			/// How many key envelopes were removed with it.
 			envelopes_removed: u32,
+			/// The previous version, current again because the erased record was the
+			/// current version of its document.
+			restored: Option<RecordId>,
 		},
 		/// A record's data key was wrapped for `recipient`.
 		KeyEnvelopeAdded {
@@ -449,7 +452,8 @@ pub mod pallet {
 		/// Every key envelope of the record is removed, so its ciphertext can no longer be
 		/// opened; [`Config::Hooks`] releases the ciphertext for deletion; every deposit is
 		/// returned; a [`Tombstone`] keeps its hash, status and version links. Other versions
-		/// of the document are not touched: erase them one by one.
+		/// of the document stay (erase them one by one); if the erased record was the current
+		/// version, the one it replaced becomes current again.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get())
 			.saturating_add(T::Hooks::on_erased_weight()))]
@@ -467,6 +471,7 @@ pub mod pallet {
 			Self::release(HoldReason::RecordDeposit, &entry.deposit)?;
 			RecordsOf::<T>::mutate(&entry.patient, |records| records.retain(|id| *id != record));
 			Records::<T>::remove(record);
+			let restored = Self::restore_previous_version(&entry, record);
 			Tombstones::<T>::insert(
 				record,
 				Tombstone {
@@ -484,6 +489,7 @@ pub mod pallet {
 				patient: who,
 				content_hash: entry.content_hash,
 				envelopes_removed,
+				restored,
 			});
 			Ok(Some(
 				T::WeightInfo::erase(envelopes_removed)
@@ -576,6 +582,26 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// When the current version of a document is erased, its predecessor becomes the
+		/// current version again, so the document can still be amended. Returns it.
+		fn restore_previous_version(erased: &RecordOf<T>, erased_id: RecordId) -> Option<RecordId> {
+			if erased.status != RecordStatus::Current {
+				return None;
+			}
+			let previous = erased.replaces?;
+			Records::<T>::mutate(previous, |entry| {
+				let entry = entry.as_mut()?;
+				if entry.status != RecordStatus::Superseded
+					|| entry.superseded_by != Some(erased_id)
+				{
+					return None;
+				}
+				entry.status = RecordStatus::Current;
+				entry.superseded_by = None;
+				Some(previous)
+			})
+		}
+
 		/// The ids of `patient`'s records that are not erased, oldest first.
 		pub fn records_of(patient: &T::AccountId) -> Vec<RecordId> {
 			RecordsOf::<T>::get(patient).into_inner()

@@ -646,6 +646,7 @@ fn erasing_removes_envelopes_returns_deposits_and_leaves_a_tombstone() {
 				patient: PATIENT,
 				content_hash: content(7),
 				envelopes_removed: 3,
+				restored: None,
 			}
 			.into(),
 		);
@@ -685,6 +686,49 @@ fn erasing_keeps_the_version_chain() {
 		assert_eq!(record_of(first).superseded_by, Some(second));
 		assert_eq!(record_of(third).replaces, Some(second));
 		assert_eq!(Records::records_of(&PATIENT), vec![first, third]);
+	});
+}
+
+#[test]
+fn erasing_the_current_version_makes_the_previous_one_current_again() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(2),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+		let second = first + 1;
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), second));
+
+		assert_eq!(record_of(first).status, RecordStatus::Current);
+		assert_eq!(record_of(first).superseded_by, None);
+		assert_eq!(Records::tombstone(second).map(|t| t.replaces), Some(Some(first)));
+		System::assert_last_event(
+			Event::RecordErased {
+				record: second,
+				patient: PATIENT,
+				content_hash: content(2),
+				envelopes_removed: 1,
+				restored: Some(first),
+			}
+			.into(),
+		);
+		// The document can be amended again.
+		assert_ok!(Records::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(3),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[PATIENT]),
+		));
+		assert_eq!(record_of(first).status, RecordStatus::Superseded);
 	});
 }
 
