@@ -6,7 +6,7 @@
 //! CHAIN: `Some("dev")`, CPU: `AMD EPYC`. Do not edit: run the script again.
 
 // Executed Command:
-// /tmp/medchain-node-bench
+// medchain-node
 // benchmark
 // pallet
 // --chain

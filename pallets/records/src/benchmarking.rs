@@ -13,7 +13,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use medchain_primitives::health::{CategoryCode, Purpose, RecordId, MAX_CODE_LEN};
+use medchain_primitives::health::{CategoryCode, Purpose, RecordId, RecordStatus, MAX_CODE_LEN};
 use sp_core::H256;
 use sp_runtime::traits::Bounded;
 

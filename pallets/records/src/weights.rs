@@ -6,7 +6,7 @@
 //! CHAIN: `Some("dev")`, CPU: `AMD EPYC`. Do not edit: run the script again.
 
 // Executed Command:
-// /tmp/medchain-node-bench
+// medchain-node
 // benchmark
 // pallet
 // --chain
@@ -66,10 +66,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8390`
 		//  Estimated: `11707`
-		// Minimum execution time: 75_201_000 picoseconds.
-		Weight::from_parts(78_609_267, 11707)
-			// Standard Error: 116_134
-			.saturating_add(Weight::from_parts(52_992_033, 0).saturating_mul(e.into()))
+		// Minimum execution time: 75_542_000 picoseconds.
+		Weight::from_parts(127_680_122, 11707)
+			// Standard Error: 204_127
+			.saturating_add(Weight::from_parts(53_608_230, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8785`
 		//  Estimated: `11707`
-		// Minimum execution time: 83_313_000 picoseconds.
-		Weight::from_parts(105_649_105, 11707)
-			// Standard Error: 58_594
-			.saturating_add(Weight::from_parts(48_644_049, 0).saturating_mul(e.into()))
+		// Minimum execution time: 83_453_000 picoseconds.
+		Weight::from_parts(190_864_015, 11707)
+			// Standard Error: 247_562
+			.saturating_add(Weight::from_parts(52_904_614, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -107,12 +107,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `382`
 		//  Estimated: `3781`
-		// Minimum execution time: 12_188_000 picoseconds.
-		Weight::from_parts(13_550_000, 3781)
+		// Minimum execution time: 12_689_000 picoseconds.
+		Weight::from_parts(15_703_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Records::Records` (r:1 w:1)
+	/// Storage: `Records::Records` (r:2 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:33 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
@@ -127,15 +127,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 32]`.
 	fn erase(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8915 + e * (86 ±0)`
+		//  Measured:  `9230 + e * (86 ±0)`
 		//  Estimated: `11707 + e * (2717 ±0)`
-		// Minimum execution time: 69_693_000 picoseconds.
-		Weight::from_parts(72_840_068, 11707)
-			// Standard Error: 59_287
-			.saturating_add(Weight::from_parts(44_932_692, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 77_274_000 picoseconds.
+		Weight::from_parts(105_643_936, 11707)
+			// Standard Error: 161_305
+			.saturating_add(Weight::from_parts(44_302_715, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `977`
 		//  Estimated: `3781`
-		// Minimum execution time: 72_037_000 picoseconds.
-		Weight::from_parts(78_145_000, 3781)
+		// Minimum execution time: 72_527_000 picoseconds.
+		Weight::from_parts(85_446_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -172,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1356`
 		//  Estimated: `3930`
-		// Minimum execution time: 80_429_000 picoseconds.
-		Weight::from_parts(86_428_000, 3930)
+		// Minimum execution time: 80_720_000 picoseconds.
+		Weight::from_parts(94_390_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -182,40 +182,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(78_609_267, 11707)
-			.saturating_add(Weight::from_parts(52_992_033, 0).saturating_mul(e.into()))
+		Weight::from_parts(127_680_122, 11707)
+			.saturating_add(Weight::from_parts(53_608_230, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(105_649_105, 11707)
-			.saturating_add(Weight::from_parts(48_644_049, 0).saturating_mul(e.into()))
+		Weight::from_parts(190_864_015, 11707)
+			.saturating_add(Weight::from_parts(52_904_614, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(13_550_000, 3781)
+		Weight::from_parts(15_703_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(72_840_068, 11707)
-			.saturating_add(Weight::from_parts(44_932_692, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(105_643_936, 11707)
+			.saturating_add(Weight::from_parts(44_302_715, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(78_145_000, 3781)
+		Weight::from_parts(85_446_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(86_428_000, 3930)
+		Weight::from_parts(94_390_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
