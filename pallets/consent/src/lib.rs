@@ -364,6 +364,8 @@ pub mod pallet {
 		CannotBreakGlassOnSelf,
 		/// The justification hash is all zeros: give the SHA-256 of the written justification.
 		MissingJustification,
+		/// The consent form hash is all zeros: give the SHA-256 of the signed form, or none.
+		InvalidFormHash,
 		/// The caller already has a running break-glass access to this patient's records.
 		EmergencyAccessActive,
 		/// `MaxOpenEmergencyAccesses` break-glass accesses are already running on this patient.
@@ -458,6 +460,7 @@ pub mod pallet {
 				SetError::Empty => Error::<T>::NoPurposes,
 				SetError::Duplicate => Error::<T>::DuplicatePurpose,
 			})?;
+			ensure!(!form_hash.is_some_and(|hash| hash.is_zero()), Error::<T>::InvalidFormHash);
 			let scope = Self::validated_scope(scope, &patient)?;
 			let start = start.unwrap_or(now);
 			if let Some(end) = end {

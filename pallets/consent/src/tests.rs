@@ -220,6 +220,26 @@ fn grant_refuses_a_malformed_consent() {
 }
 
 #[test]
+fn grant_refuses_an_all_zero_form_hash() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consent::grant(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				Grantee::Account(DOCTOR),
+				ConsentScope::AllRecords,
+				actions(READ),
+				purposes(TREATMENT),
+				None,
+				None,
+				Some(H256::zero()),
+			),
+			Error::<Test>::InvalidFormHash
+		);
+	});
+}
+
+#[test]
 fn grant_refuses_a_period_that_is_inverted_or_over() {
 	new_test_ext().execute_with(|| {
 		let doctor = || Grantee::Account(DOCTOR);
