@@ -75,6 +75,7 @@ impl pallet_consent::Config for Test {
 	type ConsentDeposit = ConsentDeposit;
 	type DelegateDeposit = DelegateDeposit;
 	type MaxConsentsPerPatient = ConstU32<4>;
+	type MaxConsentsPerGrantee = ConstU32<2>;
 	type MaxScopeItems = ConstU32<4>;
 	type MaxDelegates = ConstU32<2>;
 	type MaxOpenEmergencyAccesses = ConstU32<2>;
@@ -181,6 +182,11 @@ impl Organisations<u64> for MockOrganisations {
 
 	fn organisation_kind(org: OrgId) -> Option<OrgKind> {
 		ORGANISATIONS.with(|orgs| orgs.borrow().get(&org).copied())
+	}
+
+	/// Records and consent never ask for a GLN.
+	fn organisation_gln(_org: OrgId) -> Option<medchain_primitives::gs1::Gln> {
+		None
 	}
 }
 

@@ -324,6 +324,8 @@ pub trait Organisations<AccountId> {
 	fn has_role(org: OrgId, who: &AccountId, role: Role) -> bool;
 	/// The kind of the registered organisation `org`; `None` if it is not registered.
 	fn organisation_kind(org: OrgId) -> Option<OrgKind>;
+	/// The GS1 GLN (party, AI 417) of the registered organisation `org`.
+	fn organisation_gln(org: OrgId) -> Option<crate::gs1::Gln>;
 }
 
 /// No organisations at all.
@@ -335,6 +337,9 @@ impl<AccountId> Organisations<AccountId> for () {
 		false
 	}
 	fn organisation_kind(_org: OrgId) -> Option<OrgKind> {
+		None
+	}
+	fn organisation_gln(_org: OrgId) -> Option<crate::gs1::Gln> {
 		None
 	}
 }

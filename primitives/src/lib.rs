@@ -7,7 +7,9 @@
 
 extern crate alloc;
 
+pub mod gs1;
 pub mod health;
+pub mod pinning;
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};

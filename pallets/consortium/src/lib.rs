@@ -621,6 +621,10 @@ pub mod pallet {
 		fn organisation_kind(org: OrgId) -> Option<OrgKind> {
 			Organisations::<T>::get(org).map(|entry| entry.kind)
 		}
+
+		fn organisation_gln(org: OrgId) -> Option<Gln> {
+			Organisations::<T>::get(org).map(|entry| entry.gln)
+		}
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

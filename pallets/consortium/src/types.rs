@@ -3,6 +3,7 @@
 use crate::Config;
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::traits::fungible::Inspect;
+pub use medchain_primitives::gs1::{is_valid_gln, Gln};
 use medchain_primitives::health::{OrgKind, Roles};
 use scale_info::TypeInfo;
 
@@ -15,32 +16,8 @@ pub type MemberOf<T> = Membership<AccountIdOf<T>, BalanceOf<T>>;
 /// An encryption key as stored for runtime `T`.
 pub type EncryptionKeyOf<T> = EncryptionKey<BalanceOf<T>>;
 
-/// A GS1 Global Location Number: 13 ASCII digits, the last a GS1 mod-10 check digit
-/// (see [`is_valid_gln`]).
-pub type Gln = [u8; 13];
 /// An X25519 public key, to which clients wrap record data keys.
 pub type X25519PublicKey = [u8; 32];
-
-/// Whether `gln` is 13 ASCII digits whose last digit is the GS1 check digit of the first 12:
-/// from the right, the digits are weighted 3, 1, 3, 1…; the check digit is
-/// `(10 - sum mod 10) mod 10`.
-pub fn is_valid_gln(gln: &Gln) -> bool {
-	if !gln.iter().all(u8::is_ascii_digit) {
-		return false;
-	}
-	let (body, check) = gln.split_at(12);
-	let sum: u32 = body
-		.iter()
-		.rev()
-		.enumerate()
-		.map(|(position, digit)| {
-			let weight = if position % 2 == 0 { 3 } else { 1 };
-			u32::from(digit.saturating_sub(b'0')).saturating_mul(weight)
-		})
-		.fold(0u32, |total, term| total.saturating_add(term));
-	let expected = 10u32.saturating_sub(sum % 10) % 10;
-	check.first().is_some_and(|digit| u32::from(digit.saturating_sub(b'0')) == expected)
-}
 
 /// An organisation of the consortium (FHIR `Organization`).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]

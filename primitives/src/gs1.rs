@@ -1,0 +1,312 @@
+//! GS1 identifiers (GS1 General Specifications): the check digit shared by GLN, GTIN and SSCC,
+//! the AI 82 character set of serial and lot numbers, and AI 17 expiry dates.
+//!
+//! One implementation of the GS1 mod-10 check digit, used by the consortium pallet for
+//! organisation GLNs and by the supply-chain pallet for GTINs, SSCCs and location GLNs. Dates
+//! are computed with plain integer arithmetic (days from the civil calendar), no date library.
+
+/// A GS1 Global Location Number: 13 ASCII digits, the last a GS1 check digit
+/// (see [`is_valid_gln`]).
+pub type Gln = [u8; 13];
+
+/// Whether `digits` are all ASCII digits and the last one is the GS1 check digit of the others:
+/// from the right, the digits before the check digit are weighted 3, 1, 3, 1…; the check digit
+/// is `(10 - sum mod 10) mod 10`. An empty slice is not valid.
+pub fn has_valid_check_digit(digits: &[u8]) -> bool {
+	let Some((check, body)) = digits.split_last() else { return false };
+	if !digits.iter().all(u8::is_ascii_digit) {
+		return false;
+	}
+	let sum: u32 = body
+		.iter()
+		.rev()
+		.enumerate()
+		.map(|(position, digit)| {
+			let weight = if position % 2 == 0 { 3 } else { 1 };
+			u32::from(digit.saturating_sub(b'0')).saturating_mul(weight)
+		})
+		.fold(0u32, |total, term| total.saturating_add(term));
+	let expected = 10u32.saturating_sub(sum % 10) % 10;
+	u32::from(check.saturating_sub(b'0')) == expected
+}
+
+/// Whether `gln` is 13 ASCII digits with a valid GS1 check digit.
+pub fn is_valid_gln(gln: &Gln) -> bool {
+	has_valid_check_digit(gln)
+}
+
+/// A GS1 Global Trade Item Number in its 14-digit form (AI 01): 14 ASCII digits, the last a
+/// GS1 check digit (see [`is_valid_gtin`]). GTIN-8, -12 and -13 are written with leading zeros.
+pub type Gtin = [u8; 14];
+
+/// A GS1 Serial Shipping Container Code (AI 00): 18 ASCII digits, the last a GS1 check digit
+/// (see [`is_valid_sscc`]). Identifies a logistic unit: a case, a tote, a pallet.
+pub type Sscc = [u8; 18];
+
+/// An expiry date as GS1 AI 17 writes it: six ASCII digits `YYMMDD`; `DD = 00` means the last
+/// day of the month (see [`expiry_end_ms`]).
+pub type ExpiryDate = [u8; 6];
+
+/// The longest serial number (AI 21), in characters.
+pub const MAX_SERIAL_LEN: u32 = 20;
+/// The longest batch or lot number (AI 10), in characters.
+pub const MAX_LOT_LEN: u32 = 20;
+/// Milliseconds in a day.
+pub const MS_PER_DAY: u64 = 86_400_000;
+
+/// The GS1 check digit (an ASCII digit) of `body`, the digits before it; `None` if `body` is
+/// empty or holds anything but ASCII digits.
+pub fn check_digit(body: &[u8]) -> Option<u8> {
+	if body.is_empty() || !body.iter().all(u8::is_ascii_digit) {
+		return None;
+	}
+	let sum: u32 = body
+		.iter()
+		.rev()
+		.enumerate()
+		.map(|(position, digit)| {
+			let weight = if position % 2 == 0 { 3 } else { 1 };
+			u32::from(digit.saturating_sub(b'0')).saturating_mul(weight)
+		})
+		.fold(0u32, |total, term| total.saturating_add(term));
+	let check = 10u32.saturating_sub(sum % 10) % 10;
+	// `check` is below 10, so the cast cannot truncate.
+	Some(b'0'.saturating_add(check as u8))
+}
+
+/// Whether `gtin` is 14 ASCII digits with a valid GS1 check digit.
+pub fn is_valid_gtin(gtin: &Gtin) -> bool {
+	has_valid_check_digit(gtin)
+}
+
+/// Whether `sscc` is 18 ASCII digits with a valid GS1 check digit.
+pub fn is_valid_sscc(sscc: &Sscc) -> bool {
+	has_valid_check_digit(sscc)
+}
+
+/// Whether `byte` is in the GS1 AI encodable character set 82 (GS1 General Specifications,
+/// figure 7.11-1): digits, upper and lower case letters, and the 20 symbols
+/// `! " % & ' ( ) * + , - . / : ; < = > ? _`.
+pub fn is_ai82_char(byte: u8) -> bool {
+	byte.is_ascii_alphanumeric() || b"!\"%&'()*+,-./:;<=>?_".contains(&byte)
+}
+
+/// Whether `value` is 1 to `max_len` characters of the GS1 AI 82 character set.
+pub fn is_valid_ai82(value: &[u8], max_len: u32) -> bool {
+	!value.is_empty() &&
+		u32::try_from(value.len()).is_ok_and(|len| len <= max_len) &&
+		value.iter().copied().all(is_ai82_char)
+}
+
+/// Whether `serial` is a valid GS1 serial number (AI 21): 1 to 20 AI 82 characters.
+pub fn is_valid_serial(serial: &[u8]) -> bool {
+	is_valid_ai82(serial, MAX_SERIAL_LEN)
+}
+
+/// Whether `lot` is a valid GS1 batch or lot number (AI 10): 1 to 20 AI 82 characters.
+pub fn is_valid_lot(lot: &[u8]) -> bool {
+	is_valid_ai82(lot, MAX_LOT_LEN)
+}
+
+/// Whether `year` is a leap year of the Gregorian calendar.
+pub fn is_leap_year(year: u32) -> bool {
+	(year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The number of days of `month` (1 to 12) in `year`; 0 for a month out of range.
+pub fn days_in_month(year: u32, month: u32) -> u32 {
+	match month {
+		1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+		4 | 6 | 9 | 11 => 30,
+		2 if is_leap_year(year) => 29,
+		2 => 28,
+		_ => 0,
+	}
+}
+
+/// Days from 1970-01-01 to the date `year-month-day` of the proleptic Gregorian calendar
+/// (Howard Hinnant's `days_from_civil`); `None` before 1970 or for an invalid date.
+pub fn days_from_civil(year: u32, month: u32, day: u32) -> Option<u64> {
+	if year < 1970 || day == 0 || day > days_in_month(year, month) {
+		return None;
+	}
+	let (year, month, day) = (u64::from(year), u64::from(month), u64::from(day));
+	// The year starts in March, so that the leap day is the year's last.
+	let year = if month <= 2 { year.checked_sub(1)? } else { year };
+	let era = year / 400;
+	let year_of_era = year.checked_sub(era.checked_mul(400)?)?;
+	let month_from_march = if month > 2 { month.checked_sub(3)? } else { month.checked_add(9)? };
+	let day_of_year = month_from_march
+		.checked_mul(153)?
+		.checked_add(2)?
+		.checked_div(5)?
+		.checked_add(day)?
+		.checked_sub(1)?;
+	let day_of_era = year_of_era
+		.checked_mul(365)?
+		.checked_add(year_of_era / 4)?
+		.checked_sub(year_of_era / 100)?
+		.checked_add(day_of_year)?;
+	era.checked_mul(146_097)?.checked_add(day_of_era)?.checked_sub(719_468)
+}
+
+/// The Gregorian year in which the instant `ms` (milliseconds since the Unix epoch) falls
+/// (Howard Hinnant's `civil_from_days`, year only).
+pub fn year_of(ms: u64) -> u32 {
+	let days = (ms / MS_PER_DAY).saturating_add(719_468);
+	let era = days / 146_097;
+	let day_of_era = days.saturating_sub(era.saturating_mul(146_097));
+	let year_of_era = day_of_era
+		.saturating_sub(day_of_era / 1_460)
+		.saturating_add(day_of_era / 36_524)
+		.saturating_sub(day_of_era / 146_096) /
+		365;
+	let day_of_year = day_of_era.saturating_sub(
+		year_of_era
+			.saturating_mul(365)
+			.saturating_add(year_of_era / 4)
+			.saturating_sub(year_of_era / 100),
+	);
+	let month_from_march = day_of_year.saturating_mul(5).saturating_add(2) / 153;
+	let year = year_of_era.saturating_add(era.saturating_mul(400));
+	let year = if month_from_march >= 10 { year.saturating_add(1) } else { year };
+	u32::try_from(year).unwrap_or(u32::MAX)
+}
+
+/// Two ASCII digits as a number; `None` if they are not digits.
+fn two_digits(tens: u8, units: u8) -> Option<u32> {
+	if !tens.is_ascii_digit() || !units.is_ascii_digit() {
+		return None;
+	}
+	Some(u32::from(tens.saturating_sub(b'0')).saturating_mul(10).saturating_add(u32::from(
+		units.saturating_sub(b'0'),
+	)))
+}
+
+/// The full year GS1 means by the two digits `yy` when written in `current_year` (GS1 General
+/// Specifications 7.12): 51 to 99 years ahead is the previous century, 50 to 99 years back is
+/// the next one, anything else the current century.
+pub fn gs1_year(yy: u32, current_year: u32) -> u32 {
+	let century = current_year / 100 * 100;
+	let current_yy = current_year % 100;
+	let difference = i64::from(yy).saturating_sub(i64::from(current_yy));
+	if difference >= 51 {
+		century.saturating_sub(100).saturating_add(yy)
+	} else if difference <= -50 {
+		century.saturating_add(100).saturating_add(yy)
+	} else {
+		century.saturating_add(yy)
+	}
+}
+
+/// The calendar date `(year, month, day)` an AI 17 expiry date stands for, read at `now_ms`
+/// (which fixes the century, see [`gs1_year`]); `DD = 00` is the last day of the month.
+/// `None` if it is not six digits, the month is not 01-12 or the day does not exist.
+pub fn expiry_date(expiry: &ExpiryDate, now_ms: u64) -> Option<(u32, u32, u32)> {
+	let [y1, y2, m1, m2, d1, d2] = *expiry;
+	let year = gs1_year(two_digits(y1, y2)?, year_of(now_ms));
+	let month = two_digits(m1, m2)?;
+	let day = two_digits(d1, d2)?;
+	let last = days_in_month(year, month);
+	if last == 0 || day > last {
+		return None;
+	}
+	Some((year, month, if day == 0 { last } else { day }))
+}
+
+/// The first instant after the expiry date, in milliseconds since the Unix epoch (UTC): a pack
+/// may be used through its expiry day and is expired from this instant on. Read at `now_ms`
+/// (see [`expiry_date`]); `None` if the date is not valid.
+pub fn expiry_end_ms(expiry: &ExpiryDate, now_ms: u64) -> Option<u64> {
+	let (year, month, day) = expiry_date(expiry, now_ms)?;
+	days_from_civil(year, month, day)?.checked_add(1)?.checked_mul(MS_PER_DAY)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn check_digit_follows_gs1_examples() {
+		// GS1 General Specifications examples: GLN, GTIN-14 and SSCC-18.
+		assert!(has_valid_check_digit(b"0614141000012"));
+		assert!(has_valid_check_digit(b"10614141000019"));
+		assert!(has_valid_check_digit(b"106141411234567897"));
+		assert!(!has_valid_check_digit(b"0614141000013"), "wrong check digit");
+		assert!(!has_valid_check_digit(b"0614141000021"), "digits swapped");
+		assert!(!has_valid_check_digit(b"061414100001a"), "not a digit");
+		assert!(!has_valid_check_digit(b""), "empty");
+	}
+
+	#[test]
+	fn check_digit_is_computed_from_the_body() {
+		assert_eq!(check_digit(b"061414100001"), Some(b'2'));
+		assert_eq!(check_digit(b"1061414100001"), Some(b'9'));
+		assert_eq!(check_digit(b"10614141123456789"), Some(b'7'));
+		assert_eq!(check_digit(b""), None);
+		assert_eq!(check_digit(b"12a"), None);
+		assert!(is_valid_gtin(b"10614141000019"));
+		assert!(!is_valid_gtin(b"10614141000018"));
+		assert!(is_valid_sscc(b"106141411234567897"));
+		assert!(!is_valid_sscc(b"106141411234567890"));
+	}
+
+	#[test]
+	fn serials_and_lots_use_the_ai82_character_set() {
+		assert!(is_valid_serial(b"Ab9!\"%&'()*+,-./:;<="));
+		assert!(is_valid_serial(b">?_"));
+		assert!(is_valid_serial(b"12345678901234567890"));
+		assert!(!is_valid_serial(b"123456789012345678901"), "21 characters");
+		assert!(!is_valid_serial(b""), "empty");
+		assert!(!is_valid_serial(b"A B"), "space");
+		assert!(!is_valid_serial(b"A#B"), "# is not in AI 82");
+		assert!(!is_valid_serial("caf\u{e9}".as_bytes()), "not ASCII");
+		assert!(is_valid_lot(b"L0T-2024/A"));
+		assert!(!is_valid_lot(b"L@T"));
+	}
+
+	#[test]
+	fn days_from_civil_matches_known_dates() {
+		assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+		assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+		assert_eq!(days_from_civil(2023, 11, 14), Some(19_675));
+		assert_eq!(days_from_civil(2024, 2, 29), Some(19_782));
+		assert_eq!(days_from_civil(2023, 2, 29), None);
+		assert_eq!(days_from_civil(2023, 13, 1), None);
+		assert_eq!(days_from_civil(1969, 12, 31), None);
+		for (ms, year) in [
+			(0, 1970),
+			(951_782_400_000, 2000),
+			(1_700_000_000_000, 2023),
+			(1_704_067_199_999, 2023),
+			(1_704_067_200_000, 2024),
+		] {
+			assert_eq!(year_of(ms), year, "year of {ms}");
+		}
+	}
+
+	#[test]
+	fn expiry_dates_follow_ai17() {
+		// 2023-11-14, when these are read.
+		let now = 1_700_000_000_000;
+		assert_eq!(expiry_date(b"251231", now), Some((2025, 12, 31)));
+		assert_eq!(expiry_date(b"240200", now), Some((2024, 2, 29)), "DD = 00: end of month");
+		assert_eq!(expiry_date(b"250200", now), Some((2025, 2, 28)));
+		assert_eq!(expiry_date(b"240229", now), Some((2024, 2, 29)));
+		assert_eq!(expiry_date(b"250229", now), None, "no 29 February in 2025");
+		assert_eq!(expiry_date(b"251301", now), None, "month 13");
+		assert_eq!(expiry_date(b"250001", now), None, "month 00");
+		assert_eq!(expiry_date(b"250431", now), None, "31 April");
+		assert_eq!(expiry_date(b"25123a", now), None, "not a digit");
+		// GS1's century rule: 51 or more years ahead is the previous century.
+		assert_eq!(expiry_date(b"990101", now), Some((1999, 1, 1)));
+		assert_eq!(expiry_date(b"730101", now), Some((2073, 1, 1)));
+		assert_eq!(expiry_date(b"740101", now), Some((1974, 1, 1)));
+		assert_eq!(gs1_year(10, 2095), 2110);
+		// Usable through the whole expiry day (UTC).
+		let end = expiry_end_ms(b"231114", now).unwrap();
+		assert_eq!(end, (19_675 + 1) * MS_PER_DAY);
+		assert!(end > now);
+		assert_eq!(expiry_end_ms(b"231100", now), Some((19_675 + 17) * MS_PER_DAY));
+	}
+}

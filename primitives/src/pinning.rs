@@ -1,0 +1,77 @@
+//! What the node and the pinning off-chain worker share: where ciphertext and the cloud-storage
+//! settings live in the node's own off-chain storage (the `PERSISTENT` kind). None of it is
+//! chain state, and none of it is ever logged.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use sp_core::H256;
+
+/// Prefix of the keys under which the node keeps ciphertext put over RPC, by SHA-256.
+pub const BLOB_KEY_PREFIX: &[u8] = b"medchain/blob/";
+
+/// The off-chain storage key of the ciphertext whose SHA-256 is `hash`.
+pub fn blob_key(hash: &H256) -> Vec<u8> {
+	let mut key = Vec::with_capacity(BLOB_KEY_PREFIX.len().saturating_add(32));
+	key.extend_from_slice(BLOB_KEY_PREFIX);
+	key.extend_from_slice(hash.as_bytes());
+	key
+}
+
+/// The off-chain storage key of the node's [`StorageSettings`], written by the node at start-up
+/// from its command line and environment.
+pub const STORAGE_SETTINGS_KEY: &[u8] = b"medchain/s3-settings";
+
+/// Where a sealer node pins ciphertext: an S3-compatible bucket and the credentials to write it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode)]
+pub struct StorageSettings {
+	/// The endpoint's base URL, e.g. `https://s3.eu-central-1.amazonaws.com` or
+	/// `http://127.0.0.1:8333`, without a trailing slash.
+	pub endpoint: Vec<u8>,
+	/// The bucket (path-style addressing).
+	pub bucket: Vec<u8>,
+	/// The signing region, e.g. `us-east-1`.
+	pub region: Vec<u8>,
+	/// The access key id.
+	pub access_key_id: Vec<u8>,
+	/// The secret access key: never printed.
+	pub secret_access_key: Vec<u8>,
+}
+
+impl core::fmt::Debug for StorageSettings {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.debug_struct("StorageSettings")
+			.field("endpoint", &core::str::from_utf8(&self.endpoint))
+			.field("bucket", &core::str::from_utf8(&self.bucket))
+			.field("region", &core::str::from_utf8(&self.region))
+			.field("access_key_id", &core::str::from_utf8(&self.access_key_id))
+			.field("secret_access_key", &"<redacted>")
+			.finish()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn settings_never_print_the_secret() {
+		let settings = StorageSettings {
+			endpoint: b"http://127.0.0.1:8333".to_vec(),
+			bucket: b"medchain".to_vec(),
+			region: b"us-east-1".to_vec(),
+			access_key_id: b"AKIDEXAMPLE".to_vec(),
+			secret_access_key: b"very-secret-value".to_vec(),
+		};
+		let printed = format!("{settings:?}");
+		assert!(printed.contains("AKIDEXAMPLE"));
+		assert!(!printed.contains("very-secret-value"));
+	}
+
+	#[test]
+	fn blob_keys_are_prefixed_hashes() {
+		let hash = H256::repeat_byte(7);
+		let key = blob_key(&hash);
+		assert!(key.starts_with(BLOB_KEY_PREFIX));
+		assert_eq!(&key[BLOB_KEY_PREFIX.len()..], hash.as_bytes());
+	}
+}
