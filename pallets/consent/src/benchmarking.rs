@@ -105,10 +105,10 @@ fn open_emergency_accesses<T: Config>(patient: &T::AccountId, org: OrgId, count:
 	});
 }
 
-/// The decision function's worst case: `reader` is emergency staff of an organisation named
-/// by each of the patient's (full list of) consents, every one of which fails only on its
-/// scope (the longest); the read succeeds through reader's break-glass access, last in a full
-/// list. Returns the reader and the record.
+/// The decision function's worst case: `reader` is emergency staff of an organisation; the
+/// patient has the most consents allowed both for the reader's account and for the
+/// organisation, every one of which fails only on its scope (the longest); the read succeeds
+/// through reader's break-glass access, last in a full list. Returns the reader and the record.
 fn worst_case_decision<T: Config>() -> Result<(T::AccountId, RecordId), BenchmarkError> {
 	let patient = patient::<T>();
 	let reader: T::AccountId = account("reader", 0, 0);
@@ -119,8 +119,14 @@ fn worst_case_decision<T: Config>() -> Result<(T::AccountId, RecordId), Benchmar
 	grant_many::<T>(
 		&patient,
 		Grantee::Organisation { org, role: Some(Role::Emergency) },
+		scope.clone(),
+		T::MaxConsentsPerGrantee::get(),
+	)?;
+	grant_many::<T>(
+		&patient,
+		Grantee::Account(reader.clone()),
 		scope,
-		T::MaxConsentsPerPatient::get(),
+		T::MaxConsentsPerGrantee::get(),
 	)?;
 	open_emergency_accesses::<T>(&patient, org, T::MaxOpenEmergencyAccesses::get() - 1);
 	Pallet::<T>::break_glass(
@@ -145,13 +151,17 @@ mod benchmarks {
 		let member: T::AccountId = account("member", 0, 0);
 		let org =
 			T::OrganisationsHelper::member_with_role(&member, OrgKind::Hospital, Role::Clinician);
-		let other: T::AccountId = account("other", 0, 0);
+		// The patient's list and the organisation's index each one short of full.
 		grant_many::<T>(
 			&patient,
-			Grantee::Account(other),
+			Grantee::Organisation { org, role: None },
 			ConsentScope::AllRecords,
-			T::MaxConsentsPerPatient::get() - 1,
+			T::MaxConsentsPerGrantee::get() - 1,
 		)?;
+		for i in 0..(T::MaxConsentsPerPatient::get() - T::MaxConsentsPerGrantee::get()) {
+			let other: T::AccountId = account("other", i, 0);
+			grant_many::<T>(&patient, Grantee::Account(other), ConsentScope::AllRecords, 1)?;
+		}
 		let scope = if s == 0 {
 			ConsentScope::AllRecords
 		} else {
@@ -183,13 +193,19 @@ mod benchmarks {
 		let patient = patient::<T>();
 		let delegate = delegates::<T>(&patient, T::MaxDelegates::get());
 		let grantee: T::AccountId = account("grantee", 0, 0);
-		let ids = grant_many::<T>(
+		grant_many::<T>(
 			&patient,
-			Grantee::Account(grantee),
+			Grantee::Account(grantee.clone()),
 			ConsentScope::AllRecords,
-			T::MaxConsentsPerPatient::get(),
+			T::MaxConsentsPerGrantee::get() - 1,
 		)?;
-		let consent = ids[ids.len() - 1];
+		for i in 0..(T::MaxConsentsPerPatient::get() - T::MaxConsentsPerGrantee::get()) {
+			let other: T::AccountId = account("other", i, 0);
+			grant_many::<T>(&patient, Grantee::Account(other), ConsentScope::AllRecords, 1)?;
+		}
+		// The last of full lists, for the patient and for the grantee.
+		let consent =
+			grant_many::<T>(&patient, Grantee::Account(grantee), ConsentScope::AllRecords, 1)?[0];
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(delegate), consent);

@@ -128,6 +128,11 @@ pub mod pallet {
 		/// The largest number of consents (not revoked) a patient may have.
 		#[pallet::constant]
 		type MaxConsentsPerPatient: Get<u32>;
+		/// The largest number of consents (not revoked) a patient may have for one grantee key:
+		/// one account, or one organisation whatever the role. Bounds the reads of
+		/// [`Pallet::can_access`].
+		#[pallet::constant]
+		type MaxConsentsPerGrantee: Get<u32>;
 		/// The largest number of categories or records a consent's scope may list.
 		#[pallet::constant]
 		type MaxScopeItems: Get<u32>;
@@ -180,6 +185,20 @@ pub mod pallet {
 		Blake2_128Concat,
 		T::AccountId,
 		BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		ValueQuery,
+	>;
+
+	/// The ids of each patient's consents that are not revoked, by grantee key (the account, or
+	/// the organisation), oldest first: where [`Pallet::can_access`] looks, so that a decision
+	/// reads a bounded handful of consents however many the patient has.
+	#[pallet::storage]
+	pub type ConsentsByGrantee<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		GranteeKey<T::AccountId>,
+		BoundedVec<ConsentId, T::MaxConsentsPerGrantee>,
 		ValueQuery,
 	>;
 
@@ -323,6 +342,9 @@ pub mod pallet {
 		AlreadyRevoked,
 		/// The patient already has `MaxConsentsPerPatient` consents: revoke some first.
 		TooManyConsents,
+		/// The patient already has `MaxConsentsPerGrantee` consents for this account or
+		/// organisation: revoke one first, or widen an existing one.
+		TooManyConsentsForGrantee,
 		/// A patient needs no consent to access their own records.
 		CannotConsentToSelf,
 		/// No organisation with this id is registered.
@@ -405,6 +427,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxConsentsPerPatient::get() > 0, "MaxConsentsPerPatient must be positive");
+			assert!(T::MaxConsentsPerGrantee::get() > 0, "MaxConsentsPerGrantee must be positive");
+			assert!(
+				T::MaxConsentsPerGrantee::get() <= T::MaxConsentsPerPatient::get(),
+				"MaxConsentsPerGrantee cannot exceed MaxConsentsPerPatient"
+			);
 			assert!(T::MaxScopeItems::get() > 0, "MaxScopeItems must be positive");
 			assert!(
 				T::MaxOpenEmergencyAccesses::get() > 0,
@@ -472,6 +499,10 @@ pub mod pallet {
 			let next = consent.checked_add(1).ok_or(Error::<T>::Overflow)?;
 			ConsentsOf::<T>::try_mutate(&patient, |consents| consents.try_push(consent))
 				.map_err(|_| Error::<T>::TooManyConsents)?;
+			ConsentsByGrantee::<T>::try_mutate(&patient, grantee.key(), |consents| {
+				consents.try_push(consent)
+			})
+			.map_err(|_| Error::<T>::TooManyConsentsForGrantee)?;
 			let deposit = Deposit { depositor: who.clone(), amount: T::ConsentDeposit::get() };
 			Self::hold(HoldReason::ConsentDeposit, &deposit.depositor, deposit.amount)?;
 			Consents::<T>::insert(
@@ -528,6 +559,18 @@ pub mod pallet {
 			ConsentsOf::<T>::mutate(&revoked.patient, |consents| {
 				consents.retain(|id| *id != consent)
 			});
+			ConsentsByGrantee::<T>::mutate_exists(
+				&revoked.patient,
+				revoked.grantee.key(),
+				|maybe_consents| {
+					if let Some(consents) = maybe_consents {
+						consents.retain(|id| *id != consent);
+						if consents.is_empty() {
+							*maybe_consents = None;
+						}
+					}
+				},
+			);
 			Self::release(
 				HoldReason::ConsentDeposit,
 				&revoked.deposit.depositor,
@@ -849,7 +892,7 @@ pub mod pallet {
 			}
 			let organisation = T::Organisations::organisation_of(who);
 			let mut closest = AccessReason::NoConsent;
-			for id in ConsentsOf::<T>::get(patient) {
+			for id in Self::consents_naming(patient, who, organisation) {
 				let Some(consent) = Consents::<T>::get(id) else { continue };
 				if consent.status != ConsentStatus::Active
 					|| !Self::names(&consent.grantee, who, organisation)
@@ -894,6 +937,22 @@ pub mod pallet {
 				}
 			}
 			AccessDecision::deny(closest)
+		}
+
+		/// The ids of `patient`'s consents (not revoked) given to `who` or to `organisation`,
+		/// oldest first: at most two index reads, whatever the patient's other consents.
+		fn consents_naming(
+			patient: &T::AccountId,
+			who: &T::AccountId,
+			organisation: Option<OrgId>,
+		) -> Vec<ConsentId> {
+			let mut ids =
+				ConsentsByGrantee::<T>::get(patient, GranteeKey::Account(who.clone())).into_inner();
+			if let Some(org) = organisation {
+				ids.extend(ConsentsByGrantee::<T>::get(patient, GranteeKey::Organisation(org)));
+				ids.sort_unstable();
+			}
+			ids
 		}
 
 		/// Whether `grantee` names `who`, a member of `organisation`.

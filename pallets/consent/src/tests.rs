@@ -4,8 +4,9 @@
 
 use crate::{
 	mock::*, AccessLog, AccessLogLength, AccessReceipt, ConsentScope, ConsentStatus, Consents,
-	ConsentsOf, Delegates, Delegation, EmergencyAccess, EmergencyAccesses, EmergencyReason, Error,
-	Event, Grantee, NextConsentId, OpenEmergencyAccesses, Review, ReviewOutcome,
+	ConsentsByGrantee, ConsentsOf, Delegates, Delegation, EmergencyAccess, EmergencyAccesses,
+	EmergencyReason, Error, Event, Grantee, GranteeKey, NextConsentId, OpenEmergencyAccesses,
+	Review, ReviewOutcome,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use medchain_primitives::health::{
@@ -284,6 +285,57 @@ fn a_patient_consent_list_is_capped_with_a_clear_error() {
 		// Revoking frees a place.
 		assert_ok!(Consent::revoke(RuntimeOrigin::signed(PATIENT), 1));
 		assert_ok!(grant_as(PATIENT, Grantee::Account(GUARDIAN), None, None));
+	});
+}
+
+#[test]
+fn consents_for_one_grantee_are_capped_with_a_clear_error() {
+	new_test_ext().execute_with(|| {
+		let hospital = Grantee::Organisation { org: HOSPITAL, role: None };
+		let hospital_clinicians =
+			Grantee::Organisation { org: HOSPITAL, role: Some(Role::Clinician) };
+		assert_ok!(grant_as(PATIENT, hospital.clone(), None, None));
+		assert_ok!(grant_as(PATIENT, hospital_clinicians.clone(), None, None));
+		// Both name the hospital, whatever the role: the hospital's key is full.
+		assert_noop!(
+			grant_as(PATIENT, hospital, None, None),
+			Error::<Test>::TooManyConsentsForGrantee
+		);
+		// Other grantees still have room in the patient's list.
+		assert_ok!(grant_as(PATIENT, Grantee::Account(DOCTOR), None, None));
+		// Revoking frees the hospital's place.
+		assert_ok!(Consent::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_ok!(grant_as(PATIENT, hospital_clinicians, None, None));
+	});
+}
+
+#[test]
+fn the_grantee_index_follows_grants_and_revocations() {
+	new_test_ext().execute_with(|| {
+		let hospital = Grantee::Organisation { org: HOSPITAL, role: None };
+		assert_ok!(grant_as(PATIENT, Grantee::Account(DOCTOR), None, None));
+		assert_ok!(grant_as(PATIENT, hospital.clone(), None, None));
+		assert_ok!(grant_as(PATIENT, Grantee::Account(DOCTOR), None, None));
+		assert_eq!(
+			ConsentsByGrantee::<Test>::get(PATIENT, GranteeKey::Account(DOCTOR)).into_inner(),
+			vec![0, 2]
+		);
+		assert_eq!(
+			ConsentsByGrantee::<Test>::get(PATIENT, GranteeKey::Organisation(HOSPITAL))
+				.into_inner(),
+			vec![1]
+		);
+		assert_ok!(Consent::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_ok!(Consent::revoke(RuntimeOrigin::signed(PATIENT), 1));
+		assert_eq!(
+			ConsentsByGrantee::<Test>::get(PATIENT, GranteeKey::Account(DOCTOR)).into_inner(),
+			vec![2]
+		);
+		// An emptied key leaves no storage behind.
+		assert!(!ConsentsByGrantee::<Test>::contains_key(
+			PATIENT,
+			GranteeKey::Organisation(HOSPITAL)
+		));
 	});
 }
 
@@ -618,22 +670,17 @@ fn the_oldest_matching_consent_is_used_and_refusals_name_the_closest_miss() {
 		let record = register_note(PATIENT, PATIENT, 1);
 		// An expired consent, then one for the wrong purpose: the purpose is the closer miss.
 		assert_ok!(grant_as(PATIENT, Grantee::Account(DOCTOR), None, Some(START + HOUR)));
-		grant(Grantee::Account(DOCTOR), ConsentScope::AllRecords, READ, &[Purpose::Payment], None);
+		let hospital = Grantee::Organisation { org: HOSPITAL, role: None };
+		grant(hospital.clone(), ConsentScope::AllRecords, READ, &[Purpose::Payment], None);
 		set_now(START + 2 * HOUR);
 		assert_eq!(
 			can_read(DOCTOR, record, Purpose::Treatment),
 			denied(AccessReason::PurposeNotPermitted)
 		);
 
-		let first_match =
-			grant(Grantee::Account(DOCTOR), ConsentScope::AllRecords, READ, TREATMENT, None);
-		grant(
-			Grantee::Organisation { org: HOSPITAL, role: None },
-			ConsentScope::AllRecords,
-			READ,
-			TREATMENT,
-			None,
-		);
+		// The organisation's consent is older than the account's: it is the one used.
+		let first_match = grant(hospital, ConsentScope::AllRecords, READ, TREATMENT, None);
+		grant(Grantee::Account(DOCTOR), ConsentScope::AllRecords, READ, TREATMENT, None);
 		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(first_match));
 	});
 }

@@ -40,6 +40,28 @@ pub enum Grantee<AccountId> {
 	},
 }
 
+impl<AccountId: Clone> Grantee<AccountId> {
+	/// The key this grantee's consents are indexed under in [`crate::ConsentsByGrantee`].
+	pub fn key(&self) -> GranteeKey<AccountId> {
+		match self {
+			Grantee::Account(account) => GranteeKey::Account(account.clone()),
+			Grantee::Organisation { org, .. } => GranteeKey::Organisation(*org),
+		}
+	}
+}
+
+/// The index key of a consent's grantee: the account, or the organisation whatever the role, so
+/// that the decision function finds every consent that may name a reader with two reads.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum GranteeKey<AccountId> {
+	/// Consents naming this account.
+	Account(AccountId),
+	/// Consents naming this organisation (any member, or members with some role).
+	Organisation(OrgId),
+}
+
 /// Which of the patient's records a consent covers (FHIR `provision.class`/`code`/`data`).
 #[derive(
 	Encode,
