@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building MedChain needs on Debian 12 with rustup: protoc (libp2p's build
-# scripts), and the Rust target and components from rust-toolchain.toml.
+# Installs what building and testing MedChain needs on Debian 12 with rustup: protoc (libp2p's
+# build scripts), the Rust target and components from rust-toolchain.toml, and the pinned npm
+# packages of the end-to-end flows (e2e/package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,3 +20,12 @@ fi
 # and the components the scripts need (no-ops when already there).
 rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null
 rustup component add rust-src rustfmt clippy >/dev/null
+
+# The end-to-end flows' JavaScript packages, exactly as locked.
+if ! command -v npm >/dev/null 2>&1; then
+	echo "setup: npm is missing. Run: sudo apt-get install -y nodejs npm" >&2
+	exit 1
+fi
+if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi

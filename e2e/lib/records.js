@@ -1,0 +1,110 @@
+// Patient and provider steps around the record registry and consent pallets. Used by the
+// end-to-end tests and by the command-line client, so both walk the same path.
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { findEvent, submit } from './chain.js';
+import {
+  decryptDocument, encryptDocument, encryptionKeyPair, sha256Hex, unwrapKey, wrapKey,
+} from './crypto.js';
+
+/**
+ * The account's X25519 key pair, derived from its sr25519 secret so the same secret URI always
+ * gives the same encryption key (the chain only ever sees the public half).
+ */
+export function encryptionKeysOf(account, uri) {
+  return encryptionKeyPair(blake2AsU8a(`medchain-encryption-key:${uri}`, 256));
+}
+
+/** Publishes `keys.publicKey` as `account`'s encryption key. */
+export async function publishEncryptionKey(api, account, keys) {
+  return submit(api, account, api.tx.consortium.publishEncryptionKey(u8aToHex(keys.publicKey)));
+}
+
+/** The X25519 public key `who` published, or throws if none. */
+export async function publishedKey(api, who) {
+  const entry = await api.query.consortium.encryptionKeys(who);
+  if (entry.isNone) throw new Error(`${who} has published no encryption key`);
+  return entry.unwrap().key.toU8a();
+}
+
+/**
+ * Encrypts `plaintext` on the client and registers it as a record of `patient`, authored by
+ * `author` (the patient or a provider with an append consent). The data key is wrapped for the
+ * patient and, when a provider writes, for the author too. Returns the record id, the
+ * ciphertext (to be put in storage) and its hash.
+ */
+export async function registerDocument(api, author, patient, plaintext, options = {}) {
+  const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
+  const { ciphertext, dataKey } = encryptDocument(plaintext);
+  const contentHash = sha256Hex(ciphertext);
+  const recipients = [patient, ...(author.address === patient ? [] : [author.address])];
+  const envelopes = [];
+  for (const recipient of recipients) {
+    envelopes.push([recipient, u8aToHex(wrapKey(dataKey, await publishedKey(api, recipient)))]);
+  }
+  const { events } = await submit(api, author, api.tx.records.register(
+    patient, category, contentHash, ciphertext.length, mediaType, purpose, envelopes,
+  ));
+  const registered = findEvent(events, 'records', 'RecordRegistered');
+  return { record: registered.record.toNumber(), ciphertext, contentHash };
+}
+
+/** The data key of `record` as wrapped for `reader`, unwrapped with their key pair. */
+export async function unwrapDataKey(api, record, reader, keys) {
+  const envelope = await api.query.records.keyEnvelopes(record, reader);
+  if (envelope.isNone) throw new Error(`no key envelope of record ${record} for ${reader}`);
+  return unwrapKey(envelope.unwrap().wrappedKey.toU8a(true), keys);
+}
+
+/**
+ * The patient wraps `record`'s data key for `grantee` (to their published key) and stores the
+ * envelope on chain.
+ */
+export async function shareRecordKey(api, patient, patientKeys, record, grantee) {
+  const dataKey = await unwrapDataKey(api, record, patient.address, patientKeys);
+  const wrapped = wrapKey(dataKey, await publishedKey(api, grantee));
+  return submit(api, patient, api.tx.records.addKeyEnvelope(record, grantee, u8aToHex(wrapped)));
+}
+
+/**
+ * The patient grants `grantee` (an address) read access to all records for `purposes` until
+ * `end` (ms since the epoch). Returns the consent id.
+ */
+export async function grantRead(api, patient, grantee, { end, purposes = ['Treatment'] } = {}) {
+  const { events } = await submit(api, patient, api.tx.consent.grant(
+    patient.address, { Account: grantee }, 'AllRecords', ['Read'], purposes, null, end ?? null, null,
+  ));
+  return findEvent(events, 'consent', 'ConsentGranted').consent.toNumber();
+}
+
+/**
+ * The patient revokes `consent` and, in the same atomic batch, removes the grantee's key
+ * envelopes of `records`.
+ */
+export async function revokeWithEnvelopes(api, patient, consent, grantee, records) {
+  const calls = [
+    api.tx.consent.revoke(consent),
+    ...records.map((record) => api.tx.records.removeKeyEnvelope(record, grantee)),
+  ];
+  return submit(api, patient, api.tx.utility.batchAll(calls));
+}
+
+/**
+ * A reader opens `record`: leaves a read receipt on chain (refused without consent), checks the
+ * ciphertext against the registered hash, unwraps the data key and decrypts.
+ */
+export async function readDocument(api, reader, readerKeys, record, ciphertext, purpose = 'Treatment') {
+  await submit(api, reader, api.tx.consent.recordAccess(record, purpose));
+  const entry = (await api.query.records.records(record)).unwrap();
+  if (sha256Hex(ciphertext) !== entry.contentHash.toHex()) {
+    throw new Error(`ciphertext of record ${record} does not match its registered hash`);
+  }
+  const dataKey = await unwrapDataKey(api, record, reader.address, readerKeys);
+  return decryptDocument(ciphertext, dataKey);
+}
+
+/** The decision `can_access` gives `who` for `action` on `record` for `purpose`. */
+export async function canAccess(api, who, record, action = 'Read', purpose = 'Treatment') {
+  const decision = await api.call.consentApi.canAccess(who, record, action, purpose);
+  return { allowed: decision.allowed.isTrue, reason: decision.reason.type };
+}

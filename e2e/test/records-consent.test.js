@@ -1,0 +1,158 @@
+// Patients, providers and emergency staff on a real development node, through @polkadot/api
+// with no custom types: encrypt, register, grant, read, revoke, break the glass, review.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { stringToU8a, u8aToString } from '@polkadot/util';
+import { connect, findEvent, keyFromUri, submit, sudo } from '../lib/chain.js';
+import { ready, sha256Hex } from '../lib/crypto.js';
+import { startDevNode } from '../lib/node.js';
+import {
+  canAccess, encryptionKeysOf, grantRead, publishEncryptionKey, readDocument, registerDocument,
+  revokeWithEnvelopes, shareRecordKey,
+} from '../lib/records.js';
+
+const HOSPITAL_GLN = '0614141000012';
+const DOCUMENT = '{"resourceType":"Observation","code":"blood glucose","value":"5.4 mmol/L"}';
+
+let node;
+let api;
+const people = {};
+
+before(async () => {
+  await ready();
+  node = await startDevNode();
+  api = await connect(node.url);
+  for (const [role, uri] of Object.entries({
+    governance: '//Alice', admin: '//Bob', doctor: '//Charlie', erDoctor: '//Dave',
+    auditor: '//Eve', patient: '//Ferdie',
+  })) {
+    const account = keyFromUri(uri);
+    people[role] = { account, address: account.address, keys: encryptionKeysOf(account, uri) };
+  }
+  // Governance registers the hospital; its admin enrols the staff.
+  const { events } = await sudo(api, people.governance.account, api.tx.consortium.registerOrganisation(
+    'Hospital', stringToU8a(HOSPITAL_GLN), people.admin.address,
+  ));
+  const org = findEvent(events, 'consortium', 'OrganisationRegistered').org.toNumber();
+  await submit(api, people.admin.account, api.tx.utility.batchAll([
+    api.tx.consortium.addMember(org, people.doctor.address, ['Clinician']),
+    api.tx.consortium.addMember(org, people.erDoctor.address, ['Emergency']),
+    api.tx.consortium.addMember(org, people.auditor.address, ['Auditor']),
+  ]));
+  for (const who of ['patient', 'doctor']) {
+    await publishEncryptionKey(api, people[who].account, people[who].keys);
+  }
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+test('a patient shares a record with a provider for treatment, then revokes', async () => {
+  const { patient, doctor } = people;
+  const plaintext = stringToU8a(DOCUMENT);
+  const { record, ciphertext, contentHash } = await registerDocument(
+    api, patient.account, patient.address, plaintext,
+  );
+
+  // On chain: the ciphertext's hash and size, never the document.
+  const entry = (await api.query.records.records(record)).unwrap();
+  assert.equal(entry.contentHash.toHex(), contentHash);
+  // @polkadot/api renames a field `size` to `size_`: a Struct is a Map, which has its own `size`.
+  assert.equal(entry.size_.toNumber(), ciphertext.length);
+  assert.ok(!u8aToString(entry.toU8a()).includes('glucose'));
+  const ids = await api.call.recordsApi.recordsOf(patient.address);
+  assert.ok(ids.map((id) => id.toNumber()).includes(record));
+
+  // Without consent the provider is refused, on chain.
+  assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
+  await assert.rejects(
+    submit(api, doctor.account, api.tx.consent.recordAccess(record, 'Treatment')),
+    { error: 'consent.NoConsent' },
+  );
+
+  // Read consent for treatment, ending in a day; the patient wraps the data key for the doctor.
+  const consent = await grantRead(api, patient.account, doctor.address, { end: Date.now() + 86_400_000 });
+  await shareRecordKey(api, patient.account, patient.keys, record, doctor.address);
+  const decision = await api.call.consentApi.canAccess(doctor.address, record, 'Read', 'Treatment');
+  assert.equal(decision.allowed.isTrue, true);
+  assert.equal(decision.consentUsed.unwrap().toNumber(), consent);
+
+  // The consent is for treatment only.
+  await assert.rejects(
+    submit(api, doctor.account, api.tx.consent.recordAccess(record, 'Research')),
+    { error: 'consent.PurposeNotPermitted' },
+  );
+
+  // The provider reads: a receipt on chain, then the original bytes.
+  const opened = await readDocument(api, doctor.account, doctor.keys, record, ciphertext);
+  assert.equal(u8aToString(opened), DOCUMENT);
+  const log = await api.call.consentApi.accessLog(record, 0, 10);
+  assert.equal(log.length, 1);
+  const [, receipt] = log[0];
+  assert.equal(receipt.reader.toString(), doctor.address);
+  assert.equal(receipt.consentUsed.unwrap().toNumber(), consent);
+  assert.equal(receipt.purpose.type, 'Treatment');
+  const listed = await api.call.consentApi.consentsOf(patient.address);
+  assert.ok(listed.some(([id]) => id.toNumber() === consent));
+
+  // Revoked: refused at once, and the doctor's key envelope is gone.
+  await revokeWithEnvelopes(api, patient.account, consent, doctor.address, [record]);
+  assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
+  await assert.rejects(
+    readDocument(api, doctor.account, doctor.keys, record, ciphertext),
+    { error: 'consent.NoConsent' },
+  );
+  assert.ok((await api.query.records.keyEnvelopes(record, doctor.address)).isNone);
+  // The ciphertext alone, tampered or not, gives nothing: a changed byte fails the hash.
+  const tampered = Uint8Array.from(ciphertext);
+  tampered[tampered.length - 1] ^= 1;
+  assert.notEqual(sha256Hex(tampered), contentHash);
+});
+
+test('a provider without an append consent cannot add to a patient file', async () => {
+  const { patient, doctor } = people;
+  await assert.rejects(
+    registerDocument(api, doctor.account, patient.address, stringToU8a('{"note":"x"}')),
+    { error: 'records.NoConsent' },
+  );
+});
+
+test('emergency staff break the glass; the patient is told; an auditor reviews', async () => {
+  const { patient, erDoctor, auditor } = people;
+  const { record } = await registerDocument(api, patient.account, patient.address, stringToU8a(DOCUMENT));
+  await assert.rejects(
+    submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Emergency')),
+    { error: 'consent.NoConsent' },
+  );
+
+  const justification = sha256Hex(stringToU8a('Unconscious on arrival; no relative reachable.'));
+  const { events } = await submit(api, erDoctor.account, api.tx.consent.breakGlass(
+    patient.address, 'PatientCannotBeAsked', justification,
+  ));
+  const granted = findEvent(events, 'consent', 'EmergencyAccessGranted');
+  assert.equal(granted.patient.toString(), patient.address);
+  assert.equal(granted.accessor.toString(), erDoctor.address);
+  const access = granted.access.toNumber();
+
+  // The read is for emergencies only, and leaves a receipt naming the break-glass access.
+  await assert.rejects(
+    submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Treatment')),
+    { error: 'consent.NoConsent' },
+  );
+  const read = await submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Emergency'));
+  const accessed = findEvent(read.events, 'consent', 'RecordAccessed');
+  assert.equal(accessed.basis.type, 'BreakGlass');
+  assert.equal(accessed.consentUsed.unwrap().toNumber(), access);
+
+  // The accessor cannot review their own access; the hospital's auditor can, once.
+  await assert.rejects(
+    submit(api, erDoctor.account, api.tx.consent.reviewBreakGlass(access, 'Justified')),
+    { error: 'consent.NotReviewer' },
+  );
+  await submit(api, auditor.account, api.tx.consent.reviewBreakGlass(access, 'Justified'));
+  const stored = (await api.query.consent.emergencyAccesses(access)).unwrap();
+  assert.equal(stored.review.unwrap().reviewer.toString(), auditor.address);
+  assert.equal(stored.review.unwrap().outcome.type, 'Justified');
+});
