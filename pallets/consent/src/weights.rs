@@ -6,7 +6,7 @@
 //! CHAIN: `Some("dev")`, CPU: `AMD EPYC`. Do not edit: run the script again.
 
 // Executed Command:
-// medchain-node
+// /root/.cache/medchain-target/release/medchain-node
 // benchmark
 // pallet
 // --chain
@@ -61,6 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:1 w:1)
 	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:1)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -70,15 +72,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 16]`.
 	fn grant(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1399 + s * (52 ±0)`
+		//  Measured:  `1986 + s * (52 ±0)`
 		//  Estimated: `3774 + s * (2791 ±0)`
-		// Minimum execution time: 82_261_000 picoseconds.
-		Weight::from_parts(92_635_912, 3774)
-			// Standard Error: 14_700
-			.saturating_add(Weight::from_parts(3_885_119, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 94_240_000 picoseconds.
+		Weight::from_parts(101_751_790, 3774)
+			// Standard Error: 11_200
+			.saturating_add(Weight::from_parts(3_616_684, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(s.into()))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -89,18 +91,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Delegates` (`max_values`: None, `max_size`: Some(309), added: 2784, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:1 w:1)
 	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:1)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1641`
+		//  Measured:  `2301`
 		//  Estimated: `4269`
-		// Minimum execution time: 71_466_000 picoseconds.
-		Weight::from_parts(76_634_000, 4269)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 83_534_000 picoseconds.
+		Weight::from_parts(88_881_000, 4269)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -114,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `453`
 		//  Estimated: `3774`
-		// Minimum execution time: 62_412_000 picoseconds.
-		Weight::from_parts(65_276_000, 3774)
+		// Minimum execution time: 62_343_000 picoseconds.
+		Weight::from_parts(65_467_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -129,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3774`
-		// Minimum execution time: 53_079_000 picoseconds.
-		Weight::from_parts(56_294_000, 3774)
+		// Minimum execution time: 53_459_000 picoseconds.
+		Weight::from_parts(56_524_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -152,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1098`
 		//  Estimated: `3930`
-		// Minimum execution time: 36_624_000 picoseconds.
-		Weight::from_parts(39_448_000, 3930)
+		// Minimum execution time: 37_125_000 picoseconds.
+		Weight::from_parts(48_902_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -169,8 +173,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `3640`
-		// Minimum execution time: 29_473_000 picoseconds.
-		Weight::from_parts(31_657_000, 3640)
+		// Minimum execution time: 29_854_000 picoseconds.
+		Weight::from_parts(32_728_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -182,9 +186,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:32 w:0)
+	/// Storage: `Consent::ConsentsByGrantee` (r:2 w:0)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:8 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(804), added: 3279, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
@@ -194,11 +198,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::AccessLog` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3862`
-		//  Estimated: `105918`
-		// Minimum execution time: 289_058_000 picoseconds.
-		Weight::from_parts(297_480_000, 105918)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
+		//  Measured:  `2840`
+		//  Estimated: `27222`
+		// Minimum execution time: 102_542_000 picoseconds.
+		Weight::from_parts(109_062_000, 27222)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Records::Records` (r:1 w:0)
@@ -209,64 +213,64 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:32 w:0)
+	/// Storage: `Consent::ConsentsByGrantee` (r:2 w:0)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:8 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(804), added: 3279, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	fn can_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3862`
-		//  Estimated: `105918`
-		// Minimum execution time: 269_529_000 picoseconds.
-		Weight::from_parts(283_911_000, 105918)
-			.saturating_add(T::DbWeight::get().reads(38_u64))
+		//  Measured:  `2840`
+		//  Estimated: `27222`
+		// Minimum execution time: 88_401_000 picoseconds.
+		Weight::from_parts(93_609_000, 27222)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
 }
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn grant(s: u32, ) -> Weight {
-		Weight::from_parts(92_635_912, 3774)
-			.saturating_add(Weight::from_parts(3_885_119, 0).saturating_mul(s.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(101_751_790, 3774)
+			.saturating_add(Weight::from_parts(3_616_684, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(s.into()))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(76_634_000, 4269)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(88_881_000, 4269)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(65_276_000, 3774)
+		Weight::from_parts(65_467_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(56_294_000, 3774)
+		Weight::from_parts(56_524_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(39_448_000, 3930)
+		Weight::from_parts(48_902_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn review_break_glass() -> Weight {
-		Weight::from_parts(31_657_000, 3640)
+		Weight::from_parts(32_728_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(297_480_000, 105918)
-			.saturating_add(RocksDbWeight::get().reads(39_u64))
+		Weight::from_parts(109_062_000, 27222)
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn can_access() -> Weight {
-		Weight::from_parts(283_911_000, 105918)
-			.saturating_add(RocksDbWeight::get().reads(38_u64))
+		Weight::from_parts(93_609_000, 27222)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 	}
 }

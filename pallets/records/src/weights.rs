@@ -6,7 +6,7 @@
 //! CHAIN: `Some("dev")`, CPU: `AMD EPYC`. Do not edit: run the script again.
 
 // Executed Command:
-// medchain-node
+// /root/.cache/medchain-target/release/medchain-node
 // benchmark
 // pallet
 // --chain
@@ -66,10 +66,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8390`
 		//  Estimated: `11707`
-		// Minimum execution time: 75_542_000 picoseconds.
-		Weight::from_parts(127_680_122, 11707)
-			// Standard Error: 204_127
-			.saturating_add(Weight::from_parts(53_608_230, 0).saturating_mul(e.into()))
+		// Minimum execution time: 74_190_000 picoseconds.
+		Weight::from_parts(66_093_232, 11707)
+			// Standard Error: 86_062
+			.saturating_add(Weight::from_parts(49_331_887, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8785`
 		//  Estimated: `11707`
-		// Minimum execution time: 83_453_000 picoseconds.
-		Weight::from_parts(190_864_015, 11707)
-			// Standard Error: 247_562
-			.saturating_add(Weight::from_parts(52_904_614, 0).saturating_mul(e.into()))
+		// Minimum execution time: 82_883_000 picoseconds.
+		Weight::from_parts(58_144_146, 11707)
+			// Standard Error: 191_458
+			.saturating_add(Weight::from_parts(53_420_627, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `382`
 		//  Estimated: `3781`
-		// Minimum execution time: 12_689_000 picoseconds.
-		Weight::from_parts(15_703_000, 3781)
+		// Minimum execution time: 12_739_000 picoseconds.
+		Weight::from_parts(14_131_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -129,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9230 + e * (86 ±0)`
 		//  Estimated: `11707 + e * (2717 ±0)`
-		// Minimum execution time: 77_274_000 picoseconds.
-		Weight::from_parts(105_643_936, 11707)
-			// Standard Error: 161_305
-			.saturating_add(Weight::from_parts(44_302_715, 0).saturating_mul(e.into()))
+		// Minimum execution time: 78_607_000 picoseconds.
+		Weight::from_parts(104_333_045, 11707)
+			// Standard Error: 333_064
+			.saturating_add(Weight::from_parts(52_953_228, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `977`
 		//  Estimated: `3781`
-		// Minimum execution time: 72_527_000 picoseconds.
-		Weight::from_parts(85_446_000, 3781)
+		// Minimum execution time: 72_487_000 picoseconds.
+		Weight::from_parts(80_429_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:0)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -172,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1356`
 		//  Estimated: `3930`
-		// Minimum execution time: 80_720_000 picoseconds.
-		Weight::from_parts(94_390_000, 3930)
+		// Minimum execution time: 81_551_000 picoseconds.
+		Weight::from_parts(89_192_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -182,27 +182,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(127_680_122, 11707)
-			.saturating_add(Weight::from_parts(53_608_230, 0).saturating_mul(e.into()))
+		Weight::from_parts(66_093_232, 11707)
+			.saturating_add(Weight::from_parts(49_331_887, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(190_864_015, 11707)
-			.saturating_add(Weight::from_parts(52_904_614, 0).saturating_mul(e.into()))
+		Weight::from_parts(58_144_146, 11707)
+			.saturating_add(Weight::from_parts(53_420_627, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(15_703_000, 3781)
+		Weight::from_parts(14_131_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(105_643_936, 11707)
-			.saturating_add(Weight::from_parts(44_302_715, 0).saturating_mul(e.into()))
+		Weight::from_parts(104_333_045, 11707)
+			.saturating_add(Weight::from_parts(52_953_228, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -210,12 +210,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(85_446_000, 3781)
+		Weight::from_parts(80_429_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(94_390_000, 3930)
+		Weight::from_parts(89_192_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
