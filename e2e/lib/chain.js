@@ -4,12 +4,24 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+const providers = new WeakMap();
+
 /** Connects to `url` and waits until the metadata is loaded. */
 export async function connect(url) {
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  const provider = new WsProvider(url);
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
   await api.isReady;
+  providers.set(api, provider);
   return api;
+}
+
+/**
+ * Calls a node RPC method @polkadot/api has no definition for (e.g. `blobs_put`) with raw
+ * JSON-RPC params; rejects with the server's error, whose message starts with its code.
+ */
+export function rawRpc(api, method, params) {
+  return providers.get(api).send(method, params);
 }
 
 /** An sr25519 key pair from a secret URI such as `//Alice` or a mnemonic. */

@@ -1,8 +1,8 @@
 // Patient and provider steps around the record registry and consent pallets. Used by the
 // end-to-end tests and by the command-line client, so both walk the same path.
-import { u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { findEvent, submit } from './chain.js';
+import { findEvent, rawRpc, submit } from './chain.js';
 import {
   decryptDocument, encryptDocument, encryptionKeyPair, sha256Hex, unwrapKey, wrapKey,
 } from './crypto.js';
@@ -27,8 +27,18 @@ export async function publishedKey(api, who) {
   return entry.unwrap().key.toU8a();
 }
 
+/** Hands `ciphertext` to the node (`blobs_put`); resolves with the SHA-256 the node computed. */
+export async function putBlob(api, ciphertext) {
+  return rawRpc(api, 'blobs_put', [u8aToHex(ciphertext)]);
+}
+
+/** The ciphertext whose SHA-256 is `hash`, from the node or its cloud storage (`blobs_get`). */
+export async function getBlob(api, hash) {
+  return hexToU8a(await rawRpc(api, 'blobs_get', [hash]));
+}
+
 /**
- * Encrypts `plaintext` on the client and registers it as a record of `patient`, authored by
+ * Encrypts `plaintext` on the client, puts the ciphertext on the node, and registers it as a record of `patient`, authored by
  * `author` (the patient or a provider with an append consent). The data key is wrapped for the
  * patient and, when a provider writes, for the author too. Returns the record id, the
  * ciphertext (to be put in storage) and its hash.
@@ -37,6 +47,8 @@ export async function registerDocument(api, author, patient, plaintext, options 
   const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
   const { ciphertext, dataKey } = encryptDocument(plaintext);
   const contentHash = sha256Hex(ciphertext);
+  const stored = await putBlob(api, ciphertext);
+  if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
   const recipients = [patient, ...(author.address === patient ? [] : [author.address])];
   const envelopes = [];
   for (const recipient of recipients) {
@@ -90,12 +102,14 @@ export async function revokeWithEnvelopes(api, patient, consent, grantee, record
 }
 
 /**
- * A reader opens `record`: leaves a read receipt on chain (refused without consent), checks the
- * ciphertext against the registered hash, unwraps the data key and decrypts.
+ * A reader opens `record`: leaves a read receipt on chain (refused without consent), fetches the
+ * ciphertext from the node, checks it against the registered hash, unwraps the data key and
+ * decrypts.
  */
-export async function readDocument(api, reader, readerKeys, record, ciphertext, purpose = 'Treatment') {
+export async function readDocument(api, reader, readerKeys, record, purpose = 'Treatment') {
   await submit(api, reader, api.tx.consent.recordAccess(record, purpose));
   const entry = (await api.query.records.records(record)).unwrap();
+  const ciphertext = await getBlob(api, entry.contentHash.toHex());
   if (sha256Hex(ciphertext) !== entry.contentHash.toHex()) {
     throw new Error(`ciphertext of record ${record} does not match its registered hash`);
   }

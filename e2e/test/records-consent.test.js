@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { stringToU8a, u8aToString } from '@polkadot/util';
-import { connect, findEvent, keyFromUri, submit, sudo } from '../lib/chain.js';
+import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startDevNode } from '../lib/node.js';
 import {
-  canAccess, encryptionKeysOf, grantRead, publishEncryptionKey, readDocument, registerDocument,
+  canAccess, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey, readDocument, registerDocument,
   revokeWithEnvelopes, shareRecordKey,
 } from '../lib/records.js';
 
@@ -86,7 +86,7 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   );
 
   // The provider reads: a receipt on chain, then the original bytes.
-  const opened = await readDocument(api, doctor.account, doctor.keys, record, ciphertext);
+  const opened = await readDocument(api, doctor.account, doctor.keys, record);
   assert.equal(u8aToString(opened), DOCUMENT);
   const log = await api.call.consentApi.accessLog(record, 0, 10);
   assert.equal(log.length, 1);
@@ -101,7 +101,7 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   await revokeWithEnvelopes(api, patient.account, consent, doctor.address, [record]);
   assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
   await assert.rejects(
-    readDocument(api, doctor.account, doctor.keys, record, ciphertext),
+    readDocument(api, doctor.account, doctor.keys, record),
     { error: 'consent.NoConsent' },
   );
   assert.ok((await api.query.records.keyEnvelopes(record, doctor.address)).isNone);
@@ -155,4 +155,23 @@ test('emergency staff break the glass; the patient is told; an auditor reviews',
   const stored = (await api.query.consent.emergencyAccesses(access)).unwrap();
   assert.equal(stored.review.unwrap().reviewer.toString(), auditor.address);
   assert.equal(stored.review.unwrap().outcome.type, 'Justified');
+});
+
+test('the node keeps ciphertext put over RPC and refuses bad blobs with clear errors', async () => {
+  const ciphertext = stringToU8a('opaque ciphertext bytes');
+  const hash = await putBlob(api, ciphertext);
+  assert.equal(hash, sha256Hex(ciphertext));
+  assert.deepEqual(await getBlob(api, hash), ciphertext);
+
+  const rpcError = (promise, code) => assert.rejects(promise, (error) => {
+    assert.match(String(error.message), new RegExp(`^${code}:`));
+    return true;
+  });
+  await rpcError(rawRpc(api, 'blobs_put', ['0x']), 4000);
+  await rpcError(rawRpc(api, 'blobs_put', [`0x${'00'.repeat(4 * 1024 * 1024 + 1)}`]), 4001);
+  await rpcError(rawRpc(api, 'blobs_put', ['not hex']), -32602);
+  await rpcError(rawRpc(api, 'blobs_get', [`0x${'11'.repeat(32)}`]), 4004);
+  await rpcError(rawRpc(api, 'blobs_get', ['0x1234']), -32602);
+  // Still up and serving.
+  assert.deepEqual(await getBlob(api, hash), ciphertext);
 });

@@ -17,6 +17,34 @@ pub struct NodeOptions {
 	/// with a `seal` key in the keystore). 0 turns mining off.
 	#[arg(long, value_name = "THREADS", default_value_t = 1)]
 	pub mining_threads: usize,
+
+	/// The largest ciphertext `blobs_put` accepts, in bytes. Above about 7 MiB, raise
+	/// `--rpc-max-request-size` too: the bytes travel hex-encoded in JSON.
+	#[arg(long, value_name = "BYTES", default_value_t = crate::blobs::DEFAULT_MAX_BLOB_BYTES)]
+	pub blob_max_bytes: usize,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub pinning: PinningOptions,
+}
+
+/// Where this sealer pins ciphertext: an S3-compatible bucket. The credentials come from the
+/// environment only (`MEDCHAIN_PINNING_ACCESS_KEY_ID`, `MEDCHAIN_PINNING_SECRET_ACCESS_KEY`), so
+/// they never show in a process list; none of this is chain state or logged.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PinningOptions {
+	/// The S3-compatible endpoint's base URL, e.g. `https://s3.eu-central-1.amazonaws.com` or
+	/// `http://127.0.0.1:8333`. Without it this node does not pin.
+	#[arg(long, value_name = "URL")]
+	pub pinning_endpoint: Option<String>,
+
+	/// The bucket ciphertext is pinned to (path-style addressing).
+	#[arg(long, value_name = "BUCKET", default_value = "medchain")]
+	pub pinning_bucket: String,
+
+	/// The region requests are signed for.
+	#[arg(long, value_name = "REGION", default_value = "us-east-1")]
+	pub pinning_region: String,
 }
 
 /// The `run` command: a Substrate node with MedChain's options.

@@ -2,11 +2,13 @@
 
 #![warn(missing_docs)]
 
+mod blobs;
 mod chain_spec;
 mod cli;
 mod command;
 mod finality;
 mod mining;
+mod pinning;
 mod rpc;
 mod service;
 

@@ -1,5 +1,6 @@
 //! The node's RPC methods beyond Substrate's standard set: account nonces and fee queries,
-//! which polkadot.js uses to build and price transactions.
+//! which polkadot.js uses to build and price transactions, and the ciphertext methods
+//! `blobs_put` / `blobs_get`.
 
 use jsonrpsee::RpcModule;
 use medchain_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -10,18 +11,25 @@ use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use std::sync::Arc;
 
 /// What the RPC methods need.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, S> {
 	/// The client instance to use.
 	pub client: Arc<C>,
 	/// Transaction pool instance.
 	pub pool: Arc<P>,
+	/// The node's off-chain storage, where put ciphertext is kept (none: no blob methods).
+	pub offchain_storage: Option<S>,
+	/// The largest ciphertext `blobs_put` accepts.
+	pub max_blob_bytes: usize,
+	/// Where `blobs_get` looks for ciphertext the node no longer holds.
+	pub remote_blobs: Option<Arc<dyn crate::blobs::RemoteBlobs>>,
 }
 
 /// Instantiate all full RPC extensions.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, S>(
+	deps: FullDeps<C, P, S>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
+	S: sp_core::offchain::OffchainStorage + 'static,
 	C: ProvideRuntimeApi<Block>,
 	C: HeaderBackend<Block> + HeaderMetadata<Block, Error = BlockChainError> + 'static,
 	C: Send + Sync + 'static,
@@ -34,10 +42,14 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, offchain_storage, max_blob_bytes, remote_blobs } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	if let Some(storage) = offchain_storage {
+		use crate::blobs::{Blobs, BlobsApiServer};
+		module.merge(Blobs::new(storage, max_blob_bytes, remote_blobs).into_rpc())?;
+	}
 
 	Ok(module)
 }

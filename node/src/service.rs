@@ -204,11 +204,27 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev sealer key: {e}")))?;
 	}
 
+	let pinning_settings = crate::pinning::settings_from(&options.pinning, |name| {
+		std::env::var(name).ok()
+	})
+	.map_err(ServiceError::Other)?;
+	if let Some(mut storage) = backend.offchain_storage() {
+		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
+	}
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let offchain_storage = backend.offchain_storage();
+		let max_blob_bytes = options.blob_max_bytes;
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				offchain_storage: offchain_storage.clone(),
+				max_blob_bytes,
+				remote_blobs: None,
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
