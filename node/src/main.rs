@@ -4,6 +4,7 @@
 
 mod blobs;
 mod chain_spec;
+mod cloud;
 mod cli;
 mod command;
 mod finality;

@@ -217,13 +217,20 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
 		let max_blob_bytes = options.blob_max_bytes;
+		let remote_blobs = match &pinning_settings {
+			Some(settings) => Some(Arc::new(
+				crate::cloud::CloudBlobs::new(settings, max_blob_bytes)
+					.map_err(ServiceError::Other)?,
+			) as Arc<dyn crate::blobs::RemoteBlobs>),
+			None => None,
+		};
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
 				max_blob_bytes,
-				remote_blobs: None,
+				remote_blobs: remote_blobs.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
