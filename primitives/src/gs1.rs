@@ -93,9 +93,9 @@ pub fn is_ai82_char(byte: u8) -> bool {
 
 /// Whether `value` is 1 to `max_len` characters of the GS1 AI 82 character set.
 pub fn is_valid_ai82(value: &[u8], max_len: u32) -> bool {
-	!value.is_empty() &&
-		u32::try_from(value.len()).is_ok_and(|len| len <= max_len) &&
-		value.iter().copied().all(is_ai82_char)
+	!value.is_empty()
+		&& u32::try_from(value.len()).is_ok_and(|len| len <= max_len)
+		&& value.iter().copied().all(is_ai82_char)
 }
 
 /// Whether `serial` is a valid GS1 serial number (AI 21): 1 to 20 AI 82 characters.
@@ -110,7 +110,7 @@ pub fn is_valid_lot(lot: &[u8]) -> bool {
 
 /// Whether `year` is a leap year of the Gregorian calendar.
 pub fn is_leap_year(year: u32) -> bool {
-	(year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+	(year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// The number of days of `month` (1 to 12) in `year`; 0 for a month out of range.
@@ -159,8 +159,8 @@ pub fn year_of(ms: u64) -> u32 {
 	let year_of_era = day_of_era
 		.saturating_sub(day_of_era / 1_460)
 		.saturating_add(day_of_era / 36_524)
-		.saturating_sub(day_of_era / 146_096) /
-		365;
+		.saturating_sub(day_of_era / 146_096)
+		/ 365;
 	let day_of_year = day_of_era.saturating_sub(
 		year_of_era
 			.saturating_mul(365)
@@ -178,9 +178,11 @@ fn two_digits(tens: u8, units: u8) -> Option<u32> {
 	if !tens.is_ascii_digit() || !units.is_ascii_digit() {
 		return None;
 	}
-	Some(u32::from(tens.saturating_sub(b'0')).saturating_mul(10).saturating_add(u32::from(
-		units.saturating_sub(b'0'),
-	)))
+	Some(
+		u32::from(tens.saturating_sub(b'0'))
+			.saturating_mul(10)
+			.saturating_add(u32::from(units.saturating_sub(b'0'))),
+	)
 }
 
 /// The full year GS1 means by the two digits `yy` when written in `current_year` (GS1 General

@@ -1,0 +1,1838 @@
+//! # Supply-chain pallet
+//!
+//! Drug traceability from manufacturer to patient, the way GS1 EPCIS 2.0, the US Drug Supply
+//! Chain Security Act (DSCSA) and the EU Falsified Medicines Directive (Delegated Regulation
+//! 2016/161, FMD) describe it. Every saleable pack has a GS1 identifier (an [`Sgtin`]: GTIN +
+//! serial, with its lot and expiry), every logistic unit an SSCC, every organisation a GLN,
+//! and every step of a pack's life is an EPCIS event in its history.
+//!
+//! ## Lifecycle
+//! - A manufacturer registers its products ([`Pallet::register_product`]) and commissions
+//!   packs of a (GTIN, lot, expiry) batch, up to [`Config::MaxCommissionPerCall`] per call
+//!   ([`Pallet::commission`]).
+//! - Custodians pack items into SSCC containers and unpack them ([`Pallet::aggregate`],
+//!   [`Pallet::disaggregate`]); containers nest up to [`Config::MaxNestingDepth`] levels.
+//! - A seller ships top-level items to a buyer with the hash of the DSCSA transaction
+//!   information and statement ([`Pallet::ship`]); the buyer receives ([`Pallet::receive`]) or
+//!   rejects them back to the seller ([`Pallet::reject`]). Custody changes only then.
+//! - A pharmacist dispenses a pack (FMD Art. 25, [`Pallet::dispense`]); any custodian may
+//!   decommission one for another reason ([`Pallet::decommission`]); the same organisation
+//!   may revert either within [`Config::RevertWindow`] (FMD Art. 13,
+//!   [`Pallet::revert_decommission`]).
+//! - The lot's manufacturer or a regulator recalls a lot ([`Pallet::recall`]).
+//! - A custodian or a regulator quarantines a suspect pack ([`Pallet::mark_suspect`]); a
+//!   regulator clears it ([`Pallet::clear_suspect`]) or confirms it illegitimate
+//!   ([`Pallet::confirm_illegitimate`], DSCSA).
+//! - Packs out of the supply chain for good, and empty containers, are purged after
+//!   [`Config::RetentionPeriod`] ([`Pallet::purge_pack`], [`Pallet::purge_container`]).
+//!
+//! ## Custody
+//! Custody is single and always known: every item has one [`Position`]. A top-level item is
+//! held by one organisation or in one shipment; an item in a container stores only its parent,
+//! and is wherever its outermost container is. Shipping or receiving a container is therefore
+//! one write whatever it holds, and finding a pack's custodian follows at most
+//! `MaxNestingDepth - 1` parents.
+//!
+//! ## Recall, expiry and quarantine without iteration
+//! A pack stores a reference to its [`Batch`] (GTIN, lot, expiry, manufacturer, recall),
+//! stored once per (GTIN, lot). Recalled and expired are derived when a pack is read, so a
+//! recall is one write and reaches every pack of the lot, wherever it is. To keep a recalled,
+//! expired or quarantined pack from travelling inside a container, each container counts the
+//! packs it holds (directly or in its child containers) per batch, at most
+//! [`Config::MaxBatchesPerContainer`] batches, and how many are quarantined: shipping or
+//! receiving a container checks those few batches and one counter, never its packs. The
+//! counts are exact (unpacking subtracts what packing added), so a container from which the
+//! recalled packs were taken out can move again.
+//!
+//! ## History
+//! Each identifier has an append-only log of EPCIS entries ([`History`], capped at
+//! [`Config::MaxHistoryLen`]). A pack's log holds its own events and, when it was packed or
+//! unpacked, the sequence number of that event in the container's log; [`Pallet::history`]
+//! splices in the container's entries from between the two (recursively for nested
+//! containers), and the lot's recall, so moving a container writes nothing per pack.
+//!
+//! ## Costs
+//! Per pack: one [`Packs`] entry of constant size and its history entries. Commissioning `n`
+//! packs reads one key and writes two entries per pack; packing or unpacking `n` items reads
+//! one and writes two per item; shipping, receiving or rejecting writes two entries per
+//! top-level item, whatever it holds. [`Pallet::verify`] reads at most
+//! `MaxNestingDepth + 3` storage items.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod custody_tests;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+/// The largest page [`Pallet::history`] returns.
+pub const MAX_HISTORY_PAGE: u32 = 100;
+/// The most history entries [`Pallet::history`] reads for one pack, its containers' included.
+pub const MAX_HISTORY_SCAN: u32 = 4_096;
+
+/// The supply-chain pallet's runtime API, for pharmacy scanners, patients' apps and trading
+/// partners' systems.
+pub mod runtime_api {
+	use alloc::vec::Vec;
+
+	sp_api::decl_runtime_apis! {
+		/// Verifies packs and reads their history.
+		///
+		/// `BlockNumber` is the runtime's block number: history entries say in which block
+		/// each event happened.
+		pub trait SupplyChainApi<BlockNumber> where
+			BlockNumber: codec::Codec,
+		{
+			/// The pack's status (active, in transit, dispensed, decommissioned, recalled,
+			/// expired, suspect, illegitimate or unknown), custodian, GTIN, lot and expiry,
+			/// from a constant number of storage reads.
+			fn verify(sgtin: crate::Sgtin) -> crate::Verification;
+			/// Up to `count` (at most 100) events of the pack's history from position
+			/// `start`, oldest first, each with the identifier whose log it comes from: the
+			/// pack, or a container it was in while the event happened.
+			fn history(
+				sgtin: crate::Sgtin,
+				start: u32,
+				count: u32,
+			) -> Vec<(crate::Epc, crate::HistoryEntry<BlockNumber>)>;
+		}
+	}
+}
+
+/// What the benchmarks need from the runtime besides organisations. Implemented by the
+/// runtime when built with `runtime-benchmarks`; never used by a running chain.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Sets the chain's clock (what `Config::Time` returns) to `now`, in milliseconds since
+	/// the Unix epoch, e.g. `pallet_timestamp::Now::<Runtime>::put(now)`.
+	fn set_time(now: u64);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::Precision,
+			Time,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use medchain_primitives::{
+		gs1::{expiry_end_ms, is_valid_gtin, is_valid_lot, is_valid_serial, is_valid_sscc},
+		health::{OrgId, OrgKind, Organisations, Role},
+	};
+	use sp_core::H256;
+	use sp_runtime::{traits::Zero, SaturatedConversion};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the supply-chain pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The currency deposits are held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+		/// The chain's clock, in milliseconds since the Unix epoch (`pallet_timestamp`).
+		type Time: Time<Moment = u64>;
+		/// The consortium's organisations: the caller's organisation, its kind, its members'
+		/// roles and its GLN.
+		type Organisations: Organisations<Self::AccountId>;
+		/// The deposit held for each registered product, from the member who registers it.
+		#[pallet::constant]
+		type ProductDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held for each commissioned pack, from the member who commissions it.
+		#[pallet::constant]
+		type PackDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held for each container, from the member who first packs it.
+		#[pallet::constant]
+		type ContainerDeposit: Get<BalanceOf<Self>>;
+		/// The most serials one `commission` call may create; at least 1,000.
+		#[pallet::constant]
+		type MaxCommissionPerCall: Get<u32>;
+		/// The most items a container may hold directly, and one `aggregate` or
+		/// `disaggregate` call may move.
+		#[pallet::constant]
+		type MaxChildrenPerContainer: Get<u32>;
+		/// The most levels a containment tree may have, the pack included: pack, case,
+		/// pallet is 3. At least 2.
+		#[pallet::constant]
+		type MaxNestingDepth: Get<u32>;
+		/// The most distinct batches a container may hold, directly or not.
+		#[pallet::constant]
+		type MaxBatchesPerContainer: Get<u32>;
+		/// The most top-level items one shipment may list.
+		#[pallet::constant]
+		type MaxShipmentItems: Get<u32>;
+		/// The most entries an identifier's history may have.
+		#[pallet::constant]
+		type MaxHistoryLen: Get<u32>;
+		/// How long after dispensing or decommissioning a pack its organisation may revert it,
+		/// in milliseconds (FMD Art. 13: 10 days).
+		#[pallet::constant]
+		type RevertWindow: Get<u64>;
+		/// How long records are kept, in milliseconds: a pack out of the supply chain may be
+		/// purged this long after its expiry, an empty container this long after its last
+		/// change (DSCSA: at least 6 years).
+		#[pallet::constant]
+		type RetentionPeriod: Get<u64>;
+		/// Weights of this pallet's calls, measured by its benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Creates organisation members for the benchmarks
+		/// (`pallet_consortium::Pallet<Runtime>`).
+		#[cfg(feature = "runtime-benchmarks")]
+		type OrganisationsHelper: medchain_primitives::health::OrganisationsBenchmarkHelper<
+			Self::AccountId,
+		>;
+		/// Sets the clock for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::BenchmarkHelper;
+	}
+
+	/// Why the supply-chain pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a registered product.
+		#[codec(index = 0)]
+		ProductDeposit,
+		/// The deposits for commissioned packs.
+		#[codec(index = 1)]
+		PackDeposit,
+		/// The deposit for a container.
+		#[codec(index = 2)]
+		ContainerDeposit,
+	}
+
+	/// The EPCIS event id the next event will get.
+	#[pallet::storage]
+	pub type NextEventId<T: Config> = StorageValue<_, EventId, ValueQuery>;
+
+	/// The id the next batch will get.
+	#[pallet::storage]
+	pub type NextBatchId<T: Config> = StorageValue<_, BatchId, ValueQuery>;
+
+	/// The id the next shipment will get.
+	#[pallet::storage]
+	pub type NextShipmentId<T: Config> = StorageValue<_, ShipmentId, ValueQuery>;
+
+	/// Registered products, by GTIN.
+	#[pallet::storage]
+	pub type Products<T: Config> = StorageMap<_, Blake2_128Concat, Gtin, ProductOf<T>>;
+
+	/// The batch of each (GTIN, lot).
+	#[pallet::storage]
+	pub type BatchIds<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, Lot, BatchId>;
+
+	/// Batches, by id: what every pack of a (GTIN, lot) shares, its recall included.
+	#[pallet::storage]
+	pub type Batches<T: Config> = StorageMap<_, Twox64Concat, BatchId, BatchOf<T>>;
+
+	/// Commissioned packs, by SGTIN.
+	#[pallet::storage]
+	pub type Packs<T: Config> = StorageMap<_, Blake2_128Concat, Sgtin, PackOf<T>>;
+
+	/// Containers (logistic units), by SSCC.
+	#[pallet::storage]
+	pub type Containers<T: Config> = StorageMap<_, Blake2_128Concat, Sscc, ContainerOf<T>>;
+
+	/// Shipments in transit, by id.
+	#[pallet::storage]
+	pub type Shipments<T: Config> = StorageMap<_, Twox64Concat, ShipmentId, ShipmentOf<T>>;
+
+	/// Each identifier's history, by sequence number from 0; its length is in the pack's or
+	/// container's record.
+	#[pallet::storage]
+	pub type History<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Epc, Twox64Concat, u32, HistoryEntryOf<T>>;
+
+	/// Events of the supply-chain pallet. Each lifecycle event carries its EPCIS fields: what
+	/// (the identifiers), when (block and time), where (the acting organisation's GLN) and why
+	/// (business step, disposition, action).
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A manufacturer registered a product.
+		ProductRegistered {
+			/// The product.
+			gtin: Gtin,
+			/// The manufacturer organisation it belongs to.
+			manufacturer: OrgId,
+			/// The member who registered it and paid its deposit.
+			who: T::AccountId,
+			/// The manufacturer's GLN.
+			location: Option<medchain_primitives::gs1::Gln>,
+		},
+		/// Packs of a batch were commissioned (EPCIS ObjectEvent ADD, `commissioning`).
+		Commissioned {
+			/// The product.
+			gtin: Gtin,
+			/// The lot.
+			lot: Lot,
+			/// The expiry date.
+			expiry: Expiry,
+			/// The batch the packs belong to.
+			batch: BatchId,
+			/// The new packs' serials.
+			serials: SerialsOf<T>,
+			/// The member who commissioned them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// Items were packed into a container (EPCIS AggregationEvent ADD, `packing`).
+		Aggregated {
+			/// The container (`parentID`).
+			parent: Sscc,
+			/// The items packed (`childEPCs`).
+			children: ChildrenOf<T>,
+			/// The member who packed them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// Items were taken out of a container (EPCIS AggregationEvent DELETE, `unpacking`).
+		Disaggregated {
+			/// The container (`parentID`).
+			parent: Sscc,
+			/// The items taken out (`childEPCs`).
+			children: ChildrenOf<T>,
+			/// The member who unpacked them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// Items were shipped (EPCIS ObjectEvent OBSERVE, `shipping`, `in_transit`).
+		Shipped {
+			/// The new shipment.
+			shipment: ShipmentId,
+			/// The selling organisation.
+			seller: OrgId,
+			/// The buying organisation.
+			buyer: OrgId,
+			/// The top-level items shipped.
+			items: ItemsOf<T>,
+			/// Hash of the DSCSA transaction information and statement.
+			transaction: H256,
+			/// The member who shipped them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// The buyer received a shipment and is now the custodian (`receiving`).
+		Received {
+			/// The shipment, now closed.
+			shipment: ShipmentId,
+			/// The selling organisation.
+			seller: OrgId,
+			/// The buying organisation.
+			buyer: OrgId,
+			/// The top-level items received.
+			items: ItemsOf<T>,
+			/// Hash of the DSCSA transaction information and statement.
+			transaction: H256,
+			/// The member who received them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// The buyer refused a shipment; the seller is the custodian again (`receiving`,
+		/// `returned`).
+		Rejected {
+			/// The shipment, now closed.
+			shipment: ShipmentId,
+			/// The selling organisation, custodian again.
+			seller: OrgId,
+			/// The buying organisation.
+			buyer: OrgId,
+			/// The top-level items returned.
+			items: ItemsOf<T>,
+			/// Hash of the DSCSA transaction information and statement.
+			transaction: H256,
+			/// The member who refused them.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A pharmacist supplied a pack to the public (`dispensing`, FMD Art. 25).
+		Dispensed {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The pharmacist.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A pack was taken out of the supply chain (`decommissioning`).
+		Decommissioned {
+			/// The pack.
+			sgtin: Sgtin,
+			/// Why.
+			reason: DecommissionReason,
+			/// The member who decommissioned it.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A dispensed or decommissioned pack was reverted to active (FMD Art. 13).
+		Reverted {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The member who reverted it.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A lot was recalled: every pack of it, wherever it is (`recalling`).
+		Recalled {
+			/// The product.
+			gtin: Gtin,
+			/// The lot.
+			lot: Lot,
+			/// Its batch.
+			batch: BatchId,
+			/// The member of the manufacturer or regulator who recalled it.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A pack was quarantined as suspect product (`holding`, DSCSA).
+		Quarantined {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The member who quarantined it.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A regulator cleared a suspect pack: it is active again (`inspecting`).
+		Cleared {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The regulator's member.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A regulator confirmed a suspect pack illegitimate (`inspecting`, DSCSA).
+		ConfirmedIllegitimate {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The regulator's member.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A pack's record and history were removed after the retention period and its
+		/// deposit returned.
+		PackPurged {
+			/// The pack.
+			sgtin: Sgtin,
+			/// The account that purged it.
+			who: T::AccountId,
+		},
+		/// An empty container's record and history were removed after the retention period
+		/// and its deposit returned.
+		ContainerPurged {
+			/// The container.
+			sscc: Sscc,
+			/// The account that purged it.
+			who: T::AccountId,
+		},
+	}
+
+	/// Errors of the supply-chain pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller is not a member of a registered organisation.
+		NotMember,
+		/// Only members of a manufacturer organisation may do this.
+		NotManufacturer,
+		/// The product belongs to another manufacturer.
+		NotProductOwner,
+		/// Only a pharmacist of a pharmacy or hospital may dispense.
+		NotPharmacist,
+		/// Only members of a regulator organisation may do this.
+		NotRegulator,
+		/// Only the lot's manufacturer or a regulator may recall it.
+		NotRecallAuthority,
+		/// The caller's organisation does not hold the item.
+		NotCustodian,
+		/// The shipment is not addressed to the caller's organisation.
+		NotBuyer,
+		/// Only the organisation that dispensed or decommissioned the pack may revert it.
+		NotSameOrganisation,
+		/// The GTIN is not 14 digits with a valid GS1 check digit.
+		InvalidGtin,
+		/// The serial is not 1 to 20 characters of the GS1 AI 82 character set.
+		InvalidSerial,
+		/// The lot is not 1 to 20 characters of the GS1 AI 82 character set.
+		InvalidLot,
+		/// The expiry is not a valid `YYMMDD` date (month 01-12, a day of that month or 00).
+		InvalidExpiry,
+		/// The SSCC is not 18 digits with a valid GS1 check digit.
+		InvalidSscc,
+		/// The product is already registered.
+		ProductExists,
+		/// No product with this GTIN is registered.
+		UnknownProduct,
+		/// No batch with this GTIN and lot was commissioned.
+		UnknownBatch,
+		/// No pack with this SGTIN was commissioned (or it was purged).
+		UnknownPack,
+		/// No container with this SSCC exists.
+		UnknownContainer,
+		/// No shipment with this id is in transit.
+		UnknownShipment,
+		/// The buyer is not a registered organisation.
+		UnknownOrganisation,
+		/// A pack with this SGTIN was already commissioned.
+		AlreadyCommissioned,
+		/// The lot was commissioned before with another expiry date.
+		ExpiryMismatch,
+		/// No items were given.
+		NoItems,
+		/// The same item is listed twice.
+		DuplicateItem,
+		/// The item is in a shipment in transit.
+		ItemInTransit,
+		/// The item is inside a container: act on the outermost container, or unpack it first.
+		InsideContainer,
+		/// The item is already inside a container.
+		AlreadyAggregated,
+		/// The item is not inside this container.
+		NotInContainer,
+		/// A container cannot contain itself.
+		CannotContainItself,
+		/// The container would hold more than `MaxChildrenPerContainer` items.
+		ContainerFull,
+		/// The containment tree would have more than `MaxNestingDepth` levels.
+		TooDeep,
+		/// The container would hold packs of more than `MaxBatchesPerContainer` batches.
+		TooManyBatches,
+		/// The identifier's history has `MaxHistoryLen` entries.
+		HistoryFull,
+		/// A seller cannot ship to its own organisation.
+		ShipToSelf,
+		/// The hash of the transaction information and statement is all zeros.
+		MissingTransactionInfo,
+		/// The pack's lot is recalled (or the container holds packs of a recalled lot).
+		Recalled,
+		/// The pack is expired (or the container holds expired packs).
+		Expired,
+		/// The pack is quarantined as suspect.
+		Suspect,
+		/// The container holds suspect or illegitimate packs.
+		ContainsSuspect,
+		/// The pack was confirmed illegitimate.
+		Illegitimate,
+		/// The pack was already dispensed or decommissioned.
+		AlreadyDecommissioned,
+		/// The pack is neither dispensed nor decommissioned.
+		NotDecommissioned,
+		/// The revert window (`RevertWindow`) after dispensing or decommissioning has passed.
+		RevertWindowPassed,
+		/// A pack decommissioned as destroyed or stolen cannot be reverted.
+		CannotRevert,
+		/// The lot is already recalled.
+		AlreadyRecalled,
+		/// The pack is already quarantined.
+		AlreadySuspect,
+		/// The pack is not quarantined as suspect.
+		NotSuspect,
+		/// The pack is still in the supply chain or may still be reverted: it cannot be
+		/// purged.
+		NotTerminal,
+		/// The retention period has not passed yet.
+		RetentionNotOver,
+		/// The container still holds items.
+		ContainerNotEmpty,
+		/// A counter would overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::MaxCommissionPerCall::get() >= 1_000,
+				"MaxCommissionPerCall must be at least 1,000"
+			);
+			assert!(
+				T::MaxChildrenPerContainer::get() > 0,
+				"MaxChildrenPerContainer must be positive"
+			);
+			assert!(
+				(2..=8).contains(&T::MaxNestingDepth::get()),
+				"MaxNestingDepth must be between 2 and 8"
+			);
+			assert!(
+				T::MaxBatchesPerContainer::get() > 0,
+				"MaxBatchesPerContainer must be positive"
+			);
+			assert!(T::MaxShipmentItems::get() > 0, "MaxShipmentItems must be positive");
+			assert!(T::MaxHistoryLen::get() >= 8, "MaxHistoryLen must be at least 8");
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register the product `gtin` for the caller's manufacturer organisation, which alone
+		/// may then commission its packs. Holds `ProductDeposit` from the caller.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_product())]
+		pub fn register_product(origin: OriginFor<T>, gtin: Gtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::manufacturer_of(&who)?;
+			ensure!(is_valid_gtin(&gtin), Error::<T>::InvalidGtin);
+			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::ProductExists);
+			let deposit = Deposit { depositor: who.clone(), amount: T::ProductDeposit::get() };
+			Self::hold(HoldReason::ProductDeposit, &deposit)?;
+			Products::<T>::insert(
+				gtin,
+				Product { manufacturer: org, registered_at: T::Time::now(), deposit },
+			);
+			Self::deposit_event(Event::ProductRegistered {
+				gtin,
+				manufacturer: org,
+				who,
+				location: T::Organisations::organisation_gln(org),
+			});
+			Ok(())
+		}
+
+		/// Commission packs of the caller's product `gtin`, lot `lot`, expiring `expiry`
+		/// (`YYMMDD`, `DD = 00` for the end of the month): one pack per serial, held by the
+		/// caller's manufacturer organisation.
+		///
+		/// The batch is created on the first commissioning of the lot; later ones must give
+		/// the same expiry, and none is allowed once the lot is recalled or expired. Holds
+		/// `PackDeposit` per pack from the caller, in one hold.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::commission(serials.len() as u32))]
+		pub fn commission(
+			origin: OriginFor<T>,
+			gtin: Gtin,
+			lot: Lot,
+			expiry: Expiry,
+			serials: SerialsOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::manufacturer_of(&who)?;
+			ensure!(is_valid_gtin(&gtin), Error::<T>::InvalidGtin);
+			ensure!(is_valid_lot(&lot), Error::<T>::InvalidLot);
+			let now = T::Time::now();
+			let expires_at = expiry_end_ms(&expiry, now).ok_or(Error::<T>::InvalidExpiry)?;
+			ensure!(now < expires_at, Error::<T>::Expired);
+			ensure!(!serials.is_empty(), Error::<T>::NoItems);
+			let product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(product.manufacturer == org, Error::<T>::NotProductOwner);
+			let count = u32::try_from(serials.len()).map_err(|_| Error::<T>::Overflow)?;
+
+			let (batch_id, mut batch) = match BatchIds::<T>::get(gtin, &lot) {
+				Some(id) => {
+					let batch = Batches::<T>::get(id).ok_or(Error::<T>::UnknownBatch)?;
+					ensure!(batch.expiry == expiry, Error::<T>::ExpiryMismatch);
+					ensure!(batch.recall.is_none(), Error::<T>::Recalled);
+					(id, batch)
+				},
+				None => {
+					let id = NextBatchId::<T>::get();
+					NextBatchId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
+					BatchIds::<T>::insert(gtin, &lot, id);
+					let batch = Batch {
+						gtin,
+						lot: lot.clone(),
+						expiry,
+						expires_at,
+						manufacturer: org,
+						packs: 0,
+						recall: None,
+					};
+					(id, batch)
+				},
+			};
+			batch.packs = batch.packs.checked_add(count).ok_or(Error::<T>::Overflow)?;
+			Batches::<T>::insert(batch_id, batch);
+
+			let each = T::PackDeposit::get();
+			let total = each.checked_mul(&count.into()).ok_or(Error::<T>::Overflow)?;
+			Self::hold(
+				HoldReason::PackDeposit,
+				&Deposit { depositor: who.clone(), amount: total },
+			)?;
+
+			let epcis = Self::epcis(
+				org,
+				BizStep::Commissioning,
+				Disposition::Active,
+				EpcisAction::Add,
+				now,
+			)?;
+			let entry = HistoryEntry { epcis: epcis.clone(), detail: EventDetail::None };
+			for serial in serials.iter() {
+				ensure!(is_valid_serial(serial), Error::<T>::InvalidSerial);
+				let sgtin = Sgtin { gtin, serial: serial.clone() };
+				ensure!(!Packs::<T>::contains_key(&sgtin), Error::<T>::AlreadyCommissioned);
+				History::<T>::insert(Epc::Sgtin(sgtin.clone()), 0, &entry);
+				Packs::<T>::insert(
+					sgtin,
+					Pack {
+						batch: batch_id,
+						state: PackState::Active,
+						position: Position::Held(org),
+						history_len: 1,
+						deposit: Deposit { depositor: who.clone(), amount: each },
+					},
+				);
+			}
+			Self::deposit_event(Event::Commissioned {
+				gtin,
+				lot,
+				expiry,
+				batch: batch_id,
+				serials,
+				who,
+				epcis,
+			});
+			Ok(())
+		}
+
+		/// Pack `children` (packs or containers held by the caller's organisation, not in a
+		/// container) into the container `parent`, which is created if new (holding
+		/// `ContainerDeposit` from the caller) or must be held by the caller's organisation
+		/// and not be in a container itself.
+		///
+		/// Packs must be active (not suspect, dispensed or decommissioned); recalled or expired
+		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
+		/// be shipped or received. The tree must stay within `MaxNestingDepth` levels and
+		/// `MaxBatchesPerContainer` batches.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::aggregate(children.len() as u32))]
+		pub fn aggregate(
+			origin: OriginFor<T>,
+			parent: Sscc,
+			children: ChildrenOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			ensure!(is_valid_sscc(&parent), Error::<T>::InvalidSscc);
+			ensure!(!children.is_empty(), Error::<T>::NoItems);
+			let now = T::Time::now();
+			let mut container = match Containers::<T>::get(parent) {
+				Some(container) => {
+					Self::ensure_held_by(&container.position, org)?;
+					container
+				},
+				None => {
+					let deposit =
+						Deposit { depositor: who.clone(), amount: T::ContainerDeposit::get() };
+					Self::hold(HoldReason::ContainerDeposit, &deposit)?;
+					Container {
+						position: Position::Held(org),
+						children: 0,
+						height: 1,
+						batches: BoundedVec::new(),
+						quarantined: 0,
+						history_len: 0,
+						updated_at: now,
+						deposit,
+					}
+				},
+			};
+			let count = u32::try_from(children.len()).map_err(|_| Error::<T>::Overflow)?;
+			container.children = container
+				.children
+				.checked_add(count)
+				.filter(|total| *total <= T::MaxChildrenPerContainer::get())
+				.ok_or(Error::<T>::ContainerFull)?;
+
+			let epcis = Self::epcis(
+				org,
+				BizStep::Packing,
+				Disposition::ContainerClosed,
+				EpcisAction::Add,
+				now,
+			)?;
+			let parent_seq = container.history_len;
+			for child in children.iter() {
+				ensure!(*child != Epc::Sscc(parent), Error::<T>::CannotContainItself);
+				let mut item = Self::load(child)?;
+				if matches!(item.position(), Position::Inside(_)) {
+					return Err(Error::<T>::AlreadyAggregated.into());
+				}
+				Self::ensure_held_by(item.position(), org)?;
+				match &item {
+					Item::Pack(_, pack) => {
+						Self::ensure_active(&pack.state)?;
+						// A container of packs has two levels (`MaxNestingDepth` is at least 2).
+						container.height = container.height.max(2);
+						Self::add_batch(&mut container.batches, pack.batch, 1)?;
+					},
+					Item::Container(_, inner) => {
+						ensure!(inner.quarantined == 0, Error::<T>::ContainsSuspect);
+						let height = inner
+							.height
+							.checked_add(1)
+							.filter(|height| *height <= T::MaxNestingDepth::get())
+							.ok_or(Error::<T>::TooDeep)?;
+						container.height = container.height.max(height);
+						for (batch, packs) in inner.batches.iter() {
+							Self::add_batch(&mut container.batches, *batch, *packs)?;
+						}
+					},
+				}
+				item.set_position(Position::Inside(parent), now);
+				item.push_history(HistoryEntry {
+					epcis: epcis.clone(),
+					detail: EventDetail::Parent { parent, parent_seq },
+				})?;
+				item.store();
+			}
+			Self::push_history(
+				&Epc::Sscc(parent),
+				&mut container.history_len,
+				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
+			)?;
+			container.updated_at = now;
+			Containers::<T>::insert(parent, container);
+			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
+			Ok(())
+		}
+
+		/// Take `children` out of the container `parent`, held by the caller's organisation
+		/// and not in a container itself; they become top-level items held by the caller's
+		/// organisation. Items of any state may be taken out (e.g. a suspect pack, to isolate
+		/// it).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::disaggregate(children.len() as u32))]
+		pub fn disaggregate(
+			origin: OriginFor<T>,
+			parent: Sscc,
+			children: ChildrenOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			ensure!(is_valid_sscc(&parent), Error::<T>::InvalidSscc);
+			ensure!(!children.is_empty(), Error::<T>::NoItems);
+			let mut container = Containers::<T>::get(parent).ok_or(Error::<T>::UnknownContainer)?;
+			Self::ensure_held_by(&container.position, org)?;
+			let now = T::Time::now();
+			let count = u32::try_from(children.len()).map_err(|_| Error::<T>::Overflow)?;
+
+			let epcis = Self::epcis(
+				org,
+				BizStep::Unpacking,
+				Disposition::ContainerOpen,
+				EpcisAction::Delete,
+				now,
+			)?;
+			let parent_seq = container.history_len;
+			for child in children.iter() {
+				let mut item = Self::load(child)?;
+				ensure!(*item.position() == Position::Inside(parent), Error::<T>::NotInContainer);
+				match &item {
+					Item::Pack(_, pack) => {
+						Self::remove_batch(&mut container.batches, pack.batch, 1);
+						if pack.state.is_quarantined() {
+							container.quarantined = container.quarantined.saturating_sub(1);
+						}
+					},
+					Item::Container(_, inner) => {
+						for (batch, packs) in inner.batches.iter() {
+							Self::remove_batch(&mut container.batches, *batch, *packs);
+						}
+						container.quarantined =
+							container.quarantined.saturating_sub(inner.quarantined);
+					},
+				}
+				item.set_position(Position::Held(org), now);
+				item.push_history(HistoryEntry {
+					epcis: epcis.clone(),
+					detail: EventDetail::Parent { parent, parent_seq },
+				})?;
+				item.store();
+			}
+			container.children =
+				container.children.checked_sub(count).ok_or(Error::<T>::NotInContainer)?;
+			if container.children == 0 {
+				container.height = 1;
+				container.batches = BoundedVec::new();
+				container.quarantined = 0;
+			}
+			Self::push_history(
+				&Epc::Sscc(parent),
+				&mut container.history_len,
+				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
+			)?;
+			container.updated_at = now;
+			Containers::<T>::insert(parent, container);
+			Self::deposit_event(Event::Disaggregated { parent, children, who, epcis });
+			Ok(())
+		}
+
+		/// Ship `items` (top-level packs and containers held by the caller's organisation) to
+		/// the organisation `buyer`, with `transaction`, the hash of the DSCSA transaction
+		/// information and transaction statement sent to the buyer off chain.
+		///
+		/// Everything inside the containers goes with them. Refused if any pack is recalled,
+		/// expired, suspect, illegitimate, dispensed or decommissioned, or any container holds
+		/// such packs. The items stay in transit until the buyer receives or rejects them, and
+		/// cannot be shipped, packed, dispensed or decommissioned meanwhile. A shipment holds no
+		/// deposit: each of its items already does, and is in at most one shipment.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::ship(items.len() as u32))]
+		pub fn ship(
+			origin: OriginFor<T>,
+			buyer: OrgId,
+			items: ItemsOf<T>,
+			transaction: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let seller = Self::organisation_of(&who)?;
+			ensure!(!transaction.is_zero(), Error::<T>::MissingTransactionInfo);
+			ensure!(!items.is_empty(), Error::<T>::NoItems);
+			ensure!(buyer != seller, Error::<T>::ShipToSelf);
+			ensure!(
+				T::Organisations::organisation_kind(buyer).is_some(),
+				Error::<T>::UnknownOrganisation
+			);
+			let mut sorted: Vec<&Epc> = items.iter().collect();
+			sorted.sort();
+			ensure!(
+				!sorted.windows(2).any(|pair| matches!(pair, [a, b] if a == b)),
+				Error::<T>::DuplicateItem
+			);
+			let now = T::Time::now();
+			let shipment = NextShipmentId::<T>::get();
+			NextShipmentId::<T>::put(shipment.checked_add(1).ok_or(Error::<T>::Overflow)?);
+
+			let epcis = Self::epcis(
+				seller,
+				BizStep::Shipping,
+				Disposition::InTransit,
+				EpcisAction::Observe,
+				now,
+			)?;
+			let detail = EventDetail::Shipment { shipment, seller, buyer, transaction };
+			for epc in items.iter() {
+				let mut item = Self::load(epc)?;
+				Self::ensure_held_by(item.position(), seller)?;
+				Self::ensure_saleable(&item, now)?;
+				item.set_position(Position::InTransit(shipment), now);
+				item.push_history(HistoryEntry { epcis: epcis.clone(), detail: detail.clone() })?;
+				item.store();
+			}
+			Shipments::<T>::insert(
+				shipment,
+				Shipment {
+					seller,
+					buyer,
+					items: items.clone(),
+					transaction,
+					shipped_at: now,
+					event: epcis.event_id,
+				},
+			);
+			Self::deposit_event(Event::Shipped {
+				shipment,
+				seller,
+				buyer,
+				items,
+				transaction,
+				who,
+				epcis,
+			});
+			Ok(())
+		}
+
+		/// Receive the shipment `shipment`, addressed to the caller's organisation, which
+		/// becomes the custodian of its items (and of everything inside them).
+		///
+		/// Refused if, since shipping, a lot was recalled, a pack expired or was quarantined:
+		/// the buyer may then reject the shipment.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::receive(T::MaxShipmentItems::get()))]
+		pub fn receive(origin: OriginFor<T>, shipment: ShipmentId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let entry = Shipments::<T>::get(shipment).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(entry.buyer == org, Error::<T>::NotBuyer);
+			let now = T::Time::now();
+			let epcis = Self::epcis(
+				org,
+				BizStep::Receiving,
+				Disposition::Active,
+				EpcisAction::Observe,
+				now,
+			)?;
+			for epc in entry.items.iter() {
+				let item = Self::load(epc)?;
+				Self::ensure_saleable(&item, now)?;
+			}
+			let count = Self::close_shipment(shipment, &entry, org, &epcis, now)?;
+			Self::deposit_event(Event::Received {
+				shipment,
+				seller: entry.seller,
+				buyer: entry.buyer,
+				items: entry.items,
+				transaction: entry.transaction,
+				who,
+				epcis,
+			});
+			Ok(Some(T::WeightInfo::receive(count)).into())
+		}
+
+		/// Refuse the shipment `shipment`, addressed to the caller's organisation: its items
+		/// go straight back to the seller's custody, whatever their state (a recalled or
+		/// suspect shipment is refused this way).
+		///
+		/// The seller holds them again at once, with no return shipment to receive: the goods
+		/// never left the seller's responsibility. A return of goods the buyer had received is
+		/// an ordinary shipment back to the seller.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::reject(T::MaxShipmentItems::get()))]
+		pub fn reject(origin: OriginFor<T>, shipment: ShipmentId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let entry = Shipments::<T>::get(shipment).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(entry.buyer == org, Error::<T>::NotBuyer);
+			let now = T::Time::now();
+			let epcis = Self::epcis(
+				org,
+				BizStep::Receiving,
+				Disposition::Returned,
+				EpcisAction::Observe,
+				now,
+			)?;
+			let count = Self::close_shipment(shipment, &entry, entry.seller, &epcis, now)?;
+			Self::deposit_event(Event::Rejected {
+				shipment,
+				seller: entry.seller,
+				buyer: entry.buyer,
+				items: entry.items,
+				transaction: entry.transaction,
+				who,
+				epcis,
+			});
+			Ok(Some(T::WeightInfo::reject(count)).into())
+		}
+
+		/// Dispense the pack `sgtin` to a patient (FMD Art. 25): the caller is a pharmacist of
+		/// the pharmacy or hospital holding it, outside any container. Refused if the pack is
+		/// recalled, expired, suspect, illegitimate or already out of the supply chain.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::dispense())]
+		pub fn dispense(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::pharmacist_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			Self::ensure_held_by(&pack.position, org)?;
+			Self::ensure_active(&pack.state)?;
+			let now = T::Time::now();
+			Self::ensure_batch_saleable(pack.batch, now)?;
+			let epcis = Self::epcis(
+				org,
+				BizStep::Dispensing,
+				Disposition::Dispensed,
+				EpcisAction::Observe,
+				now,
+			)?;
+			pack.state = PackState::Dispensed { by: org, at: now };
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::Dispensed { sgtin, who, epcis });
+			Ok(())
+		}
+
+		/// Decommission the pack `sgtin`, held by the caller's organisation outside any
+		/// container, for `reason`. Recalled or expired packs may be decommissioned (e.g.
+		/// destroyed); suspect ones only once a regulator has ruled.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::decommission())]
+		pub fn decommission(
+			origin: OriginFor<T>,
+			sgtin: Sgtin,
+			reason: DecommissionReason,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			Self::ensure_held_by(&pack.position, org)?;
+			Self::ensure_active(&pack.state)?;
+			let now = T::Time::now();
+			let disposition = match reason {
+				DecommissionReason::Destroyed => Disposition::Destroyed,
+				DecommissionReason::Stolen => Disposition::Stolen,
+				DecommissionReason::Sample
+				| DecommissionReason::Exported
+				| DecommissionReason::SuppliedToInstitution => Disposition::Inactive,
+			};
+			let epcis =
+				Self::epcis(org, BizStep::Decommissioning, disposition, EpcisAction::Delete, now)?;
+			pack.state = PackState::Decommissioned { reason, by: org, at: now };
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::Decommission(reason))?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::Decommissioned { sgtin, reason, who, epcis });
+			Ok(())
+		}
+
+		/// Revert the dispensed or decommissioned pack `sgtin` to active (FMD Art. 13): only
+		/// by the organisation that dispensed or decommissioned it (a pharmacist, for a
+		/// dispensed pack), within `RevertWindow`, and never if the pack is recalled, expired,
+		/// destroyed or stolen.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::revert_decommission())]
+		pub fn revert_decommission(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			let (by, at) = match pack.state {
+				PackState::Dispensed { by, at } => {
+					ensure!(by == org, Error::<T>::NotSameOrganisation);
+					Self::pharmacist_of(&who)?;
+					(by, at)
+				},
+				PackState::Decommissioned { reason, by, at } => {
+					ensure!(by == org, Error::<T>::NotSameOrganisation);
+					ensure!(reason.is_revertible(), Error::<T>::CannotRevert);
+					(by, at)
+				},
+				_ => return Err(Error::<T>::NotDecommissioned.into()),
+			};
+			let now = T::Time::now();
+			ensure!(
+				now < at.saturating_add(T::RevertWindow::get()),
+				Error::<T>::RevertWindowPassed
+			);
+			Self::ensure_batch_saleable(pack.batch, now)?;
+			let epcis =
+				Self::epcis(by, BizStep::Reverting, Disposition::Active, EpcisAction::Add, now)?;
+			pack.state = PackState::Active;
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::Reverted { sgtin, who, epcis });
+			Ok(())
+		}
+
+		/// Recall the lot `lot` of `gtin`: by a member of its manufacturer or of a regulator.
+		///
+		/// One write: every pack of the lot, wherever it is and whatever holds it, is recalled
+		/// from now on (its status is derived from its batch when read), so it can no longer
+		/// be shipped, received, dispensed or reverted; containers holding any are blocked.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::recall())]
+		pub fn recall(origin: OriginFor<T>, gtin: Gtin, lot: Lot) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			ensure!(is_valid_gtin(&gtin), Error::<T>::InvalidGtin);
+			ensure!(is_valid_lot(&lot), Error::<T>::InvalidLot);
+			let batch_id = BatchIds::<T>::get(gtin, &lot).ok_or(Error::<T>::UnknownBatch)?;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(
+				batch.manufacturer == org || Self::is_regulator(org),
+				Error::<T>::NotRecallAuthority
+			);
+			ensure!(batch.recall.is_none(), Error::<T>::AlreadyRecalled);
+			let epcis = Self::epcis(
+				org,
+				BizStep::Recalling,
+				Disposition::Recalled,
+				EpcisAction::Observe,
+				T::Time::now(),
+			)?;
+			batch.recall = Some(Recall { epcis: epcis.clone() });
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::Recalled { gtin, lot, batch: batch_id, who, epcis });
+			Ok(())
+		}
+
+		/// Quarantine the active pack `sgtin` as suspect product (DSCSA): by a member of its
+		/// custodian organisation (of its outermost container, if packed) or of a regulator.
+		///
+		/// A suspect pack cannot be shipped, received, packed or dispensed, nor can the
+		/// containers holding it, until a regulator clears it.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::mark_suspect())]
+		pub fn mark_suspect(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			match pack.state {
+				PackState::Active => {},
+				PackState::Suspect { .. } => return Err(Error::<T>::AlreadySuspect.into()),
+				_ => Self::ensure_active(&pack.state)?,
+			}
+			let (ancestors, root) = Self::resolve(&pack.position)?;
+			ensure!(
+				Self::is_regulator(org) || root == Position::Held(org),
+				Error::<T>::NotCustodian
+			);
+			let now = T::Time::now();
+			let epcis = Self::epcis(
+				org,
+				BizStep::Holding,
+				Disposition::NonSellableOther,
+				EpcisAction::Observe,
+				now,
+			)?;
+			for sscc in ancestors.iter() {
+				Containers::<T>::mutate(sscc, |container| {
+					if let Some(container) = container {
+						container.quarantined = container.quarantined.saturating_add(1);
+					}
+				});
+			}
+			pack.state = PackState::Suspect { by: org, at: now };
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::Quarantined { sgtin, who, epcis });
+			Ok(())
+		}
+
+		/// Clear the suspect pack `sgtin`: it is active again. Regulators only.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::clear_suspect())]
+		pub fn clear_suspect(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::regulator_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			ensure!(matches!(pack.state, PackState::Suspect { .. }), Error::<T>::NotSuspect);
+			let (ancestors, _root) = Self::resolve(&pack.position)?;
+			let now = T::Time::now();
+			let epcis = Self::epcis(
+				org,
+				BizStep::Inspecting,
+				Disposition::Active,
+				EpcisAction::Observe,
+				now,
+			)?;
+			for sscc in ancestors.iter() {
+				Containers::<T>::mutate(sscc, |container| {
+					if let Some(container) = container {
+						container.quarantined = container.quarantined.saturating_sub(1);
+					}
+				});
+			}
+			pack.state = PackState::Active;
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::Cleared { sgtin, who, epcis });
+			Ok(())
+		}
+
+		/// Confirm the suspect pack `sgtin` illegitimate (DSCSA): terminal, it never moves
+		/// again except out of a container. Regulators only.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::confirm_illegitimate())]
+		pub fn confirm_illegitimate(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = Self::regulator_of(&who)?;
+			let mut pack = Self::pack(&sgtin)?;
+			ensure!(matches!(pack.state, PackState::Suspect { .. }), Error::<T>::NotSuspect);
+			let now = T::Time::now();
+			let epcis = Self::epcis(
+				org,
+				BizStep::Inspecting,
+				Disposition::Illegitimate,
+				EpcisAction::Observe,
+				now,
+			)?;
+			pack.state = PackState::Illegitimate { by: org, at: now };
+			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Packs::<T>::insert(&sgtin, pack);
+			Self::deposit_event(Event::ConfirmedIllegitimate { sgtin, who, epcis });
+			Ok(())
+		}
+
+		/// Remove the pack `sgtin` and its history, returning its deposit to whoever
+		/// commissioned it. Anyone may, once the pack is out of the supply chain for good
+		/// (dispensed and past the revert window, decommissioned, or illegitimate), outside
+		/// any container, and `RetentionPeriod` has passed since its expiry date.
+		///
+		/// Afterwards `verify` answers unknown: the retention period is when records may go.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::purge_pack(T::MaxHistoryLen::get()))]
+		pub fn purge_pack(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let pack = Self::pack(&sgtin)?;
+			let now = T::Time::now();
+			match pack.state {
+				PackState::Dispensed { at, .. } => ensure!(
+					now >= at.saturating_add(T::RevertWindow::get()),
+					Error::<T>::NotTerminal
+				),
+				PackState::Decommissioned { .. } | PackState::Illegitimate { .. } => {},
+				PackState::Active | PackState::Suspect { .. } => {
+					return Err(Error::<T>::NotTerminal.into())
+				},
+			}
+			ensure!(matches!(pack.position, Position::Held(_)), Error::<T>::InsideContainer);
+			let mut batch = Batches::<T>::get(pack.batch).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(
+				now >= batch.expires_at.saturating_add(T::RetentionPeriod::get()),
+				Error::<T>::RetentionNotOver
+			);
+			Self::release(HoldReason::PackDeposit, &pack.deposit)?;
+			Self::remove_history(&Epc::Sgtin(sgtin.clone()), pack.history_len);
+			Packs::<T>::remove(&sgtin);
+			batch.packs = batch.packs.saturating_sub(1);
+			if batch.packs == 0 {
+				BatchIds::<T>::remove(batch.gtin, &batch.lot);
+				Batches::<T>::remove(pack.batch);
+			} else {
+				Batches::<T>::insert(pack.batch, batch);
+			}
+			Self::deposit_event(Event::PackPurged { sgtin, who });
+			Ok(Some(T::WeightInfo::purge_pack(pack.history_len)).into())
+		}
+
+		/// Remove the empty container `sscc` and its history, returning its deposit to whoever
+		/// created it. Anyone may, once it holds nothing, is neither in transit nor in a
+		/// container, and has not changed for `RetentionPeriod`.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::purge_container(T::MaxHistoryLen::get()))]
+		pub fn purge_container(origin: OriginFor<T>, sscc: Sscc) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let container = Containers::<T>::get(sscc).ok_or(Error::<T>::UnknownContainer)?;
+			ensure!(container.children == 0, Error::<T>::ContainerNotEmpty);
+			match container.position {
+				Position::Held(_) => {},
+				Position::InTransit(_) => return Err(Error::<T>::ItemInTransit.into()),
+				Position::Inside(_) => return Err(Error::<T>::InsideContainer.into()),
+			}
+			ensure!(
+				T::Time::now() >= container.updated_at.saturating_add(T::RetentionPeriod::get()),
+				Error::<T>::RetentionNotOver
+			);
+			Self::release(HoldReason::ContainerDeposit, &container.deposit)?;
+			Self::remove_history(&Epc::Sscc(sscc), container.history_len);
+			Containers::<T>::remove(sscc);
+			Self::deposit_event(Event::ContainerPurged { sscc, who });
+			Ok(Some(T::WeightInfo::purge_container(container.history_len)).into())
+		}
+	}
+
+	/// A pack or a container, loaded for a call that treats both alike.
+	pub(crate) enum Item<T: Config> {
+		/// A pack and its record.
+		Pack(Sgtin, PackOf<T>),
+		/// A container and its record.
+		Container(Sscc, ContainerOf<T>),
+	}
+
+	impl<T: Config> Item<T> {
+		/// Where the item is.
+		pub(crate) fn position(&self) -> &Position {
+			match self {
+				Item::Pack(_, pack) => &pack.position,
+				Item::Container(_, container) => &container.position,
+			}
+		}
+
+		/// Moves the item; a container also records when it last changed.
+		fn set_position(&mut self, position: Position, now: u64) {
+			match self {
+				Item::Pack(_, pack) => pack.position = position,
+				Item::Container(_, container) => {
+					container.position = position;
+					container.updated_at = now;
+				},
+			}
+		}
+
+		/// Appends `entry` to the item's history.
+		fn push_history(&mut self, entry: HistoryEntryOf<T>) -> Result<(), Error<T>> {
+			match self {
+				Item::Pack(sgtin, pack) => Pallet::<T>::push_history(
+					&Epc::Sgtin(sgtin.clone()),
+					&mut pack.history_len,
+					entry,
+				),
+				Item::Container(sscc, container) => {
+					Pallet::<T>::push_history(&Epc::Sscc(*sscc), &mut container.history_len, entry)
+				},
+			}
+		}
+
+		/// Writes the item back.
+		fn store(self) {
+			match self {
+				Item::Pack(sgtin, pack) => Packs::<T>::insert(sgtin, pack),
+				Item::Container(sscc, container) => Containers::<T>::insert(sscc, container),
+			}
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Whether `sgtin` may be sold or used, and who has it: status, custodian, GTIN, lot
+		/// and expiry. Reads the pack, its batch, at most `MaxNestingDepth - 1` containers, at
+		/// most one shipment and the clock.
+		pub fn verify(sgtin: &Sgtin) -> Verification {
+			let unknown = Verification {
+				status: PackStatus::Unknown,
+				gtin: sgtin.gtin,
+				lot: None,
+				expiry: None,
+				manufacturer: None,
+				custody: None,
+				container: None,
+				recalled: false,
+				expired: false,
+			};
+			let Some(pack) = Packs::<T>::get(sgtin) else { return unknown };
+			let Some(batch) = Batches::<T>::get(pack.batch) else { return unknown };
+			let now = T::Time::now();
+			let recalled = batch.recall.is_some();
+			let expired = now >= batch.expires_at;
+			let (container, custody) = match Self::resolve(&pack.position) {
+				Ok((ancestors, root)) => {
+					let custody = match root {
+						Position::Held(org) => Some(Custody::Held(org)),
+						Position::InTransit(shipment) => {
+							Shipments::<T>::get(shipment).map(|entry| Custody::InTransit {
+								shipment,
+								seller: entry.seller,
+								buyer: entry.buyer,
+							})
+						},
+						Position::Inside(_) => None,
+					};
+					(ancestors.last().copied(), custody)
+				},
+				Err(_) => (None, None),
+			};
+			let status = match pack.state {
+				PackState::Illegitimate { .. } => PackStatus::Illegitimate,
+				_ if recalled => PackStatus::Recalled,
+				PackState::Suspect { .. } => PackStatus::Suspect,
+				PackState::Decommissioned { reason, .. } => PackStatus::Decommissioned(reason),
+				PackState::Dispensed { .. } => PackStatus::Dispensed,
+				PackState::Active if expired => PackStatus::Expired,
+				PackState::Active => match custody {
+					Some(Custody::InTransit { .. }) => PackStatus::InTransit,
+					_ => PackStatus::Active,
+				},
+			};
+			Verification {
+				status,
+				gtin: sgtin.gtin,
+				lot: Some(batch.lot),
+				expiry: Some(batch.expiry),
+				manufacturer: Some(batch.manufacturer),
+				custody,
+				container,
+				recalled,
+				expired,
+			}
+		}
+
+		/// Up to `count` (at most [`MAX_HISTORY_PAGE`]) events of `sgtin`'s history from
+		/// position `start`, oldest first, each with the identifier whose log it comes from.
+		///
+		/// The pack's own entries, the entries of each container it was in while it was there
+		/// (recursively), and its lot's recall, ordered by EPCIS event id. Reads at most
+		/// [`MAX_HISTORY_SCAN`] entries.
+		pub fn history(sgtin: &Sgtin, start: u32, count: u32) -> Vec<(Epc, HistoryEntryOf<T>)> {
+			let Some(pack) = Packs::<T>::get(sgtin) else { return Vec::new() };
+			let mut entries = Vec::new();
+			let mut budget = MAX_HISTORY_SCAN;
+			Self::collect_history(
+				&Epc::Sgtin(sgtin.clone()),
+				0,
+				pack.history_len,
+				None,
+				0,
+				&mut budget,
+				&mut entries,
+			);
+			if let Some(recall) = Batches::<T>::get(pack.batch).and_then(|batch| batch.recall) {
+				entries.push((
+					Epc::Sgtin(sgtin.clone()),
+					HistoryEntry {
+						epcis: recall.epcis,
+						detail: EventDetail::Recall { batch: pack.batch },
+					},
+				));
+			}
+			entries.sort_by_key(|(_, entry)| entry.epcis.event_id);
+			entries
+				.into_iter()
+				.skip(start.saturated_into())
+				.take(count.min(MAX_HISTORY_PAGE).saturated_into())
+				.collect()
+		}
+
+		/// Appends to `out` the entries `from..to` of `epc`'s log with an event id below
+		/// `before`, and, for each stay of `epc` in a container, the container's entries
+		/// from that stay.
+		fn collect_history(
+			epc: &Epc,
+			from: u32,
+			to: u32,
+			before: Option<EventId>,
+			depth: u32,
+			budget: &mut u32,
+			out: &mut Vec<(Epc, HistoryEntryOf<T>)>,
+		) {
+			// The container `epc` is in, the sequence number of the packing event in the
+			// container's log, and that event's id.
+			let mut stay: Option<(Sscc, u32, EventId)> = None;
+			for seq in from..to {
+				if *budget == 0 {
+					return;
+				}
+				*budget = budget.saturating_sub(1);
+				let Some(entry) = History::<T>::get(epc, seq) else { continue };
+				if before.is_some_and(|before| entry.epcis.event_id >= before) {
+					break;
+				}
+				if let EventDetail::Parent { parent, parent_seq } = entry.detail {
+					match entry.epcis.action {
+						EpcisAction::Add => stay = Some((parent, parent_seq, entry.epcis.event_id)),
+						_ => {
+							if let Some((container, packed_seq, packed_id)) = stay.take() {
+								if container == parent {
+									Self::splice_container(
+										container,
+										packed_seq,
+										packed_id,
+										parent_seq,
+										Some(entry.epcis.event_id),
+										depth,
+										budget,
+										out,
+									);
+								}
+							}
+						},
+					}
+				}
+				out.push((epc.clone(), entry));
+			}
+			if let Some((container, packed_seq, packed_id)) = stay {
+				let end = Containers::<T>::get(container).map_or(0, |c| c.history_len);
+				Self::splice_container(
+					container, packed_seq, packed_id, end, before, depth, budget, out,
+				);
+			}
+		}
+
+		/// Appends to `out` the entries of `container`'s log after `packed_seq` and before
+		/// `end`, if the entry at `packed_seq` is still the packing event `packed_id` (the
+		/// container was not purged and reused since).
+		#[allow(clippy::too_many_arguments)]
+		fn splice_container(
+			container: Sscc,
+			packed_seq: u32,
+			packed_id: EventId,
+			end: u32,
+			before: Option<EventId>,
+			depth: u32,
+			budget: &mut u32,
+			out: &mut Vec<(Epc, HistoryEntryOf<T>)>,
+		) {
+			let depth = depth.saturating_add(1);
+			if depth >= T::MaxNestingDepth::get() || *budget == 0 {
+				return;
+			}
+			*budget = budget.saturating_sub(1);
+			let epc = Epc::Sscc(container);
+			let same_stay = History::<T>::get(&epc, packed_seq)
+				.is_some_and(|entry| entry.epcis.event_id == packed_id);
+			if same_stay {
+				Self::collect_history(
+					&epc,
+					packed_seq.saturating_add(1),
+					end,
+					before,
+					depth,
+					budget,
+					out,
+				);
+			}
+		}
+
+		/// The registered organisation `who` is a member of.
+		fn organisation_of(who: &T::AccountId) -> Result<OrgId, Error<T>> {
+			T::Organisations::organisation_of(who).ok_or(Error::<T>::NotMember)
+		}
+
+		/// The manufacturer organisation `who` is a member of.
+		fn manufacturer_of(who: &T::AccountId) -> Result<OrgId, Error<T>> {
+			let org = Self::organisation_of(who)?;
+			ensure!(
+				T::Organisations::organisation_kind(org) == Some(OrgKind::Manufacturer),
+				Error::<T>::NotManufacturer
+			);
+			Ok(org)
+		}
+
+		/// The pharmacy or hospital in which `who` is a pharmacist.
+		fn pharmacist_of(who: &T::AccountId) -> Result<OrgId, Error<T>> {
+			let org = Self::organisation_of(who)?;
+			ensure!(
+				matches!(
+					T::Organisations::organisation_kind(org),
+					Some(OrgKind::Pharmacy | OrgKind::Hospital)
+				) && T::Organisations::has_role(org, who, Role::Pharmacist),
+				Error::<T>::NotPharmacist
+			);
+			Ok(org)
+		}
+
+		/// The regulator organisation `who` is a member of.
+		fn regulator_of(who: &T::AccountId) -> Result<OrgId, Error<T>> {
+			let org = Self::organisation_of(who)?;
+			ensure!(Self::is_regulator(org), Error::<T>::NotRegulator);
+			Ok(org)
+		}
+
+		/// Whether `org` is a regulator.
+		fn is_regulator(org: OrgId) -> bool {
+			T::Organisations::organisation_kind(org) == Some(OrgKind::Regulator)
+		}
+
+		/// The EPCIS fields of a new event by `org`, taking the next event id.
+		fn epcis(
+			org: OrgId,
+			biz_step: BizStep,
+			disposition: Disposition,
+			action: EpcisAction,
+			at: u64,
+		) -> Result<EpcisMetaOf<T>, Error<T>> {
+			let event_id = NextEventId::<T>::get();
+			NextEventId::<T>::put(event_id.checked_add(1).ok_or(Error::<T>::Overflow)?);
+			Ok(EpcisMeta {
+				event_id,
+				biz_step,
+				disposition,
+				action,
+				block: frame_system::Pallet::<T>::block_number(),
+				at,
+				org,
+				location: T::Organisations::organisation_gln(org),
+			})
+		}
+
+		/// The pack `sgtin`, checking the identifier first.
+		fn pack(sgtin: &Sgtin) -> Result<PackOf<T>, Error<T>> {
+			ensure!(is_valid_gtin(&sgtin.gtin), Error::<T>::InvalidGtin);
+			ensure!(is_valid_serial(&sgtin.serial), Error::<T>::InvalidSerial);
+			Packs::<T>::get(sgtin).ok_or(Error::<T>::UnknownPack)
+		}
+
+		/// The pack or container `epc`, checking the identifier first.
+		pub(crate) fn load(epc: &Epc) -> Result<Item<T>, Error<T>> {
+			match epc {
+				Epc::Sgtin(sgtin) => Ok(Item::Pack(sgtin.clone(), Self::pack(sgtin)?)),
+				Epc::Sscc(sscc) => {
+					ensure!(is_valid_sscc(sscc), Error::<T>::InvalidSscc);
+					let container =
+						Containers::<T>::get(sscc).ok_or(Error::<T>::UnknownContainer)?;
+					Ok(Item::Container(*sscc, container))
+				},
+			}
+		}
+
+		/// The containers around an item at `position`, innermost first, and the position of
+		/// the outermost one (the item's own if it is top-level): held or in transit.
+		pub(crate) fn resolve(position: &Position) -> Result<(Vec<Sscc>, Position), Error<T>> {
+			let mut ancestors = Vec::new();
+			let mut position = position.clone();
+			for _ in 0..T::MaxNestingDepth::get() {
+				match position {
+					Position::Inside(sscc) => {
+						let container =
+							Containers::<T>::get(sscc).ok_or(Error::<T>::UnknownContainer)?;
+						ancestors.push(sscc);
+						position = container.position;
+					},
+					top_level => return Ok((ancestors, top_level)),
+				}
+			}
+			Err(Error::<T>::TooDeep)
+		}
+
+		/// That an item at `position` is top-level and held by `org`.
+		fn ensure_held_by(position: &Position, org: OrgId) -> Result<(), Error<T>> {
+			match position {
+				Position::Held(holder) if *holder == org => Ok(()),
+				Position::Held(_) => Err(Error::<T>::NotCustodian),
+				Position::InTransit(_) => Err(Error::<T>::ItemInTransit),
+				Position::Inside(_) => Err(Error::<T>::InsideContainer),
+			}
+		}
+
+		/// That a pack in `state` is active.
+		fn ensure_active(state: &PackState) -> Result<(), Error<T>> {
+			match state {
+				PackState::Active => Ok(()),
+				PackState::Suspect { .. } => Err(Error::<T>::Suspect),
+				PackState::Illegitimate { .. } => Err(Error::<T>::Illegitimate),
+				PackState::Dispensed { .. } | PackState::Decommissioned { .. } => {
+					Err(Error::<T>::AlreadyDecommissioned)
+				},
+			}
+		}
+
+		/// That the batch `batch` is neither recalled nor expired at `now`.
+		fn ensure_batch_saleable(batch: BatchId, now: u64) -> Result<(), Error<T>> {
+			let batch = Batches::<T>::get(batch).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(batch.recall.is_none(), Error::<T>::Recalled);
+			ensure!(now < batch.expires_at, Error::<T>::Expired);
+			Ok(())
+		}
+
+		/// That `item` may change hands at `now`: an active pack of a batch neither recalled
+		/// nor expired, or a container holding no quarantined pack and no pack of a recalled
+		/// or expired batch (at most `MaxBatchesPerContainer` batch reads).
+		fn ensure_saleable(item: &Item<T>, now: u64) -> Result<(), Error<T>> {
+			match item {
+				Item::Pack(_, pack) => {
+					Self::ensure_active(&pack.state)?;
+					Self::ensure_batch_saleable(pack.batch, now)
+				},
+				Item::Container(_, container) => {
+					ensure!(container.quarantined == 0, Error::<T>::ContainsSuspect);
+					container
+						.batches
+						.iter()
+						.try_for_each(|(batch, _)| Self::ensure_batch_saleable(*batch, now))
+				},
+			}
+		}
+
+		/// Moves the items of `shipment` to `custodian` and removes the shipment. Returns how
+		/// many items it had.
+		fn close_shipment(
+			shipment: ShipmentId,
+			entry: &ShipmentOf<T>,
+			custodian: OrgId,
+			epcis: &EpcisMetaOf<T>,
+			now: u64,
+		) -> Result<u32, Error<T>> {
+			let detail = EventDetail::Shipment {
+				shipment,
+				seller: entry.seller,
+				buyer: entry.buyer,
+				transaction: entry.transaction,
+			};
+			for epc in entry.items.iter() {
+				let mut item = Self::load(epc)?;
+				ensure!(
+					*item.position() == Position::InTransit(shipment),
+					Error::<T>::UnknownShipment
+				);
+				item.set_position(Position::Held(custodian), now);
+				item.push_history(HistoryEntry { epcis: epcis.clone(), detail: detail.clone() })?;
+				item.store();
+			}
+			Shipments::<T>::remove(shipment);
+			u32::try_from(entry.items.len()).map_err(|_| Error::<T>::Overflow)
+		}
+
+		/// Appends an entry to `sgtin`'s history.
+		fn push_pack_history(
+			sgtin: &Sgtin,
+			pack: &mut PackOf<T>,
+			epcis: &EpcisMetaOf<T>,
+			detail: EventDetail,
+		) -> Result<(), Error<T>> {
+			Self::push_history(
+				&Epc::Sgtin(sgtin.clone()),
+				&mut pack.history_len,
+				HistoryEntry { epcis: epcis.clone(), detail },
+			)
+		}
+
+		/// Appends `entry` to `epc`'s history, whose length is `len`.
+		pub(crate) fn push_history(
+			epc: &Epc,
+			len: &mut u32,
+			entry: HistoryEntryOf<T>,
+		) -> Result<(), Error<T>> {
+			ensure!(*len < T::MaxHistoryLen::get(), Error::<T>::HistoryFull);
+			History::<T>::insert(epc, *len, entry);
+			*len = len.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		}
+
+		/// Removes the `len` entries of `epc`'s history.
+		fn remove_history(epc: &Epc, len: u32) {
+			for seq in 0..len {
+				History::<T>::remove(epc, seq);
+			}
+		}
+
+		/// Counts `packs` more packs of `batch` in `batches`.
+		fn add_batch(
+			batches: &mut BatchCountsOf<T>,
+			batch: BatchId,
+			packs: u32,
+		) -> Result<(), Error<T>> {
+			if let Some((_, count)) = batches.iter_mut().find(|(id, _)| *id == batch) {
+				*count = count.checked_add(packs).ok_or(Error::<T>::Overflow)?;
+				return Ok(());
+			}
+			batches.try_push((batch, packs)).map_err(|_| Error::<T>::TooManyBatches)
+		}
+
+		/// Counts `packs` fewer packs of `batch` in `batches`, forgetting the batch at zero.
+		fn remove_batch(batches: &mut BatchCountsOf<T>, batch: BatchId, packs: u32) {
+			for (id, count) in batches.iter_mut() {
+				if *id == batch {
+					*count = count.saturating_sub(packs);
+				}
+			}
+			batches.retain(|(_, count)| *count > 0);
+		}
+
+		/// Holds `deposit` for `reason`; nothing if it is zero.
+		fn hold(
+			reason: HoldReason,
+			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
+		) -> DispatchResult {
+			if deposit.amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::hold(&reason.into(), &deposit.depositor, deposit.amount)
+		}
+
+		/// Releases `deposit` held for `reason`; nothing if it is zero.
+		fn release(
+			reason: HoldReason,
+			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
+		) -> DispatchResult {
+			if deposit.amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::release(
+				&reason.into(),
+				&deposit.depositor,
+				deposit.amount,
+				Precision::BestEffort,
+			)
+			.map(|_released| ())
+		}
+	}
+}

@@ -1,0 +1,1706 @@
+//! Unit tests of the supply-chain pallet: every call and every error, the derived statuses
+//! (recall, expiry), custody through containers, deposits, purging and the spliced history.
+
+use crate::{
+	mock::*, BatchIds, Batches, BizStep, Custody, DecommissionReason, Disposition, Epc,
+	EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason, Pack,
+	PackState, PackStatus, Packs, Position, Products, Sgtin, ShipmentId, Shipments, Verification,
+	WeightInfo,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get, Hooks},
+};
+use medchain_primitives::health::Role;
+use sp_core::H256;
+use sp_runtime::{DispatchResult, TokenError};
+
+type Containers = crate::Containers<Test>;
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+
+fn hold_of(reason: HoldReason, who: u64) -> u64 {
+	Balances::balance_on_hold(&RuntimeHoldReason::SupplyChain(reason), &who)
+}
+
+/// `MAKER_STAFF` commissions `texts` of the main product, lot `lot`, expiry `expiry`.
+fn commission_lot(lot: &str, expiry: crate::Expiry, texts: &[&str]) -> DispatchResult {
+	SupplyChain::commission(
+		RuntimeOrigin::signed(MAKER_STAFF),
+		product(),
+		crate::mock::lot(lot),
+		expiry,
+		serials(texts),
+	)
+}
+
+/// `MAKER_STAFF` commissions `texts` of the main product in lot A.
+fn commission_a(texts: &[&str]) {
+	assert_ok!(commission_lot("LOT-A", EXPIRY, texts));
+}
+
+fn tx() -> H256 {
+	H256::repeat_byte(0x7c)
+}
+
+/// `who` ships `items` to `buyer`; returns the shipment id.
+fn ship(who: u64, buyer: u32, items: &[Epc]) -> ShipmentId {
+	let shipment = crate::NextShipmentId::<Test>::get();
+	assert_ok!(SupplyChain::ship(RuntimeOrigin::signed(who), buyer, epcs(items), tx()));
+	shipment
+}
+
+fn try_ship(who: u64, buyer: u32, items: &[Epc]) -> DispatchResult {
+	SupplyChain::ship(RuntimeOrigin::signed(who), buyer, epcs(items), tx())
+}
+
+/// `who` ships `items` to `buyer`, then `receiver` receives them.
+fn deliver(who: u64, buyer: u32, receiver: u64, items: &[Epc]) {
+	let shipment = ship(who, buyer, items);
+	assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(receiver), shipment));
+}
+
+fn aggregate(who: u64, parent: u32, children: &[Epc]) -> DispatchResult {
+	SupplyChain::aggregate(RuntimeOrigin::signed(who), sscc(parent), epcs(children))
+}
+
+fn disaggregate(who: u64, parent: u32, children: &[Epc]) -> DispatchResult {
+	SupplyChain::disaggregate(RuntimeOrigin::signed(who), sscc(parent), epcs(children))
+}
+
+fn case(n: u32) -> Epc {
+	Epc::Sscc(sscc(n))
+}
+
+fn pack_of(text: &str) -> crate::PackOf<Test> {
+	Packs::<Test>::get(pack(text)).expect("the pack exists")
+}
+
+fn container_of(n: u32) -> crate::ContainerOf<Test> {
+	Containers::get(sscc(n)).expect("the container exists")
+}
+
+fn state(text: &str) -> PackState {
+	pack_of(text).state
+}
+
+fn status(text: &str) -> PackStatus {
+	SupplyChain::verify(&pack(text)).status
+}
+
+fn custody(text: &str) -> Option<Custody> {
+	SupplyChain::verify(&pack(text)).custody
+}
+
+fn dispense(who: u64, text: &str) -> DispatchResult {
+	SupplyChain::dispense(RuntimeOrigin::signed(who), pack(text))
+}
+
+fn decommission(who: u64, text: &str, reason: DecommissionReason) -> DispatchResult {
+	SupplyChain::decommission(RuntimeOrigin::signed(who), pack(text), reason)
+}
+
+fn revert(who: u64, text: &str) -> DispatchResult {
+	SupplyChain::revert_decommission(RuntimeOrigin::signed(who), pack(text))
+}
+
+fn recall_a(who: u64) -> DispatchResult {
+	SupplyChain::recall(RuntimeOrigin::signed(who), product(), lot_a())
+}
+
+fn suspect(who: u64, text: &str) -> DispatchResult {
+	SupplyChain::mark_suspect(RuntimeOrigin::signed(who), pack(text))
+}
+
+fn clear(who: u64, text: &str) -> DispatchResult {
+	SupplyChain::clear_suspect(RuntimeOrigin::signed(who), pack(text))
+}
+
+fn illegitimate(who: u64, text: &str) -> DispatchResult {
+	SupplyChain::confirm_illegitimate(RuntimeOrigin::signed(who), pack(text))
+}
+
+/// The EPCIS fields the next event by `org` gets, at the current block and time.
+fn epcis(
+	event_id: u64,
+	org: u32,
+	biz_step: BizStep,
+	disposition: Disposition,
+	action: EpcisAction,
+) -> crate::EpcisMetaOf<Test> {
+	EpcisMeta {
+		event_id,
+		biz_step,
+		disposition,
+		action,
+		block: System::block_number(),
+		at: Timestamp::get(),
+		org,
+		location: Some(gln(org)),
+	}
+}
+
+fn next_event() -> u64 {
+	crate::NextEventId::<Test>::get()
+}
+
+/// `text` moved to the pharmacy through the wholesaler.
+fn at_pharmacy(texts: &[&str]) {
+	commission_a(texts);
+	let items: Vec<Epc> = texts.iter().map(|text| pack_epc(text)).collect();
+	deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &items);
+	deliver(WHOLESALE_STAFF, PHARMACY, PHARMACIST, &items);
+}
+
+fn history_len(epc: &Epc) -> u32 {
+	match epc {
+		Epc::Sgtin(sgtin) => Packs::<Test>::get(sgtin).map_or(0, |pack| pack.history_len),
+		Epc::Sscc(sscc) => Containers::get(sscc).map_or(0, |container| container.history_len),
+	}
+}
+
+fn last_entry(epc: &Epc) -> crate::HistoryEntryOf<Test> {
+	History::<Test>::get(epc, history_len(epc) - 1).expect("the item has a history")
+}
+
+// ---------------------------------------------------------------------------------------------
+// configuration
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_mock_configuration_passes_the_integrity_test() {
+	new_test_ext().execute_with(|| {
+		<SupplyChain as Hooks<u64>>::integrity_test();
+	});
+}
+
+#[test]
+fn commissioning_a_thousand_packs_fits_in_a_block() {
+	// The placeholder (and later measured) weight of the largest commission stays below the
+	// normal-class share (75%) of MedChain's 2-second block.
+	let weight = <() as WeightInfo>::commission(1_000);
+	let block = 2 * frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND;
+	assert!(weight.ref_time() < block * 3 / 4, "commission(1000) = {weight:?}");
+}
+
+#[test]
+fn counters_that_would_overflow_refuse_the_call() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		crate::NextBatchId::<Test>::put(u64::MAX);
+		assert_noop!(commission_lot("LOT-B", EXPIRY, &["S2"]), Error::<Test>::Overflow);
+		crate::NextShipmentId::<Test>::put(u64::MAX);
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1")]), Error::<Test>::Overflow);
+		crate::NextEventId::<Test>::put(u64::MAX);
+		assert_noop!(commission_lot("LOT-A", EXPIRY, &["S3"]), Error::<Test>::Overflow);
+		assert_noop!(suspect(MAKER_STAFF, "S1"), Error::<Test>::Overflow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// register_product
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_manufacturer_registers_a_product_and_pays_its_deposit() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SupplyChain::register_product(RuntimeOrigin::signed(MAKER_STAFF), gtin(2)));
+		let product = Products::<Test>::get(gtin(2)).unwrap();
+		assert_eq!(product.manufacturer, MAKER);
+		assert_eq!(product.registered_at, START);
+		assert_eq!(product.deposit.depositor, MAKER_STAFF);
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), 2 * ProductDeposit::get());
+		System::assert_last_event(
+			Event::ProductRegistered {
+				gtin: gtin(2),
+				manufacturer: MAKER,
+				who: MAKER_STAFF,
+				location: Some(gln(MAKER)),
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn register_product_errors() {
+	new_test_ext().execute_with(|| {
+		let register = |who, gtin| SupplyChain::register_product(RuntimeOrigin::signed(who), gtin);
+		assert_noop!(register(STRANGER, gtin(2)), Error::<Test>::NotMember);
+		assert_noop!(register(WHOLESALE_STAFF, gtin(2)), Error::<Test>::NotManufacturer);
+		let mut bad = gtin(2);
+		bad[13] = if bad[13] == b'9' { b'0' } else { bad[13] + 1 };
+		assert_noop!(register(MAKER_STAFF, bad), Error::<Test>::InvalidGtin);
+		assert_noop!(register(MAKER_STAFF, *b"1061414100001A"), Error::<Test>::InvalidGtin);
+		assert_noop!(register(OTHER_MAKER_STAFF, product()), Error::<Test>::ProductExists);
+		assert_noop!(register(PAUPER, gtin(2)), TokenError::FundsUnavailable);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// commission
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_manufacturer_commissions_packs_of_a_batch() {
+	new_test_ext().execute_with(|| {
+		let event_id = next_event();
+		commission_a(&["S1", "S2"]);
+
+		let batch = Batches::<Test>::get(0).unwrap();
+		assert_eq!(BatchIds::<Test>::get(product(), lot_a()), Some(0));
+		assert_eq!(batch.gtin, product());
+		assert_eq!(batch.lot, lot_a());
+		assert_eq!(batch.expiry, EXPIRY);
+		assert_eq!(batch.expires_at, EXPIRES_AT, "DD = 00: through the end of December");
+		assert_eq!(batch.manufacturer, MAKER);
+		assert_eq!(batch.packs, 2);
+		assert_eq!(batch.recall, None);
+		let expected =
+			epcis(event_id, MAKER, BizStep::Commissioning, Disposition::Active, EpcisAction::Add);
+		for text in ["S1", "S2"] {
+			assert_eq!(
+				pack_of(text),
+				Pack {
+					batch: 0,
+					state: PackState::Active,
+					position: Position::Held(MAKER),
+					history_len: 1,
+					deposit: crate::Deposit { depositor: MAKER_STAFF, amount: 2 },
+				}
+			);
+			assert_eq!(
+				History::<Test>::get(pack_epc(text), 0),
+				Some(HistoryEntry { epcis: expected.clone(), detail: EventDetail::None })
+			);
+		}
+		assert_eq!(hold_of(HoldReason::PackDeposit, MAKER_STAFF), 2 * PackDeposit::get());
+		System::assert_last_event(
+			Event::Commissioned {
+				gtin: product(),
+				lot: lot_a(),
+				expiry: EXPIRY,
+				batch: 0,
+				serials: serials(&["S1", "S2"]),
+				who: MAKER_STAFF,
+				epcis: expected,
+			}
+			.into(),
+		);
+		assert_eq!(
+			SupplyChain::verify(&pack("S1")),
+			Verification {
+				status: PackStatus::Active,
+				gtin: product(),
+				lot: Some(lot_a()),
+				expiry: Some(EXPIRY),
+				manufacturer: Some(MAKER),
+				custody: Some(Custody::Held(MAKER)),
+				container: None,
+				recalled: false,
+				expired: false,
+			}
+		);
+	});
+}
+
+#[test]
+fn later_commissions_of_a_lot_join_its_batch_and_other_lots_get_their_own() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		commission_a(&["S2", "S3"]);
+		assert_eq!(Batches::<Test>::get(0).unwrap().packs, 3);
+		assert_ok!(commission_lot("LOT-B", *b"260615", &["S4"]));
+		assert_eq!(BatchIds::<Test>::get(product(), lot("LOT-B")), Some(1));
+		assert_eq!(pack_of("S4").batch, 1);
+		assert_eq!(
+			Batches::<Test>::get(1).unwrap().expires_at,
+			1_781_568_000_000,
+			"2026-06-16T00:00Z"
+		);
+	});
+}
+
+#[test]
+fn a_thousand_packs_are_commissioned_in_one_call() {
+	new_test_ext().execute_with(|| {
+		let many: Vec<String> = (0..1_000).map(|i| format!("{i:020}")).collect();
+		let texts: Vec<&str> = many.iter().map(String::as_str).collect();
+		let list = serials(&texts);
+		assert_eq!(list.len(), 1_000);
+		assert_ok!(SupplyChain::commission(
+			RuntimeOrigin::signed(MAKER_STAFF),
+			product(),
+			lot_a(),
+			EXPIRY,
+			list,
+		));
+		assert_eq!(Packs::<Test>::iter().count(), 1_000);
+		assert_eq!(Batches::<Test>::get(0).unwrap().packs, 1_000);
+		assert_eq!(hold_of(HoldReason::PackDeposit, MAKER_STAFF), 1_000 * PackDeposit::get());
+		assert_eq!(status(&many[999]), PackStatus::Active);
+	});
+}
+
+#[test]
+fn commission_errors() {
+	new_test_ext().execute_with(|| {
+		let commission = |who, gtin, lot: &str, expiry, texts: &[&str]| {
+			SupplyChain::commission(
+				RuntimeOrigin::signed(who),
+				gtin,
+				crate::mock::lot(lot),
+				expiry,
+				serials(texts),
+			)
+		};
+		assert_noop!(
+			commission(STRANGER, product(), "L", EXPIRY, &["S"]),
+			Error::<Test>::NotMember
+		);
+		assert_noop!(
+			commission(WHOLESALE_STAFF, product(), "L", EXPIRY, &["S"]),
+			Error::<Test>::NotManufacturer
+		);
+		assert_noop!(
+			commission(MAKER_STAFF, *b"10614141000018", "L", EXPIRY, &["S"]),
+			Error::<Test>::InvalidGtin
+		);
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "", EXPIRY, &["S"]),
+			Error::<Test>::InvalidLot
+		);
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L 1", EXPIRY, &["S"]),
+			Error::<Test>::InvalidLot
+		);
+		for bad in [*b"251301", *b"250000", *b"250431", *b"250229", *b"2512ab"] {
+			assert_noop!(
+				commission(MAKER_STAFF, product(), "L", bad, &["S"]),
+				Error::<Test>::InvalidExpiry
+			);
+		}
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L", *b"231113", &["S"]),
+			Error::<Test>::Expired
+		);
+		assert_noop!(commission(MAKER_STAFF, product(), "L", EXPIRY, &[]), Error::<Test>::NoItems);
+		assert_noop!(
+			commission(MAKER_STAFF, gtin(3), "L", EXPIRY, &["S"]),
+			Error::<Test>::UnknownProduct
+		);
+		assert_noop!(
+			commission(OTHER_MAKER_STAFF, product(), "L", EXPIRY, &["S"]),
+			Error::<Test>::NotProductOwner
+		);
+		for bad in ["", "S 1", "S#1", "S\u{e9}"] {
+			assert_noop!(
+				commission(MAKER_STAFF, product(), "L", EXPIRY, &["OK", bad]),
+				Error::<Test>::InvalidSerial
+			);
+		}
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L", EXPIRY, &["S", "S"]),
+			Error::<Test>::AlreadyCommissioned
+		);
+		assert_ok!(commission(MAKER_STAFF, product(), "L", EXPIRY, &["S"]));
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L2", EXPIRY, &["T", "S"]),
+			Error::<Test>::AlreadyCommissioned
+		);
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L", *b"260101", &["T"]),
+			Error::<Test>::ExpiryMismatch
+		);
+		assert_noop!(
+			commission(PAUPER, product(), "L", EXPIRY, &["T"]),
+			TokenError::FundsUnavailable
+		);
+		assert_ok!(SupplyChain::recall(RuntimeOrigin::signed(MAKER_STAFF), product(), lot("L")));
+		assert_noop!(
+			commission(MAKER_STAFF, product(), "L", EXPIRY, &["T"]),
+			Error::<Test>::Recalled
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// aggregate
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn packs_are_aggregated_into_a_new_container() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(commission_lot("LOT-B", EXPIRY, &["S3"]));
+		let event_id = next_event();
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]));
+
+		let container = container_of(1);
+		assert_eq!(container.position, Position::Held(MAKER));
+		assert_eq!(container.children, 3);
+		assert_eq!(container.height, 2);
+		assert_eq!(container.batches.to_vec(), vec![(0, 2), (1, 1)]);
+		assert_eq!(container.quarantined, 0);
+		assert_eq!(container.history_len, 1);
+		assert_eq!(container.deposit.depositor, MAKER_STAFF);
+		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), ContainerDeposit::get());
+		let expected = epcis(
+			event_id,
+			MAKER,
+			BizStep::Packing,
+			Disposition::ContainerClosed,
+			EpcisAction::Add,
+		);
+		assert_eq!(
+			last_entry(&case(1)),
+			HistoryEntry { epcis: expected.clone(), detail: EventDetail::Children { count: 3 } }
+		);
+		for text in ["S1", "S2", "S3"] {
+			assert_eq!(pack_of(text).position, Position::Inside(sscc(1)));
+			assert_eq!(
+				last_entry(&pack_epc(text)),
+				HistoryEntry {
+					epcis: expected.clone(),
+					detail: EventDetail::Parent { parent: sscc(1), parent_seq: 0 },
+				}
+			);
+			assert_eq!(custody(text), Some(Custody::Held(MAKER)));
+			assert_eq!(SupplyChain::verify(&pack(text)).container, Some(sscc(1)));
+		}
+		System::assert_last_event(
+			Event::Aggregated {
+				parent: sscc(1),
+				children: epcs(&[pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]),
+				who: MAKER_STAFF,
+				epcis: expected,
+			}
+			.into(),
+		);
+
+		// More packs join an existing container: no second deposit.
+		commission_a(&["S4"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S4")]));
+		assert_eq!(container_of(1).children, 4);
+		assert_eq!(container_of(1).batches.to_vec(), vec![(0, 3), (1, 1)]);
+		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), ContainerDeposit::get());
+		assert_eq!(pack_of("S4").history_len, 2);
+		assert_eq!(
+			last_entry(&pack_epc("S4")).detail,
+			EventDetail::Parent { parent: sscc(1), parent_seq: 1 }
+		);
+	});
+}
+
+#[test]
+fn containers_nest_up_to_the_maximum_depth() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_ok!(aggregate(MAKER_STAFF, 10, &[case(1)]));
+		let pallet = container_of(10);
+		assert_eq!(pallet.height, 3);
+		assert_eq!(pallet.batches.to_vec(), vec![(0, 1)]);
+		assert_eq!(container_of(1).position, Position::Inside(sscc(10)));
+		let verification = SupplyChain::verify(&pack("S1"));
+		assert_eq!(verification.container, Some(sscc(10)), "the outermost container");
+		assert_eq!(verification.custody, Some(Custody::Held(MAKER)));
+
+		// pack -> case -> pallet is 3 levels: a fourth is refused.
+		assert_noop!(aggregate(MAKER_STAFF, 20, &[case(10)]), Error::<Test>::TooDeep);
+		// A pack can still join the pallet directly.
+		assert_ok!(aggregate(MAKER_STAFF, 10, &[pack_epc("S2")]));
+		assert_eq!(container_of(10).batches.to_vec(), vec![(0, 2)]);
+	});
+}
+
+#[test]
+fn aggregate_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3", "S4", "S5"]);
+		let mut bad_sscc = sscc(1);
+		bad_sscc[17] = if bad_sscc[17] == b'9' { b'0' } else { bad_sscc[17] + 1 };
+		assert_noop!(aggregate(STRANGER, 1, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(
+			SupplyChain::aggregate(
+				RuntimeOrigin::signed(MAKER_STAFF),
+				bad_sscc,
+				epcs(&[pack_epc("S1")])
+			),
+			Error::<Test>::InvalidSscc
+		);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[]), Error::<Test>::NoItems);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[case(1)]), Error::<Test>::CannotContainItself);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("NOPE")]), Error::<Test>::UnknownPack);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[case(2)]), Error::<Test>::UnknownContainer);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[Epc::Sscc(bad_sscc)]), Error::<Test>::InvalidSscc);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("S 1")]), Error::<Test>::InvalidSerial);
+		assert_noop!(
+			aggregate(
+				MAKER_STAFF,
+				1,
+				&[Epc::Sgtin(Sgtin { gtin: *b"10614141000018", serial: serial("S1") })]
+			),
+			Error::<Test>::InvalidGtin
+		);
+		assert_noop!(
+			aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S1")]),
+			Error::<Test>::AlreadyAggregated
+		);
+		assert_noop!(aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]), Error::<Test>::NotCustodian);
+		assert_noop!(aggregate(PAUPER, 1, &[pack_epc("S1")]), TokenError::FundsUnavailable);
+
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_noop!(
+			aggregate(MAKER_STAFF, 2, &[pack_epc("S1")]),
+			Error::<Test>::AlreadyAggregated
+		);
+		// The parent must be held by the caller, top-level, not in transit.
+		assert_noop!(aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S2")]), Error::<Test>::NotCustodian);
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1)]));
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]), Error::<Test>::InsideContainer);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[case(2), pack_epc("S3")]);
+		assert_noop!(aggregate(MAKER_STAFF, 2, &[pack_epc("S2")]), Error::<Test>::ItemInTransit);
+		assert_noop!(aggregate(MAKER_STAFF, 3, &[pack_epc("S3")]), Error::<Test>::ItemInTransit);
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+
+		// Children must be active packs, or containers without quarantined packs.
+		assert_ok!(suspect(MAKER_STAFF, "S2"));
+		assert_noop!(aggregate(MAKER_STAFF, 3, &[pack_epc("S2")]), Error::<Test>::Suspect);
+		assert_ok!(illegitimate(INSPECTOR, "S2"));
+		assert_noop!(aggregate(MAKER_STAFF, 3, &[pack_epc("S2")]), Error::<Test>::Illegitimate);
+		assert_ok!(decommission(MAKER_STAFF, "S3", DecommissionReason::Destroyed));
+		assert_noop!(
+			aggregate(MAKER_STAFF, 3, &[pack_epc("S3")]),
+			Error::<Test>::AlreadyDecommissioned
+		);
+		assert_ok!(aggregate(MAKER_STAFF, 4, &[pack_epc("S4")]));
+		assert_ok!(suspect(MAKER_STAFF, "S4"));
+		assert_noop!(aggregate(MAKER_STAFF, 3, &[case(4)]), Error::<Test>::ContainsSuspect);
+	});
+}
+
+#[test]
+fn a_container_holds_packs_of_at_most_max_batches_batches() {
+	new_test_ext().execute_with(|| {
+		for (i, lot) in ["L0", "L1", "L2", "L3", "L4"].iter().enumerate() {
+			assert_ok!(commission_lot(lot, EXPIRY, &[&format!("S{i}")]));
+		}
+		assert_ok!(aggregate(
+			MAKER_STAFF,
+			1,
+			&[pack_epc("S0"), pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]
+		));
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("S4")]), Error::<Test>::TooManyBatches);
+		// Through a child container too.
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[pack_epc("S4")]));
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[case(2)]), Error::<Test>::TooManyBatches);
+	});
+}
+
+#[test]
+fn a_container_holds_at_most_max_children_items() {
+	new_test_ext().execute_with(|| {
+		let many: Vec<String> = (0..1_001).map(|i| format!("P{i}")).collect();
+		let texts: Vec<&str> = many.iter().map(String::as_str).collect();
+		commission_a(&texts[..1_000]);
+		commission_a(&texts[1_000..]);
+		let children: Vec<Epc> = texts.iter().map(|text| pack_epc(text)).collect();
+		assert_ok!(aggregate(MAKER_STAFF, 1, &children[..1_000]));
+		assert_eq!(container_of(1).children, 1_000);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &children[1_000..]), Error::<Test>::ContainerFull);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// disaggregate
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn items_are_taken_out_of_a_container_and_its_counts_follow() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(commission_lot("LOT-B", EXPIRY, &["S3"]));
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S2")]));
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1), pack_epc("S3")]));
+		assert_eq!(container_of(2).batches.to_vec(), vec![(0, 2), (1, 1)]);
+
+		let event_id = next_event();
+		assert_ok!(disaggregate(MAKER_STAFF, 2, &[pack_epc("S3")]));
+		let expected = epcis(
+			event_id,
+			MAKER,
+			BizStep::Unpacking,
+			Disposition::ContainerOpen,
+			EpcisAction::Delete,
+		);
+		assert_eq!(pack_of("S3").position, Position::Held(MAKER));
+		assert_eq!(
+			last_entry(&pack_epc("S3")),
+			HistoryEntry {
+				epcis: expected.clone(),
+				detail: EventDetail::Parent { parent: sscc(2), parent_seq: 1 },
+			}
+		);
+		assert_eq!(
+			last_entry(&case(2)),
+			HistoryEntry { epcis: expected.clone(), detail: EventDetail::Children { count: 1 } }
+		);
+		let pallet = container_of(2);
+		assert_eq!(pallet.children, 1);
+		assert_eq!(pallet.batches.to_vec(), vec![(0, 2)], "the batch of S3 is gone");
+		assert_eq!(pallet.height, 3);
+		System::assert_last_event(
+			Event::Disaggregated {
+				parent: sscc(2),
+				children: epcs(&[pack_epc("S3")]),
+				who: MAKER_STAFF,
+				epcis: expected,
+			}
+			.into(),
+		);
+
+		// Emptied: one level again, nothing counted.
+		assert_ok!(disaggregate(MAKER_STAFF, 2, &[case(1)]));
+		let pallet = container_of(2);
+		assert_eq!((pallet.children, pallet.height, pallet.batches.len()), (0, 1, 0));
+		assert_eq!(container_of(1).position, Position::Held(MAKER));
+		assert_eq!(custody("S1"), Some(Custody::Held(MAKER)));
+		assert_eq!(SupplyChain::verify(&pack("S1")).container, Some(sscc(1)));
+	});
+}
+
+#[test]
+fn disaggregate_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		let mut bad_sscc = sscc(1);
+		bad_sscc[0] = b'x';
+		assert_noop!(disaggregate(STRANGER, 1, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(
+			SupplyChain::disaggregate(
+				RuntimeOrigin::signed(MAKER_STAFF),
+				bad_sscc,
+				epcs(&[pack_epc("S1")])
+			),
+			Error::<Test>::InvalidSscc
+		);
+		assert_noop!(disaggregate(MAKER_STAFF, 1, &[]), Error::<Test>::NoItems);
+		assert_noop!(
+			disaggregate(MAKER_STAFF, 9, &[pack_epc("S1")]),
+			Error::<Test>::UnknownContainer
+		);
+		assert_noop!(
+			disaggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
+		assert_noop!(
+			disaggregate(MAKER_STAFF, 1, &[pack_epc("S2")]),
+			Error::<Test>::NotInContainer
+		);
+		assert_noop!(
+			disaggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S1")]),
+			Error::<Test>::NotInContainer
+		);
+		assert_noop!(disaggregate(MAKER_STAFF, 1, &[pack_epc("NO")]), Error::<Test>::UnknownPack);
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1)]));
+		assert_noop!(
+			disaggregate(MAKER_STAFF, 1, &[pack_epc("S1")]),
+			Error::<Test>::InsideContainer
+		);
+		ship(MAKER_STAFF, WHOLESALER, &[case(2)]);
+		assert_noop!(disaggregate(MAKER_STAFF, 2, &[case(1)]), Error::<Test>::ItemInTransit);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ship, receive, reject
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_seller_ships_and_the_buyer_receives() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2"), pack_epc("S3")]));
+		let event_id = next_event();
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), case(1)]);
+		let shipped =
+			epcis(event_id, MAKER, BizStep::Shipping, Disposition::InTransit, EpcisAction::Observe);
+		let detail =
+			EventDetail::Shipment { shipment, seller: MAKER, buyer: WHOLESALER, transaction: tx() };
+		let stored = Shipments::<Test>::get(shipment).unwrap();
+		assert_eq!((stored.seller, stored.buyer, stored.transaction), (MAKER, WHOLESALER, tx()));
+		assert_eq!(stored.items.to_vec(), vec![pack_epc("S1"), case(1)]);
+		assert_eq!(stored.event, event_id);
+		assert_eq!(pack_of("S1").position, Position::InTransit(shipment));
+		assert_eq!(container_of(1).position, Position::InTransit(shipment));
+		assert_eq!(pack_of("S2").position, Position::Inside(sscc(1)), "no write per pack inside");
+		for text in ["S1", "S2", "S3"] {
+			assert_eq!(status(text), PackStatus::InTransit);
+			assert_eq!(
+				custody(text),
+				Some(Custody::InTransit { shipment, seller: MAKER, buyer: WHOLESALER })
+			);
+		}
+		assert_eq!(
+			last_entry(&case(1)),
+			HistoryEntry { epcis: shipped.clone(), detail: detail.clone() }
+		);
+		System::assert_last_event(
+			Event::Shipped {
+				shipment,
+				seller: MAKER,
+				buyer: WHOLESALER,
+				items: epcs(&[pack_epc("S1"), case(1)]),
+				transaction: tx(),
+				who: MAKER_STAFF,
+				epcis: shipped,
+			}
+			.into(),
+		);
+
+		let event_id = next_event();
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		let received = epcis(
+			event_id,
+			WHOLESALER,
+			BizStep::Receiving,
+			Disposition::Active,
+			EpcisAction::Observe,
+		);
+		assert!(Shipments::<Test>::get(shipment).is_none());
+		for text in ["S1", "S2", "S3"] {
+			assert_eq!(status(text), PackStatus::Active);
+			assert_eq!(custody(text), Some(Custody::Held(WHOLESALER)));
+		}
+		assert_eq!(last_entry(&pack_epc("S1")), HistoryEntry { epcis: received.clone(), detail });
+		System::assert_last_event(
+			Event::Received {
+				shipment,
+				seller: MAKER,
+				buyer: WHOLESALER,
+				items: epcs(&[pack_epc("S1"), case(1)]),
+				transaction: tx(),
+				who: WHOLESALE_STAFF,
+				epcis: received,
+			}
+			.into(),
+		);
+		// The buyer now ships onwards; the maker no longer can.
+		assert_noop!(
+			try_ship(MAKER_STAFF, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
+		ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
+	});
+}
+
+#[test]
+fn ship_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3", "S4"]);
+		assert_noop!(try_ship(STRANGER, WHOLESALER, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(
+			SupplyChain::ship(
+				RuntimeOrigin::signed(MAKER_STAFF),
+				WHOLESALER,
+				epcs(&[pack_epc("S1")]),
+				H256::zero()
+			),
+			Error::<Test>::MissingTransactionInfo
+		);
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[]), Error::<Test>::NoItems);
+		assert_noop!(try_ship(MAKER_STAFF, MAKER, &[pack_epc("S1")]), Error::<Test>::ShipToSelf);
+		assert_noop!(
+			try_ship(MAKER_STAFF, 99, &[pack_epc("S1")]),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), pack_epc("S1")]),
+			Error::<Test>::DuplicateItem
+		);
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), pack_epc("NO")]),
+			Error::<Test>::UnknownPack
+		);
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[case(5)]),
+			Error::<Test>::UnknownContainer
+		);
+		assert_noop!(
+			try_ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S2")]),
+			Error::<Test>::InsideContainer
+		);
+		ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), case(1)]);
+		// Items in transit cannot be shipped again, alone or inside their container.
+		assert_noop!(
+			try_ship(MAKER_STAFF, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::ItemInTransit
+		);
+		assert_noop!(try_ship(MAKER_STAFF, PHARMACY, &[case(1)]), Error::<Test>::ItemInTransit);
+		assert_noop!(
+			try_ship(MAKER_STAFF, PHARMACY, &[pack_epc("S2")]),
+			Error::<Test>::InsideContainer
+		);
+		// Packs out of the supply chain or quarantined do not move.
+		assert_ok!(suspect(MAKER_STAFF, "S3"));
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S3")]), Error::<Test>::Suspect);
+		assert_ok!(illegitimate(INSPECTOR, "S3"));
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S3")]),
+			Error::<Test>::Illegitimate
+		);
+		assert_ok!(decommission(MAKER_STAFF, "S4", DecommissionReason::Sample));
+		assert_noop!(
+			try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S4")]),
+			Error::<Test>::AlreadyDecommissioned
+		);
+	});
+}
+
+#[test]
+fn containers_with_quarantined_expired_or_recalled_packs_are_not_shipped() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(commission_lot("LOT-S", *b"240100", &["E1"]));
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1)]));
+		assert_ok!(suspect(MAKER_STAFF, "S1"));
+		assert_eq!((container_of(1).quarantined, container_of(2).quarantined), (1, 1));
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[case(2)]), Error::<Test>::ContainsSuspect);
+		assert_ok!(clear(INSPECTOR, "S1"));
+		assert_eq!((container_of(1).quarantined, container_of(2).quarantined), (0, 0));
+
+		// A short-dated pack in the pallet: fine until it expires.
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[pack_epc("E1")]));
+		set_now(1_706_745_600_000); // 2024-02-01T00:00Z: lot LOT-S expired at the end of January.
+		assert_eq!(status("E1"), PackStatus::Expired);
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[case(2)]), Error::<Test>::Expired);
+		// Taking the expired pack out lets the pallet go: the counts are exact.
+		assert_ok!(disaggregate(MAKER_STAFF, 2, &[pack_epc("E1")]));
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("E1")]), Error::<Test>::Expired);
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[case(2)]), Error::<Test>::Recalled);
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S2")]), Error::<Test>::Recalled);
+	});
+}
+
+#[test]
+fn receive_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(commission_lot("LOT-S", *b"240100", &["E1"]));
+		let receive = |who, shipment| SupplyChain::receive(RuntimeOrigin::signed(who), shipment);
+		assert_noop!(receive(WHOLESALE_STAFF, 0), Error::<Test>::UnknownShipment);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1")]);
+		assert_noop!(receive(STRANGER, shipment), Error::<Test>::NotMember);
+		assert_noop!(receive(PHARMACIST, shipment), Error::<Test>::NotBuyer);
+		assert_noop!(receive(MAKER_STAFF, shipment), Error::<Test>::NotBuyer);
+		// A regulator quarantines a pack in transit: it cannot be received.
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_noop!(receive(WHOLESALE_STAFF, shipment), Error::<Test>::Suspect);
+		assert_ok!(clear(INSPECTOR, "S1"));
+		assert_ok!(receive(WHOLESALE_STAFF, shipment));
+		assert_noop!(receive(WHOLESALE_STAFF, shipment), Error::<Test>::UnknownShipment);
+
+		// Packed and quarantined inside a container in transit.
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[case(1), pack_epc("E1")]);
+		assert_ok!(suspect(INSPECTOR, "S2"));
+		assert_noop!(receive(WHOLESALE_STAFF, shipment), Error::<Test>::ContainsSuspect);
+		assert_ok!(clear(INSPECTOR, "S2"));
+		// Expired in transit.
+		set_now(1_706_745_600_000);
+		assert_noop!(receive(WHOLESALE_STAFF, shipment), Error::<Test>::Expired);
+	});
+}
+
+#[test]
+fn the_buyer_rejects_and_the_seller_holds_the_goods_again() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), case(1)]);
+		let reject = |who, shipment| SupplyChain::reject(RuntimeOrigin::signed(who), shipment);
+		assert_noop!(reject(STRANGER, shipment), Error::<Test>::NotMember);
+		assert_noop!(reject(PHARMACIST, shipment), Error::<Test>::NotBuyer);
+		assert_noop!(reject(WHOLESALE_STAFF, shipment + 1), Error::<Test>::UnknownShipment);
+
+		// Recalled while in transit: cannot be received, can be refused.
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment),
+			Error::<Test>::Recalled
+		);
+		let event_id = next_event();
+		assert_ok!(reject(WHOLESALE_STAFF, shipment));
+		let returned = epcis(
+			event_id,
+			WHOLESALER,
+			BizStep::Receiving,
+			Disposition::Returned,
+			EpcisAction::Observe,
+		);
+		assert!(Shipments::<Test>::get(shipment).is_none());
+		assert_eq!(pack_of("S1").position, Position::Held(MAKER));
+		assert_eq!(container_of(1).position, Position::Held(MAKER));
+		assert_eq!(custody("S2"), Some(Custody::Held(MAKER)));
+		assert_eq!(
+			last_entry(&pack_epc("S1")),
+			HistoryEntry {
+				epcis: returned.clone(),
+				detail: EventDetail::Shipment {
+					shipment,
+					seller: MAKER,
+					buyer: WHOLESALER,
+					transaction: tx(),
+				},
+			}
+		);
+		System::assert_last_event(
+			Event::Rejected {
+				shipment,
+				seller: MAKER,
+				buyer: WHOLESALER,
+				items: epcs(&[pack_epc("S1"), case(1)]),
+				transaction: tx(),
+				who: WHOLESALE_STAFF,
+				epcis: returned,
+			}
+			.into(),
+		);
+		assert_noop!(reject(WHOLESALE_STAFF, shipment), Error::<Test>::UnknownShipment);
+		// The maker destroys the recalled packs.
+		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Destroyed));
+	});
+}
+
+#[test]
+fn an_organisation_without_a_gln_acts_with_no_location() {
+	new_test_ext().execute_with(|| {
+		MockOrganisations::add_member(NO_GLN_ORG, STRANGER, &[]);
+		commission_a(&["S1"]);
+		deliver(MAKER_STAFF, NO_GLN_ORG, STRANGER, &[pack_epc("S1")]);
+		let entry = last_entry(&pack_epc("S1"));
+		assert_eq!((entry.epcis.org, entry.epcis.location), (NO_GLN_ORG, None));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// dispense, decommission, revert
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_pharmacist_dispenses_a_pack() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1"]);
+		let event_id = next_event();
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		let expected = epcis(
+			event_id,
+			PHARMACY,
+			BizStep::Dispensing,
+			Disposition::Dispensed,
+			EpcisAction::Observe,
+		);
+		assert_eq!(state("S1"), PackState::Dispensed { by: PHARMACY, at: START });
+		assert_eq!(status("S1"), PackStatus::Dispensed);
+		assert_eq!(custody("S1"), Some(Custody::Held(PHARMACY)));
+		assert_eq!(
+			last_entry(&pack_epc("S1")),
+			HistoryEntry { epcis: expected.clone(), detail: EventDetail::None }
+		);
+		System::assert_last_event(
+			Event::Dispensed { sgtin: pack("S1"), who: PHARMACIST, epcis: expected }.into(),
+		);
+		assert_noop!(dispense(PHARMACIST, "S1"), Error::<Test>::AlreadyDecommissioned);
+	});
+}
+
+#[test]
+fn a_hospital_pharmacist_dispenses_too() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		deliver(MAKER_STAFF, HOSPITAL, HOSPITAL_PHARMACIST, &[pack_epc("S1")]);
+		assert_ok!(dispense(HOSPITAL_PHARMACIST, "S1"));
+		assert_eq!(status("S1"), PackStatus::Dispensed);
+	});
+}
+
+#[test]
+fn dispense_errors() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3", "S4"]);
+		assert_ok!(commission_lot("LOT-S", *b"240100", &["E1"]));
+		deliver(MAKER_STAFF, PHARMACY, PHARMACIST, &[pack_epc("E1")]);
+		commission_a(&["M1"]);
+		MockOrganisations::add_member(WHOLESALER, 12, &[Role::Pharmacist]);
+
+		assert_noop!(dispense(STRANGER, "S1"), Error::<Test>::NotMember);
+		assert_noop!(dispense(PHARMACY_CLERK, "S1"), Error::<Test>::NotPharmacist);
+		assert_noop!(dispense(CLINIC_PHARMACIST, "S1"), Error::<Test>::NotPharmacist);
+		assert_noop!(dispense(12, "S1"), Error::<Test>::NotPharmacist);
+		assert_noop!(dispense(PHARMACIST, "NO"), Error::<Test>::UnknownPack);
+		assert_noop!(dispense(PHARMACIST, "S 1"), Error::<Test>::InvalidSerial);
+		assert_noop!(
+			SupplyChain::dispense(
+				RuntimeOrigin::signed(PHARMACIST),
+				Sgtin { gtin: *b"00000000000001", serial: serial("S1") }
+			),
+			Error::<Test>::InvalidGtin
+		);
+		assert_noop!(dispense(PHARMACIST, "M1"), Error::<Test>::NotCustodian);
+		assert_noop!(dispense(HOSPITAL_PHARMACIST, "S1"), Error::<Test>::NotCustodian);
+		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S2")]));
+		assert_noop!(dispense(PHARMACIST, "S2"), Error::<Test>::InsideContainer);
+		ship(PHARMACIST, HOSPITAL, &[pack_epc("S3")]);
+		assert_noop!(dispense(PHARMACIST, "S3"), Error::<Test>::ItemInTransit);
+		assert_ok!(suspect(PHARMACIST, "S4"));
+		assert_noop!(dispense(PHARMACIST, "S4"), Error::<Test>::Suspect);
+		assert_ok!(illegitimate(INSPECTOR, "S4"));
+		assert_noop!(dispense(PHARMACIST, "S4"), Error::<Test>::Illegitimate);
+		set_now(1_706_745_600_000);
+		assert_noop!(dispense(PHARMACIST, "E1"), Error::<Test>::Expired);
+		assert_ok!(recall_a(INSPECTOR));
+		assert_noop!(dispense(PHARMACIST, "S1"), Error::<Test>::Recalled);
+	});
+}
+
+#[test]
+fn a_custodian_decommissions_a_pack_for_a_reason() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["D", "T", "S", "X", "I"]);
+		for (text, reason, disposition) in [
+			("D", DecommissionReason::Destroyed, Disposition::Destroyed),
+			("T", DecommissionReason::Stolen, Disposition::Stolen),
+			("S", DecommissionReason::Sample, Disposition::Inactive),
+			("X", DecommissionReason::Exported, Disposition::Inactive),
+			("I", DecommissionReason::SuppliedToInstitution, Disposition::Inactive),
+		] {
+			let event_id = next_event();
+			assert_ok!(decommission(MAKER_STAFF, text, reason));
+			let expected =
+				epcis(event_id, MAKER, BizStep::Decommissioning, disposition, EpcisAction::Delete);
+			assert_eq!(state(text), PackState::Decommissioned { reason, by: MAKER, at: START });
+			assert_eq!(status(text), PackStatus::Decommissioned(reason));
+			assert_eq!(
+				last_entry(&pack_epc(text)),
+				HistoryEntry { epcis: expected.clone(), detail: EventDetail::Decommission(reason) }
+			);
+			System::assert_last_event(
+				Event::Decommissioned {
+					sgtin: pack(text),
+					reason,
+					who: MAKER_STAFF,
+					epcis: expected,
+				}
+				.into(),
+			);
+		}
+	});
+}
+
+#[test]
+fn decommission_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3", "S4", "S5"]);
+		let destroy = |who, text| decommission(who, text, DecommissionReason::Destroyed);
+		assert_noop!(destroy(STRANGER, "S1"), Error::<Test>::NotMember);
+		assert_noop!(destroy(MAKER_STAFF, "NO"), Error::<Test>::UnknownPack);
+		assert_noop!(destroy(WHOLESALE_STAFF, "S1"), Error::<Test>::NotCustodian);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		assert_noop!(destroy(MAKER_STAFF, "S2"), Error::<Test>::InsideContainer);
+		ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S3")]);
+		assert_noop!(destroy(MAKER_STAFF, "S3"), Error::<Test>::ItemInTransit);
+		assert_ok!(suspect(MAKER_STAFF, "S4"));
+		assert_noop!(destroy(MAKER_STAFF, "S4"), Error::<Test>::Suspect);
+		assert_ok!(destroy(MAKER_STAFF, "S5"));
+		assert_noop!(destroy(MAKER_STAFF, "S5"), Error::<Test>::AlreadyDecommissioned);
+		// Recalled and expired packs can be destroyed.
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_ok!(destroy(MAKER_STAFF, "S1"));
+	});
+}
+
+#[test]
+fn a_dispensed_pack_is_reverted_within_ten_days_by_the_same_pharmacy() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1"]);
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		set_now(START + REVERT_WINDOW - 1);
+		let event_id = next_event();
+		// Another pharmacist of the same pharmacy.
+		assert_ok!(revert(OTHER_PHARMACIST, "S1"));
+		let expected =
+			epcis(event_id, PHARMACY, BizStep::Reverting, Disposition::Active, EpcisAction::Add);
+		assert_eq!(state("S1"), PackState::Active);
+		assert_eq!(status("S1"), PackStatus::Active);
+		assert_eq!(
+			last_entry(&pack_epc("S1")),
+			HistoryEntry { epcis: expected.clone(), detail: EventDetail::None }
+		);
+		System::assert_last_event(
+			Event::Reverted { sgtin: pack("S1"), who: OTHER_PHARMACIST, epcis: expected }.into(),
+		);
+		// Active again: it can be dispensed again.
+		assert_ok!(dispense(PHARMACIST, "S1"));
+	});
+}
+
+#[test]
+fn a_sample_is_reverted_by_the_organisation_that_took_it() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Sample));
+		assert_ok!(revert(MAKER_STAFF, "S1"));
+		assert_eq!(status("S1"), PackStatus::Active);
+	});
+}
+
+#[test]
+fn revert_errors() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3", "S4", "S5"]);
+		assert_ok!(commission_lot("LOT-S", *b"240100", &["E1"]));
+		deliver(MAKER_STAFF, PHARMACY, PHARMACIST, &[pack_epc("E1")]);
+		assert_noop!(revert(STRANGER, "S1"), Error::<Test>::NotMember);
+		assert_noop!(revert(PHARMACIST, "NO"), Error::<Test>::UnknownPack);
+		assert_noop!(revert(PHARMACIST, "S1"), Error::<Test>::NotDecommissioned);
+		assert_ok!(suspect(PHARMACIST, "S5"));
+		assert_noop!(revert(PHARMACIST, "S5"), Error::<Test>::NotDecommissioned);
+
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_noop!(revert(HOSPITAL_PHARMACIST, "S1"), Error::<Test>::NotSameOrganisation);
+		assert_noop!(revert(PHARMACY_CLERK, "S1"), Error::<Test>::NotPharmacist);
+
+		// Stolen or destroyed packs never come back (FMD Art. 13).
+		assert_ok!(decommission(PHARMACY_CLERK, "S2", DecommissionReason::Stolen));
+		assert_noop!(revert(PHARMACY_CLERK, "S2"), Error::<Test>::CannotRevert);
+		assert_ok!(decommission(PHARMACY_CLERK, "S3", DecommissionReason::Destroyed));
+		assert_noop!(revert(PHARMACY_CLERK, "S3"), Error::<Test>::CannotRevert);
+
+		// Ten days and no more.
+		set_now(START + REVERT_WINDOW);
+		assert_noop!(revert(PHARMACIST, "S1"), Error::<Test>::RevertWindowPassed);
+
+		// Expired.
+		set_now(1_706_745_600_000 - 5 * DAY);
+		assert_ok!(dispense(PHARMACIST, "E1"));
+		set_now(1_706_745_600_000);
+		assert_noop!(revert(PHARMACIST, "E1"), Error::<Test>::Expired);
+
+		// Recalled.
+		assert_ok!(dispense(PHARMACIST, "S4"));
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_noop!(revert(PHARMACIST, "S4"), Error::<Test>::Recalled);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// recall
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_manufacturer_or_a_regulator_recalls_a_lot() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		assert_ok!(commission_lot("LOT-B", EXPIRY, &["S2"]));
+		let event_id = next_event();
+		assert_ok!(recall_a(MAKER_STAFF));
+		let expected =
+			epcis(event_id, MAKER, BizStep::Recalling, Disposition::Recalled, EpcisAction::Observe);
+		assert_eq!(
+			Batches::<Test>::get(0).unwrap().recall,
+			Some(crate::Recall { epcis: expected.clone() })
+		);
+		assert_eq!(status("S1"), PackStatus::Recalled);
+		assert!(SupplyChain::verify(&pack("S1")).recalled);
+		assert_eq!(status("S2"), PackStatus::Active, "another lot");
+		System::assert_last_event(
+			Event::Recalled {
+				gtin: product(),
+				lot: lot_a(),
+				batch: 0,
+				who: MAKER_STAFF,
+				epcis: expected,
+			}
+			.into(),
+		);
+		assert_ok!(SupplyChain::recall(RuntimeOrigin::signed(INSPECTOR), product(), lot("LOT-B")));
+		assert_eq!(status("S2"), PackStatus::Recalled);
+	});
+}
+
+#[test]
+fn recall_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let recall = |who, gtin, lot: &str| {
+			SupplyChain::recall(RuntimeOrigin::signed(who), gtin, crate::mock::lot(lot))
+		};
+		assert_noop!(recall(STRANGER, product(), "LOT-A"), Error::<Test>::NotMember);
+		assert_noop!(recall(MAKER_STAFF, *b"10614141000018", "LOT-A"), Error::<Test>::InvalidGtin);
+		assert_noop!(recall(MAKER_STAFF, product(), "LOT A"), Error::<Test>::InvalidLot);
+		assert_noop!(recall(MAKER_STAFF, product(), "LOT-Z"), Error::<Test>::UnknownBatch);
+		assert_noop!(
+			recall(WHOLESALE_STAFF, product(), "LOT-A"),
+			Error::<Test>::NotRecallAuthority
+		);
+		assert_noop!(
+			recall(OTHER_MAKER_STAFF, product(), "LOT-A"),
+			Error::<Test>::NotRecallAuthority
+		);
+		assert_noop!(recall(PHARMACIST, product(), "LOT-A"), Error::<Test>::NotRecallAuthority);
+		assert_ok!(recall(MAKER_STAFF, product(), "LOT-A"));
+		assert_noop!(recall(INSPECTOR, product(), "LOT-A"), Error::<Test>::AlreadyRecalled);
+	});
+}
+
+/// A recall reaches every pack of the lot, wherever it is and whatever holds it, with one
+/// write: packs held by the maker, packed in a case in a pallet at the wholesaler, in transit
+/// alone and inside a container, and on a pharmacy's shelf.
+#[test]
+fn a_recall_blocks_every_pack_of_the_lot_whatever_its_aggregation_or_custody() {
+	new_test_ext().execute_with(|| {
+		let texts = ["HOME", "CASE1", "CASE2", "LOOSE", "BOXED", "SHELF"];
+		commission_a(&texts);
+		assert_ok!(commission_lot("LOT-B", EXPIRY, &["OTHER"]));
+		// CASE1, CASE2 in case 1 in pallet 10, at the wholesaler.
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("CASE1"), pack_epc("CASE2")]));
+		assert_ok!(aggregate(MAKER_STAFF, 10, &[case(1)]));
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[case(10)]);
+		// SHELF at the pharmacy.
+		deliver(MAKER_STAFF, PHARMACY, PHARMACIST, &[pack_epc("SHELF")]);
+		// LOOSE in transit alone; BOXED in transit in case 2 with a pack of another lot.
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[pack_epc("BOXED"), pack_epc("OTHER")]));
+		let loose = ship(MAKER_STAFF, PHARMACY, &[pack_epc("LOOSE")]);
+		let boxed = ship(MAKER_STAFF, WHOLESALER, &[case(2)]);
+
+		let writes_before = Batches::<Test>::iter().count();
+		assert_ok!(recall_a(INSPECTOR));
+		assert_eq!(Batches::<Test>::iter().count(), writes_before);
+		for text in texts {
+			let verification = SupplyChain::verify(&pack(text));
+			assert_eq!(verification.status, PackStatus::Recalled, "{text}");
+			assert!(verification.recalled);
+		}
+		assert_eq!(status("OTHER"), PackStatus::InTransit, "another lot");
+
+		// Nothing of the lot ships, alone or in a container, at any level.
+		assert_noop!(try_ship(MAKER_STAFF, PHARMACY, &[pack_epc("HOME")]), Error::<Test>::Recalled);
+		assert_noop!(try_ship(WHOLESALE_STAFF, PHARMACY, &[case(10)]), Error::<Test>::Recalled);
+		assert_ok!(disaggregate(WHOLESALE_STAFF, 10, &[case(1)]));
+		assert_noop!(try_ship(WHOLESALE_STAFF, PHARMACY, &[case(1)]), Error::<Test>::Recalled);
+		assert_ok!(disaggregate(WHOLESALE_STAFF, 1, &[pack_epc("CASE1")]));
+		assert_noop!(
+			try_ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("CASE1")]),
+			Error::<Test>::Recalled
+		);
+		// Nothing in transit is received.
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(PHARMACIST), loose),
+			Error::<Test>::Recalled
+		);
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), boxed),
+			Error::<Test>::Recalled
+		);
+		// Nothing is dispensed.
+		assert_noop!(dispense(PHARMACIST, "SHELF"), Error::<Test>::Recalled);
+		// The goods go back and are destroyed.
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(PHARMACIST), loose));
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), boxed));
+		assert_ok!(disaggregate(MAKER_STAFF, 2, &[pack_epc("BOXED")]));
+		// Case 2 holds only a pack of another lot now: it ships.
+		assert_ok!(try_ship(MAKER_STAFF, PHARMACY, &[case(2)]));
+		for text in ["HOME", "LOOSE", "BOXED"] {
+			assert_ok!(decommission(MAKER_STAFF, text, DecommissionReason::Destroyed));
+		}
+		assert_ok!(decommission(PHARMACY_CLERK, "SHELF", DecommissionReason::Destroyed));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// suspect, clear, illegitimate
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_custodian_quarantines_a_pack_and_a_regulator_clears_it() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1)]));
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[case(2)]);
+		let event_id = next_event();
+		// The wholesaler holds the pallet, so the pack inside it.
+		assert_ok!(suspect(WHOLESALE_STAFF, "S1"));
+		let expected = epcis(
+			event_id,
+			WHOLESALER,
+			BizStep::Holding,
+			Disposition::NonSellableOther,
+			EpcisAction::Observe,
+		);
+		assert_eq!(state("S1"), PackState::Suspect { by: WHOLESALER, at: START });
+		assert_eq!(status("S1"), PackStatus::Suspect);
+		assert_eq!((container_of(1).quarantined, container_of(2).quarantined), (1, 1));
+		assert_eq!(
+			last_entry(&pack_epc("S1")),
+			HistoryEntry { epcis: expected.clone(), detail: EventDetail::None }
+		);
+		System::assert_last_event(
+			Event::Quarantined { sgtin: pack("S1"), who: WHOLESALE_STAFF, epcis: expected }.into(),
+		);
+
+		let event_id = next_event();
+		assert_ok!(clear(INSPECTOR, "S1"));
+		let expected = epcis(
+			event_id,
+			REGULATOR,
+			BizStep::Inspecting,
+			Disposition::Active,
+			EpcisAction::Observe,
+		);
+		assert_eq!(state("S1"), PackState::Active);
+		assert_eq!((container_of(1).quarantined, container_of(2).quarantined), (0, 0));
+		System::assert_last_event(
+			Event::Cleared { sgtin: pack("S1"), who: INSPECTOR, epcis: expected }.into(),
+		);
+		ship(WHOLESALE_STAFF, PHARMACY, &[case(2)]);
+	});
+}
+
+#[test]
+fn a_regulator_confirms_a_suspect_pack_illegitimate() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S2")]));
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		let event_id = next_event();
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		let expected = epcis(
+			event_id,
+			REGULATOR,
+			BizStep::Inspecting,
+			Disposition::Illegitimate,
+			EpcisAction::Observe,
+		);
+		assert_eq!(state("S1"), PackState::Illegitimate { by: REGULATOR, at: START });
+		assert_eq!(status("S1"), PackStatus::Illegitimate);
+		System::assert_last_event(
+			Event::ConfirmedIllegitimate { sgtin: pack("S1"), who: INSPECTOR, epcis: expected }
+				.into(),
+		);
+		// Still blocks its container until taken out.
+		assert_eq!(container_of(1).quarantined, 1);
+		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[case(1)]), Error::<Test>::ContainsSuspect);
+		assert_ok!(disaggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_eq!(container_of(1).quarantined, 0);
+		ship(MAKER_STAFF, WHOLESALER, &[case(1)]);
+		// Illegitimate beats recalled in the verification.
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_eq!(status("S1"), PackStatus::Illegitimate);
+	});
+}
+
+#[test]
+fn suspect_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3"]);
+		assert_noop!(suspect(STRANGER, "S1"), Error::<Test>::NotMember);
+		assert_noop!(suspect(MAKER_STAFF, "NO"), Error::<Test>::UnknownPack);
+		assert_noop!(suspect(WHOLESALE_STAFF, "S1"), Error::<Test>::NotCustodian);
+		// In transit, only a regulator may.
+		ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S3")]);
+		assert_noop!(suspect(MAKER_STAFF, "S3"), Error::<Test>::NotCustodian);
+		assert_noop!(suspect(WHOLESALE_STAFF, "S3"), Error::<Test>::NotCustodian);
+		assert_ok!(suspect(MAKER_STAFF, "S1"));
+		assert_noop!(suspect(MAKER_STAFF, "S1"), Error::<Test>::AlreadySuspect);
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::Illegitimate);
+		assert_ok!(decommission(MAKER_STAFF, "S2", DecommissionReason::Sample));
+		assert_noop!(suspect(MAKER_STAFF, "S2"), Error::<Test>::AlreadyDecommissioned);
+	});
+}
+
+#[test]
+fn clear_and_illegitimate_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let calls: [fn(u64, &str) -> DispatchResult; 2] = [clear, illegitimate];
+		for call in calls {
+			assert_noop!(call(STRANGER, "S1"), Error::<Test>::NotMember);
+			assert_noop!(call(MAKER_STAFF, "S1"), Error::<Test>::NotRegulator);
+			assert_noop!(call(INSPECTOR, "NO"), Error::<Test>::UnknownPack);
+			assert_noop!(call(INSPECTOR, "S1"), Error::<Test>::NotSuspect);
+		}
+		assert_ok!(suspect(MAKER_STAFF, "S1"));
+		assert_noop!(clear(MAKER_STAFF, "S1"), Error::<Test>::NotRegulator);
+		assert_noop!(illegitimate(MAKER_STAFF, "S1"), Error::<Test>::NotRegulator);
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		assert_noop!(clear(INSPECTOR, "S1"), Error::<Test>::NotSuspect);
+		assert_noop!(illegitimate(INSPECTOR, "S1"), Error::<Test>::NotSuspect);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// history
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_full_history_is_capped() {
+	new_test_ext().execute_with(|| {
+		let cap: u32 = <Test as crate::Config>::MaxHistoryLen::get();
+		assert_eq!(cap, 16);
+		commission_a(&["S1"]);
+		// Commissioning is one entry, each delivery two (shipping, receiving).
+		for _ in 0..3 {
+			deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
+			deliver(WHOLESALE_STAFF, MAKER, MAKER_STAFF, &[pack_epc("S1")]);
+		}
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
+		assert_eq!(pack_of("S1").history_len, cap - 1);
+		let shipment = ship(WHOLESALE_STAFF, MAKER, &[pack_epc("S1")]);
+		assert_eq!(pack_of("S1").history_len, cap);
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(MAKER_STAFF), shipment),
+			Error::<Test>::HistoryFull
+		);
+		assert_noop!(
+			SupplyChain::reject(RuntimeOrigin::signed(MAKER_STAFF), shipment),
+			Error::<Test>::HistoryFull
+		);
+		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::HistoryFull);
+	});
+}
+
+#[test]
+fn history_splices_in_the_containers_events_while_the_pack_was_inside() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		// 0: commission. 1: S1 into case 1. 2: case 1 into pallet 10. 3: S2 into case 1? no:
+		// the case is inside the pallet; S2 joins the pallet.
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_ok!(aggregate(MAKER_STAFF, 10, &[case(1)]));
+		assert_ok!(aggregate(MAKER_STAFF, 10, &[pack_epc("S2")]));
+		System::set_block_number(2);
+		set_now(START + HOUR);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[case(10)]);
+		System::set_block_number(3);
+		set_now(START + 2 * HOUR);
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_ok!(disaggregate(WHOLESALE_STAFF, 10, &[case(1)]));
+		assert_ok!(disaggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]));
+		// After S1 left, the case moves on: not in S1's history.
+		assert_ok!(aggregate(WHOLESALE_STAFF, 10, &[case(1)]));
+		deliver(WHOLESALE_STAFF, PHARMACY, PHARMACIST, &[pack_epc("S1")]);
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_ok!(recall_a(MAKER_STAFF));
+
+		let history = SupplyChain::history(&pack("S1"), 0, 100);
+		let summary: Vec<(Epc, BizStep, u32)> = history
+			.iter()
+			.map(|(epc, entry)| (epc.clone(), entry.epcis.biz_step, entry.epcis.block as u32))
+			.collect();
+		assert_eq!(
+			summary,
+			vec![
+				(pack_epc("S1"), BizStep::Commissioning, 1),
+				(pack_epc("S1"), BizStep::Packing, 1),
+				(case(1), BizStep::Packing, 1),  // the case into the pallet
+				(case(10), BizStep::Packing, 1), // S2 joins the pallet
+				(case(10), BizStep::Shipping, 2),
+				(case(10), BizStep::Receiving, 3),
+				(case(1), BizStep::Unpacking, 3), // the case out of the pallet
+				(pack_epc("S1"), BizStep::Unpacking, 3),
+				(pack_epc("S1"), BizStep::Shipping, 3),
+				(pack_epc("S1"), BizStep::Receiving, 3),
+				(pack_epc("S1"), BizStep::Dispensing, 3),
+				(pack_epc("S1"), BizStep::Recalling, 3),
+			]
+		);
+		let ids: Vec<u64> = history.iter().map(|(_, entry)| entry.epcis.event_id).collect();
+		assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ordered by event id: {ids:?}");
+		assert_eq!(history[4].1.epcis.at, START + HOUR);
+		assert_eq!(
+			history[4].1.detail,
+			EventDetail::Shipment { shipment, seller: MAKER, buyer: WHOLESALER, transaction: tx() }
+		);
+		assert_eq!(history[11].1.detail, EventDetail::Recall { batch: 0 });
+
+		// Paging.
+		assert_eq!(SupplyChain::history(&pack("S1"), 3, 2), history[3..5].to_vec());
+		assert_eq!(SupplyChain::history(&pack("S1"), 11, 100), history[11..].to_vec());
+		assert!(SupplyChain::history(&pack("S1"), 12, 100).is_empty());
+		assert!(SupplyChain::history(&pack("NO"), 0, 100).is_empty());
+
+		// S2, still in the pallet: the pallet's history to date, the case's arrival included.
+		let s2: Vec<(Epc, BizStep)> = SupplyChain::history(&pack("S2"), 0, 100)
+			.into_iter()
+			.map(|(epc, entry)| (epc, entry.epcis.biz_step))
+			.collect();
+		assert_eq!(
+			s2,
+			vec![
+				(pack_epc("S2"), BizStep::Commissioning),
+				(pack_epc("S2"), BizStep::Packing),
+				(case(10), BizStep::Shipping),
+				(case(10), BizStep::Receiving),
+				(case(10), BizStep::Unpacking),
+				(case(10), BizStep::Packing),
+				(pack_epc("S2"), BizStep::Recalling),
+			]
+		);
+	});
+}
+
+#[test]
+fn a_page_is_at_most_max_history_page_long() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		assert_eq!(SupplyChain::history(&pack("S1"), 0, u32::MAX).len(), 1);
+		assert_eq!(crate::MAX_HISTORY_PAGE, 100);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn verify_answers_unknown_for_packs_never_commissioned() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(
+			SupplyChain::verify(&pack("NO")),
+			Verification {
+				status: PackStatus::Unknown,
+				gtin: product(),
+				lot: None,
+				expiry: None,
+				manufacturer: None,
+				custody: None,
+				container: None,
+				recalled: false,
+				expired: false,
+			}
+		);
+	});
+}
+
+#[test]
+fn verify_derives_expiry_from_the_clock() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		set_now(EXPIRES_AT - 1);
+		assert_eq!(status("S1"), PackStatus::Active, "usable through the last day of December");
+		set_now(EXPIRES_AT);
+		let verification = SupplyChain::verify(&pack("S1"));
+		assert_eq!(verification.status, PackStatus::Expired);
+		assert!(verification.expired);
+		// Recalled beats expired; a dispensed pack stays dispensed, flagged expired.
+		assert_ok!(recall_a(MAKER_STAFF));
+		assert_eq!(status("S1"), PackStatus::Recalled);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// purge
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_pack_out_of_the_supply_chain_is_purged_after_the_retention_period() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2"]);
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_ok!(decommission(PHARMACY_CLERK, "S2", DecommissionReason::Destroyed));
+		let purge = |text| SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack(text));
+		set_now(EXPIRES_AT + RETENTION - 1);
+		assert_noop!(purge("S1"), Error::<Test>::RetentionNotOver);
+		set_now(EXPIRES_AT + RETENTION);
+		let held = hold_of(HoldReason::PackDeposit, MAKER_STAFF);
+		let len = pack_of("S1").history_len;
+		assert_ok!(purge("S1"));
+		assert!(Packs::<Test>::get(pack("S1")).is_none());
+		for seq in 0..len {
+			assert!(History::<Test>::get(pack_epc("S1"), seq).is_none());
+		}
+		assert_eq!(hold_of(HoldReason::PackDeposit, MAKER_STAFF), held - PackDeposit::get());
+		assert_eq!(status("S1"), PackStatus::Unknown);
+		assert_eq!(Batches::<Test>::get(0).unwrap().packs, 1);
+		System::assert_last_event(Event::PackPurged { sgtin: pack("S1"), who: STRANGER }.into());
+		// The last pack of the batch takes the batch with it.
+		assert_ok!(purge("S2"));
+		assert!(Batches::<Test>::get(0).is_none());
+		assert!(BatchIds::<Test>::get(product(), lot_a()).is_none());
+		assert_eq!(hold_of(HoldReason::PackDeposit, MAKER_STAFF), 0);
+	});
+}
+
+#[test]
+fn purge_pack_errors() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3", "S4"]);
+		let purge = |text| SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack(text));
+		assert_noop!(purge("NO"), Error::<Test>::UnknownPack);
+		assert_noop!(purge("S1"), Error::<Test>::NotTerminal);
+		assert_ok!(suspect(PHARMACIST, "S2"));
+		assert_noop!(purge("S2"), Error::<Test>::NotTerminal);
+		assert_ok!(dispense(PHARMACIST, "S3"));
+		assert_noop!(purge("S3"), Error::<Test>::NotTerminal);
+		// An illegitimate pack inside a container stays until taken out.
+		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S4")]));
+		assert_ok!(suspect(PHARMACIST, "S4"));
+		assert_ok!(illegitimate(INSPECTOR, "S4"));
+		set_now(EXPIRES_AT + RETENTION);
+		assert_noop!(purge("S4"), Error::<Test>::InsideContainer);
+		assert_ok!(purge("S3"));
+	});
+}
+
+#[test]
+fn an_empty_container_is_purged_after_the_retention_period() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3"]);
+		let purge = |n| SupplyChain::purge_container(RuntimeOrigin::signed(STRANGER), sscc(n));
+		assert_noop!(purge(1), Error::<Test>::UnknownContainer);
+		// While S1 is in case 1, S2 joins it: S1's history shows that.
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		assert!(SupplyChain::history(&pack("S1"), 0, 100).iter().any(|(epc, _)| *epc == case(1)));
+		assert_noop!(purge(1), Error::<Test>::ContainerNotEmpty);
+		assert_ok!(disaggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S2")]));
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[case(1), pack_epc("S3")]));
+		assert_noop!(purge(1), Error::<Test>::InsideContainer);
+		assert_noop!(purge(2), Error::<Test>::ContainerNotEmpty);
+		assert_ok!(disaggregate(MAKER_STAFF, 2, &[case(1)]));
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[case(1)]);
+		assert_noop!(purge(1), Error::<Test>::ItemInTransit);
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_noop!(purge(1), Error::<Test>::RetentionNotOver);
+		set_now(START + RETENTION);
+		let len = container_of(1).history_len;
+		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), 2 * ContainerDeposit::get());
+		assert_ok!(purge(1));
+		assert!(Containers::get(sscc(1)).is_none());
+		assert!((0..len).all(|seq| History::<Test>::get(case(1), seq).is_none()));
+		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), ContainerDeposit::get());
+		System::assert_last_event(Event::ContainerPurged { sscc: sscc(1), who: STRANGER }.into());
+
+		// S1's history no longer includes the purged case's entries, and a new case with the
+		// same SSCC does not leak into it.
+		let before = SupplyChain::history(&pack("S1"), 0, 100);
+		assert!(before.iter().all(|(epc, _)| *epc == pack_epc("S1")));
+		assert_eq!(before.len(), 3, "commissioning, packing, unpacking");
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_eq!(SupplyChain::history(&pack("S1"), 0, 100).len(), 4, "the new stay only");
+	});
+}
