@@ -45,6 +45,12 @@ pub struct PinningOptions {
 	/// The region requests are signed for.
 	#[arg(long, value_name = "REGION", default_value = "us-east-1")]
 	pub pinning_region: String,
+
+	/// How long the pinning worker waits after a failed upload or deletion before trying
+	/// again, in milliseconds; doubled after each further failure, up to five minutes. After
+	/// the runtime's number of attempts it reports the failure on chain.
+	#[arg(long, value_name = "MS", default_value_t = 2_000)]
+	pub pinning_retry_base_ms: u64,
 }
 
 /// The `run` command: a Substrate node with MedChain's options.

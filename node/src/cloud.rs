@@ -37,7 +37,8 @@ impl CloudBlobs {
 	/// Reads from the bucket `settings` name, accepting objects of up to `max_bytes`.
 	pub fn new(settings: &StorageSettings, max_bytes: usize) -> Result<Self, String> {
 		let text = |bytes: &[u8], what: &str| {
-			String::from_utf8(bytes.to_vec()).map_err(|_| format!("the pinning {what} is not UTF-8"))
+			String::from_utf8(bytes.to_vec())
+				.map_err(|_| format!("the pinning {what} is not UTF-8"))
 		};
 		let endpoint = text(&settings.endpoint, "endpoint")?;
 		let (scheme, host) = endpoint
@@ -48,8 +49,9 @@ impl CloudBlobs {
 			text(&settings.secret_access_key, "secret access key")?,
 		)
 		.map_err(|e| format!("the pinning credentials are not usable: {e:?}"))?;
-		let config = S3Config::new(host, text(&settings.region, "region")?, credentials, Addressing::Path)
-			.map_err(|e| format!("the pinning endpoint {endpoint:?} is not usable: {e:?}"))?;
+		let config =
+			S3Config::new(host, text(&settings.region, "region")?, credentials, Addressing::Path)
+				.map_err(|e| format!("the pinning endpoint {endpoint:?} is not usable: {e:?}"))?;
 		let connector = hyper_rustls::HttpsConnectorBuilder::new()
 			.with_provider_and_native_roots(rustls::crypto::ring::default_provider())
 			.map_err(|e| format!("no TLS root certificates: {e}"))?
@@ -122,6 +124,7 @@ mod tests {
 			region: b"us-east-1".to_vec(),
 			access_key_id: b"AKID".to_vec(),
 			secret_access_key: b"secret".to_vec(),
+			retry_base_ms: 2_000,
 		};
 		let error = CloudBlobs::new(&settings, 10).err().expect("refused");
 		assert!(error.contains("scheme"), "{error}");

@@ -4,8 +4,8 @@
 
 mod blobs;
 mod chain_spec;
-mod cloud;
 mod cli;
+mod cloud;
 mod command;
 mod finality;
 mod mining;

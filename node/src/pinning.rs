@@ -36,6 +36,7 @@ pub fn settings_from(
 		region: options.pinning_region.as_bytes().to_vec(),
 		access_key_id: credential(ACCESS_KEY_ID_VAR)?.into_bytes(),
 		secret_access_key: credential(SECRET_ACCESS_KEY_VAR)?.into_bytes(),
+		retry_base_ms: options.pinning_retry_base_ms,
 	}))
 }
 
@@ -70,6 +71,7 @@ mod tests {
 			pinning_endpoint: endpoint.map(Into::into),
 			pinning_bucket: "records".into(),
 			pinning_region: "eu-central-1".into(),
+			pinning_retry_base_ms: 2_000,
 		}
 	}
 
@@ -88,9 +90,8 @@ mod tests {
 
 	#[test]
 	fn settings_come_from_flags_and_environment() {
-		let settings = settings_from(&options(Some("http://127.0.0.1:8333/")), env)
-			.unwrap()
-			.unwrap();
+		let settings =
+			settings_from(&options(Some("http://127.0.0.1:8333/")), env).unwrap().unwrap();
 		assert_eq!(settings.endpoint, b"http://127.0.0.1:8333".to_vec());
 		assert_eq!(settings.bucket, b"records".to_vec());
 		assert_eq!(settings.region, b"eu-central-1".to_vec());

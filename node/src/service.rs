@@ -204,10 +204,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev sealer key: {e}")))?;
 	}
 
-	let pinning_settings = crate::pinning::settings_from(&options.pinning, |name| {
-		std::env::var(name).ok()
-	})
-	.map_err(ServiceError::Other)?;
+	let pinning_settings =
+		crate::pinning::settings_from(&options.pinning, |name| std::env::var(name).ok())
+			.map_err(ServiceError::Other)?;
 	if let Some(mut storage) = backend.offchain_storage() {
 		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
 	}

@@ -35,6 +35,9 @@ pub struct StorageSettings {
 	pub access_key_id: Vec<u8>,
 	/// The secret access key: never printed.
 	pub secret_access_key: Vec<u8>,
+	/// The wait after a failed upload or deletion, in milliseconds, doubled after each further
+	/// failure (up to five minutes).
+	pub retry_base_ms: u64,
 }
 
 impl core::fmt::Debug for StorageSettings {
@@ -45,6 +48,7 @@ impl core::fmt::Debug for StorageSettings {
 			.field("region", &core::str::from_utf8(&self.region))
 			.field("access_key_id", &core::str::from_utf8(&self.access_key_id))
 			.field("secret_access_key", &"<redacted>")
+			.field("retry_base_ms", &self.retry_base_ms)
 			.finish()
 	}
 }
@@ -61,6 +65,7 @@ mod tests {
 			region: b"us-east-1".to_vec(),
 			access_key_id: b"AKIDEXAMPLE".to_vec(),
 			secret_access_key: b"very-secret-value".to_vec(),
+			retry_base_ms: 2_000,
 		};
 		let printed = format!("{settings:?}");
 		assert!(printed.contains("AKIDEXAMPLE"));

@@ -1,9 +1,10 @@
 //! The runtime APIs MedChain implements: the standard set a node and polkadot.js need,
-//! plus the consortium and Proof-of-Work difficulty queries.
+//! plus the consortium, Proof-of-Work difficulty, records, consent and pinning queries.
 
 use crate::{
-	AccountId, Balance, Block, Consent, Consortium, Executive, InherentDataExt, Nonce, Records,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Balance, Block, BlockNumber, Consent, Consortium, Executive, InherentDataExt, Nonce,
+	Pinning, Records, Runtime, RuntimeCall, RuntimeGenesisConfig, SupplyChain, System,
+	TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -192,6 +193,26 @@ impl_runtime_apis! {
 
 		fn key_envelope(record: RecordId, recipient: AccountId) -> Option<Vec<u8>> {
 			Records::key_envelope(record, &recipient)
+		}
+	}
+
+	impl pallet_supply_chain::runtime_api::SupplyChainApi<Block, BlockNumber> for Runtime {
+		fn verify(sgtin: pallet_supply_chain::Sgtin) -> pallet_supply_chain::Verification {
+			SupplyChain::verify(&sgtin)
+		}
+
+		fn history(
+			sgtin: pallet_supply_chain::Sgtin,
+			start: u32,
+			count: u32,
+		) -> Vec<(pallet_supply_chain::Epc, pallet_supply_chain::HistoryEntry<BlockNumber>)> {
+			SupplyChain::history(&sgtin, start, count)
+		}
+	}
+
+	impl pallet_pinning::runtime_api::PinningApi<Block, AccountId, BlockNumber> for Runtime {
+		fn pin_status(record: RecordId) -> Option<pallet_pinning::PinStatusInfo<AccountId, BlockNumber>> {
+			Pinning::pin_status(record)
 		}
 	}
 

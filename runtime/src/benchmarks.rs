@@ -11,4 +11,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_difficulty, crate::Difficulty]
 	[pallet_records, crate::Records]
 	[pallet_consent, crate::Consent]
+	[pallet_supply_chain, crate::SupplyChain]
+	[pallet_pinning, crate::Pinning]
 );

@@ -172,4 +172,10 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Consent = pallet_consent;
+
+	#[runtime::pallet_index(14)]
+	pub type SupplyChain = pallet_supply_chain;
+
+	#[runtime::pallet_index(15)]
+	pub type Pinning = pallet_pinning;
 }

@@ -2,9 +2,9 @@
 
 use crate::{
 	AccountId, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash, Nonce, PalletInfo,
-	Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, Timestamp, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SS58_PREFIX,
-	TARGET_BLOCK_TIME_MS, VERSION,
+	Pinning, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Signature, System, Timestamp, UncheckedExtrinsic,
+	EXISTENTIAL_DEPOSIT, MILLI_UNIT, SS58_PREFIX, TARGET_BLOCK_TIME_MS, VERSION,
 };
 use frame_support::dispatch::DispatchClass;
 use frame_support::{
@@ -21,7 +21,10 @@ use frame_support::{
 use frame_system::{limits::BlockWeights, EnsureRoot};
 use medchain_primitives::Difficulty;
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{One, Verify},
+	Perbill,
+};
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Largest block, in bytes.
@@ -167,8 +170,8 @@ impl pallet_records::Config for Runtime {
 	type Time = Timestamp;
 	type Consent = Consent;
 	type Organisations = Consortium;
-	// The pinning pallet will listen here.
-	type Hooks = ();
+	// Registrations and erasures create pin and unpin requests.
+	type Hooks = Pinning;
 	type RecordDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
 	type KeyEnvelopeDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
 	type MaxRecordsPerPatient = ConstU32<1024>;
@@ -198,4 +201,108 @@ impl pallet_consent::Config for Runtime {
 	type RecordsHelper = Records;
 	#[cfg(feature = "runtime-benchmarks")]
 	type OrganisationsHelper = Consortium;
+}
+
+/// The consortium's sealers, as the pinning pallet asks for them: only they pin ciphertext.
+pub struct ConsortiumSealers;
+
+impl pallet_pinning::SealerSet<AccountId> for ConsortiumSealers {
+	fn is_sealer(who: &AccountId) -> bool {
+		Consortium::is_sealer(who)
+	}
+
+	fn sealer_count() -> u32 {
+		let count = pallet_consortium::Sealers::<Runtime>::decode_len().unwrap_or(0);
+		u32::try_from(count).unwrap_or(u32::MAX)
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_pinning::BenchmarkHelper<AccountId> for ConsortiumSealers {
+	fn make_sealer(who: &AccountId) {
+		pallet_consortium::Sealers::<Runtime>::mutate(|sealers| {
+			if let Err(at) = sealers.binary_search(who) {
+				let _ = sealers.try_insert(at, who.clone());
+			}
+		});
+	}
+}
+
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+impl pallet_pinning::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AuthorityId = pallet_pinning::crypto::SealerAuthId;
+	type Sealers = ConsortiumSealers;
+	/// Each ciphertext is stored by two sealers (or every sealer, if fewer).
+	type ReplicationTarget = ConstU32<2>;
+	type MaxSealers = ConstU32<64>;
+	type MaxPinsPerRun = ConstU32<4>;
+	type MaxUploadAttempts = ConstU32<8>;
+	/// Sealers' statements stay valid for ten blocks, about a minute.
+	type UnsignedLongevity = ConstU64<10>;
+	type UnsignedPriority = ConstU64<{ 1 << 20 }>;
+	type WeightInfo = pallet_pinning::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ConsortiumSealers;
+}
+
+/// Sets the chain's clock for the supply-chain benchmarks (expiry and revert windows).
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkClock;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_supply_chain::BenchmarkHelper for BenchmarkClock {
+	fn set_time(now: u64) {
+		pallet_timestamp::Now::<Runtime>::put(now);
+	}
+}
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+impl pallet_supply_chain::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Time = Timestamp;
+	type Organisations = Consortium;
+	type ProductDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
+	/// Small: a manufacturer commissions packs by the thousand.
+	type PackDeposit = ConstU128<{ MILLI_UNIT / 10 }>;
+	type ContainerDeposit = ConstU128<{ MILLI_UNIT }>;
+	type MaxCommissionPerCall = ConstU32<1000>;
+	type MaxChildrenPerContainer = ConstU32<1000>;
+	/// Pack in a case on a pallet.
+	type MaxNestingDepth = ConstU32<3>;
+	type MaxBatchesPerContainer = ConstU32<16>;
+	type MaxShipmentItems = ConstU32<100>;
+	type MaxHistoryLen = ConstU32<128>;
+	/// EU FMD Art. 13: a decommissioned pack may be reverted within ten days.
+	type RevertWindow = ConstU64<{ 10 * DAY_MS }>;
+	/// DSCSA: transaction records are kept six years.
+	type RetentionPeriod = ConstU64<{ 6 * 365 * DAY_MS }>;
+	type WeightInfo = pallet_supply_chain::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type OrganisationsHelper = Consortium;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkClock;
 }

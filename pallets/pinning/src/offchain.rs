@@ -1,0 +1,781 @@
+//! The off-chain worker that pins ciphertext on sealer nodes.
+//!
+//! Each block, on a node whose keystore holds a `seal` key of a current sealer and whose
+//! off-chain storage holds [`StorageSettings`] (written by the node at start-up; never chain
+//! state), [`run`]:
+//!
+//! 1. goes through the [`Pending`] pin requests this sealer has neither confirmed nor reported,
+//!    and for at most [`Config::MaxPinsPerRun`] of those that are due and whose ciphertext the
+//!    node holds (at [`blob_key`] in its `PERSISTENT` off-chain storage):
+//!    - takes a [`StorageLock`] on the object ([`lock_key`]), so two runs never upload or
+//!      delete the same object at once;
+//!    - checks the ciphertext's SHA-256: on a mismatch it never uploads, and reports
+//!      [`FailureReason::HashMismatch`] at once;
+//!    - uploads it with an S3 `PUT` signed with AWS Signature V4, the object key and
+//!      `x-amz-content-sha256` being the lower-case hex SHA-256, so the store refuses a body
+//!      that does not match;
+//!    - on a 2xx submits [`crate::Pallet::confirm_pin`]; otherwise backs off exponentially
+//!      ([`backoff_delay_ms`], state at [`pin_retry_key`]) and after
+//!      [`Config::MaxUploadAttempts`] submits [`crate::Pallet::report_pin_failure`];
+//! 2. goes through the [`Unpins`] this sealer holds a copy of and has not deleted, `DELETE`s
+//!    the object (a 404 counts as deleted) and submits [`crate::Pallet::confirm_unpin`], backing off
+//!    the same way on failure (state at [`unpin_retry_key`]).
+//!
+//! After submitting a statement the worker leaves the request alone for
+//! [`Config::UnsignedLongevity`] blocks, the time the statement may spend in the pool.
+//!
+//! Logs name records, content hashes, HTTP statuses, S3 error codes, the endpoint and the
+//! bucket; never request headers, credentials or ciphertext.
+//!
+//! The decisions are small pure functions ([`is_due`], [`put_outcome`], [`delete_outcome`],
+//! [`next_step`], [`backoff_delay_ms`], [`split_endpoint`], [`s3_error_code`]) so they can be
+//! tested alone.
+
+use crate::{
+	Call, Config, FailurePayload, FailureReason, Pending, PinPayload, PinRequestOf, PinStatus,
+	Pins, SealerSet, UnpinPayload, Unpins, LOG_TARGET,
+};
+use alloc::{string::String, vec, vec::Vec};
+use codec::{Decode, Encode};
+use core::fmt;
+use frame_support::traits::Get;
+use frame_system::{
+	offchain::{Account, SendUnsignedTransaction, SignedPayload, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use medchain_primitives::{
+	health::RecordId,
+	pinning::{blob_key, StorageSettings, STORAGE_SETTINGS_KEY},
+};
+use medchain_sigv4::{
+	hex_lower, Addressing, AmzDateTime, Credentials, S3Config, S3Operation, S3Request,
+};
+use sp_core::{
+	offchain::{Duration, StorageKind},
+	H256,
+};
+use sp_runtime::{
+	offchain::{
+		http,
+		storage::{StorageRetrievalError, StorageValueRef},
+		storage_lock::{StorageLock, Time},
+	},
+	SaturatedConversion,
+};
+
+/// Prefix of the lock taken on an object while it is uploaded or deleted.
+pub const LOCK_PREFIX: &[u8] = b"medchain/pin-lock/";
+/// Prefix of the retry state of a record's upload.
+pub const PIN_RETRY_PREFIX: &[u8] = b"medchain/pin-retry/";
+/// Prefix of the retry state of an object's deletion.
+pub const UNPIN_RETRY_PREFIX: &[u8] = b"medchain/unpin-retry/";
+/// When the worker last said pinning is off for want of settings.
+pub const NO_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-settings";
+/// When the worker last said the settings are unusable.
+pub const BAD_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/bad-settings";
+/// When the worker last said where it pins.
+pub const PINNING_NOTICE_KEY: &[u8] = b"medchain/pin-notice/on";
+
+/// How long a lock on an object lasts if its holder dies, in milliseconds.
+pub const LOCK_EXPIRY_MS: u64 = 60_000;
+/// How long an HTTP request may take, in milliseconds.
+pub const HTTP_TIMEOUT_MS: u64 = 30_000;
+/// The wait before the first retry, in milliseconds; each further retry waits twice as long.
+pub const BACKOFF_BASE_MS: u64 = 2_000;
+/// The longest wait between retries, in milliseconds.
+pub const BACKOFF_CAP_MS: u64 = 300_000;
+/// How often a notice (pinning off, settings unusable, pinning to…) is repeated, in
+/// milliseconds.
+pub const NOTICE_INTERVAL_MS: u64 = 3_600_000;
+/// The most of an error response's body read to find its S3 error code.
+const MAX_ERROR_BODY: usize = 4_096;
+
+/// The off-chain storage key of the lock on the object `content_hash`.
+pub fn lock_key(content_hash: &H256) -> Vec<u8> {
+	prefixed(LOCK_PREFIX, content_hash.as_bytes())
+}
+
+/// The off-chain storage key of the retry state of `record`'s upload.
+pub fn pin_retry_key(record: RecordId) -> Vec<u8> {
+	prefixed(PIN_RETRY_PREFIX, &record.to_le_bytes())
+}
+
+/// The off-chain storage key of the retry state of the deletion of `content_hash`.
+pub fn unpin_retry_key(content_hash: &H256) -> Vec<u8> {
+	prefixed(UNPIN_RETRY_PREFIX, content_hash.as_bytes())
+}
+
+fn prefixed(prefix: &[u8], suffix: &[u8]) -> Vec<u8> {
+	let mut key = Vec::with_capacity(prefix.len().saturating_add(suffix.len()));
+	key.extend_from_slice(prefix);
+	key.extend_from_slice(suffix);
+	key
+}
+
+/// The S3 object key of a ciphertext: its SHA-256 in lower-case hex, also what is sent as
+/// `x-amz-content-sha256`.
+pub fn object_key(content_hash: &H256) -> String {
+	hex_lower(content_hash.as_bytes())
+}
+
+/// Where a request (upload or deletion) stands on this node, kept in its off-chain storage.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct RetryState {
+	/// Failed attempts so far.
+	pub attempts: u32,
+	/// When the next attempt may be made, in milliseconds since the Unix epoch.
+	pub next_attempt_at: u64,
+	/// The block at which a statement about the request was submitted, if one was.
+	pub submitted_at: Option<u64>,
+}
+
+impl RetryState {
+	/// The state after submitting a statement at `block`, with `attempts` failed attempts.
+	pub fn submitted(block: u64, attempts: u32) -> Self {
+		Self { attempts, next_attempt_at: 0, submitted_at: Some(block) }
+	}
+}
+
+/// Whether a request in `state` may be worked on at `now_ms` and `block`: not while a
+/// statement submitted about it may still be in the pool (`longevity` blocks), nor before its
+/// backoff ends.
+pub fn is_due(state: &RetryState, now_ms: u64, block: u64, longevity: u64) -> bool {
+	if let Some(submitted) = state.submitted_at {
+		if block <= submitted.saturating_add(longevity) {
+			return false;
+		}
+	}
+	now_ms >= state.next_attempt_at
+}
+
+/// The wait before the next attempt after `attempts` failed ones: `base_ms` (the node's
+/// `--pinning-retry-base-ms`, [`BACKOFF_BASE_MS`] by default) doubled for each failure after
+/// the first, at most [`BACKOFF_CAP_MS`].
+pub fn backoff_delay_ms(attempts: u32, base_ms: u64) -> u64 {
+	let factor = 1u64.checked_shl(attempts.saturating_sub(1)).unwrap_or(u64::MAX);
+	base_ms.saturating_mul(factor).min(BACKOFF_CAP_MS)
+}
+
+/// How an upload or a deletion went.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RequestOutcome {
+	/// The store did it.
+	Done,
+	/// The store could not be reached (connection error or timeout).
+	Unreachable,
+	/// The store refused, with this HTTP status.
+	Rejected(u16),
+}
+
+/// The outcome of a `PUT` answered with `status` (`None`: no answer).
+pub fn put_outcome(status: Option<u16>) -> RequestOutcome {
+	match status {
+		Some(code) if (200..300).contains(&code) => RequestOutcome::Done,
+		Some(code) => RequestOutcome::Rejected(code),
+		None => RequestOutcome::Unreachable,
+	}
+}
+
+/// The outcome of a `DELETE` answered with `status` (`None`: no answer). A 404 means the
+/// object is already gone, which is what was asked.
+pub fn delete_outcome(status: Option<u16>) -> RequestOutcome {
+	match status {
+		Some(404) => RequestOutcome::Done,
+		other => put_outcome(other),
+	}
+}
+
+/// What to do after an attempt.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Step {
+	/// Submit the confirmation.
+	Confirm,
+	/// Try again later, from this state.
+	Retry(RetryState),
+	/// Give up and report the failure, after this many attempts.
+	Report(FailureReason, u32),
+}
+
+/// What to do after an attempt that ended in `outcome`, from `state`, at `now_ms`; with
+/// `max_attempts`, failures are reported once that many attempts failed, without, retried for
+/// ever.
+pub fn next_step(
+	outcome: RequestOutcome,
+	state: &RetryState,
+	now_ms: u64,
+	max_attempts: Option<u32>,
+	backoff_base_ms: u64,
+) -> Step {
+	let reason = match outcome {
+		RequestOutcome::Done => return Step::Confirm,
+		RequestOutcome::Unreachable => FailureReason::StorageUnreachable,
+		RequestOutcome::Rejected(status) => FailureReason::StorageRejected { status },
+	};
+	let attempts = state.attempts.saturating_add(1);
+	if max_attempts.is_some_and(|max| attempts >= max) {
+		return Step::Report(reason, attempts);
+	}
+	Step::Retry(RetryState {
+		attempts,
+		next_attempt_at: now_ms.saturating_add(backoff_delay_ms(attempts, backoff_base_ms)),
+		submitted_at: None,
+	})
+}
+
+/// Splits a settings endpoint, `http://host[:port]` or `https://host[:port]` (a trailing `/`
+/// allowed), into scheme and `host[:port]`.
+pub fn split_endpoint(endpoint: &str) -> Option<(&'static str, &str)> {
+	let (scheme, rest) = if let Some(rest) = endpoint.strip_prefix("https://") {
+		("https", rest)
+	} else if let Some(rest) = endpoint.strip_prefix("http://") {
+		("http", rest)
+	} else {
+		return None;
+	};
+	let host = rest.strip_suffix('/').unwrap_or(rest);
+	(!host.is_empty() && !host.contains('/')).then_some((scheme, host))
+}
+
+/// The `<Code>` of an S3 error response, if it is a short alphanumeric token (e.g.
+/// `SignatureDoesNotMatch`); nothing else of the body is ever logged.
+pub fn s3_error_code(body: &[u8]) -> Option<&str> {
+	let text = core::str::from_utf8(body).ok()?;
+	let start = text.find("<Code>")?.checked_add("<Code>".len())?;
+	let rest = text.get(start..)?;
+	let code = rest.get(..rest.find("</Code>")?)?;
+	let plausible = !code.is_empty()
+		&& code.len() <= 64
+		&& code.bytes().all(|byte| byte.is_ascii_alphanumeric());
+	plausible.then_some(code)
+}
+
+/// Why the node's storage settings cannot be used. Never carries the secret.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SettingsError {
+	/// The stored settings do not decode.
+	Undecodable,
+	/// The endpoint is not `http(s)://host[:port]`.
+	Endpoint,
+	/// The bucket name breaks S3's naming rules.
+	Bucket,
+	/// The region is not `[a-z0-9-]+`.
+	Region,
+	/// The access key id or the secret is empty or malformed.
+	Credentials,
+}
+
+impl fmt::Display for SettingsError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(match self {
+			SettingsError::Undecodable => "the stored settings do not decode",
+			SettingsError::Endpoint => "the endpoint is not http(s)://host[:port]",
+			SettingsError::Bucket => "the bucket name breaks S3's naming rules",
+			SettingsError::Region => "the region is not [a-z0-9-]+",
+			SettingsError::Credentials => "the access key id or secret is empty or malformed",
+		})
+	}
+}
+
+/// How an HTTP request went.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum HttpOutcome {
+	/// The store answered with this status; for errors, the S3 error code if there is one.
+	Answered {
+		/// The HTTP status.
+		status: u16,
+		/// The S3 error code of an error response.
+		error_code: Option<String>,
+	},
+	/// No answer: connection error or timeout.
+	Unreachable(&'static str),
+}
+
+impl HttpOutcome {
+	/// The HTTP status, if the store answered.
+	pub fn status(&self) -> Option<u16> {
+		match self {
+			HttpOutcome::Answered { status, .. } => Some(*status),
+			HttpOutcome::Unreachable(_) => None,
+		}
+	}
+}
+
+impl fmt::Display for HttpOutcome {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			HttpOutcome::Answered { status, error_code: Some(code) } => {
+				write!(f, "HTTP {status} {code}")
+			},
+			HttpOutcome::Answered { status, error_code: None } => write!(f, "HTTP {status}"),
+			HttpOutcome::Unreachable(why) => f.write_str(why),
+		}
+	}
+}
+
+/// The node's bucket: where and as whom objects are written. No `Debug`: it holds the
+/// secret (which `S3Config` would redact anyway).
+pub struct ObjectStore {
+	config: S3Config,
+	bucket: String,
+	scheme: &'static str,
+	retry_base_ms: u64,
+}
+
+impl ObjectStore {
+	/// The store the node's `settings` describe, path-style addressed.
+	pub fn from_settings(settings: &StorageSettings) -> Result<Self, SettingsError> {
+		let text =
+			|bytes: &[u8], error| core::str::from_utf8(bytes).map(String::from).map_err(|_| error);
+		let endpoint = text(&settings.endpoint, SettingsError::Endpoint)?;
+		let (scheme, host) = split_endpoint(&endpoint).ok_or(SettingsError::Endpoint)?;
+		let credentials = Credentials::new(
+			text(&settings.access_key_id, SettingsError::Credentials)?,
+			text(&settings.secret_access_key, SettingsError::Credentials)?,
+		)
+		.map_err(|_| SettingsError::Credentials)?;
+		let config = S3Config::new(
+			host,
+			text(&settings.region, SettingsError::Region)?,
+			credentials,
+			Addressing::Path,
+		)
+		.map_err(|error| match error {
+			medchain_sigv4::Error::InvalidEndpoint => SettingsError::Endpoint,
+			_ => SettingsError::Region,
+		})?;
+		let store = Self {
+			config,
+			bucket: text(&settings.bucket, SettingsError::Bucket)?,
+			scheme,
+			retry_base_ms: settings.retry_base_ms,
+		};
+		// Building a request checks the bucket name; nothing is sent.
+		let epoch = AmzDateTime::from_unix_seconds(0).map_err(|_| SettingsError::Bucket)?;
+		store
+			.config
+			.head_object(&store.bucket, "probe", &epoch)
+			.map_err(|_| SettingsError::Bucket)?;
+		Ok(store)
+	}
+
+	/// The endpoint, `host[:port]`.
+	pub fn endpoint(&self) -> &str {
+		self.config.endpoint()
+	}
+
+	/// The bucket.
+	pub fn bucket(&self) -> &str {
+		&self.bucket
+	}
+
+	/// The signed `PUT` of a ciphertext of `length` bytes and SHA-256 `content_hash`, at
+	/// `now_ms`.
+	pub fn put_request(
+		&self,
+		content_hash: &H256,
+		length: u64,
+		now_ms: u64,
+	) -> Result<S3Request, medchain_sigv4::Error> {
+		let key = object_key(content_hash);
+		self.config.request(
+			&self.bucket,
+			S3Operation::PutObject { key: &key, payload_sha256: &key, content_length: length },
+			&[],
+			&amz_time(now_ms)?,
+		)
+	}
+
+	/// The signed `DELETE` of the object `content_hash`, at `now_ms`.
+	pub fn delete_request(
+		&self,
+		content_hash: &H256,
+		now_ms: u64,
+	) -> Result<S3Request, medchain_sigv4::Error> {
+		self.config.delete_object(&self.bucket, &object_key(content_hash), &amz_time(now_ms)?)
+	}
+
+	/// Sends `request` with `body`, waiting at most [`HTTP_TIMEOUT_MS`].
+	pub fn send(&self, request: &S3Request, body: &[u8]) -> HttpOutcome {
+		let method = match request.method {
+			"PUT" => http::Method::Put,
+			"DELETE" => http::Method::Delete,
+			"GET" => http::Method::Get,
+			other => http::Method::Other(other),
+		};
+		let url = request.url(self.scheme);
+		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
+		let chunks: Vec<&[u8]> = if body.is_empty() { Vec::new() } else { vec![body] };
+		let mut http_request =
+			http::Request::new(url.as_str()).method(method).body(chunks).deadline(deadline);
+		for (name, value) in &request.headers {
+			http_request = http_request.add_header(name, value);
+		}
+		let Ok(pending) = http_request.send() else {
+			return HttpOutcome::Unreachable("connection error");
+		};
+		match pending.try_wait(deadline) {
+			Ok(Ok(response)) => {
+				let status = response.code;
+				let mut body = response.body();
+				body.deadline(deadline);
+				let head: Vec<u8> = body.take(MAX_ERROR_BODY).collect();
+				let error_code = if (200..300).contains(&status) {
+					None
+				} else {
+					s3_error_code(&head).map(String::from)
+				};
+				HttpOutcome::Answered { status, error_code }
+			},
+			Ok(Err(_)) => HttpOutcome::Unreachable("connection error"),
+			Err(_) => HttpOutcome::Unreachable("timeout"),
+		}
+	}
+}
+
+fn amz_time(now_ms: u64) -> Result<AmzDateTime, medchain_sigv4::Error> {
+	AmzDateTime::from_unix_seconds(now_ms / 1_000)
+}
+
+fn now_ms() -> u64 {
+	sp_io::offchain::timestamp().unix_millis()
+}
+
+/// Logs `message` at `level` unless it was logged under `key` in the last
+/// [`NOTICE_INTERVAL_MS`], so that a node says it once, not every block.
+fn notice(key: &[u8], level: log::Level, message: fmt::Arguments<'_>) {
+	let now = now_ms();
+	let last = StorageValueRef::persistent(key);
+	let due = last.mutate(|at: Result<Option<u64>, StorageRetrievalError>| match at {
+		Ok(Some(at)) if now < at.saturating_add(NOTICE_INTERVAL_MS) => Err(()),
+		_ => Ok(now),
+	});
+	if due.is_ok() {
+		log::log!(target: LOG_TARGET, level, "{message}");
+	}
+}
+
+/// The node's storage settings, if it has usable ones; says why not otherwise.
+fn object_store() -> Option<ObjectStore> {
+	let Some(raw) =
+		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, STORAGE_SETTINGS_KEY)
+	else {
+		notice(
+			NO_SETTINGS_NOTICE_KEY,
+			log::Level::Info,
+			format_args!("no storage settings on this node: pinning is off"),
+		);
+		return None;
+	};
+	let store = StorageSettings::decode(&mut raw.as_slice())
+		.map_err(|_| SettingsError::Undecodable)
+		.and_then(|settings| ObjectStore::from_settings(&settings));
+	match store {
+		Ok(store) => Some(store),
+		Err(error) => {
+			notice(
+				BAD_SETTINGS_NOTICE_KEY,
+				log::Level::Warn,
+				format_args!("unusable storage settings ({error}): pinning is off"),
+			);
+			None
+		},
+	}
+}
+
+/// The first `seal` key in the keystore that belongs to a current sealer.
+fn sealer_account<T: Config>() -> Option<Account<T>> {
+	Signer::<T, T::AuthorityId>::keystore_accounts()
+		.find(|account| T::Sealers::is_sealer(&account.id))
+}
+
+/// The off-chain worker's entry point: see the [module documentation](self).
+pub fn run<T: Config>(block: BlockNumberFor<T>) {
+	let Some(account) = sealer_account::<T>() else {
+		log::trace!(target: LOG_TARGET, "no sealer key in the keystore: not pinning");
+		return;
+	};
+	let Some(store) = object_store() else {
+		return;
+	};
+	notice(
+		PINNING_NOTICE_KEY,
+		log::Level::Info,
+		format_args!("pinning to bucket {} at {}", store.bucket(), store.endpoint()),
+	);
+	let worker = Worker::<T> { account, store, block, block_number: block.saturated_into() };
+	worker.pin_pending();
+	worker.unpin_released();
+}
+
+/// One run of the worker for one sealer.
+struct Worker<T: Config> {
+	account: Account<T>,
+	store: ObjectStore,
+	block: BlockNumberFor<T>,
+	block_number: u64,
+}
+
+impl<T: Config> Worker<T> {
+	fn is_due(&self, state: &RetryState) -> bool {
+		is_due(state, now_ms(), self.block_number, T::UnsignedLongevity::get())
+	}
+
+	/// Uploads the pending ciphertexts this node holds and this sealer has not answered.
+	fn pin_pending(&self) {
+		let mut budget = T::MaxPinsPerRun::get();
+		for record in Pending::<T>::iter_keys() {
+			if budget == 0 {
+				break;
+			}
+			let Some(pin) = Pins::<T>::get(record) else {
+				continue;
+			};
+			if pin.status != PinStatus::Pending {
+				continue;
+			}
+			let retry_key = pin_retry_key(record);
+			let mut retry = StorageValueRef::persistent(&retry_key);
+			if pin.has_answered(&self.account.id) {
+				retry.clear();
+				continue;
+			}
+			if !self.is_due(&read_state(&retry)) {
+				continue;
+			}
+			let Some(ciphertext) = sp_io::offchain::local_storage_get(
+				StorageKind::PERSISTENT,
+				&blob_key(&pin.content_hash),
+			) else {
+				// Another sealer may hold it.
+				continue;
+			};
+			let lock_key = lock_key(&pin.content_hash);
+			let mut lock = StorageLock::<Time>::with_deadline(
+				&lock_key,
+				Duration::from_millis(LOCK_EXPIRY_MS),
+			);
+			let Ok(_guard) = lock.try_lock() else {
+				log::debug!(target: LOG_TARGET, "record {record}: object locked by another run");
+				continue;
+			};
+			// Another run may have finished with it between the first look and the lock.
+			let state = read_state(&retry);
+			if !self.is_due(&state) {
+				continue;
+			}
+			budget = budget.saturating_sub(1);
+			self.pin(record, &pin, &ciphertext, &state, &retry);
+		}
+	}
+
+	/// Checks and uploads `record`'s `ciphertext`, then confirms, retries later or reports.
+	fn pin(
+		&self,
+		record: RecordId,
+		pin: &PinRequestOf<T>,
+		ciphertext: &[u8],
+		state: &RetryState,
+		retry: &StorageValueRef<'_>,
+	) {
+		let content_hash = pin.content_hash;
+		let started_ms = now_ms();
+		if sp_io::hashing::sha2_256(ciphertext) != content_hash.0 {
+			log::warn!(
+				target: LOG_TARGET,
+				"record {record}: the ciphertext held does not have the registered SHA-256 \
+				 {content_hash:?}; not uploading it, reporting the mismatch",
+			);
+			self.report(record, FailureReason::HashMismatch, state.attempts, retry);
+			return;
+		}
+		let length = u64::try_from(ciphertext.len()).unwrap_or(u64::MAX);
+		let request = match self.store.put_request(&content_hash, length, now_ms()) {
+			Ok(request) => request,
+			Err(error) => {
+				log::warn!(target: LOG_TARGET, "record {record}: cannot sign the upload: {error}");
+				return;
+			},
+		};
+		let outcome = self.store.send(&request, ciphertext);
+		if outcome.status().is_some_and(|status| (200..300).contains(&status)) {
+			// Hash check, signing and upload: what scripts/pinning-throughput measures.
+			log::debug!(
+				target: LOG_TARGET,
+				"record {record}: uploaded {length} bytes in {} ms",
+				now_ms().saturating_sub(started_ms),
+			);
+		}
+		let max_attempts = T::MaxUploadAttempts::get();
+		match next_step(
+			put_outcome(outcome.status()),
+			state,
+			now_ms(),
+			Some(max_attempts),
+			self.store.retry_base_ms,
+		) {
+			Step::Confirm => {
+				log::info!(target: LOG_TARGET, "record {record}: ciphertext stored, confirming");
+				let submitted = self.submit(
+					|account| PinPayload {
+						record,
+						content_hash,
+						sealer: account.public.clone(),
+						block: self.block,
+					},
+					|payload, signature| Call::confirm_pin { payload, signature },
+				);
+				if !submitted {
+					log::warn!(target: LOG_TARGET, "record {record}: confirmation not submitted");
+				}
+				retry.set(&RetryState::submitted(self.block_number, 0));
+			},
+			Step::Retry(next) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"record {record}: upload failed ({outcome}), attempt {} of {max_attempts}; \
+					 retrying in {} s",
+					next.attempts,
+					backoff_delay_ms(next.attempts, self.store.retry_base_ms) / 1_000,
+				);
+				retry.set(&next);
+			},
+			Step::Report(reason, attempts) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"record {record}: upload failed ({outcome}) {attempts} times; reporting",
+				);
+				self.report(record, reason, attempts, retry);
+			},
+		}
+	}
+
+	/// Submits `report_pin_failure` for `record`.
+	fn report(
+		&self,
+		record: RecordId,
+		reason: FailureReason,
+		attempts: u32,
+		retry: &StorageValueRef<'_>,
+	) {
+		let submitted = self.submit(
+			|account| FailurePayload {
+				record,
+				sealer: account.public.clone(),
+				reason,
+				block: self.block,
+			},
+			|payload, signature| Call::report_pin_failure { payload, signature },
+		);
+		if !submitted {
+			log::warn!(target: LOG_TARGET, "record {record}: failure report not submitted");
+		}
+		retry.set(&RetryState::submitted(self.block_number, attempts));
+	}
+
+	/// Deletes the released objects this sealer holds a copy of.
+	fn unpin_released(&self) {
+		let mut budget = T::MaxPinsPerRun::get();
+		for (content_hash, unpin) in Unpins::<T>::iter() {
+			if budget == 0 {
+				break;
+			}
+			if !unpin.holders.contains(&self.account.id) {
+				continue;
+			}
+			let retry_key = unpin_retry_key(&content_hash);
+			let mut retry = StorageValueRef::persistent(&retry_key);
+			if unpin.deleted.contains(&self.account.id) {
+				retry.clear();
+				continue;
+			}
+			if !self.is_due(&read_state(&retry)) {
+				continue;
+			}
+			let lock_key = lock_key(&content_hash);
+			let mut lock = StorageLock::<Time>::with_deadline(
+				&lock_key,
+				Duration::from_millis(LOCK_EXPIRY_MS),
+			);
+			let Ok(_guard) = lock.try_lock() else {
+				log::debug!(target: LOG_TARGET, "object {content_hash:?} locked by another run");
+				continue;
+			};
+			let state = read_state(&retry);
+			if !self.is_due(&state) {
+				continue;
+			}
+			budget = budget.saturating_sub(1);
+			self.unpin(content_hash, &state, &retry);
+		}
+	}
+
+	/// Deletes the object `content_hash`, then confirms or retries later.
+	fn unpin(&self, content_hash: H256, state: &RetryState, retry: &StorageValueRef<'_>) {
+		let request = match self.store.delete_request(&content_hash, now_ms()) {
+			Ok(request) => request,
+			Err(error) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"object {content_hash:?}: cannot sign the deletion: {error}"
+				);
+				return;
+			},
+		};
+		let outcome = self.store.send(&request, &[]);
+		match next_step(
+			delete_outcome(outcome.status()),
+			state,
+			now_ms(),
+			None,
+			self.store.retry_base_ms,
+		) {
+			Step::Confirm => {
+				log::info!(target: LOG_TARGET, "object {content_hash:?} deleted, confirming");
+				let submitted = self.submit(
+					|account| UnpinPayload {
+						content_hash,
+						sealer: account.public.clone(),
+						block: self.block,
+					},
+					|payload, signature| Call::confirm_unpin { payload, signature },
+				);
+				if !submitted {
+					log::warn!(
+						target: LOG_TARGET,
+						"object {content_hash:?}: deletion confirmation not submitted"
+					);
+				}
+				retry.set(&RetryState::submitted(self.block_number, 0));
+			},
+			Step::Retry(next) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"object {content_hash:?}: deletion failed ({outcome}), attempt {}; retrying \
+					 in {} s",
+					next.attempts,
+					backoff_delay_ms(next.attempts, self.store.retry_base_ms) / 1_000,
+				);
+				retry.set(&next);
+			},
+			// Deletions are retried for ever.
+			Step::Report(..) => {},
+		}
+	}
+
+	/// Signs the payload `payload` builds with this sealer's key and submits the statement
+	/// `call` makes of it as an unsigned transaction. Whether the pool took it.
+	fn submit<P: SignedPayload<T>>(
+		&self,
+		payload: impl Fn(&Account<T>) -> P,
+		call: impl Fn(P, T::Signature) -> Call<T>,
+	) -> bool {
+		let result = Signer::<T, T::AuthorityId>::any_account()
+			.with_filter(vec![self.account.public.clone()])
+			.send_unsigned_transaction(payload, call);
+		matches!(result, Some((_, Ok(()))))
+	}
+}
+
+fn read_state(retry: &StorageValueRef<'_>) -> RetryState {
+	retry.get::<RetryState>().ok().flatten().unwrap_or_default()
+}

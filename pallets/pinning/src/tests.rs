@@ -1,0 +1,1417 @@
+//! Unit tests of the pinning pallet: every call and error, the pool's checks, the status
+//! transitions, the record hooks, and the off-chain worker end to end with sp-core's test
+//! off-chain externalities (HTTP, off-chain storage, transaction pool) and a keystore holding
+//! a sealer key.
+
+#![allow(deprecated)] // `ValidateUnsigned`, see the TODO in lib.rs.
+
+use crate::{
+	mock::*, offchain::*, Error, Event, FailurePayload, FailureReason, Objects, Pending,
+	PinPayload, PinStatus, PinStatusInfo, Pins, SignatureOf, StoredObject, UnpinPayload,
+	UnpinRequest, Unpins,
+};
+use codec::{Decode, Encode};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{Hooks, UnfilteredDispatchable},
+	BoundedVec,
+};
+use frame_system::offchain::SignedPayload;
+use medchain_primitives::{
+	pinning::{blob_key, StorageSettings, STORAGE_SETTINGS_KEY},
+	SEALER_KEY_TYPE,
+};
+use medchain_sigv4::{hex_lower, Addressing, AmzDateTime, Credentials, S3Config};
+use sp_core::{
+	offchain::{
+		testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
+		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt,
+		OffchainWorkerExt, OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
+	},
+	sr25519, OpaquePeerId, Pair,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use sp_runtime::{
+	offchain::storage::StorageValueRef,
+	traits::ValidateUnsigned,
+	transaction_validity::{InvalidTransaction, TransactionSource},
+	DispatchError, MultiSignature,
+};
+use std::{
+	collections::VecDeque,
+	sync::{Arc, Mutex},
+};
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Signs `payload` with `pair` under `context`, as a sealer's off-chain worker does.
+fn sign_with(pair: &sr25519::Pair, context: &[u8], payload: &impl Encode) -> SignatureOf<Test> {
+	MultiSignature::from(pair.sign(&crate::signing_message(context, payload)))
+}
+
+fn pin_payload(record: u64, n: u8, sealer: u8) -> PinPayload<sp_runtime::MultiSigner, u64> {
+	PinPayload { record, content_hash: content(n), sealer: sealer_public(sealer), block: 1 }
+}
+
+fn failure_payload(
+	record: u64,
+	sealer: u8,
+	reason: FailureReason,
+) -> FailurePayload<sp_runtime::MultiSigner, u64> {
+	FailurePayload { record, sealer: sealer_public(sealer), reason, block: 1 }
+}
+
+fn unpin_payload(n: u8, sealer: u8) -> UnpinPayload<sp_runtime::MultiSigner, u64> {
+	UnpinPayload { content_hash: content(n), sealer: sealer_public(sealer), block: 1 }
+}
+
+fn confirm(record: u64, n: u8, sealer: u8) -> sp_runtime::DispatchResult {
+	let payload = pin_payload(record, n, sealer);
+	let signature = sign_with(&sealer_pair(sealer), crate::signing_context::PIN, &payload);
+	Pinning::confirm_pin(RuntimeOrigin::none(), payload, signature)
+}
+
+fn report(record: u64, sealer: u8, reason: FailureReason) -> sp_runtime::DispatchResult {
+	let payload = failure_payload(record, sealer, reason);
+	let signature = sign_with(&sealer_pair(sealer), crate::signing_context::FAILURE, &payload);
+	Pinning::report_pin_failure(RuntimeOrigin::none(), payload, signature)
+}
+
+fn confirm_deleted(n: u8, sealer: u8) -> sp_runtime::DispatchResult {
+	let payload = unpin_payload(n, sealer);
+	let signature = sign_with(&sealer_pair(sealer), crate::signing_context::UNPIN, &payload);
+	Pinning::confirm_unpin(RuntimeOrigin::none(), payload, signature)
+}
+
+fn confirm_call(record: u64, n: u8, sealer: u8) -> crate::Call<Test> {
+	let payload = pin_payload(record, n, sealer);
+	let signature = sign_with(&sealer_pair(sealer), crate::signing_context::PIN, &payload);
+	crate::Call::confirm_pin { payload, signature }
+}
+
+fn status(record: u64) -> Option<PinStatus> {
+	Pins::<Test>::get(record).map(|pin| pin.status)
+}
+
+fn accounts(ns: &[u8]) -> Vec<sp_runtime::AccountId32> {
+	ns.iter().map(|n| sealer(*n)).collect()
+}
+
+fn pinning_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Pinning(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// record hooks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn registering_a_record_requests_a_pin() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+
+		let pin = Pins::<Test>::get(7).expect("a pin request");
+		assert_eq!(pin.content_hash, content(1));
+		assert_eq!(pin.size, ciphertext(1).len() as u64);
+		assert_eq!(pin.status, PinStatus::Pending);
+		assert!(pin.confirmations.is_empty() && pin.failures.is_empty());
+		assert_eq!(pin.requested_at, 1);
+		assert!(Pending::<Test>::contains_key(7));
+		assert_eq!(
+			Objects::<Test>::get(content(1)),
+			Some(StoredObject { references: 1, holders: BoundedVec::new() })
+		);
+		System::assert_last_event(
+			Event::PinRequested {
+				record: 7,
+				content_hash: content(1),
+				size: ciphertext(1).len() as u64,
+				target: 2,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn a_record_id_is_only_requested_once() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		register(7, 2);
+		assert_eq!(Pins::<Test>::get(7).map(|pin| pin.content_hash), Some(content(1)));
+		assert_eq!(Objects::<Test>::get(content(1)).map(|o| o.references), Some(1));
+		assert!(!Objects::<Test>::contains_key(content(2)));
+	});
+}
+
+#[test]
+fn erasing_before_any_confirmation_leaves_nothing_to_delete() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		erase(7, 1);
+		assert!(!Pins::<Test>::contains_key(7));
+		assert!(!Pending::<Test>::contains_key(7));
+		assert!(!Objects::<Test>::contains_key(content(1)));
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		System::assert_last_event(Event::PinRemoved { record: 7, content_hash: content(1) }.into());
+	});
+}
+
+#[test]
+fn erasing_a_record_without_pin_request_does_nothing() {
+	new_test_ext().execute_with(|| {
+		erase(9, 1);
+		assert!(pinning_events().is_empty());
+	});
+}
+
+#[test]
+fn erasing_while_pending_asks_the_confirming_sealers_to_delete() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+
+		assert!(!Pins::<Test>::contains_key(7));
+		assert!(!Pending::<Test>::contains_key(7));
+		assert!(!Objects::<Test>::contains_key(content(1)));
+		assert_eq!(
+			Unpins::<Test>::get(content(1)),
+			Some(UnpinRequest {
+				record: 7,
+				holders: BoundedVec::truncate_from(accounts(&[1])),
+				deleted: BoundedVec::new(),
+				requested_at: 1,
+			})
+		);
+		System::assert_has_event(Event::PinRemoved { record: 7, content_hash: content(1) }.into());
+		System::assert_last_event(
+			Event::UnpinRequested { content_hash: content(1), record: 7, holders: 1 }.into(),
+		);
+	});
+}
+
+#[test]
+fn erasing_after_pinning_asks_every_holder_and_finishes_when_all_deleted() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_ok!(confirm(7, 1, 2));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		System::set_block_number(3);
+		erase(7, 1);
+		let unpin = Unpins::<Test>::get(content(1)).expect("a deletion request");
+		assert_eq!(unpin.holders.into_inner(), accounts(&[1, 2]));
+		assert_eq!(unpin.requested_at, 3);
+
+		assert_ok!(confirm_deleted(1, 2));
+		System::assert_last_event(
+			Event::UnpinConfirmed {
+				content_hash: content(1),
+				sealer: sealer(2),
+				deleted: 1,
+				holders: 2,
+			}
+			.into(),
+		);
+		assert_eq!(
+			Unpins::<Test>::get(content(1)).map(|u| u.deleted.into_inner()),
+			Some(accounts(&[2]))
+		);
+
+		assert_ok!(confirm_deleted(1, 1));
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		System::assert_has_event(
+			Event::UnpinConfirmed {
+				content_hash: content(1),
+				sealer: sealer(1),
+				deleted: 2,
+				holders: 2,
+			}
+			.into(),
+		);
+		System::assert_last_event(Event::Unpinned { content_hash: content(1) }.into());
+	});
+}
+
+#[test]
+fn a_shared_object_is_deleted_only_when_its_last_record_is_erased() {
+	new_test_ext().execute_with(|| {
+		// Two records with the same ciphertext (e.g. someone re-registering another's hash).
+		register(7, 1);
+		register(8, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_ok!(confirm(8, 1, 2));
+		assert_eq!(
+			Objects::<Test>::get(content(1)),
+			Some(StoredObject {
+				references: 2,
+				holders: BoundedVec::truncate_from(accounts(&[1, 2])),
+			})
+		);
+
+		erase(7, 1);
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		assert_eq!(Objects::<Test>::get(content(1)).map(|o| o.references), Some(1));
+		assert_eq!(status(8), Some(PinStatus::Pending));
+
+		erase(8, 1);
+		assert_eq!(
+			Unpins::<Test>::get(content(1)).map(|u| (u.record, u.holders.into_inner())),
+			Some((8, accounts(&[1, 2])))
+		);
+	});
+}
+
+#[test]
+fn registering_the_content_again_calls_off_its_deletion() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_ok!(confirm(7, 1, 2));
+		erase(7, 1);
+		assert_ok!(confirm_deleted(1, 1));
+
+		register(9, 1);
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		// Sealer 1 deleted its copy; sealer 2 still holds one.
+		assert_eq!(
+			Objects::<Test>::get(content(1)),
+			Some(StoredObject {
+				references: 1,
+				holders: BoundedVec::truncate_from(accounts(&[2]))
+			})
+		);
+		System::assert_has_event(
+			Event::UnpinCancelled { content_hash: content(1), record: 9 }.into(),
+		);
+		assert_eq!(status(9), Some(PinStatus::Pending));
+		// The confirmation of a deletion that was called off is refused.
+		assert_noop!(confirm_deleted(1, 2), Error::<Test>::UnpinNotFound);
+		// Both sealers store it again for the new record.
+		assert_ok!(confirm(9, 1, 1));
+		assert_ok!(confirm(9, 1, 2));
+		assert_eq!(status(9), Some(PinStatus::Pinned));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// confirm_pin, report_pin_failure: status transitions
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn two_of_three_sealers_pin_a_record() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_eq!(status(7), Some(PinStatus::Pending));
+		assert!(Pending::<Test>::contains_key(7));
+		System::assert_last_event(
+			Event::PinConfirmed { record: 7, sealer: sealer(1), confirmations: 1, target: 2 }
+				.into(),
+		);
+
+		assert_ok!(confirm(7, 1, 3));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		assert!(!Pending::<Test>::contains_key(7));
+		assert_eq!(
+			Pins::<Test>::get(7).map(|pin| pin.confirmations.into_inner()),
+			Some(accounts(&[1, 3]))
+		);
+		assert_eq!(
+			Objects::<Test>::get(content(1)).map(|o| o.holders.into_inner()),
+			Some(accounts(&[1, 3]))
+		);
+		System::assert_has_event(
+			Event::PinConfirmed { record: 7, sealer: sealer(3), confirmations: 2, target: 2 }
+				.into(),
+		);
+		System::assert_last_event(Event::Pinned { record: 7, content_hash: content(1) }.into());
+
+		// The third sealer is too late.
+		assert_noop!(confirm(7, 1, 2), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn a_one_sealer_chain_pins_with_one_confirmation() {
+	new_test_ext().execute_with(|| {
+		set_sealers(&[1]);
+		assert_eq!(Pinning::effective_target(), 1);
+		register(7, 1);
+		System::assert_last_event(
+			Event::PinRequested {
+				record: 7,
+				content_hash: content(1),
+				size: ciphertext(1).len() as u64,
+				target: 1,
+			}
+			.into(),
+		);
+		assert_ok!(confirm(7, 1, 1));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		System::assert_last_event(Event::Pinned { record: 7, content_hash: content(1) }.into());
+	});
+}
+
+#[test]
+fn the_effective_target_is_the_replication_target_capped_by_the_sealers_and_at_least_one() {
+	new_test_ext().execute_with(|| {
+		set_sealers(&[]);
+		assert_eq!(Pinning::effective_target(), 1);
+		set_sealers(&[1]);
+		assert_eq!(Pinning::effective_target(), 1);
+		set_sealers(&[1, 2]);
+		assert_eq!(Pinning::effective_target(), 2);
+		set_sealers(&[1, 2, 3, 4]);
+		assert_eq!(Pinning::effective_target(), TARGET);
+	});
+}
+
+#[test]
+fn a_request_fails_when_failures_put_the_target_out_of_reach() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		// Three sealers, target two: one failure leaves two that may confirm.
+		assert_ok!(report(7, 1, FailureReason::StorageUnreachable));
+		assert_eq!(status(7), Some(PinStatus::Pending));
+		System::assert_last_event(
+			Event::PinFailureReported {
+				record: 7,
+				sealer: sealer(1),
+				reason: FailureReason::StorageUnreachable,
+			}
+			.into(),
+		);
+
+		assert_ok!(report(7, 2, FailureReason::StorageRejected { status: 403 }));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+		assert!(!Pending::<Test>::contains_key(7));
+		assert_eq!(
+			Pins::<Test>::get(7).map(|pin| pin.failures.into_inner()),
+			Some(vec![
+				(sealer(1), FailureReason::StorageUnreachable),
+				(sealer(2), FailureReason::StorageRejected { status: 403 }),
+			])
+		);
+		System::assert_last_event(Event::PinFailed { record: 7, content_hash: content(1) }.into());
+		assert_noop!(confirm(7, 1, 3), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn a_confirmation_and_failures_count_together() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_ok!(report(7, 2, FailureReason::HashMismatch));
+		// Sealers 1 (confirmed) and 3 (not answered) may still make two.
+		assert_eq!(status(7), Some(PinStatus::Pending));
+		assert_ok!(report(7, 3, FailureReason::HashMismatch));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+	});
+}
+
+#[test]
+fn a_one_sealer_chain_fails_on_its_sealers_report() {
+	new_test_ext().execute_with(|| {
+		set_sealers(&[1]);
+		register(7, 1);
+		assert_ok!(report(7, 1, FailureReason::HashMismatch));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+	});
+}
+
+#[test]
+fn the_runtime_api_reports_a_pin_status() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Pinning::pin_status(7), None);
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 2));
+		assert_ok!(report(7, 3, FailureReason::StorageUnreachable));
+		assert_eq!(
+			Pinning::pin_status(7),
+			Some(PinStatusInfo {
+				content_hash: content(1),
+				size: ciphertext(1).len() as u64,
+				status: PinStatus::Pending,
+				confirmations: accounts(&[2]),
+				target: 2,
+				failures: vec![(sealer(3), FailureReason::StorageUnreachable)],
+				requested_at: 1,
+			})
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn confirm_pin_refuses_what_it_must() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		// Only unsigned transactions.
+		let payload = pin_payload(7, 1, 1);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::PIN, &payload);
+		assert_noop!(
+			Pinning::confirm_pin(RuntimeOrigin::signed(sealer(1)), payload.clone(), signature),
+			DispatchError::BadOrigin
+		);
+		// Not a sealer.
+		assert_noop!(confirm(7, 1, 4), Error::<Test>::NotSealer);
+		// Signed by another key.
+		let signature = sign_with(&sealer_pair(2), crate::signing_context::PIN, &payload);
+		assert_noop!(
+			Pinning::confirm_pin(RuntimeOrigin::none(), payload.clone(), signature),
+			Error::<Test>::BadSignature
+		);
+		// Signed without the context, or as another kind of statement.
+		let signature = MultiSignature::from(sealer_pair(1).sign(&payload.encode()));
+		assert_noop!(
+			Pinning::confirm_pin(RuntimeOrigin::none(), payload.clone(), signature),
+			Error::<Test>::BadSignature
+		);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::UNPIN, &payload);
+		assert_noop!(
+			Pinning::confirm_pin(RuntimeOrigin::none(), payload.clone(), signature),
+			Error::<Test>::BadSignature
+		);
+		// No such request.
+		assert_noop!(confirm(8, 1, 1), Error::<Test>::PinNotFound);
+		// Not the registered hash.
+		assert_noop!(confirm(7, 2, 1), Error::<Test>::WrongContentHash);
+		// Twice.
+		assert_ok!(confirm(7, 1, 1));
+		assert_noop!(confirm(7, 1, 1), Error::<Test>::AlreadyConfirmed);
+		// After a failure report.
+		assert_ok!(report(7, 2, FailureReason::StorageUnreachable));
+		assert_noop!(confirm(7, 1, 2), Error::<Test>::AlreadyReported);
+		// Settled.
+		assert_ok!(confirm(7, 1, 3));
+		assert_noop!(confirm(7, 1, 2), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn report_pin_failure_refuses_what_it_must() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		let payload = failure_payload(7, 1, FailureReason::HashMismatch);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::FAILURE, &payload);
+		assert_noop!(
+			Pinning::report_pin_failure(
+				RuntimeOrigin::signed(sealer(1)),
+				payload.clone(),
+				signature
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(report(7, 4, FailureReason::HashMismatch), Error::<Test>::NotSealer);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::PIN, &payload);
+		assert_noop!(
+			Pinning::report_pin_failure(RuntimeOrigin::none(), payload, signature),
+			Error::<Test>::BadSignature
+		);
+		assert_noop!(report(8, 1, FailureReason::HashMismatch), Error::<Test>::PinNotFound);
+		assert_ok!(report(7, 1, FailureReason::HashMismatch));
+		assert_noop!(report(7, 1, FailureReason::HashMismatch), Error::<Test>::AlreadyReported);
+		assert_ok!(confirm(7, 1, 2));
+		assert_noop!(report(7, 2, FailureReason::HashMismatch), Error::<Test>::AlreadyConfirmed);
+		assert_ok!(report(7, 3, FailureReason::HashMismatch));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+		set_sealers(&[1, 2, 3, 4]);
+		assert_noop!(report(7, 4, FailureReason::HashMismatch), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn confirm_unpin_refuses_what_it_must() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(confirm_deleted(1, 1), Error::<Test>::UnpinNotFound);
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		let payload = unpin_payload(1, 1);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::UNPIN, &payload);
+		assert_noop!(
+			Pinning::confirm_unpin(RuntimeOrigin::signed(sealer(1)), payload.clone(), signature),
+			DispatchError::BadOrigin
+		);
+		let signature = sign_with(&sealer_pair(2), crate::signing_context::UNPIN, &payload);
+		assert_noop!(
+			Pinning::confirm_unpin(RuntimeOrigin::none(), payload, signature),
+			Error::<Test>::BadSignature
+		);
+		// Sealer 2 never stored it.
+		assert_noop!(confirm_deleted(1, 2), Error::<Test>::NotHolder);
+		// A holder that left the sealer set may still confirm.
+		set_sealers(&[2, 3]);
+		assert_ok!(confirm_deleted(1, 1));
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		assert_noop!(confirm_deleted(1, 1), Error::<Test>::UnpinNotFound);
+	});
+}
+
+#[test]
+fn a_holder_confirms_a_deletion_once() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		assert_ok!(confirm(7, 1, 2));
+		erase(7, 1);
+		assert_ok!(confirm_deleted(1, 1));
+		assert_noop!(confirm_deleted(1, 1), Error::<Test>::AlreadyDeleted);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// the transaction pool's checks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_pool_admits_a_valid_statement_once_per_sealer_and_kind() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		let validity =
+			Pinning::validate_unsigned(TransactionSource::External, &confirm_call(7, 1, 1))
+				.expect("valid");
+		assert_eq!(validity.priority, UnsignedPriority::get());
+		assert_eq!(validity.longevity, LONGEVITY);
+		assert!(validity.propagate);
+		assert!(validity.requires.is_empty());
+		assert_eq!(validity.provides.len(), 1);
+
+		// Another sealer's confirmation provides another tag; the same one the same tag.
+		let other = Pinning::validate_unsigned(TransactionSource::Local, &confirm_call(7, 1, 2))
+			.expect("valid");
+		assert_ne!(other.provides, validity.provides);
+		let again = Pinning::validate_unsigned(TransactionSource::Local, &confirm_call(7, 1, 1))
+			.expect("valid");
+		assert_eq!(again.provides, validity.provides);
+		// The same sealer's failure report is another statement.
+		let payload = failure_payload(7, 1, FailureReason::StorageUnreachable);
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::FAILURE, &payload);
+		let failure = Pinning::validate_unsigned(
+			TransactionSource::Local,
+			&crate::Call::report_pin_failure { payload, signature },
+		)
+		.expect("valid");
+		assert_ne!(failure.provides, validity.provides);
+
+		// Once included, a duplicate is stale.
+		assert_ok!(confirm(7, 1, 1));
+		assert_eq!(
+			Pinning::validate_unsigned(TransactionSource::External, &confirm_call(7, 1, 1)),
+			Err(InvalidTransaction::Stale.into())
+		);
+	});
+}
+
+#[test]
+fn the_pool_refuses_strangers_forgeries_and_stale_statements() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		let validate = |call: &crate::Call<Test>| {
+			Pinning::validate_unsigned(TransactionSource::External, call)
+		};
+		// Not a sealer.
+		assert_eq!(validate(&confirm_call(7, 1, 4)), Err(InvalidTransaction::BadSigner.into()));
+		// Forged signature.
+		let payload = pin_payload(7, 1, 1);
+		let forged = sign_with(&sealer_pair(2), crate::signing_context::PIN, &payload);
+		assert_eq!(
+			validate(&crate::Call::confirm_pin { payload, signature: forged }),
+			Err(InvalidTransaction::BadProof.into())
+		);
+		// Wrong hash; unknown record.
+		assert_eq!(validate(&confirm_call(7, 2, 1)), Err(InvalidTransaction::Call.into()));
+		assert_eq!(validate(&confirm_call(8, 1, 1)), Err(InvalidTransaction::Stale.into()));
+		// From the future.
+		let payload = PinPayload { block: 2, ..pin_payload(7, 1, 1) };
+		let signature = sign_with(&sealer_pair(1), crate::signing_context::PIN, &payload);
+		assert_eq!(
+			validate(&crate::Call::confirm_pin { payload, signature }),
+			Err(InvalidTransaction::Future.into())
+		);
+		// Older than its longevity; the longevity left shrinks with age.
+		System::set_block_number(1 + LONGEVITY - 1);
+		assert_eq!(validate(&confirm_call(7, 1, 1)).map(|v| v.longevity), Ok(1));
+		System::set_block_number(1 + LONGEVITY);
+		assert_eq!(validate(&confirm_call(7, 1, 1)), Err(InvalidTransaction::Stale.into()));
+	});
+}
+
+#[test]
+fn the_pool_checks_deletion_confirmations() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		let call = |sealer: u8| {
+			let payload = unpin_payload(1, sealer);
+			let signature =
+				sign_with(&sealer_pair(sealer), crate::signing_context::UNPIN, &payload);
+			crate::Call::confirm_unpin { payload, signature }
+		};
+		assert!(Pinning::validate_unsigned(TransactionSource::External, &call(1)).is_ok());
+		assert_eq!(
+			Pinning::validate_unsigned(TransactionSource::External, &call(2)),
+			Err(InvalidTransaction::BadSigner.into())
+		);
+	});
+}
+
+#[test]
+fn the_configuration_is_consistent() {
+	new_test_ext().execute_with(|| {
+		<Pinning as Hooks<u64>>::integrity_test();
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// off-chain worker: decisions
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn backoff_doubles_up_to_a_cap() {
+	assert_eq!(backoff_delay_ms(0, BACKOFF_BASE_MS), BACKOFF_BASE_MS);
+	assert_eq!(backoff_delay_ms(1, BACKOFF_BASE_MS), 2_000);
+	assert_eq!(backoff_delay_ms(2, BACKOFF_BASE_MS), 4_000);
+	assert_eq!(backoff_delay_ms(3, BACKOFF_BASE_MS), 8_000);
+	assert_eq!(backoff_delay_ms(8, BACKOFF_BASE_MS), 256_000);
+	assert_eq!(backoff_delay_ms(9, BACKOFF_BASE_MS), BACKOFF_CAP_MS);
+	assert_eq!(backoff_delay_ms(64, BACKOFF_BASE_MS), BACKOFF_CAP_MS);
+	assert_eq!(backoff_delay_ms(u32::MAX, BACKOFF_BASE_MS), BACKOFF_CAP_MS);
+}
+
+#[test]
+fn a_request_is_due_after_its_backoff_and_once_its_statement_left_the_pool() {
+	let fresh = RetryState::default();
+	assert!(is_due(&fresh, 0, 1, 5));
+	let backing_off = RetryState { attempts: 1, next_attempt_at: 10_000, submitted_at: None };
+	assert!(!is_due(&backing_off, 9_999, 1, 5));
+	assert!(is_due(&backing_off, 10_000, 1, 5));
+	let submitted = RetryState::submitted(10, 0);
+	assert!(!is_due(&submitted, u64::MAX, 10, 5));
+	assert!(!is_due(&submitted, u64::MAX, 15, 5));
+	assert!(is_due(&submitted, 0, 16, 5));
+	assert!(!is_due(&RetryState::submitted(u64::MAX, 0), 0, u64::MAX, 5));
+}
+
+#[test]
+fn http_statuses_map_to_outcomes() {
+	assert_eq!(put_outcome(Some(200)), RequestOutcome::Done);
+	assert_eq!(put_outcome(Some(204)), RequestOutcome::Done);
+	assert_eq!(put_outcome(Some(404)), RequestOutcome::Rejected(404));
+	assert_eq!(put_outcome(Some(503)), RequestOutcome::Rejected(503));
+	assert_eq!(put_outcome(Some(301)), RequestOutcome::Rejected(301));
+	assert_eq!(put_outcome(None), RequestOutcome::Unreachable);
+	assert_eq!(delete_outcome(Some(204)), RequestOutcome::Done);
+	assert_eq!(delete_outcome(Some(404)), RequestOutcome::Done);
+	assert_eq!(delete_outcome(Some(403)), RequestOutcome::Rejected(403));
+	assert_eq!(delete_outcome(None), RequestOutcome::Unreachable);
+}
+
+#[test]
+fn failures_back_off_then_are_reported() {
+	let now = 1_000_000;
+	assert_eq!(
+		next_step(RequestOutcome::Done, &RetryState::default(), now, Some(3), BACKOFF_BASE_MS),
+		Step::Confirm
+	);
+	let first = next_step(
+		RequestOutcome::Rejected(503),
+		&RetryState::default(),
+		now,
+		Some(3),
+		BACKOFF_BASE_MS,
+	);
+	let Step::Retry(first) = first else { panic!("a retry, not {first:?}") };
+	assert_eq!(first, RetryState { attempts: 1, next_attempt_at: now + 2_000, submitted_at: None });
+	let second = next_step(RequestOutcome::Unreachable, &first, now, Some(3), BACKOFF_BASE_MS);
+	let Step::Retry(second) = second else { panic!("a retry, not {second:?}") };
+	assert_eq!(second.attempts, 2);
+	assert_eq!(second.next_attempt_at, now + 4_000);
+	assert_eq!(
+		next_step(RequestOutcome::Rejected(403), &second, now, Some(3), BACKOFF_BASE_MS),
+		Step::Report(FailureReason::StorageRejected { status: 403 }, 3)
+	);
+	assert_eq!(
+		next_step(RequestOutcome::Unreachable, &second, now, Some(3), BACKOFF_BASE_MS),
+		Step::Report(FailureReason::StorageUnreachable, 3)
+	);
+	// Without a bound (deletions), never reported.
+	let many = RetryState { attempts: 1_000, next_attempt_at: 0, submitted_at: None };
+	assert!(matches!(
+		next_step(RequestOutcome::Unreachable, &many, now, None, BACKOFF_BASE_MS),
+		Step::Retry(RetryState { attempts: 1_001, .. })
+	));
+}
+
+#[test]
+fn endpoints_split_into_scheme_and_host() {
+	assert_eq!(split_endpoint("http://127.0.0.1:8333"), Some(("http", "127.0.0.1:8333")));
+	assert_eq!(
+		split_endpoint("https://s3.eu-central-1.amazonaws.com/"),
+		Some(("https", "s3.eu-central-1.amazonaws.com"))
+	);
+	assert_eq!(split_endpoint("s3.amazonaws.com"), None);
+	assert_eq!(split_endpoint("ftp://host"), None);
+	assert_eq!(split_endpoint("http://"), None);
+	assert_eq!(split_endpoint("http://host/bucket"), None);
+}
+
+#[test]
+fn only_a_short_s3_error_code_is_taken_from_an_error_body() {
+	let body = b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code>\
+		<StringToSign>AWS4-HMAC-SHA256...</StringToSign></Error>";
+	assert_eq!(s3_error_code(body), Some("SignatureDoesNotMatch"));
+	assert_eq!(s3_error_code(b"<Error><Code>has space</Code></Error>"), None);
+	assert_eq!(s3_error_code(b"<Error><Code></Code></Error>"), None);
+	assert_eq!(s3_error_code(b"<Error><Code>Unterminated"), None);
+	assert_eq!(s3_error_code(b"service unavailable"), None);
+	assert_eq!(s3_error_code(&[0xff, 0xfe]), None);
+}
+
+fn settings() -> StorageSettings {
+	StorageSettings {
+		endpoint: b"http://127.0.0.1:8333".to_vec(),
+		bucket: b"medchain".to_vec(),
+		region: b"us-east-1".to_vec(),
+		access_key_id: b"AKIDEXAMPLE".to_vec(),
+		secret_access_key: b"very-secret-value".to_vec(),
+		retry_base_ms: 2_000,
+	}
+}
+
+#[test]
+fn settings_are_checked_before_use() {
+	let store = ObjectStore::from_settings(&settings()).expect("usable settings");
+	assert_eq!(store.endpoint(), "127.0.0.1:8333");
+	assert_eq!(store.bucket(), "medchain");
+	let bad = |change: fn(&mut StorageSettings)| {
+		let mut settings = settings();
+		change(&mut settings);
+		ObjectStore::from_settings(&settings).err()
+	};
+	assert_eq!(bad(|s| s.endpoint = b"127.0.0.1:8333".to_vec()), Some(SettingsError::Endpoint));
+	assert_eq!(bad(|s| s.endpoint = b"http://a b".to_vec()), Some(SettingsError::Endpoint));
+	assert_eq!(bad(|s| s.bucket = b"Bad_Bucket".to_vec()), Some(SettingsError::Bucket));
+	assert_eq!(bad(|s| s.region = b"US EAST".to_vec()), Some(SettingsError::Region));
+	assert_eq!(bad(|s| s.access_key_id = b"".to_vec()), Some(SettingsError::Credentials));
+	assert_eq!(bad(|s| s.secret_access_key = vec![0xff]), Some(SettingsError::Credentials));
+	// No error message repeats a setting's value.
+	for error in [
+		SettingsError::Undecodable,
+		SettingsError::Endpoint,
+		SettingsError::Bucket,
+		SettingsError::Region,
+		SettingsError::Credentials,
+	] {
+		assert!(!error.to_string().contains("very-secret-value"));
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// off-chain worker: end to end
+// ---------------------------------------------------------------------------------------------
+
+/// The unix time the worker tests run at, in milliseconds.
+const NOW: u64 = 1_700_000_000_000;
+
+/// The test off-chain externalities, answering HTTP requests with the statuses queued in
+/// `statuses` (sp-core's always answers 200) and otherwise as sp-core's.
+#[derive(Clone)]
+struct StatusOffchain {
+	inner: TestOffchainExt,
+	statuses: Arc<Mutex<VecDeque<HttpRequestStatus>>>,
+}
+
+impl Externalities for StatusOffchain {
+	fn is_validator(&self) -> bool {
+		self.inner.is_validator()
+	}
+	fn network_state(&self) -> Result<OpaqueNetworkState, ()> {
+		self.inner.network_state()
+	}
+	fn timestamp(&mut self) -> Timestamp {
+		self.inner.timestamp()
+	}
+	fn sleep_until(&mut self, deadline: Timestamp) {
+		self.inner.sleep_until(deadline)
+	}
+	fn random_seed(&mut self) -> [u8; 32] {
+		self.inner.random_seed()
+	}
+	fn http_request_start(
+		&mut self,
+		method: &str,
+		uri: &str,
+		meta: &[u8],
+	) -> Result<HttpRequestId, ()> {
+		self.inner.http_request_start(method, uri, meta)
+	}
+	fn http_request_add_header(
+		&mut self,
+		id: HttpRequestId,
+		name: &str,
+		value: &str,
+	) -> Result<(), ()> {
+		self.inner.http_request_add_header(id, name, value)
+	}
+	fn http_request_write_body(
+		&mut self,
+		id: HttpRequestId,
+		chunk: &[u8],
+		deadline: Option<Timestamp>,
+	) -> Result<(), HttpError> {
+		self.inner.http_request_write_body(id, chunk, deadline)
+	}
+	fn http_response_wait(
+		&mut self,
+		ids: &[HttpRequestId],
+		deadline: Option<Timestamp>,
+	) -> Vec<HttpRequestStatus> {
+		let queued = self.statuses.lock().unwrap().pop_front();
+		match queued {
+			Some(status) => ids.iter().map(|_| status).collect(),
+			None => self.inner.http_response_wait(ids, deadline),
+		}
+	}
+	fn http_response_headers(&mut self, id: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		self.inner.http_response_headers(id)
+	}
+	fn http_response_read_body(
+		&mut self,
+		id: HttpRequestId,
+		buffer: &mut [u8],
+		deadline: Option<Timestamp>,
+	) -> Result<usize, HttpError> {
+		self.inner.http_response_read_body(id, buffer, deadline)
+	}
+	fn set_authorized_nodes(&mut self, nodes: Vec<OpaquePeerId>, authorized_only: bool) {
+		self.inner.set_authorized_nodes(nodes, authorized_only)
+	}
+}
+
+impl DbExternalities for StatusOffchain {
+	fn local_storage_set(&mut self, kind: StorageKind, key: &[u8], value: &[u8]) {
+		self.inner.local_storage_set(kind, key, value)
+	}
+	fn local_storage_clear(&mut self, kind: StorageKind, key: &[u8]) {
+		self.inner.local_storage_clear(kind, key)
+	}
+	fn local_storage_compare_and_set(
+		&mut self,
+		kind: StorageKind,
+		key: &[u8],
+		old_value: Option<&[u8]>,
+		new_value: &[u8],
+	) -> bool {
+		self.inner.local_storage_compare_and_set(kind, key, old_value, new_value)
+	}
+	fn local_storage_get(&mut self, kind: StorageKind, key: &[u8]) -> Option<Vec<u8>> {
+		self.inner.local_storage_get(kind, key)
+	}
+}
+
+/// A sealer node: sealer 1's key in the keystore, sealers 1, 2 and 3 on chain, the clock at
+/// [`NOW`], storage settings (unless `with_settings` is false) and a transaction pool.
+struct Node {
+	ext: sp_io::TestExternalities,
+	offchain: TestOffchainExt,
+	statuses: Arc<Mutex<VecDeque<HttpRequestStatus>>>,
+	pool: Box<dyn Fn() -> Vec<Vec<u8>>>,
+	clear_pool: Box<dyn Fn()>,
+}
+
+impl Node {
+	fn new(key: u8, with_settings: bool) -> Self {
+		let (offchain, _state) = TestOffchainExt::new();
+		offchain.0.write().timestamp = Timestamp::from_unix_millis(NOW);
+		let statuses = Arc::new(Mutex::new(VecDeque::new()));
+		let wrapper = StatusOffchain { inner: offchain.clone(), statuses: statuses.clone() };
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		let keystore = MemoryKeystore::new();
+		keystore
+			.sr25519_generate_new(SEALER_KEY_TYPE, Some(&format!("//Sealer{key}")))
+			.expect("a key");
+
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainWorkerExt::new(wrapper.clone()));
+		ext.register_extension(OffchainDbExt::new(wrapper));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.register_extension(KeystoreExt::new(keystore));
+		if with_settings {
+			ext.execute_with(|| {
+				sp_io::offchain::local_storage_set(
+					StorageKind::PERSISTENT,
+					STORAGE_SETTINGS_KEY,
+					&settings().encode(),
+				)
+			});
+		}
+		let read_state = pool_state.clone();
+		Node {
+			ext,
+			offchain,
+			statuses,
+			pool: Box::new(move || read_state.read().transactions.clone()),
+			clear_pool: Box::new(move || pool_state.write().transactions.clear()),
+		}
+	}
+
+	fn execute<R>(&mut self, f: impl FnOnce() -> R) -> R {
+		self.ext.execute_with(f)
+	}
+
+	/// Puts ciphertext bytes in the node's off-chain storage under the hash of content `n`.
+	fn hold(&mut self, n: u8, bytes: &[u8]) {
+		self.execute(|| {
+			sp_io::offchain::local_storage_set(
+				StorageKind::PERSISTENT,
+				&blob_key(&content(n)),
+				bytes,
+			)
+		});
+	}
+
+	/// Runs the off-chain worker at `block`.
+	fn run(&mut self, block: u64) {
+		self.execute(|| {
+			System::set_block_number(block);
+			Pinning::offchain_worker(block);
+		});
+	}
+
+	fn set_time(&self, ms: u64) {
+		self.offchain.0.write().timestamp = Timestamp::from_unix_millis(ms);
+	}
+
+	/// The next HTTP request is answered with `status`.
+	fn answer(&self, status: HttpRequestStatus) {
+		self.statuses.lock().unwrap().push_back(status);
+	}
+
+	/// Expects `request` to be sent with `body`, answered with `response` (status 200 unless
+	/// [`Node::answer`] says otherwise).
+	fn expect(&self, request: &medchain_sigv4::S3Request, body: Vec<u8>, response: &[u8]) {
+		self.offchain.0.write().expect_request(PendingRequest {
+			method: request.method.into(),
+			uri: request.url("http"),
+			headers: request.headers.clone(),
+			body,
+			sent: true,
+			response: Some(response.to_vec()),
+			..Default::default()
+		});
+	}
+
+	/// The pool's transactions, decoded.
+	fn calls(&self) -> Vec<crate::Call<Test>> {
+		(self.pool)()
+			.into_iter()
+			.map(|tx| {
+				let xt = Extrinsic::decode(&mut tx.as_slice()).expect("an extrinsic");
+				assert!(
+					matches!(xt.preamble, sp_runtime::generic::Preamble::Bare(_)),
+					"a bare extrinsic"
+				);
+				match xt.function {
+					RuntimeCall::Pinning(call) => call,
+					other => panic!("not a pinning call: {other:?}"),
+				}
+			})
+			.collect()
+	}
+
+	fn requests_made(&self) -> usize {
+		self.offchain.0.read().requests.len()
+	}
+
+	fn retry_state(&mut self, key: Vec<u8>) -> Option<RetryState> {
+		self.execute(|| StorageValueRef::persistent(&key).get::<RetryState>().ok().flatten())
+	}
+}
+
+/// The S3 client the tests check requests against, built independently of the worker's.
+fn s3() -> S3Config {
+	let credentials = Credentials::new("AKIDEXAMPLE", "very-secret-value").unwrap();
+	S3Config::new("127.0.0.1:8333", "us-east-1", credentials, Addressing::Path).unwrap()
+}
+
+fn put_of(n: u8, at_ms: u64) -> medchain_sigv4::S3Request {
+	let time = AmzDateTime::from_unix_seconds(at_ms / 1_000).unwrap();
+	s3().put_object("medchain", &hex_lower(content(n).as_bytes()), &ciphertext(n), &time).unwrap()
+}
+
+fn delete_of(n: u8, at_ms: u64) -> medchain_sigv4::S3Request {
+	let time = AmzDateTime::from_unix_seconds(at_ms / 1_000).unwrap();
+	s3().delete_object("medchain", &hex_lower(content(n).as_bytes()), &time).unwrap()
+}
+
+/// Checks that `call` is a statement the pool admits and that dispatches, and dispatches it.
+fn admit_and_dispatch(call: crate::Call<Test>) {
+	assert!(Pinning::validate_unsigned(TransactionSource::Local, &call).is_ok());
+	assert_ok!(RuntimeCall::Pinning(call).dispatch_bypass_filter(RuntimeOrigin::none()));
+}
+
+#[test]
+fn the_worker_uploads_with_a_signed_put_and_confirms() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	let put = put_of(1, NOW);
+	// The store verifies the body against the hash it is sent.
+	assert_eq!(put.header("x-amz-content-sha256"), Some(hex_lower(content(1).as_bytes()).as_str()));
+	assert_eq!(put.header("content-length"), Some(ciphertext(1).len().to_string().as_str()));
+	assert_eq!(put.path, format!("/medchain/{}", hex_lower(content(1).as_bytes())));
+	node.expect(&put, ciphertext(1), b"");
+
+	node.run(1);
+
+	let calls = node.calls();
+	assert_eq!(calls.len(), 1);
+	let crate::Call::confirm_pin { payload, signature } = calls[0].clone() else {
+		panic!("a confirmation, not {:?}", calls[0]);
+	};
+	assert_eq!(payload, pin_payload(7, 1, 1));
+	assert!(SignedPayload::<Test>::verify::<crate::crypto::SealerAuthId>(
+		&payload,
+		signature.clone()
+	));
+	assert_eq!(node.retry_state(pin_retry_key(7)), Some(RetryState::submitted(1, 0)));
+
+	// While the confirmation may be in the pool, nothing more is done.
+	(node.clear_pool)();
+	node.run(1 + LONGEVITY);
+	assert!(node.calls().is_empty());
+
+	// Dropped from the pool: uploaded and confirmed again.
+	let later = NOW + 60_000;
+	node.set_time(later);
+	node.expect(&put_of(1, later), ciphertext(1), b"");
+	node.run(2 + LONGEVITY);
+	let calls = node.calls();
+	let [crate::Call::confirm_pin { payload, signature }] = calls.as_slice() else {
+		panic!("one confirmation, not {calls:?}");
+	};
+	assert_eq!(payload, &PinPayload { block: 2 + LONGEVITY, ..pin_payload(7, 1, 1) });
+	(node.clear_pool)();
+
+	// Once the confirmation is in a block the request is answered and left alone.
+	node.execute(|| {
+		admit_and_dispatch(crate::Call::confirm_pin {
+			payload: payload.clone(),
+			signature: signature.clone(),
+		});
+		assert_eq!(Pins::<Test>::get(7).map(|pin| pin.confirmations.len()), Some(1));
+	});
+	node.set_time(later + 600_000);
+	node.run(100);
+	assert!(node.calls().is_empty());
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
+}
+
+#[test]
+fn storage_errors_back_off_and_are_reported_after_the_bound() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+
+	// Attempt 1: 503.
+	node.expect(&put_of(1, NOW), ciphertext(1), b"<Error><Code>SlowDown</Code></Error>");
+	node.answer(HttpRequestStatus::Finished(503));
+	node.run(1);
+	assert!(node.calls().is_empty());
+	assert_eq!(
+		node.retry_state(pin_retry_key(7)),
+		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
+	);
+
+	// Not due yet: no request (an unexpected one would fail the test).
+	node.set_time(NOW + 1_999);
+	node.run(2);
+	assert!(node.calls().is_empty());
+
+	// Attempt 2: no answer before the deadline.
+	node.set_time(NOW + 2_000);
+	node.expect(&put_of(1, NOW + 2_000), ciphertext(1), b"");
+	node.answer(HttpRequestStatus::DeadlineReached);
+	node.run(3);
+	assert!(node.calls().is_empty());
+	assert_eq!(
+		node.retry_state(pin_retry_key(7)),
+		Some(RetryState { attempts: 2, next_attempt_at: NOW + 6_000, submitted_at: None })
+	);
+
+	// Attempt 3, the last: 503 again. Reported with the last reason.
+	node.set_time(NOW + 6_000);
+	node.expect(&put_of(1, NOW + 6_000), ciphertext(1), b"");
+	node.answer(HttpRequestStatus::Finished(503));
+	node.run(4);
+	let calls = node.calls();
+	assert_eq!(calls.len(), 1);
+	let crate::Call::report_pin_failure { payload, signature } = calls[0].clone() else {
+		panic!("a failure report, not {:?}", calls[0]);
+	};
+	assert_eq!(
+		payload,
+		FailurePayload {
+			record: 7,
+			sealer: sealer_public(1),
+			reason: FailureReason::StorageRejected { status: 503 },
+			block: 4,
+		}
+	);
+	assert_eq!(node.retry_state(pin_retry_key(7)), Some(RetryState::submitted(4, MAX_ATTEMPTS)));
+	node.execute(|| {
+		admit_and_dispatch(crate::Call::report_pin_failure { payload, signature });
+		assert_eq!(
+			Pins::<Test>::get(7).map(|pin| pin.failures.into_inner()),
+			Some(vec![(sealer(1), FailureReason::StorageRejected { status: 503 })])
+		);
+	});
+}
+
+#[test]
+fn an_unreachable_store_is_reported_as_unreachable() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	let mut at = NOW;
+	for block in 1..=u64::from(MAX_ATTEMPTS) {
+		node.set_time(at);
+		node.answer(HttpRequestStatus::IoError);
+		node.run(block);
+		at += BACKOFF_CAP_MS;
+	}
+	let calls = node.calls();
+	assert!(matches!(
+		calls.as_slice(),
+		[crate::Call::report_pin_failure {
+			payload: FailurePayload { reason: FailureReason::StorageUnreachable, .. },
+			..
+		}]
+	));
+}
+
+#[test]
+fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
+	let mut node = Node::new(1, true);
+	let mut tampered = ciphertext(1);
+	tampered[0] ^= 1;
+	node.hold(1, &tampered);
+	node.execute(|| register(7, 1));
+
+	node.run(1);
+
+	assert_eq!(node.requests_made(), 0);
+	let calls = node.calls();
+	assert_eq!(calls.len(), 1);
+	let crate::Call::report_pin_failure { payload, signature } = calls[0].clone() else {
+		panic!("a failure report, not {:?}", calls[0]);
+	};
+	assert_eq!(payload.reason, FailureReason::HashMismatch);
+	assert_eq!(payload.record, 7);
+	node.execute(|| admit_and_dispatch(crate::Call::report_pin_failure { payload, signature }));
+}
+
+#[test]
+fn released_objects_are_deleted_then_confirmed() {
+	for status in [204, 404] {
+		let mut node = Node::new(1, true);
+		node.execute(|| {
+			register(7, 1);
+			assert_ok!(confirm(7, 1, 1));
+			assert_ok!(confirm(7, 1, 2));
+			erase(7, 1);
+		});
+		node.expect(&delete_of(1, NOW), Vec::new(), b"");
+		node.answer(HttpRequestStatus::Finished(status));
+
+		node.run(2);
+
+		let calls = node.calls();
+		assert_eq!(calls.len(), 1, "after HTTP {status}");
+		let crate::Call::confirm_unpin { payload, signature } = calls[0].clone() else {
+			panic!("a deletion confirmation, not {:?}", calls[0]);
+		};
+		assert_eq!(payload, UnpinPayload { block: 2, ..unpin_payload(1, 1) });
+		assert_eq!(
+			node.retry_state(unpin_retry_key(&content(1))),
+			Some(RetryState::submitted(2, 0))
+		);
+		node.execute(|| {
+			admit_and_dispatch(crate::Call::confirm_unpin { payload, signature });
+			assert_eq!(
+				Unpins::<Test>::get(content(1)).map(|u| u.deleted.into_inner()),
+				Some(accounts(&[1]))
+			);
+		});
+	}
+}
+
+#[test]
+fn failed_deletions_back_off() {
+	let mut node = Node::new(1, true);
+	node.execute(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+	});
+	node.expect(&delete_of(1, NOW), Vec::new(), b"<Error><Code>AccessDenied</Code></Error>");
+	node.answer(HttpRequestStatus::Finished(403));
+	node.run(2);
+	assert!(node.calls().is_empty());
+	assert_eq!(
+		node.retry_state(unpin_retry_key(&content(1))),
+		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
+	);
+}
+
+#[test]
+fn a_locked_object_is_left_alone() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		register(7, 1);
+		// Another run holds the object's lock for another 30 s.
+		StorageValueRef::persistent(&lock_key(&content(1)))
+			.set(&Timestamp::from_unix_millis(NOW + 30_000));
+	});
+
+	node.run(1);
+
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
+}
+
+#[test]
+fn the_lock_is_released_after_an_upload() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	let lock = lock_key(&content(1));
+	node.execute(|| {
+		assert_eq!(sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &lock), None)
+	});
+}
+
+#[test]
+fn ciphertext_the_node_does_not_hold_is_skipped_without_counting_an_attempt() {
+	let mut node = Node::new(1, true);
+	node.execute(|| register(7, 1));
+	node.run(1);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
+}
+
+#[test]
+fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
+	// No settings.
+	let mut node = Node::new(1, false);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.run(1);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+
+	// A key that is not a sealer's.
+	let mut node = Node::new(4, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.run(1);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+
+	// Settings that do not decode.
+	let mut node = Node::new(1, false);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, STORAGE_SETTINGS_KEY, b"\x01");
+		register(7, 1);
+	});
+	node.run(1);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn requests_this_sealer_answered_or_that_are_settled_are_skipped() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.hold(2, &ciphertext(2));
+	node.execute(|| {
+		register(7, 1);
+		assert_ok!(report(7, 1, FailureReason::StorageUnreachable));
+		register(8, 2);
+		assert_ok!(confirm(8, 2, 2));
+		assert_ok!(confirm(8, 2, 3));
+		assert_eq!(status(8), Some(PinStatus::Pinned));
+	});
+	node.run(2);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn at_most_max_pins_per_run_uploads_are_made() {
+	let mut node = Node::new(1, true);
+	for n in 1..=3 {
+		node.hold(n, &ciphertext(n));
+	}
+	let order = node.execute(|| {
+		for n in 1..=3u8 {
+			register(u64::from(n), n);
+		}
+		Pending::<Test>::iter_keys().collect::<Vec<_>>()
+	});
+	// `MaxPinsPerRun` is 2: the first two in the worker's order.
+	for record in order.iter().take(2) {
+		let n = *record as u8;
+		node.expect(&put_of(n, NOW), ciphertext(n), b"");
+	}
+	node.run(1);
+	let confirmed: Vec<u64> = node
+		.calls()
+		.into_iter()
+		.map(|call| match call {
+			crate::Call::confirm_pin { payload, .. } => payload.record,
+			other => panic!("a confirmation, not {other:?}"),
+		})
+		.collect();
+	assert_eq!(confirmed, order[..2].to_vec());
+
+	// The third is done next block.
+	(node.clear_pool)();
+	let n = order[2] as u8;
+	node.expect(&put_of(n, NOW), ciphertext(n), b"");
+	node.run(2);
+	assert_eq!(node.calls().len(), 1);
+}
+
+#[test]
+fn logs_and_errors_never_carry_the_secret() {
+	// The worker keeps the settings only inside `S3Config`, whose `Debug` redacts the
+	// secret, and logs only the endpoint and bucket; the signed request it sends carries a
+	// signature, never the secret.
+	let request = put_of(1, NOW);
+	assert!(!format!("{request:?}").contains("very-secret-value"));
+	assert!(request.headers.iter().all(|(_, value)| !value.contains("very-secret-value")));
+	assert!(!format!("{:?}", settings()).contains("very-secret-value"));
+}
