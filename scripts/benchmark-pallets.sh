@@ -13,10 +13,10 @@ WASM_BUILD_WORKSPACE_HINT=/nonexistent cargo build --release -p medchain-node --
 node="$CARGO_TARGET_DIR/release/medchain-node"
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(consortium difficulty records consent)
+[ ${#pallets[@]} -gt 0 ] || pallets=(consortium difficulty records consent supply_chain pinning)
 for pallet in "${pallets[@]}"; do
 	"$node" benchmark pallet --chain dev --pallet "pallet_${pallet}" --extrinsic '*' \
 		--wasm-execution compiled --steps 50 --repeat 20 \
 		--template scripts/frame-weight-template.hbs \
-		--output "pallets/${pallet}/src/weights.rs"
+		--output "pallets/${pallet//_/-}/src/weights.rs"
 done

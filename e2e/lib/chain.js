@@ -96,3 +96,23 @@ export function findEvent(events, section, method) {
   });
   return fields;
 }
+
+/** Resolves once the best block is higher than `after`. */
+export function nextBlock(api, after) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe = null;
+    api.rpc.chain
+      .subscribeNewHeads((header) => {
+        if (header.number.toNumber() > after) {
+          unsubscribe?.();
+          unsubscribe = () => {};
+          resolve(header.number.toNumber());
+        }
+      })
+      .then((unsub) => {
+        if (unsubscribe) unsub();
+        else unsubscribe = unsub;
+      })
+      .catch(reject);
+  });
+}

@@ -30,9 +30,14 @@ export function freePort() {
 
 /**
  * Starts a development node (Alice seals) with its own ports and a throw-away database.
- * Resolves once its RPC server answers; `stop()` kills it and waits for the exit.
+ * Resolves once its RPC server answers; `stop()` kills it and waits for the exit. With
+ * MEDCHAIN_WS set, the flows run against that node instead.
  */
-export async function startDevNode({ extraArgs = [] } = {}) {
+export async function startDevNode({ extraArgs = [], env = {} } = {}) {
+  // Against a network someone else runs (zombienet's flows): use it, start nothing.
+  if (process.env.MEDCHAIN_WS) {
+    return { url: process.env.MEDCHAIN_WS, log: () => '', async stop() {} };
+  }
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const args = [
@@ -40,10 +45,14 @@ export async function startDevNode({ extraArgs = [] } = {}) {
     '--rpc-port', String(rpcPort), '--port', String(p2pPort),
     '--finality-depth', '2', ...extraArgs,
   ];
-  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(nodeBinary(), args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let log = '';
   child.stderr.on('data', (chunk) => {
-    log = (log + chunk.toString()).slice(-20000);
+    // Enough for the tests that search the node's log; the oldest lines go first.
+    log = (log + chunk.toString()).slice(-4_000_000);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `ws://127.0.0.1:${rpcPort}`;

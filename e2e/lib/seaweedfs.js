@@ -1,0 +1,73 @@
+// A real S3-compatible server for the pinning flows: SeaweedFS started through
+// scripts/seaweedfs.sh on a block of eight free ports, stopped by PID afterwards.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'seaweedfs.sh');
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port P such that P..P+7 are all free. */
+async function freePortBlock() {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    let free = true;
+    for (let port = base; port < base + 8 && free; port += 1) free = await portIsFree(port);
+    if (free) return base;
+  }
+  throw new Error('no block of 8 free ports');
+}
+
+/**
+ * Starts SeaweedFS with one identity (`accessKey`/`secretKey`) and a bucket. `stop()` and
+ * `start()` take the server down and up again on the same ports (its data is thrown away on
+ * stop); `object(key)` reads an object straight from the server's filer, not through S3.
+ */
+export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
+  const dir = await mkdtemp(join(tmpdir(), 'medchain-seaweedfs-'));
+  const port = await freePortBlock();
+  const filer = `http://127.0.0.1:${port + 3}`;
+  const store = {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    async start() {
+      await run('bash', [script, 'start', dir, String(port), accessKey, secretKey]);
+      await run('bash', [script, 'bucket', dir, bucket]);
+    },
+    async stop() {
+      await run('bash', [script, 'stop', dir]);
+    },
+    async object(key) {
+      const response = await fetch(`${filer}/buckets/${bucket}/${key}`);
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`filer answered ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async keys() {
+      const response = await fetch(`${filer}/buckets/${bucket}/?limit=1000`, {
+        headers: { accept: 'application/json' },
+      });
+      if (!response.ok) throw new Error(`filer answered ${response.status}`);
+      const listing = await response.json();
+      return (listing.Entries ?? []).map((entry) => entry.FullPath.split('/').pop());
+    },
+    async remove() {
+      await store.stop().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await store.start();
+  return store;
+}

@@ -1,0 +1,168 @@
+// Sealers pin ciphertext to a real S3-compatible server (SeaweedFS) from their off-chain worker,
+// on a real development node: pinned and checked byte for byte, storage outages survived,
+// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { connect, findEvent, keyFromUri, nextBlock, rawRpc, submit } from '../lib/chain.js';
+import { ready, sha256Hex } from '../lib/crypto.js';
+import { startDevNode } from '../lib/node.js';
+import { pinStatus, waitForPin } from '../lib/pinning.js';
+import { encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument } from '../lib/records.js';
+import { startSeaweedfs } from '../lib/seaweedfs.js';
+
+const ACCESS_KEY = 'medchainpinning';
+const SECRET_KEY = 'pinning-secret-Xy7Qz9';
+const BUCKET = 'medchain-records';
+const ALICE = keyFromUri('//Alice').address;
+
+const objectKey = (hash) => hash.replace(/^0x/, '');
+
+async function sealerNode(store, secret) {
+  return startDevNode({
+    extraArgs: [
+      '--pinning-endpoint', store.endpoint, '--pinning-bucket', BUCKET,
+      '--pinning-retry-base-ms', '300', '-lruntime::pinning=debug',
+    ],
+    env: {
+      MEDCHAIN_PINNING_ACCESS_KEY_ID: ACCESS_KEY,
+      MEDCHAIN_PINNING_SECRET_ACCESS_KEY: secret,
+    },
+  });
+}
+
+async function patientWithKey(api) {
+  const account = keyFromUri('//Ferdie');
+  const keys = encryptionKeysOf(account, '//Ferdie');
+  if ((await api.query.consortium.encryptionKeys(account.address)).isNone) {
+    await publishEncryptionKey(api, account, keys);
+  }
+  return account;
+}
+
+describe('a sealer with the right credentials', () => {
+  let store;
+  let node;
+  let api;
+  let patient;
+
+  before(async () => {
+    await ready();
+    store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
+    node = await sealerNode(store, SECRET_KEY);
+    api = await connect(node.url);
+    patient = await patientWithKey(api);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+    await store?.remove();
+  });
+
+  test('pins a registered record: the bucket holds the exact ciphertext, the chain says pinned', async () => {
+    const plaintext = stringToU8a('{"resourceType":"DiagnosticReport","status":"final"}');
+    const { record, ciphertext, contentHash } = await registerDocument(api, patient, patient.address, plaintext);
+    const requested = await pinStatus(api, record);
+    assert.equal(requested.status, 'Pending');
+    // One sealer on a development chain: the target is min(2, sealers) = 1.
+    assert.equal(requested.target, 1);
+
+    const pinned = await waitForPin(api, record, (pin) => pin.status === 'Pinned', 30);
+    assert.deepEqual(pinned.confirmations, [ALICE]);
+    const stored = await store.object(objectKey(contentHash));
+    assert.deepEqual(stored, ciphertext);
+    assert.equal(sha256Hex(stored), contentHash);
+    console.log(`# blocks from inclusion to pinned: ${pinned.at - requested.requestedAt}`);
+  });
+
+  test('retries while storage is down and pins once it is back, without duplicates', async () => {
+    await store.stop();
+    const { record, ciphertext, contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"outage"}'),
+    );
+    const start = (await api.rpc.chain.getHeader()).number.toNumber();
+    let head = start;
+    while (head < start + 4) head = await nextBlock(api, head);
+    assert.equal((await pinStatus(api, record)).status, 'Pending');
+    assert.match(node.log(), /upload failed/);
+
+    await store.start();
+    await waitForPin(api, record, (pin) => pin.status === 'Pinned', 60);
+    assert.deepEqual(await store.object(objectKey(contentHash)), ciphertext);
+    // The restarted server started empty: exactly this one object, once.
+    assert.deepEqual(await store.keys(), [objectKey(contentHash)]);
+  });
+
+  test('never uploads or confirms ciphertext that does not match its hash', async () => {
+    const ciphertext = stringToU8a('ciphertext that will be corrupted on the node');
+    const contentHash = await putBlob(api, ciphertext);
+    // Corrupt the node's copy behind its back (what a disk fault or an intruder would do).
+    // The node's key: b"medchain/blob/" followed by the 32 hash bytes.
+    const storageKey = `${u8aToHex(stringToU8a('medchain/blob/'))}${contentHash.slice(2)}`;
+    await rawRpc(api, 'offchain_localStorageSet', ['PERSISTENT', storageKey, u8aToHex(stringToU8a('tampered'))]);
+    await assert.rejects(getBlob(api, contentHash), /4004/);
+
+    const { events } = await submit(api, patient, api.tx.records.register(
+      patient.address, '11488-4', contentHash, ciphertext.length, 'application/octet-stream', 'Treatment', [],
+    ));
+    const record = findEvent(events, 'records', 'RecordRegistered').record.toNumber();
+    const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 30);
+    assert.deepEqual(failed.failures, [{ who: ALICE, reason: { hashMismatch: null } }]);
+    assert.equal(await store.object(objectKey(contentHash)), null);
+  });
+
+  test('deletes the object when the patient erases the record', async () => {
+    const { record, contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"to-erase"}'),
+    );
+    await waitForPin(api, record, (pin) => pin.status === 'Pinned', 30);
+    assert.notEqual(await store.object(objectKey(contentHash)), null);
+
+    await submit(api, patient, api.tx.records.erase(record));
+    assert.equal(await pinStatus(api, record), null);
+    let head = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (let i = 0; i < 30 && (await store.object(objectKey(contentHash))) !== null; i += 1) {
+      head = await nextBlock(api, head);
+    }
+    assert.equal(await store.object(objectKey(contentHash)), null);
+    let unpin = await api.query.pinning.unpins(contentHash);
+    for (let i = 0; i < 10 && unpin.isSome; i += 1) {
+      head = await nextBlock(api, head);
+      unpin = await api.query.pinning.unpins(contentHash);
+    }
+    assert.ok(unpin.isNone, 'the unpin request is settled on chain');
+  });
+});
+
+describe('a sealer with wrong credentials', () => {
+  let store;
+  let node;
+  let api;
+
+  before(async () => {
+    await ready();
+    store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
+    node = await sealerNode(store, 'not-the-right-secret-42');
+    api = await connect(node.url);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+    await store?.remove();
+  });
+
+  test('reports a clear failure on chain after its retries; its log says why, never the secret', async () => {
+    const patient = await patientWithKey(api);
+    const { record, contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"denied"}'),
+    );
+    const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 120);
+    assert.deepEqual(failed.failures, [{ who: ALICE, reason: { storageRejected: { status: 403 } } }]);
+    assert.equal(await store.object(objectKey(contentHash)), null);
+    const log = node.log();
+    assert.match(log, /403/);
+    assert.ok(!log.includes('not-the-right-secret-42'), 'the secret is never logged');
+  });
+});

@@ -1,0 +1,117 @@
+// A pack's life on a real development node, through @polkadot/api with no custom types: a
+// manufacturer commissions and packs, a wholesaler receives and ships on, a pharmacy verifies
+// and dispenses; a lot recall blocks a second pack.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { stringToU8a } from '@polkadot/util';
+import { connect, findEvent, keyFromUri, submit, sudo } from '../lib/chain.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { startDevNode } from '../lib/node.js';
+import { packHistory, sgtin, verifyPack } from '../lib/supply.js';
+
+const GTIN = '10614141000019';
+const SSCC = '106141411234567897';
+const LOT = 'L2026A';
+const EXPIRY = '301231';
+
+let node;
+let api;
+const orgs = {};
+const staff = {};
+
+async function organisation(kind, gln, uri, roles) {
+  const account = keyFromUri(uri);
+  const { events } = await sudo(api, keyFromUri('//Alice'), api.tx.consortium.registerOrganisation(
+    kind, stringToU8a(gln), account.address,
+  ));
+  const org = findEvent(events, 'consortium', 'OrganisationRegistered').org.toNumber();
+  await submit(api, account, api.tx.consortium.addMember(org, account.address, roles));
+  return { org, account };
+}
+
+before(async () => {
+  node = await startDevNode();
+  api = await connect(node.url);
+  for (const [name, kind, gln, uri, roles] of [
+    // Stash accounts: the records flows use the plain ones, and both may run on one chain.
+    ['maker', 'Manufacturer', '0614141000029', '//Bob//stash', ['RecordsClerk']],
+    ['wholesaler', 'Wholesaler', '5901234123464', '//Charlie//stash', ['RecordsClerk']],
+    ['pharmacy', 'Pharmacy', '0614141000036', '//Dave//stash', ['Pharmacist']],
+  ]) {
+    const { org, account } = await organisation(kind, gln, uri, roles);
+    orgs[name] = org;
+    staff[name] = account;
+  }
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+const pack = (serial) => ({ Sgtin: sgtin(GTIN, serial) });
+
+async function shipAndReceive(from, to, items, documents) {
+  const { events } = await submit(api, staff[from], api.tx.supplyChain.ship(
+    orgs[to], items, sha256Hex(stringToU8a(documents)),
+  ));
+  const shipment = findEvent(events, 'supplyChain', 'Shipped').shipment.toNumber();
+  return shipment;
+}
+
+test('a pack travels from manufacturer to patient and every step is verifiable', async () => {
+  const { maker, wholesaler, pharmacy } = staff;
+  await submit(api, maker, api.tx.supplyChain.registerProduct(stringToU8a(GTIN)));
+  await submit(api, maker, api.tx.supplyChain.commission(
+    stringToU8a(GTIN), LOT, stringToU8a(EXPIRY), ['PK0001', 'PK0002'],
+  ));
+  assert.deepEqual(await verifyPack(api, GTIN, 'PK0001'), {
+    status: 'Active', gtin: GTIN, lot: LOT, expiry: EXPIRY, custodian: orgs.maker,
+    inTransit: false, container: null,
+  });
+  assert.equal((await verifyPack(api, GTIN, 'PK9999')).status, 'Unknown');
+
+  // Packed into a case; shipping the case moves both packs.
+  await submit(api, maker, api.tx.supplyChain.aggregate(stringToU8a(SSCC), [pack('PK0001'), pack('PK0002')]));
+  const first = await shipAndReceive('maker', 'wholesaler', [{ Sscc: stringToU8a(SSCC) }], 'DSCSA TI/TS #1');
+  let scanned = await verifyPack(api, GTIN, 'PK0002');
+  assert.equal(scanned.status, 'InTransit');
+  assert.equal(scanned.container, SSCC);
+  // Items in transit cannot be shipped again, and only the buyer receives.
+  await assert.rejects(
+    submit(api, maker, api.tx.supplyChain.ship(orgs.pharmacy, [{ Sscc: stringToU8a(SSCC) }], sha256Hex(stringToU8a('x')))),
+    { error: 'supplyChain.ItemInTransit' },
+  );
+  await assert.rejects(submit(api, pharmacy, api.tx.supplyChain.receive(first)), { error: 'supplyChain.NotBuyer' });
+  await submit(api, wholesaler, api.tx.supplyChain.receive(first));
+  assert.equal((await verifyPack(api, GTIN, 'PK0002')).custodian, orgs.wholesaler);
+
+  // On to the pharmacy, which unpacks, scans and dispenses one pack.
+  const second = await shipAndReceive('wholesaler', 'pharmacy', [{ Sscc: stringToU8a(SSCC) }], 'DSCSA TI/TS #2');
+  await submit(api, pharmacy, api.tx.supplyChain.receive(second));
+  await submit(api, pharmacy, api.tx.supplyChain.disaggregate(stringToU8a(SSCC), [pack('PK0001'), pack('PK0002')]));
+  scanned = await verifyPack(api, GTIN, 'PK0001');
+  assert.equal(scanned.status, 'Active');
+  assert.equal(scanned.custodian, orgs.pharmacy);
+  assert.equal(scanned.container, null);
+  await submit(api, pharmacy, api.tx.supplyChain.dispense(sgtin(GTIN, 'PK0001')));
+  assert.equal((await verifyPack(api, GTIN, 'PK0001')).status, 'Dispensed');
+  await assert.rejects(
+    submit(api, pharmacy, api.tx.supplyChain.dispense(sgtin(GTIN, 'PK0001'))),
+    { error: 'supplyChain.AlreadyDecommissioned' },
+  );
+
+  // The whole journey, as EPCIS business steps, including the case's own moves.
+  const steps = (await packHistory(api, GTIN, 'PK0001')).map((entry) => entry.bizStep);
+  assert.deepEqual(steps, [
+    'Commissioning', 'Packing', 'Shipping', 'Receiving', 'Shipping', 'Receiving', 'Unpacking', 'Dispensing',
+  ]);
+
+  // The manufacturer recalls the lot: the second pack can no longer be dispensed.
+  await submit(api, maker, api.tx.supplyChain.recall(stringToU8a(GTIN), LOT));
+  assert.equal((await verifyPack(api, GTIN, 'PK0002')).status, 'Recalled');
+  await assert.rejects(
+    submit(api, pharmacy, api.tx.supplyChain.dispense(sgtin(GTIN, 'PK0002'))),
+    { error: 'supplyChain.Recalled' },
+  );
+});
