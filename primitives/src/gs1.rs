@@ -11,23 +11,9 @@ pub type Gln = [u8; 13];
 
 /// Whether `digits` are all ASCII digits and the last one is the GS1 check digit of the others:
 /// from the right, the digits before the check digit are weighted 3, 1, 3, 1…; the check digit
-/// is `(10 - sum mod 10) mod 10`. An empty slice is not valid.
+/// is `(10 - sum mod 10) mod 10`. Fewer than two digits are not valid.
 pub fn has_valid_check_digit(digits: &[u8]) -> bool {
-	let Some((check, body)) = digits.split_last() else { return false };
-	if !digits.iter().all(u8::is_ascii_digit) {
-		return false;
-	}
-	let sum: u32 = body
-		.iter()
-		.rev()
-		.enumerate()
-		.map(|(position, digit)| {
-			let weight = if position % 2 == 0 { 3 } else { 1 };
-			u32::from(digit.saturating_sub(b'0')).saturating_mul(weight)
-		})
-		.fold(0u32, |total, term| total.saturating_add(term));
-	let expected = 10u32.saturating_sub(sum % 10) % 10;
-	u32::from(check.saturating_sub(b'0')) == expected
+	digits.split_last().is_some_and(|(check, body)| check_digit(body) == Some(*check))
 }
 
 /// Whether `gln` is 13 ASCII digits with a valid GS1 check digit.

@@ -7,6 +7,7 @@
 
 extern crate alloc;
 
+pub mod deposit;
 pub mod gs1;
 pub mod health;
 pub mod pinning;

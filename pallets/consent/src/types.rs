@@ -127,14 +127,7 @@ pub enum ConsentStatus {
 	Expired,
 }
 
-/// Funds held from `depositor` while a piece of state exists.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Deposit<AccountId, Balance> {
-	/// The account the funds are held from and returned to.
-	pub depositor: AccountId,
-	/// The amount held.
-	pub amount: Balance,
-}
+pub use medchain_primitives::deposit::Deposit;
 
 /// A patient's permission for a grantee to read or append to some of their records, for some
 /// purposes, during a period (FHIR R5 `Consent` with one permit provision).

@@ -32,14 +32,7 @@ pub struct Organisation<AccountId> {
 	pub members: u32,
 }
 
-/// Funds held from `depositor` while a piece of state exists.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Deposit<AccountId, Balance> {
-	/// The account the funds are held from and returned to.
-	pub depositor: AccountId,
-	/// The amount held.
-	pub amount: Balance,
-}
+pub use medchain_primitives::deposit::Deposit;
 
 /// A member account of an organisation: a practitioner (FHIR `PractitionerRole`).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]

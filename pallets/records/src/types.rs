@@ -28,14 +28,7 @@ pub type RecordOf<T> = Record<AccountIdOf<T>, BalanceOf<T>>;
 /// A key envelope as stored for runtime `T`.
 pub type KeyEnvelopeOf<T> = KeyEnvelope<AccountIdOf<T>, BalanceOf<T>, WrappedKeyOf<T>>;
 
-/// Funds held from `depositor` while a piece of state exists.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Deposit<AccountId, Balance> {
-	/// The account the funds are held from and returned to.
-	pub depositor: AccountId,
-	/// The amount held.
-	pub amount: Balance,
-}
+pub use medchain_primitives::deposit::Deposit;
 
 /// One version of a patient's document (FHIR `DocumentReference`): its ciphertext lives off
 /// chain; the chain keeps who, what kind, the hash that proves it, and its history.

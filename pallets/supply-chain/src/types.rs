@@ -178,14 +178,7 @@ impl PackState {
 	}
 }
 
-/// Funds held from `depositor` while a piece of state exists.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Deposit<AccountId, Balance> {
-	/// The account the funds are held from and returned to.
-	pub depositor: AccountId,
-	/// The amount held.
-	pub amount: Balance,
-}
+pub use medchain_primitives::deposit::Deposit;
 
 /// A product (one GTIN), registered by its manufacturer.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
