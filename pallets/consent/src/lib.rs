@@ -536,8 +536,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Revoke `consent`: from this block on it grants nothing. The patient, or a delegate
-		/// while the delegation lasts.
+		/// Revoke `consent`: from this block on it grants nothing. The patient, a delegate while
+		/// the delegation lasts, or whoever granted it.
 		///
 		/// The consent stays in [`Consents`] as history; it leaves the patient's list and its
 		/// deposit returns to its grantor. Expired consents are revoked the same way, to free
@@ -550,7 +550,11 @@ pub mod pallet {
 			let revoked = Consents::<T>::try_mutate(consent, |maybe_consent| {
 				let entry = maybe_consent.as_mut().ok_or(Error::<T>::ConsentNotFound)?;
 				ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
-				Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
+				// Whoever granted a consent may always withdraw it (and so recover their
+				// deposit), even a delegate whose delegation has since ended.
+				if who != entry.grantor {
+					Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
+				}
 				entry.status = ConsentStatus::Revoked;
 				entry.revoked_at = Some(now);
 				entry.revoked_by = Some(who.clone());

@@ -781,9 +781,12 @@ fn a_delegate_acts_only_while_the_delegation_lasts() {
 			Consent::revoke(RuntimeOrigin::signed(GUARDIAN), 1),
 			Error::<Test>::DelegationEnded
 		);
-		// What the delegate granted while in office stands until revoked.
+		// What the delegate granted while in office stands until revoked…
 		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(0));
-		assert_ok!(Consent::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		// …and they may still withdraw it, which returns their deposit.
+		assert_ok!(Consent::revoke(RuntimeOrigin::signed(GUARDIAN), 0));
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
+		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), denied(AccessReason::NoConsent));
 		// The former delegate may still step down, which returns the patient's deposit.
 		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(GUARDIAN), PATIENT, GUARDIAN));
 		assert_eq!(hold_of(crate::HoldReason::DelegateDeposit, PATIENT), 0);
