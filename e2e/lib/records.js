@@ -1,6 +1,6 @@
 // Patient and provider steps around the record registry and consent pallets. Used by the
 // end-to-end tests and by the command-line client, so both walk the same path.
-import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { findEvent, rawRpc, submit } from './chain.js';
 import {
@@ -8,11 +8,13 @@ import {
 } from './crypto.js';
 
 /**
- * The account's X25519 key pair, derived from its sr25519 secret so the same secret URI always
- * gives the same encryption key (the chain only ever sees the public half).
+ * The account's X25519 key pair, derived from its sr25519 secret (its unencrypted PKCS#8
+ * encoding), so the same account always has the same encryption key whether it was loaded from
+ * a secret URI or a JSON key file. The chain only ever sees the public half.
  */
-export function encryptionKeysOf(account, uri) {
-  return encryptionKeyPair(blake2AsU8a(`medchain-encryption-key:${uri}`, 256));
+export function encryptionKeysOf(account) {
+  const seedInput = u8aConcat(stringToU8a('medchain-encryption-key:'), account.encodePkcs8());
+  return encryptionKeyPair(blake2AsU8a(seedInput, 256));
 }
 
 /** Publishes `keys.publicKey` as `account`'s encryption key. */

@@ -33,7 +33,7 @@ async function sealerNode(store, secret) {
 
 async function patientWithKey(api) {
   const account = keyFromUri('//Ferdie');
-  const keys = encryptionKeysOf(account, '//Ferdie');
+  const keys = encryptionKeysOf(account);
   if ((await api.query.consortium.encryptionKeys(account.address)).isNone) {
     await publishEncryptionKey(api, account, keys);
   }

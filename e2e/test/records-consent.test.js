@@ -27,7 +27,7 @@ before(async () => {
     auditor: '//Eve', patient: '//Ferdie',
   })) {
     const account = keyFromUri(uri);
-    people[role] = { account, address: account.address, keys: encryptionKeysOf(account, uri) };
+    people[role] = { account, address: account.address, keys: encryptionKeysOf(account) };
   }
   // Governance registers the hospital; its admin enrols the staff.
   const { events } = await sudo(api, people.governance.account, api.tx.consortium.registerOrganisation(

@@ -1,0 +1,63 @@
+// The command-line client against a real development node: a patient encrypts and registers a
+// file, then opens it again signing with a JSON key file instead of a secret URI; a pack scan.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { keyFromUri } from '../lib/chain.js';
+import { startDevNode } from '../lib/node.js';
+
+const run = promisify(execFile);
+const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
+
+let node;
+let dir;
+
+async function medchain(args, env = {}) {
+  const { stdout } = await run(process.execPath, [cli, ...args, '--ws', node.url], {
+    env: { ...process.env, ...env },
+  });
+  return stdout;
+}
+
+before(async () => {
+  node = await startDevNode();
+  dir = await mkdtemp(join(tmpdir(), 'medchain-cli-'));
+});
+
+after(async () => {
+  await node?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('encrypt, put and register a file, then open it with the same account from a key file', async () => {
+  const document = join(dir, 'discharge-letter.json');
+  const contents = '{"resourceType":"Composition","title":"Discharge letter"}';
+  await writeFile(document, contents);
+  await medchain(['publish-key', '--suri', '//Eve']);
+  const registered = JSON.parse(await medchain(['register', document, '--suri', '//Eve']));
+  assert.equal(registered.bytes, contents.length);
+
+  const keyFile = join(dir, 'eve.json');
+  await writeFile(keyFile, JSON.stringify(keyFromUri('//Eve').toJson('correct horse')));
+  const opened = join(dir, 'opened.json');
+  await medchain(
+    ['open', String(registered.record), '--out', opened, '--key-file', keyFile],
+    { MEDCHAIN_KEY_PASSWORD: 'correct horse' },
+  );
+  assert.equal(await readFile(opened, 'utf8'), contents);
+
+  // Someone without consent is refused, with the chain's reason.
+  await assert.rejects(
+    medchain(['open', String(registered.record), '--out', join(dir, 'x'), '--suri', '//Ferdie']),
+    (error) => /consent\.NoConsent/.test(error.stderr),
+  );
+});
+
+test('scan a pack nobody commissioned', async () => {
+  const scanned = JSON.parse(await medchain(['verify', '10614141000019', 'NOPE123']));
+  assert.equal(scanned.status, 'Unknown');
+});
