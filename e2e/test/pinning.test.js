@@ -17,6 +17,8 @@ const BUCKET = 'medchain-records';
 const ALICE = keyFromUri('//Alice').address;
 
 const objectKey = (hash) => hash.replace(/^0x/, '');
+// Where the node keeps put ciphertext in its off-chain storage: b"medchain/blob/" ++ hash.
+const blobStorageKey = (hash) => `${u8aToHex(stringToU8a('medchain/blob/'))}${hash.slice(2)}`;
 
 async function sealerNode(store, secret) {
   return startDevNode({
@@ -74,6 +76,12 @@ describe('a sealer with the right credentials', () => {
     assert.deepEqual(stored, ciphertext);
     assert.equal(sha256Hex(stored), contentHash);
     console.log(`# blocks from inclusion to pinned: ${pinned.at - requested.requestedAt}`);
+
+    // Once the node no longer holds the ciphertext, blobs_get serves it from the bucket.
+    const nodeKey = blobStorageKey(contentHash);
+    await rawRpc(api, 'offchain_localStorageClear', ['PERSISTENT', nodeKey]);
+    assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', nodeKey]), null);
+    assert.deepEqual(await getBlob(api, contentHash), ciphertext);
   });
 
   test('retries while storage is down and pins once it is back, without duplicates', async () => {
@@ -98,8 +106,7 @@ describe('a sealer with the right credentials', () => {
     const ciphertext = stringToU8a('ciphertext that will be corrupted on the node');
     const contentHash = await putBlob(api, ciphertext);
     // Corrupt the node's copy behind its back (what a disk fault or an intruder would do).
-    // The node's key: b"medchain/blob/" followed by the 32 hash bytes.
-    const storageKey = `${u8aToHex(stringToU8a('medchain/blob/'))}${contentHash.slice(2)}`;
+    const storageKey = blobStorageKey(contentHash);
     await rawRpc(api, 'offchain_localStorageSet', ['PERSISTENT', storageKey, u8aToHex(stringToU8a('tampered'))]);
     await assert.rejects(getBlob(api, contentHash), /4004/);
 
