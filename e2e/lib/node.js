@@ -38,10 +38,18 @@ export async function startDevNode({ extraArgs = [], env = {} } = {}) {
   if (process.env.MEDCHAIN_WS) {
     return { url: process.env.MEDCHAIN_WS, log: () => '', async stop() {} };
   }
+  return startNode({ chainArgs: ['--dev', '--tmp'], extraArgs, env });
+}
+
+/**
+ * Starts `medchain-node` on `chainArgs` (the chain and where its database lives) with its own
+ * ports; resolves once its RPC server answers.
+ */
+export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const args = [
-    '--dev', '--tmp', '--no-prometheus', '--no-telemetry', '--no-mdns',
+    ...chainArgs, '--no-prometheus', '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort),
     '--finality-depth', '2', ...extraArgs,
   ];

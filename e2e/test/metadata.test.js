@@ -66,3 +66,37 @@ test('block authors come from the PoW digest through the api\'s author derivatio
   const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
   assert.equal(header.author?.toString(), alice);
 });
+
+test('the README\'s guide to polkadot.js apps names only calls and runtime APIs the chain has', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## Doing your job in polkadot.js apps');
+  const guide = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  assert.ok(start >= 0 && guide.length > 500, 'the guide is in the README');
+  const lowerFirst = (name) => name[0].toLowerCase() + name.slice(1);
+  const camel = (name) => name.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase());
+  const missing = [];
+  let checked = 0;
+  // Each bullet is one role; a bare `name` after `pallet.call` is another call of that pallet.
+  for (const bullet of guide.split('\n- ')) {
+    let pallet;
+    for (const [, code] of bullet.matchAll(/`([^`]+)`/g)) {
+      const qualified = code.match(/^([a-z][A-Za-z]*)\.([a-z][A-Za-z]*)$/);
+      const runtimeApi = code.match(/^([A-Z][A-Za-z]*Api)\.([a-z_]+)(\(|$)/);
+      const bare = code.match(/^[a-z][A-Za-z]*$/);
+      if (qualified) {
+        [, pallet] = qualified;
+        checked += 1;
+        if (!api.tx[pallet]?.[qualified[2]]) missing.push(code);
+      } else if (runtimeApi) {
+        checked += 1;
+        if (!api.call[lowerFirst(runtimeApi[1])]?.[camel(runtimeApi[2])]) missing.push(code);
+      } else if (bare && pallet && !['sudo'].includes(code)) {
+        checked += 1;
+        if (!api.tx[pallet]?.[code]) missing.push(`${pallet}.${code}`);
+      }
+    }
+  }
+  assert.ok(checked >= 40, `the guide names ${checked} calls and runtime APIs`);
+  assert.deepEqual(missing, [], 'named in the README but not in the runtime');
+});

@@ -146,6 +146,8 @@ pub type Actions = BoundedVec<Action, MaxActions>;
 	MaxEncodedLen,
 	TypeInfo,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum OrgKind {
 	/// A hospital.
@@ -180,6 +182,8 @@ pub enum OrgKind {
 	MaxEncodedLen,
 	TypeInfo,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum Role {
 	/// A physician or other clinician treating patients.

@@ -2,13 +2,18 @@
 //!
 //! - `development`: Alice seals alone at a difficulty one core meets in about a second.
 //! - `local_testnet`: Alice, Bob and Charlie seal, for a three-node network on one machine.
-//! - `consortium_template`: the shape of a real launch. Replace the sealers and the
-//!   governance key with the consortium's own accounts before generating its chain spec.
+//! - `consortium_template`: the shape of a real launch. Replace the sealers, the founding
+//!   organisations and the governance key with the consortium's own before generating its
+//!   chain spec (see `chain-spec/README.md`).
 
 use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
-use medchain_primitives::Difficulty;
+use medchain_primitives::{
+	health::{OrgKind, Role},
+	Difficulty,
+};
+use pallet_consortium::GenesisOrganisation;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
@@ -25,8 +30,12 @@ pub const CONSORTIUM_DIFFICULTY: u64 = 20_000_000;
 /// What each endowed development account starts with.
 const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
 
+/// The consortium template's founding hospital's GLN: a placeholder to replace.
+pub const TEMPLATE_HOSPITAL_GLN: &str = "5790000000005";
+
 fn genesis(
 	sealers: Vec<AccountId>,
+	organisations: Vec<GenesisOrganisation<AccountId>>,
 	endowed: Vec<(AccountId, Balance)>,
 	governance: AccountId,
 	initial_difficulty: u64,
@@ -34,7 +43,7 @@ fn genesis(
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
 		sudo: SudoConfig { key: Some(governance) },
-		consortium: pallet_consortium::GenesisConfig { sealers },
+		consortium: pallet_consortium::GenesisConfig { sealers, organisations },
 		difficulty: pallet_difficulty::GenesisConfig {
 			initial_difficulty: Difficulty::from(initial_difficulty),
 		},
@@ -49,6 +58,7 @@ fn dev_endowments() -> Vec<(AccountId, Balance)> {
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![Sr25519Keyring::Alice.to_account_id()],
+		Vec::new(),
 		dev_endowments(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_DIFFICULTY,
@@ -63,18 +73,30 @@ pub fn local_config_genesis() -> Value {
 			Sr25519Keyring::Bob.to_account_id(),
 			Sr25519Keyring::Charlie.to_account_id(),
 		],
+		Vec::new(),
 		dev_endowments(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_DIFFICULTY,
 	)
 }
 
-/// The launch template: placeholder accounts (Alice) stand for the founding hospital's
-/// sealer and governance keys; only they are endowed, enough to pay fees.
+/// The launch template: placeholder accounts stand for the founding hospital's keys. Alice is
+/// its sealer, governance and organisation admin, and the only endowed account (enough to
+/// pay fees and member deposits); Bob is its first clinician with the emergency role.
 pub fn consortium_template_genesis() -> Value {
 	let founder = Sr25519Keyring::Alice.to_account_id();
+	let founding_hospital = GenesisOrganisation {
+		kind: OrgKind::Hospital,
+		gln: TEMPLATE_HOSPITAL_GLN.into(),
+		admin: founder.clone(),
+		members: vec![(
+			Sr25519Keyring::Bob.to_account_id(),
+			vec![Role::Clinician, Role::Emergency],
+		)],
+	};
 	genesis(
 		vec![founder.clone()],
+		vec![founding_hospital],
 		vec![(founder.clone(), 1_000 * UNIT)],
 		founder,
 		CONSORTIUM_DIFFICULTY,

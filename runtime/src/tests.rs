@@ -5,7 +5,7 @@ use crate::{
 	System,
 };
 use codec::Encode;
-use frame_support::traits::{fungible::Balanced, OnUnbalanced};
+use frame_support::traits::{fungible::Balanced, Get, OnUnbalanced};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{generic::DigestItem, Digest};
 
@@ -65,6 +65,38 @@ fn every_preset_builds_with_its_sealers_and_difficulty() {
 		});
 	}
 	assert!(genesis_config_presets::get_preset(&"unknown".into()).is_none());
+}
+
+#[test]
+fn only_the_consortium_template_founds_an_organisation() {
+	use medchain_primitives::health::{OrgKind, Organisations as _, Role};
+	use Sr25519Keyring::*;
+	ext_from_preset(genesis_config_presets::CONSORTIUM_TEMPLATE_PRESET).execute_with(|| {
+		let hospital = pallet_consortium::Organisations::<Runtime>::get(0)
+			.expect("the template founds a hospital");
+		assert_eq!(hospital.kind, OrgKind::Hospital);
+		assert_eq!(&hospital.gln, genesis_config_presets::TEMPLATE_HOSPITAL_GLN.as_bytes());
+		assert_eq!(hospital.admin, Alice.to_account_id());
+		let consortium = pallet_consortium::Pallet::<Runtime>::organisation_of;
+		assert_eq!(consortium(&Bob.to_account_id()), Some(0));
+		assert!(pallet_consortium::Pallet::<Runtime>::has_role(
+			0,
+			&Bob.to_account_id(),
+			Role::Emergency
+		));
+		assert_eq!(
+			<Balances as frame_support::traits::fungible::InspectHold<_>>::total_balance_on_hold(
+				&Alice.to_account_id()
+			),
+			<Runtime as pallet_consortium::Config>::MemberDeposit::get(),
+			"Alice pays Bob's member deposit"
+		);
+	});
+	for id in ["development", "local_testnet"] {
+		ext_from_preset(id).execute_with(|| {
+			assert_eq!(pallet_consortium::NextOrganisationId::<Runtime>::get(), 0, "{id}");
+		});
+	}
 }
 
 #[test]

@@ -265,13 +265,17 @@ pub mod pallet {
 		Overflow,
 	}
 
-	/// The sealers a chain starts with.
+	/// The sealers and organisations a chain starts with.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// The accounts that may seal from block 1; no duplicates. Leave it empty and nobody
 		/// can seal.
 		pub sealers: Vec<T::AccountId>,
+		/// The founding organisations, given ids 0, 1, 2… in this order, each with its
+		/// members. Every admin must be endowed with `MemberDeposit` per member, which is held
+		/// as if the admin had added them.
+		pub organisations: Vec<GenesisOrganisation<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
@@ -291,6 +295,28 @@ pub mod pallet {
 				"more genesis sealers than MaxSealers"
 			);
 			Sealers::<T>::put(BoundedVec::<_, T::MaxSealers>::truncate_from(sealers));
+
+			for founding in &self.organisations {
+				let gln = founding.gln_digits().unwrap_or_else(|| {
+					panic!("genesis organisation GLN {:?} is not 13 digits", founding.gln)
+				});
+				let org = Pallet::<T>::do_register_organisation(
+					founding.kind,
+					gln,
+					founding.admin.clone(),
+				)
+				.unwrap_or_else(|e| {
+					panic!("genesis organisation {:?} cannot be registered: {e:?}", founding.gln)
+				});
+				for (member, roles) in &founding.members {
+					let roles = Roles::try_from(roles.clone()).unwrap_or_else(|_| {
+						panic!("genesis member of {:?} has too many roles", founding.gln)
+					});
+					Pallet::<T>::do_add_member(&founding.admin, org, member, roles).unwrap_or_else(
+						|e| panic!("genesis member of {:?} cannot be added: {e:?}", founding.gln),
+					);
+				}
+			}
 		}
 	}
 
@@ -362,16 +388,7 @@ pub mod pallet {
 			admin: T::AccountId,
 		) -> DispatchResult {
 			T::OrganisationOrigin::ensure_origin(origin)?;
-			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
-			ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
-			let org = NextOrganisationId::<T>::get();
-			let next = org.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			Organisations::<T>::insert(
-				org,
-				Organisation { kind, gln, admin: admin.clone(), members: 0 },
-			);
-			OrganisationByGln::<T>::insert(gln, org);
-			NextOrganisationId::<T>::put(next);
+			let org = Self::do_register_organisation(kind, gln, admin.clone())?;
 			Self::deposit_event(Event::OrganisationRegistered { org, kind, gln, admin });
 			Ok(())
 		}
@@ -432,21 +449,7 @@ pub mod pallet {
 			roles: Roles,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let roles = Self::validated_roles(roles)?;
-			Organisations::<T>::try_mutate(org, |maybe_org| {
-				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
-				ensure!(entry.admin == who, Error::<T>::NotAdmin);
-				ensure!(!Members::<T>::contains_key(&member), Error::<T>::AlreadyMember);
-				ensure!(
-					entry.members < T::MaxMembersPerOrganisation::get(),
-					Error::<T>::TooManyMembers
-				);
-				entry.members = entry.members.saturating_add(1);
-				Ok::<_, Error<T>>(())
-			})?;
-			let deposit = Deposit { depositor: who, amount: T::MemberDeposit::get() };
-			Self::hold(HoldReason::MemberDeposit, &deposit.depositor, deposit.amount)?;
-			Members::<T>::insert(&member, Membership { org, roles: roles.clone(), deposit });
+			let roles = Self::do_add_member(&who, org, &member, roles)?;
 			Self::deposit_event(Event::MemberAdded { org, member, roles });
 			Ok(())
 		}
@@ -580,6 +583,48 @@ pub mod pallet {
 		}
 
 		/// `roles`, sorted, if there is at least one and none twice.
+		/// Registers an organisation; shared by the call and the genesis config.
+		fn do_register_organisation(
+			kind: OrgKind,
+			gln: Gln,
+			admin: T::AccountId,
+		) -> Result<OrgId, Error<T>> {
+			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
+			ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
+			let org = NextOrganisationId::<T>::get();
+			let next = org.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Organisations::<T>::insert(org, Organisation { kind, gln, admin, members: 0 });
+			OrganisationByGln::<T>::insert(gln, org);
+			NextOrganisationId::<T>::put(next);
+			Ok(org)
+		}
+
+		/// Adds `member` to `org` on behalf of its admin `who`, holding `MemberDeposit` from
+		/// `who`; returns the validated roles. Shared by the call and the genesis config.
+		fn do_add_member(
+			who: &T::AccountId,
+			org: OrgId,
+			member: &T::AccountId,
+			roles: Roles,
+		) -> Result<Roles, DispatchError> {
+			let roles = Self::validated_roles(roles)?;
+			Organisations::<T>::try_mutate(org, |maybe_org| {
+				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
+				ensure!(entry.admin == *who, Error::<T>::NotAdmin);
+				ensure!(!Members::<T>::contains_key(member), Error::<T>::AlreadyMember);
+				ensure!(
+					entry.members < T::MaxMembersPerOrganisation::get(),
+					Error::<T>::TooManyMembers
+				);
+				entry.members = entry.members.saturating_add(1);
+				Ok::<_, Error<T>>(())
+			})?;
+			let deposit = Deposit { depositor: who.clone(), amount: T::MemberDeposit::get() };
+			Self::hold(HoldReason::MemberDeposit, &deposit.depositor, deposit.amount)?;
+			Members::<T>::insert(member, Membership { org, roles: roles.clone(), deposit });
+			Ok(roles)
+		}
+
 		fn validated_roles(roles: Roles) -> Result<Roles, Error<T>> {
 			sorted_set(roles).map_err(|e| match e {
 				SetError::Empty => Error::<T>::NoRoles,

@@ -7,7 +7,7 @@ use sp_runtime::BuildStorage;
 
 /// The sealers' genesis config.
 pub fn sealers_genesis(sealers: Vec<u64>) -> pallet_consortium::GenesisConfig<Test> {
-	pallet_consortium::GenesisConfig { sealers }
+	pallet_consortium::GenesisConfig { sealers, organisations: Vec::new() }
 }
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -77,6 +77,13 @@ pub const PAUPER: u64 = 40;
 pub const ENDOWMENT: u64 = 1_000;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	ext_with_organisations(Vec::new())
+}
+
+/// [`new_test_ext`], with `organisations` founded at genesis.
+pub fn ext_with_organisations(
+	organisations: Vec<pallet_consortium::GenesisOrganisation<u64>>,
+) -> sp_io::TestExternalities {
 	let mut storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
@@ -89,9 +96,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.build_storage()
 	.expect("the test genesis config is valid");
-	sealers_genesis(GENESIS_SEALERS.to_vec())
+	pallet_consortium::GenesisConfig::<Test> { sealers: GENESIS_SEALERS.to_vec(), organisations }
 		.assimilate_storage(&mut storage)
-		.expect("the test sealers are valid");
+		.expect("the test genesis is valid");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

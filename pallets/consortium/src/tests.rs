@@ -142,9 +142,9 @@ fn a_removed_sealer_can_no_longer_author() {
 
 mod identities {
 	use crate::{
-		benchmark_gln, is_valid_gln, mock::*, EncryptionKey, EncryptionKeys, Error, Event, Gln,
-		HoldReason, Members, Membership, NextOrganisationId, Organisation, OrganisationByGln,
-		Organisations,
+		benchmark_gln, is_valid_gln, mock::*, EncryptionKey, EncryptionKeys, Error, Event,
+		GenesisOrganisation, Gln, HoldReason, Members, Membership, NextOrganisationId,
+		Organisation, OrganisationByGln, Organisations,
 	};
 	use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 	use medchain_primitives::health::{OrgKind, Organisations as _, Role, Roles};
@@ -598,5 +598,142 @@ mod identities {
 				Error::<Test>::NoEncryptionKey
 			);
 		});
+	}
+
+	fn founding(
+		kind: OrgKind,
+		gln: &str,
+		admin: u64,
+		members: &[(u64, &[Role])],
+	) -> GenesisOrganisation<u64> {
+		GenesisOrganisation {
+			kind,
+			gln: gln.into(),
+			admin,
+			members: members.iter().map(|(who, list)| (*who, list.to_vec())).collect(),
+		}
+	}
+
+	#[test]
+	fn genesis_founds_organisations_with_members_and_their_deposits() {
+		ext_with_organisations(vec![
+			founding(
+				OrgKind::Hospital,
+				"5901234123457",
+				ADMIN,
+				&[(ALICE, &[Role::Emergency, Role::Clinician]), (BOB, &[Role::Auditor])],
+			),
+			founding(OrgKind::Pharmacy, "4000001000005", OTHER_ADMIN, &[]),
+		])
+		.execute_with(|| {
+			assert_eq!(
+				Organisations::<Test>::get(0),
+				Some(Organisation { kind: OrgKind::Hospital, gln: GLN, admin: ADMIN, members: 2 })
+			);
+			assert_eq!(
+				Organisations::<Test>::get(1),
+				Some(Organisation {
+					kind: OrgKind::Pharmacy,
+					gln: OTHER_GLN,
+					admin: OTHER_ADMIN,
+					members: 0
+				})
+			);
+			assert_eq!(OrganisationByGln::<Test>::get(GLN), Some(0));
+			assert_eq!(OrganisationByGln::<Test>::get(OTHER_GLN), Some(1));
+			assert_eq!(NextOrganisationId::<Test>::get(), 2);
+			let alice = Members::<Test>::get(ALICE).expect("Alice was founded a member");
+			assert_eq!((alice.org, alice.roles), (0, roles(&[Role::Clinician, Role::Emergency])));
+			assert_eq!(Consortium::organisation_of(&BOB), Some(0));
+			assert!(Consortium::has_role(0, &ALICE, Role::Emergency));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), 2 * MemberDeposit::get());
+
+			// The founders' members are ordinary members: the admin removes one and gets that
+			// deposit back, and the next organisation registered gets the next id.
+			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(ADMIN), 0, BOB));
+			assert_eq!(hold_of(HoldReason::MemberDeposit, ADMIN), MemberDeposit::get());
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Laboratory,
+				*b"0614141000012",
+				DAVE
+			));
+			assert!(Organisations::<Test>::contains_key(2));
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "InvalidGln")]
+	fn genesis_refuses_a_gln_with_a_wrong_check_digit() {
+		let _ =
+			ext_with_organisations(vec![founding(OrgKind::Hospital, "5901234123450", ADMIN, &[])]);
+	}
+
+	#[test]
+	#[should_panic(expected = "is not 13 digits")]
+	fn genesis_refuses_a_gln_of_the_wrong_length() {
+		let _ =
+			ext_with_organisations(vec![founding(OrgKind::Hospital, "590123412345", ADMIN, &[])]);
+	}
+
+	#[test]
+	#[should_panic(expected = "GlnInUse")]
+	fn genesis_refuses_two_organisations_with_one_gln() {
+		let _ = ext_with_organisations(vec![
+			founding(OrgKind::Hospital, "5901234123457", ADMIN, &[]),
+			founding(OrgKind::Clinic, "5901234123457", OTHER_ADMIN, &[]),
+		]);
+	}
+
+	#[test]
+	#[should_panic(expected = "AlreadyMember")]
+	fn genesis_refuses_an_account_in_two_organisations() {
+		let _ = ext_with_organisations(vec![
+			founding(OrgKind::Hospital, "5901234123457", ADMIN, &[(ALICE, &[Role::Clinician])]),
+			founding(OrgKind::Clinic, "4000001000005", OTHER_ADMIN, &[(ALICE, &[Role::Nurse])]),
+		]);
+	}
+
+	#[test]
+	#[should_panic(expected = "NoRoles")]
+	fn genesis_refuses_a_member_without_roles() {
+		let _ = ext_with_organisations(vec![founding(
+			OrgKind::Hospital,
+			"5901234123457",
+			ADMIN,
+			&[(ALICE, &[])],
+		)]);
+	}
+
+	#[test]
+	#[should_panic(expected = "cannot be added")]
+	fn genesis_refuses_members_the_admin_cannot_pay_for() {
+		let _ = ext_with_organisations(vec![founding(
+			OrgKind::Hospital,
+			"5901234123457",
+			PAUPER,
+			&[(ALICE, &[Role::Clinician])],
+		)]);
+	}
+
+	#[test]
+	fn a_founding_organisation_reads_from_chain_spec_json() {
+		let json = r#"{"kind": "Hospital", "gln": "5901234123457", "admin": 20,
+			"members": [[30, ["Clinician", "Emergency"]]]}"#;
+		let parsed: GenesisOrganisation<u64> =
+			serde_json::from_str(json).expect("the documented shape parses");
+		assert_eq!(
+			parsed,
+			founding(
+				OrgKind::Hospital,
+				"5901234123457",
+				ADMIN,
+				&[(ALICE, &[Role::Clinician, Role::Emergency])]
+			)
+		);
+		assert!(serde_json::from_str::<GenesisOrganisation<u64>>(
+			r#"{"kind": "Hospital", "gln": "5901234123457", "admin": 20, "members": [], "extra": 1}"#
+		)
+		.is_err());
 	}
 }

@@ -1,10 +1,11 @@
 //! The consortium pallet's identity types: organisations, members, encryption keys.
 
 use crate::Config;
+use alloc::{string::String, vec::Vec};
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::traits::fungible::Inspect;
 pub use medchain_primitives::gs1::{is_valid_gln, Gln};
-use medchain_primitives::health::{OrgKind, Roles};
+use medchain_primitives::health::{OrgKind, Role, Roles};
 use scale_info::TypeInfo;
 
 /// An account id of the runtime.
@@ -52,4 +53,28 @@ pub struct EncryptionKey<Balance> {
 	pub key: X25519PublicKey,
 	/// The deposit held from the account for it.
 	pub deposit: Balance,
+}
+
+/// A founding organisation in the genesis config (chain spec JSON), e.g.
+/// `{"kind": "Hospital", "gln": "5790000000005", "admin": "5Grw…", "members":
+/// [["5FHn…", ["Clinician", "Emergency"]]]}`.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisOrganisation<AccountId> {
+	/// What kind of organisation it is.
+	pub kind: OrgKind,
+	/// Its GS1 GLN as 13 digits; the check digit is validated.
+	pub gln: String,
+	/// The account that manages its members; pays each member's deposit.
+	pub admin: AccountId,
+	/// Its first members and their roles.
+	pub members: Vec<(AccountId, Vec<Role>)>,
+}
+
+impl<AccountId> GenesisOrganisation<AccountId> {
+	/// The GLN as stored on chain, if it is 13 characters; the digits and check digit are
+	/// validated when the organisation is registered.
+	pub fn gln_digits(&self) -> Option<Gln> {
+		Gln::try_from(self.gln.as_bytes()).ok()
+	}
 }
