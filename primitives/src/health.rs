@@ -384,8 +384,9 @@ pub trait AccessPolicy<AccountId> {
 		category: &CategoryCode,
 		purpose: Purpose,
 	) -> AccessDecision;
-	/// Whether `who` may read `record` for at least one purpose.
-	fn has_read_access(who: &AccountId, record: RecordId) -> bool;
+	/// Whether `who` may read `record` for at least one purpose now, or will once a consent
+	/// already granted starts: whether a key envelope for `who` is still needed.
+	fn may_read_now_or_later(who: &AccountId, record: RecordId) -> bool;
 	/// The worst-case weight of any one of the methods above.
 	fn decision_weight() -> Weight;
 }
@@ -408,7 +409,7 @@ impl<AccountId> AccessPolicy<AccountId> for () {
 	) -> AccessDecision {
 		AccessDecision::deny(AccessReason::NoConsent)
 	}
-	fn has_read_access(_who: &AccountId, _record: RecordId) -> bool {
+	fn may_read_now_or_later(_who: &AccountId, _record: RecordId) -> bool {
 		false
 	}
 	fn decision_weight() -> Weight {

@@ -450,10 +450,10 @@ pub mod pallet {
 		/// the delegation lasts.
 		///
 		/// `scope` says which records, `actions` what may be done with them, `purposes` what
-		/// for; the consent runs from `start` (now if `None`) until `end` (exclusive; until
-		/// revoked if `None`), in milliseconds since the Unix epoch. `form_hash` is the SHA-256
-		/// of a signed consent form kept off chain, if any. Holds `ConsentDeposit` from the
-		/// caller until the consent is revoked.
+		/// for; the consent runs from `start` (now if `None` or in the past) until `end`
+		/// (exclusive; until revoked if `None`), in milliseconds since the Unix epoch.
+		/// `form_hash` is the SHA-256 of a signed consent form kept off chain, if any. Holds
+		/// `ConsentDeposit` from the caller until the consent is revoked.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::grant(scope.item_count()))]
 		pub fn grant(
@@ -489,11 +489,14 @@ pub mod pallet {
 			})?;
 			ensure!(!form_hash.is_some_and(|hash| hash.is_zero()), Error::<T>::InvalidFormHash);
 			let scope = Self::validated_scope(scope, &patient)?;
-			let start = start.unwrap_or(now);
+			let requested_start = start.unwrap_or(now);
 			if let Some(end) = end {
-				ensure!(end > start, Error::<T>::InvalidPeriod);
+				ensure!(end > requested_start, Error::<T>::InvalidPeriod);
 				ensure!(end > now, Error::<T>::PeriodEnded);
 			}
+			// A start in the past would make the consent look older than it is in the
+			// audit trail; it starts when it is granted instead.
+			let start = requested_start.max(now);
 
 			let consent = NextConsentId::<T>::get();
 			let next = consent.checked_add(1).ok_or(Error::<T>::Overflow)?;
@@ -821,7 +824,7 @@ pub mod pallet {
 			action: Action,
 			purpose: Purpose,
 		) -> AccessDecision {
-			Self::decide_on_record(who, record, action, Some(purpose))
+			Self::decide_on_record(who, record, action, Some(purpose), Horizon::Now)
 		}
 
 		/// `patient`'s consents that are not revoked, oldest first, each with its status at
@@ -862,6 +865,7 @@ pub mod pallet {
 			record: RecordId,
 			action: Action,
 			purpose: Option<Purpose>,
+			horizon: Horizon,
 		) -> AccessDecision {
 			match T::Records::record_summary(record) {
 				Some(summary) => Self::decide(
@@ -872,6 +876,7 @@ pub mod pallet {
 					action,
 					purpose,
 					T::Time::now(),
+					horizon,
 				),
 				None => match T::Records::record_status(record) {
 					Some(RecordStatus::Erased) => AccessDecision::deny(AccessReason::RecordErased),
@@ -882,6 +887,7 @@ pub mod pallet {
 
 		/// The decision itself, for a record of `category` of `patient`: the existing record
 		/// `record`, or a new one if `None`.
+		#[allow(clippy::too_many_arguments)]
 		fn decide(
 			who: &T::AccountId,
 			patient: &T::AccountId,
@@ -890,6 +896,7 @@ pub mod pallet {
 			action: Action,
 			purpose: Option<Purpose>,
 			now: u64,
+			horizon: Horizon,
 		) -> AccessDecision {
 			if who == patient {
 				return AccessDecision::allow(AccessReason::Patient, None);
@@ -903,7 +910,7 @@ pub mod pallet {
 				{
 					continue;
 				}
-				let failed = if consent.start > now {
+				let failed = if consent.start > now && horizon == Horizon::Now {
 					Some(AccessReason::ConsentNotYetValid)
 				} else if consent.end.is_some_and(|end| end <= now) {
 					Some(AccessReason::ConsentExpired)
@@ -1070,6 +1077,16 @@ pub mod pallet {
 		}
 	}
 
+	/// Whether a consent that has not started yet grants: never for an access, but it keeps
+	/// the grantee's key envelope in use until it starts.
+	#[derive(Clone, Copy, PartialEq, Eq)]
+	enum Horizon {
+		/// Only what grants at this moment.
+		Now,
+		/// Also what will grant once its start is reached.
+		NowOrLater,
+	}
+
 	impl<T: Config> AccessPolicy<T::AccountId> for Pallet<T> {
 		fn can_access(
 			who: &T::AccountId,
@@ -1094,11 +1111,12 @@ pub mod pallet {
 				Action::Append,
 				Some(purpose),
 				T::Time::now(),
+				Horizon::Now,
 			)
 		}
 
-		fn has_read_access(who: &T::AccountId, record: RecordId) -> bool {
-			Self::decide_on_record(who, record, Action::Read, None).allowed
+		fn may_read_now_or_later(who: &T::AccountId, record: RecordId) -> bool {
+			Self::decide_on_record(who, record, Action::Read, None, Horizon::NowOrLater).allowed
 		}
 
 		fn decision_weight() -> Weight {

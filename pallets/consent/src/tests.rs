@@ -118,7 +118,7 @@ fn the_patient_grants_a_consent_that_allows_access() {
 
 		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(0));
 		assert_eq!(can_read(DOCTOR, record, Purpose::Research), allowed_by(0));
-		assert!(<Consent as AccessPolicy<u64>>::has_read_access(&DOCTOR, record));
+		assert!(<Consent as AccessPolicy<u64>>::may_read_now_or_later(&DOCTOR, record));
 		assert_eq!(
 			<Consent as AccessPolicy<u64>>::can_append(
 				&DOCTOR,
@@ -253,7 +253,8 @@ fn grant_refuses_a_period_that_is_inverted_or_over() {
 			grant_as(PATIENT, doctor(), Some(START - 2 * DAY), Some(START - DAY)),
 			Error::<Test>::PeriodEnded
 		);
-		// A period that started in the past and is still running is fine.
+		// A period that started in the past and is still running is fine: it starts now
+		// (`a_consent_cannot_be_backdated`).
 		assert_ok!(grant_as(PATIENT, doctor(), Some(START - DAY), Some(START + 1)));
 	});
 }
@@ -586,6 +587,16 @@ fn purpose_is_enforced() {
 }
 
 #[test]
+fn a_consent_cannot_be_backdated() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(grant_as(PATIENT, Grantee::Account(DOCTOR), Some(START - DAY), None));
+		assert_eq!(Consents::<Test>::get(0).map(|c| c.start), Some(START));
+		assert_ok!(grant_as(PATIENT, Grantee::Account(NURSE), Some(START + DAY), None));
+		assert_eq!(Consents::<Test>::get(1).map(|c| c.start), Some(START + DAY));
+	});
+}
+
+#[test]
 fn period_is_enforced_and_expiry_needs_no_call() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
@@ -605,6 +616,8 @@ fn period_is_enforced_and_expiry_needs_no_call() {
 			Consent::record_access(RuntimeOrigin::signed(DOCTOR), record, Purpose::Treatment),
 			Error::<Test>::ConsentNotYetValid
 		);
+		// Not readable yet, but the grantee's key envelope is already needed.
+		assert!(<Consent as AccessPolicy<u64>>::may_read_now_or_later(&DOCTOR, record));
 		set_now(START + HOUR);
 		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(consent));
 		set_now(START + DAY - 1);
@@ -621,6 +634,7 @@ fn period_is_enforced_and_expiry_needs_no_call() {
 			Consent::record_access(RuntimeOrigin::signed(DOCTOR), record, Purpose::Treatment),
 			Error::<Test>::ConsentExpired
 		);
+		assert!(!<Consent as AccessPolicy<u64>>::may_read_now_or_later(&DOCTOR, record));
 		// Expiry is derived when read; storage still says active.
 		assert_eq!(Consent::consents_of(&PATIENT)[0].1.status, ConsentStatus::Expired);
 		assert_eq!(Consents::<Test>::get(consent).map(|c| c.status), Some(ConsentStatus::Active));
@@ -705,7 +719,7 @@ fn missing_and_erased_records_are_refused() {
 			can_read(PATIENT, record, Purpose::Treatment),
 			denied(AccessReason::RecordErased)
 		);
-		assert!(!<Consent as AccessPolicy<u64>>::has_read_access(&PATIENT, record));
+		assert!(!<Consent as AccessPolicy<u64>>::may_read_now_or_later(&PATIENT, record));
 		assert_noop!(
 			Consent::record_access(RuntimeOrigin::signed(PATIENT), record, Purpose::Treatment),
 			Error::<Test>::RecordErased

@@ -539,7 +539,8 @@ pub mod pallet {
 		///
 		/// The patient and the recipient may always do so. Anyone else may once the recipient
 		/// can no longer read the record (its consent was revoked or has expired), so stale
-		/// envelopes can be cleaned up in the same batch as a revocation.
+		/// envelopes can be cleaned up in the same batch as a revocation; a consent granted
+		/// but not yet started keeps the envelope in use.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_key_envelope()
 			.saturating_add(T::Consent::decision_weight()))]
@@ -555,7 +556,8 @@ pub mod pallet {
 			if who != entry.patient && who != recipient {
 				// The patient's own envelope is always in use, whatever the access policy says.
 				ensure!(
-					recipient != entry.patient && !T::Consent::has_read_access(&recipient, record),
+					recipient != entry.patient
+						&& !T::Consent::may_read_now_or_later(&recipient, record),
 					Error::<T>::EnvelopeStillInUse
 				);
 			}

@@ -913,6 +913,44 @@ fn anyone_removes_an_envelope_whose_recipient_lost_access_but_not_before() {
 }
 
 #[test]
+fn a_consent_that_has_not_started_keeps_its_envelope_in_use() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		// The patient prepares tomorrow's appointment: consent and envelope today.
+		assert_ok!(pallet_consent::Pallet::<Test>::grant(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			actions(&[Action::Read]),
+			purposes(&[Purpose::Treatment]),
+			Some(START + DAY),
+			Some(START + 2 * DAY),
+			None,
+		));
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			record,
+			DOCTOR,
+			wrapped_key(2)
+		));
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR),
+			Error::<Test>::EnvelopeStillInUse
+		);
+		set_now(START + DAY);
+		assert_noop!(
+			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR),
+			Error::<Test>::EnvelopeStillInUse
+		);
+		// Once the consent has ended, the envelope is stale and anyone may clean it up.
+		set_now(START + 2 * DAY);
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR));
+		assert_eq!(Records::key_envelope(record, &DOCTOR), None);
+	});
+}
+
+#[test]
 fn removing_a_missing_envelope_fails() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
