@@ -29,3 +29,7 @@ fi
 if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
 	(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# zombienet's CLI, exactly as locked (see zombienet/README.md).
+if [ ! -d zombienet/node_modules ] || [ zombienet/package-lock.json -nt zombienet/node_modules/.package-lock.json ]; then
+	(cd zombienet && npm ci --no-audit --no-fund --loglevel=error)
+fi
