@@ -62,7 +62,8 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   // @polkadot/api renames a field `size` to `size_`: a Struct is a Map, which has its own `size`.
   assert.equal(entry.size_.toNumber(), ciphertext.length);
   assert.ok(!u8aToString(entry.toU8a()).includes('glucose'));
-  const ids = await api.call.recordsApi.recordsOf(patient.address);
+  // Her file, a page at a time (at most 100 ids a page).
+  const ids = await api.call.recordsApi.recordsOf(patient.address, null, 100);
   assert.ok(ids.map((id) => id.toNumber()).includes(record));
 
   // Without consent the provider is refused, on chain.

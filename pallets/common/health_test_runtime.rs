@@ -60,7 +60,6 @@ impl pallet_records::Config for Test {
 	type Hooks = MockHooks;
 	type RecordDeposit = RecordDeposit;
 	type KeyEnvelopeDeposit = KeyEnvelopeDeposit;
-	type MaxRecordsPerPatient = ConstU32<8>;
 	type MaxEnvelopesPerRecord = ConstU32<4>;
 	type MaxWrappedKeyLen = ConstU32<128>;
 	type WeightInfo = ();

@@ -24,7 +24,8 @@ pub const MAX_CODE_LEN: u32 = 32;
 
 /// A document class code, e.g. the LOINC document ontology code `11488-4` (consult note).
 ///
-/// Codes are short ASCII tokens (see [`is_valid_code`]), never narrative text.
+/// Codes are short ASCII tokens (see [`is_valid_code`]), never narrative text; records and
+/// consents accept only those in [`crate::vocabulary::DOCUMENT_CATEGORIES`].
 pub type CategoryCode = BoundedVec<u8, ConstU32<MAX_CODE_LEN>>;
 
 /// Whether `code` is a well-formed code: non-empty, and only ASCII letters, digits and the

@@ -11,6 +11,7 @@ pub mod deposit;
 pub mod gs1;
 pub mod health;
 pub mod pinning;
+pub mod vocabulary;
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};

@@ -179,8 +179,8 @@ impl_runtime_apis! {
 	}
 
 	impl pallet_records::runtime_api::RecordsApi<Block, AccountId, pallet_records::RecordOf<Runtime>> for Runtime {
-		fn records_of(patient: AccountId) -> Vec<RecordId> {
-			Records::records_of(&patient)
+		fn records_of(patient: AccountId, after: Option<RecordId>, count: u32) -> Vec<RecordId> {
+			Records::records_of(&patient, after, count)
 		}
 
 		fn record(record: RecordId) -> Option<pallet_records::RecordOf<Runtime>> {

@@ -23,6 +23,13 @@
 //!
 //! Delegates act for the patient but do not read the patient's records by being delegates: a
 //! delegate who needs to read grants themselves a consent, which is then on record.
+//!
+//! The audit trail is the one kind of storage that holds no refundable deposit: read receipts
+//! ([`AccessLog`]), revoked consents ([`Consents`]) and break-glass accesses
+//! ([`EmergencyAccesses`]), like the record registry's tombstones, are never freed, because
+//! history must never be lost (HIPAA's audit controls keep such logs for six years). A deposit
+//! that can never be returned would be a fee by another name: each entry is bounded in size
+//! and written by a signed call whose fee pays for it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -93,10 +100,13 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use medchain_primitives::health::{
-		is_valid_code, sorted_set, AccessDecision, AccessPolicy, AccessReason, Action, Actions,
-		CategoryCode, ConsentId, OrgId, OrgKind, Organisations, Purpose, Purposes, RecordId,
-		RecordInspect, RecordStatus, Role, SetError,
+	use medchain_primitives::{
+		health::{
+			sorted_set, AccessDecision, AccessPolicy, AccessReason, Action, Actions, CategoryCode,
+			ConsentId, OrgId, OrgKind, Organisations, Purpose, Purposes, RecordId, RecordInspect,
+			RecordStatus, Role, SetError,
+		},
+		vocabulary::is_document_category,
 	};
 	use sp_core::H256;
 	use sp_runtime::traits::Zero;
@@ -361,7 +371,8 @@ pub mod pallet {
 		EmptyScope,
 		/// The scope lists a category or record twice.
 		DuplicateScopeItem,
-		/// A category in the scope is not a valid code.
+		/// A category in the scope is not one of the consortium's document categories (LOINC
+		/// document types such as `11488-4`, consult note).
 		InvalidCategory,
 		/// A record in the scope is not a live record of this patient.
 		RecordNotOfPatient,
@@ -1021,7 +1032,7 @@ pub mod pallet {
 				ConsentScope::Categories(categories) => {
 					let categories = sorted_set(categories).map_err(set_error)?;
 					ensure!(
-						categories.iter().all(|category| is_valid_code(category)),
+						categories.iter().all(|category| is_document_category(category)),
 						Error::<T>::InvalidCategory
 					);
 					ConsentScope::Categories(categories)

@@ -198,6 +198,10 @@ fn grant_refuses_a_malformed_consent() {
 			grant_with(doctor(), categories_scope(&[category("HIV status")]), READ, TREATMENT),
 			Error::<Test>::InvalidCategory
 		);
+		assert_noop!(
+			grant_with(doctor(), categories_scope(&[category("HIV")]), READ, TREATMENT),
+			Error::<Test>::InvalidCategory
+		);
 		let theirs = register_note(OTHER_PATIENT, OTHER_PATIENT, 1);
 		let mine = register_note(PATIENT, PATIENT, 2);
 		assert_noop!(

@@ -1,5 +1,6 @@
-//! Benchmarks of the record registry's calls, worst case: the patient's file one short of
-//! full, codes and wrapped keys of the largest size, deposits actually held.
+//! Benchmarks of the record registry's calls, worst case: the vocabulary's longest codes,
+//! wrapped keys of the largest size, deposits actually held. A patient's file is a double map,
+//! so its size does not change the cost of adding or removing a record.
 //!
 //! The patient is the caller: a provider's call costs the same plus one consent decision,
 //! which the call weights add as `T::Consent::decision_weight()` (benchmarked by the consent
@@ -13,7 +14,10 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use medchain_primitives::health::{CategoryCode, Purpose, RecordId, RecordStatus, MAX_CODE_LEN};
+use medchain_primitives::{
+	health::{CategoryCode, Purpose, RecordId, RecordStatus},
+	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
+};
 use sp_core::H256;
 use sp_runtime::traits::Bounded;
 
@@ -23,14 +27,16 @@ fn fund<T: Config>(who: &T::AccountId) {
 	let _ = T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 }
 
-/// The longest valid category code.
+/// The last document category of the vocabulary (all are as long).
 fn category() -> CategoryCode {
-	BoundedVec::truncate_from(alloc::vec![b'C'; MAX_CODE_LEN as usize])
+	let last = DOCUMENT_CATEGORIES.last().copied().unwrap_or_default();
+	BoundedVec::truncate_from(last.to_vec())
 }
 
-/// The longest valid media type code.
+/// The longest media type of the vocabulary.
 fn media_type() -> MediaTypeCode {
-	BoundedVec::truncate_from(alloc::vec![b'm'; MAX_MEDIA_TYPE_LEN as usize])
+	let longest = MEDIA_TYPES.iter().max_by_key(|code| code.len()).copied().unwrap_or_default();
+	BoundedVec::truncate_from(longest.to_vec())
 }
 
 /// The longest wrapped key.
@@ -50,17 +56,6 @@ fn patient<T: Config>() -> T::AccountId {
 	let patient: T::AccountId = whitelisted_caller();
 	fund::<T>(&patient);
 	patient
-}
-
-/// Fills `patient`'s file with placeholder ids until it holds `count` records.
-fn fill_file<T: Config>(patient: &T::AccountId, count: u32) {
-	RecordsOf::<T>::mutate(patient, |records| {
-		let mut filler = u64::MAX / 2;
-		while (records.len() as u32) < count {
-			let _ = records.try_push(filler);
-			filler = filler.saturating_add(1);
-		}
-	});
 }
 
 /// The patient registers a record with `envelope_count` envelopes; returns its id.
@@ -90,7 +85,6 @@ mod benchmarks {
 	#[benchmark]
 	fn register(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) {
 		let patient = patient::<T>();
-		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get() - 1);
 		let record = NextRecordId::<T>::get();
 
 		#[extrinsic_call]
@@ -113,7 +107,6 @@ mod benchmarks {
 	fn amend(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
 		let old = register_record::<T>(&patient, 0)?;
-		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get() - 1);
 		let new = NextRecordId::<T>::get();
 
 		#[extrinsic_call]
@@ -146,7 +139,7 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `e`: key envelopes the record has. The record is first in a full file.
+	/// `e`: key envelopes the record has.
 	#[benchmark]
 	fn erase(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
@@ -163,7 +156,6 @@ mod benchmarks {
 			Purpose::Treatment,
 			envelopes::<T>(&patient, e),
 		)?;
-		fill_file::<T>(&patient, T::MaxRecordsPerPatient::get());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);

@@ -4,7 +4,9 @@
 //! themselves are encrypted and kept off chain; the chain keeps, per version, who it is about,
 //! who wrote it, its class and media type codes, the SHA-256 and size of its ciphertext, its
 //! status and its place in the version chain, and the document's data key wrapped for each
-//! account allowed to open it ([`KeyEnvelopes`]). No health data is ever stored.
+//! account allowed to open it ([`KeyEnvelopes`]). No health data is ever stored: class and
+//! media type codes must come from the consortium's vocabulary
+//! (`medchain_primitives::vocabulary`), so a code cannot name a condition.
 //!
 //! - The patient registers records in their own file; a provider needs the patient's consent
 //!   to append ([`Config::Consent`], the consent pallet's `can_access`).
@@ -15,8 +17,9 @@
 //!   returned, and a [`Tombstone`] keeps the hash, status and version links.
 //! - Every record and every key envelope holds a deposit from whoever created it, returned
 //!   when it is freed.
-//! - The per-patient list [`RecordsOf`] is capped at [`Config::MaxRecordsPerPatient`]; erased
-//!   records leave it.
+//! - The per-patient index [`RecordsOf`] has one entry per record that is not erased, so a
+//!   registration writes one small entry however large the file; [`Pallet::records_of`] reads
+//!   it a page at a time. A file has no cap: each record holds its deposit.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -35,6 +38,9 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+/// The largest page [`Pallet::records_of`] returns.
+pub const MAX_RECORDS_PAGE: u32 = 100;
+
 /// The record registry's runtime API, for wallets and the off-chain storage gateway.
 pub mod runtime_api {
 	use alloc::vec::Vec;
@@ -48,8 +54,10 @@ pub mod runtime_api {
 			AccountId: codec::Codec,
 			RecordInfo: codec::Codec,
 		{
-			/// The ids of `patient`'s records that are not erased, oldest first.
-			fn records_of(patient: AccountId) -> Vec<RecordId>;
+			/// Up to `count` (at most 100) ids of `patient`'s records that are not erased, in
+			/// storage order, not by id: the first page with `after` = `None`, the next with
+			/// the last id of this one.
+			fn records_of(patient: AccountId, after: Option<RecordId>, count: u32) -> Vec<RecordId>;
 			/// The record `record`, if it exists and is not erased.
 			fn record(record: RecordId) -> Option<RecordInfo>;
 			/// What is left of the erased record `record`.
@@ -73,10 +81,13 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use medchain_primitives::health::{
-		is_valid_code, AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId,
-		OrgId, Organisations, Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus,
-		RecordSummary,
+	use medchain_primitives::{
+		health::{
+			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId, OrgId,
+			Organisations, Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus,
+			RecordSummary,
+		},
+		vocabulary::{is_document_category, is_media_type},
 	};
 	use sp_core::H256;
 	use sp_runtime::traits::Zero;
@@ -107,9 +118,6 @@ pub mod pallet {
 		/// The deposit held for each key envelope, from the account that writes it.
 		#[pallet::constant]
 		type KeyEnvelopeDeposit: Get<BalanceOf<Self>>;
-		/// The largest number of records (all versions, not erased) a patient's file may hold.
-		#[pallet::constant]
-		type MaxRecordsPerPatient: Get<u32>;
 		/// The largest number of key envelopes a record may have.
 		#[pallet::constant]
 		type MaxEnvelopesPerRecord: Get<u32>;
@@ -143,15 +151,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Tombstones<T: Config> = StorageMap<_, Twox64Concat, RecordId, Tombstone>;
 
-	/// The ids of each patient's records that are not erased, oldest first.
+	/// Each patient's records that are not erased, one entry per record: the patient's file.
 	#[pallet::storage]
-	pub type RecordsOf<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedVec<RecordId, T::MaxRecordsPerPatient>,
-		ValueQuery,
-	>;
+	pub type RecordsOf<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RecordId, ()>;
 
 	/// Each record's data key wrapped for each account allowed to open it.
 	#[pallet::storage]
@@ -259,16 +262,17 @@ pub mod pallet {
 		NotCurrent,
 		/// The record is already marked entered in error.
 		AlreadyEnteredInError,
-		/// The category is not a valid code (ASCII letters, digits, `.-_:/+`, no spaces).
+		/// The category is not one of the consortium's document categories (LOINC document
+		/// types such as `11488-4`, consult note): a category names a kind of document, never
+		/// a condition.
 		InvalidCategory,
-		/// The media type is not a valid code (ASCII letters, digits, `.-_:/+`, no spaces).
+		/// The media type is not one of the consortium's media types (e.g.
+		/// `application/fhir+json`, `application/pdf`).
 		InvalidMediaType,
 		/// The content hash is all zeros: give the SHA-256 of the ciphertext.
 		MissingContentHash,
 		/// The ciphertext size is zero.
 		EmptyDocument,
-		/// The patient's file already holds `MaxRecordsPerPatient` records: erase some first.
-		TooManyRecords,
 		/// The record already has `MaxEnvelopesPerRecord` key envelopes.
 		TooManyEnvelopes,
 		/// The same recipient is listed twice.
@@ -304,7 +308,6 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(T::MaxRecordsPerPatient::get() > 0, "MaxRecordsPerPatient must be positive");
 			assert!(T::MaxEnvelopesPerRecord::get() > 0, "MaxEnvelopesPerRecord must be positive");
 			assert!(T::MaxWrappedKeyLen::get() > 0, "MaxWrappedKeyLen must be positive");
 		}
@@ -335,7 +338,7 @@ pub mod pallet {
 			envelopes: EnvelopesOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(is_valid_code(&category), Error::<T>::InvalidCategory);
+			ensure!(is_document_category(&category), Error::<T>::InvalidCategory);
 			Self::ensure_valid_content(&content_hash, size, &media_type)?;
 			let consent_used = if who == patient {
 				None
@@ -469,7 +472,7 @@ pub mod pallet {
 				Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
 			}
 			Self::release(HoldReason::RecordDeposit, &entry.deposit)?;
-			RecordsOf::<T>::mutate(&entry.patient, |records| records.retain(|id| *id != record));
+			RecordsOf::<T>::remove(&entry.patient, record);
 			Records::<T>::remove(record);
 			let restored = Self::restore_previous_version(&entry, record);
 			Tombstones::<T>::insert(
@@ -604,9 +607,24 @@ pub mod pallet {
 			})
 		}
 
-		/// The ids of `patient`'s records that are not erased, oldest first.
-		pub fn records_of(patient: &T::AccountId) -> Vec<RecordId> {
-			RecordsOf::<T>::get(patient).into_inner()
+		/// Up to `count` (at most [`MAX_RECORDS_PAGE`]) ids of `patient`'s records that are not
+		/// erased, in storage order: from the start if `after` is `None`, else from the
+		/// record after `after`.
+		pub fn records_of(
+			patient: &T::AccountId,
+			after: Option<RecordId>,
+			count: u32,
+		) -> Vec<RecordId> {
+			let page = count.min(MAX_RECORDS_PAGE) as usize;
+			match after {
+				None => RecordsOf::<T>::iter_key_prefix(patient).take(page).collect(),
+				Some(after) => RecordsOf::<T>::iter_key_prefix_from(
+					patient,
+					RecordsOf::<T>::hashed_key_for(patient, after),
+				)
+				.take(page)
+				.collect(),
+			}
 		}
 
 		/// The record `record`, if it exists and is not erased.
@@ -645,7 +663,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			ensure!(!content_hash.is_zero(), Error::<T>::MissingContentHash);
 			ensure!(size > 0, Error::<T>::EmptyDocument);
-			ensure!(is_valid_code(media_type), Error::<T>::InvalidMediaType);
+			ensure!(is_media_type(media_type), Error::<T>::InvalidMediaType);
 			Ok(())
 		}
 
@@ -693,8 +711,6 @@ pub mod pallet {
 
 			let record = NextRecordId::<T>::get();
 			let next = record.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			RecordsOf::<T>::try_mutate(&new.patient, |records| records.try_push(record))
-				.map_err(|_| Error::<T>::TooManyRecords)?;
 
 			let deposit = Deposit { depositor: author.clone(), amount: T::RecordDeposit::get() };
 			Self::hold(HoldReason::RecordDeposit, &deposit)?;
@@ -703,6 +719,7 @@ pub mod pallet {
 				Self::insert_envelope(author, record, recipient, wrapped_key)?;
 			}
 			let organisation = T::Organisations::organisation_of(author);
+			RecordsOf::<T>::insert(&new.patient, record, ());
 			Records::<T>::insert(
 				record,
 				Record {
@@ -796,9 +813,7 @@ pub mod pallet {
 		fn create_record(patient: &T::AccountId, category: CategoryCode) -> RecordId {
 			let record = NextRecordId::<T>::get();
 			NextRecordId::<T>::put(record.saturating_add(1));
-			RecordsOf::<T>::mutate(patient, |records| {
-				let _ = records.try_push(record);
-			});
+			RecordsOf::<T>::insert(patient, record, ());
 			Records::<T>::insert(
 				record,
 				Record {

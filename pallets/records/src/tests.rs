@@ -3,10 +3,14 @@
 
 use crate::{
 	mock::*, Error, Event, KeyEnvelopes, NextRecordId, Record, RecordsOf, Tombstone, Tombstones,
+	MAX_RECORDS_PAGE,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use medchain_primitives::health::{
-	Action, OrgKind, Purpose, RecordInspect, RecordStatus, RecordSummary, Role,
+use medchain_primitives::{
+	health::{
+		Action, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
+	},
+	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
 use pallet_consent::{ConsentScope, Grantee};
 use sp_core::H256;
@@ -71,7 +75,7 @@ fn patient_registers_a_record_in_their_own_file() {
 				deposit: crate::Deposit { depositor: PATIENT, amount: RecordDeposit::get() },
 			}
 		);
-		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		assert_eq!(records_of(PATIENT), vec![0]);
 		assert_eq!(NextRecordId::<Test>::get(), 1);
 		assert_eq!(Records::key_envelope(0, &PATIENT), Some(wrapped_key(PATIENT as u8).into()));
 		assert_eq!(hold_of(crate::HoldReason::RecordDeposit, PATIENT), RecordDeposit::get());
@@ -109,7 +113,7 @@ fn a_provider_with_an_append_consent_registers_and_the_record_names_consent_and_
 		assert_eq!(record.organisation, Some(HOSPITAL));
 		assert_eq!(record.consent_used, Some(consent));
 		assert_eq!(record.deposit.depositor, DOCTOR);
-		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		assert_eq!(records_of(PATIENT), vec![0]);
 		// The provider pays for the record and both envelopes; the patient pays nothing.
 		assert_eq!(held(DOCTOR), RecordDeposit::get() + 2 * KeyEnvelopeDeposit::get());
 		assert_eq!(hold_of(crate::HoldReason::RecordDeposit, PATIENT), 0);
@@ -285,6 +289,52 @@ fn register_refuses_malformed_input() {
 			register(consult_note(), content(1), 1, BoundedVec::new()),
 			Error::<Test>::InvalidMediaType
 		);
+		// Well-formed codes outside the vocabulary would put a condition on chain.
+		for condition in ["HIV", "ICD10:B20", "oncology"] {
+			assert_noop!(
+				register(category(condition), content(1), 1, fhir_json()),
+				Error::<Test>::InvalidCategory
+			);
+		}
+		assert_noop!(
+			register(
+				consult_note(),
+				content(1),
+				1,
+				BoundedVec::truncate_from(b"image/tumour".to_vec())
+			),
+			Error::<Test>::InvalidMediaType
+		);
+	});
+}
+
+#[test]
+fn every_code_of_the_vocabulary_registers() {
+	new_test_ext().execute_with(|| {
+		for (seed, code) in DOCUMENT_CATEGORIES.iter().enumerate() {
+			assert_ok!(Records::register(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				category(core::str::from_utf8(code).expect("codes are ASCII")),
+				content(seed as u8 + 1),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT]),
+			));
+		}
+		for (seed, media_type) in MEDIA_TYPES.iter().enumerate() {
+			assert_ok!(Records::register(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				consult_note(),
+				content(seed as u8 + 100),
+				1,
+				BoundedVec::try_from(media_type.to_vec()).expect("fits MediaTypeCode"),
+				Purpose::Treatment,
+				envelopes(&[PATIENT]),
+			));
+		}
 	});
 }
 
@@ -326,16 +376,50 @@ fn register_refuses_bad_envelopes() {
 }
 
 #[test]
-fn a_patient_file_is_capped_and_erasing_makes_room() {
+fn a_patient_file_is_read_a_page_at_a_time() {
 	new_test_ext().execute_with(|| {
-		for seed in 0..8 {
-			register_note(PATIENT, PATIENT, seed + 1);
+		let registered: Vec<RecordId> =
+			(0..7).map(|seed| register_note(PATIENT, PATIENT, seed + 1)).collect();
+		register_note(OTHER_PATIENT, OTHER_PATIENT, 9);
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), registered[3]));
+
+		// Pages of 3 after the last id of the page before: every live record once.
+		let mut pages = Vec::new();
+		let mut after = None;
+		loop {
+			let page = Records::records_of(&PATIENT, after, 3);
+			assert!(page.len() <= 3);
+			let Some(last) = page.last().copied() else { break };
+			pages.push(page);
+			after = Some(last);
 		}
-		assert_noop!(register_as(PATIENT, Purpose::Treatment), Error::<Test>::TooManyRecords);
-		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), 3));
-		assert_ok!(register_as(PATIENT, Purpose::Treatment));
-		assert_eq!(Records::records_of(&PATIENT), vec![0, 1, 2, 4, 5, 6, 7, 8]);
+		assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 3]);
+		let mut listed: Vec<RecordId> = pages.concat();
+		listed.sort();
+		let mut live = registered.clone();
+		live.remove(3);
+		assert_eq!(listed, live);
+
+		// A page is never larger than MAX_RECORDS_PAGE, whatever is asked.
+		for seed in 100..200 {
+			register_note(PATIENT, PATIENT, seed);
+		}
+		assert_eq!(Records::records_of(&PATIENT, None, u32::MAX).len(), MAX_RECORDS_PAGE as usize);
 	});
+}
+
+/// Every record id in `patient`'s file, sorted: all the pages of [`Records::records_of`].
+fn records_of(patient: u64) -> Vec<RecordId> {
+	let mut ids: Vec<RecordId> = Vec::new();
+	loop {
+		let page = Records::records_of(&patient, ids.last().copied(), MAX_RECORDS_PAGE);
+		if page.is_empty() {
+			break;
+		}
+		ids.extend(page);
+	}
+	ids.sort();
+	ids
 }
 
 #[test]
@@ -423,7 +507,7 @@ fn amending_adds_a_linked_version_and_supersedes_the_old_one_without_overwriting
 		assert_eq!(new.content_hash, content(2));
 		assert_eq!(new.category, before.category);
 		assert_eq!(new.created_at, START + HOUR);
-		assert_eq!(Records::records_of(&PATIENT), vec![first, second]);
+		assert_eq!(records_of(PATIENT), vec![first, second]);
 		assert_eq!(
 			MockHooks::calls(),
 			vec![
@@ -544,7 +628,7 @@ fn the_author_marks_a_record_entered_in_error_and_it_stays_as_history() {
 		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0));
 		assert_eq!(record_of(0).status, RecordStatus::EnteredInError);
 		assert_eq!(record_of(0).content_hash, content(7));
-		assert_eq!(Records::records_of(&PATIENT), vec![0]);
+		assert_eq!(records_of(PATIENT), vec![0]);
 		System::assert_last_event(Event::RecordEnteredInError { record: 0, author: DOCTOR }.into());
 		assert_noop!(
 			Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0),
@@ -628,7 +712,7 @@ fn erasing_removes_envelopes_returns_deposits_and_leaves_a_tombstone() {
 				erased_at: START + DAY,
 			})
 		);
-		assert!(Records::records_of(&PATIENT).is_empty());
+		assert!(records_of(PATIENT).is_empty());
 		// Every deposit is back with whoever paid it.
 		assert_eq!(held(DOCTOR), 0);
 		// Only the deposit of the doctor's consent is still held from the patient.
@@ -685,7 +769,7 @@ fn erasing_keeps_the_version_chain() {
 		assert_eq!(tombstone.version, 2);
 		assert_eq!(record_of(first).superseded_by, Some(second));
 		assert_eq!(record_of(third).replaces, Some(second));
-		assert_eq!(Records::records_of(&PATIENT), vec![first, third]);
+		assert_eq!(records_of(PATIENT), vec![first, third]);
 	});
 }
 
@@ -1021,8 +1105,8 @@ fn records_of_lists_only_live_records_of_that_patient() {
 	new_test_ext().execute_with(|| {
 		let mine = register_note(PATIENT, PATIENT, 1);
 		let theirs = register_note(OTHER_PATIENT, OTHER_PATIENT, 2);
-		assert_eq!(Records::records_of(&PATIENT), vec![mine]);
-		assert_eq!(Records::records_of(&OTHER_PATIENT), vec![theirs]);
-		assert_eq!(RecordsOf::<Test>::get(STRANGER).len(), 0);
+		assert_eq!(records_of(PATIENT), vec![mine]);
+		assert_eq!(records_of(OTHER_PATIENT), vec![theirs]);
+		assert_eq!(RecordsOf::<Test>::iter_prefix(STRANGER).count(), 0);
 	});
 }

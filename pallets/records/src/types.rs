@@ -15,7 +15,7 @@ pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Ba
 /// The longest [`MediaTypeCode`], in bytes.
 pub const MAX_MEDIA_TYPE_LEN: u32 = 64;
 /// The IANA media type of a record's plaintext, e.g. `application/fhir+json`
-/// (FHIR `Attachment.contentType`). A code: see `medchain_primitives::health::is_valid_code`.
+/// (FHIR `Attachment.contentType`); one of `medchain_primitives::vocabulary::MEDIA_TYPES`.
 pub type MediaTypeCode = BoundedVec<u8, ConstU32<MAX_MEDIA_TYPE_LEN>>;
 
 /// A record's data key wrapped (encrypted) for one recipient's X25519 key.

@@ -174,7 +174,6 @@ impl pallet_records::Config for Runtime {
 	type Hooks = Pinning;
 	type RecordDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
 	type KeyEnvelopeDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
-	type MaxRecordsPerPatient = ConstU32<1024>;
 	type MaxEnvelopesPerRecord = ConstU32<32>;
 	// An X25519 sealed box of a 32-byte data key is 80 bytes; room for other wrappings.
 	type MaxWrappedKeyLen = ConstU32<128>;
