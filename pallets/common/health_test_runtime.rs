@@ -58,6 +58,8 @@ impl pallet_records::Config for Test {
 	type Consent = Consent;
 	type Organisations = MockOrganisations;
 	type Hooks = MockHooks;
+	#[cfg(feature = "runtime-benchmarks")]
+	type HooksHelper = ();
 	type RecordDeposit = RecordDeposit;
 	type KeyEnvelopeDeposit = KeyEnvelopeDeposit;
 	type MaxEnvelopesPerRecord = ConstU32<4>;

@@ -429,20 +429,28 @@ pub trait RecordHooks {
 	fn on_registered(record: RecordId, content_hash: &H256, size: u64);
 	/// `record` was erased; its ciphertext may be deleted.
 	fn on_erased(record: RecordId, content_hash: &H256);
-	/// The worst-case weight of [`Self::on_registered`].
-	fn on_registered_weight() -> Weight {
-		Weight::zero()
-	}
-	/// The worst-case weight of [`Self::on_erased`].
-	fn on_erased_weight() -> Weight {
-		Weight::zero()
-	}
 }
 
 /// Nobody listens.
 impl RecordHooks for () {
 	fn on_registered(_record: RecordId, _content_hash: &H256, _size: u64) {}
 	fn on_erased(_record: RecordId, _content_hash: &H256) {}
+}
+
+/// Puts [`RecordHooks`] in their most expensive case for the record registry's benchmarks,
+/// which measure the hooks together with the calls. Implemented by `pallet-pinning` when built
+/// with `runtime-benchmarks`; never used by a running chain.
+pub trait RecordHooksBenchmarkHelper {
+	/// Before `content_hash` is registered: the most expensive [`RecordHooks::on_registered`].
+	fn worst_case_registration(content_hash: &H256);
+	/// Before `record` is erased: the most expensive [`RecordHooks::on_erased`].
+	fn worst_case_erasure(record: RecordId);
+}
+
+/// Hooks that do nothing have no worst case.
+impl RecordHooksBenchmarkHelper for () {
+	fn worst_case_registration(_content_hash: &H256) {}
+	fn worst_case_erasure(_record: RecordId) {}
 }
 
 /// Sets up organisations for other pallets' benchmarks. Implemented by `pallet-consortium`

@@ -66,7 +66,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:0 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(804), added: 3279, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 16]`.
@@ -74,10 +74,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1986 + s * (52 ±0)`
 		//  Estimated: `3774 + s * (2791 ±0)`
-		// Minimum execution time: 94_240_000 picoseconds.
-		Weight::from_parts(101_751_790, 3774)
-			// Standard Error: 11_200
-			.saturating_add(Weight::from_parts(3_616_684, 0).saturating_mul(s.into()))
+		// Minimum execution time: 93_498_000 picoseconds.
+		Weight::from_parts(101_715_185, 3774)
+			// Standard Error: 8_348
+			.saturating_add(Weight::from_parts(3_778_989, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -96,13 +96,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2301`
 		//  Estimated: `4269`
-		// Minimum execution time: 83_534_000 picoseconds.
-		Weight::from_parts(88_881_000, 4269)
+		// Minimum execution time: 83_183_000 picoseconds.
+		Weight::from_parts(88_431_000, 4269)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -113,13 +113,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn add_delegate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `453`
 		//  Estimated: `3774`
-		// Minimum execution time: 62_343_000 picoseconds.
-		Weight::from_parts(65_467_000, 3774)
+		// Minimum execution time: 62_843_000 picoseconds.
+		Weight::from_parts(65_387_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -128,13 +128,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_delegate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3774`
-		// Minimum execution time: 53_459_000 picoseconds.
-		Weight::from_parts(56_524_000, 3774)
+		// Minimum execution time: 53_009_000 picoseconds.
+		Weight::from_parts(55_813_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -156,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1098`
 		//  Estimated: `3930`
-		// Minimum execution time: 37_125_000 picoseconds.
-		Weight::from_parts(48_902_000, 3930)
+		// Minimum execution time: 37_245_000 picoseconds.
+		Weight::from_parts(39_819_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -173,8 +173,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `648`
 		//  Estimated: `3640`
-		// Minimum execution time: 29_854_000 picoseconds.
-		Weight::from_parts(32_728_000, 3640)
+		// Minimum execution time: 30_014_000 picoseconds.
+		Weight::from_parts(32_218_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -200,7 +200,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2840`
 		//  Estimated: `27222`
-		// Minimum execution time: 102_542_000 picoseconds.
+		// Minimum execution time: 104_555_000 picoseconds.
 		Weight::from_parts(109_062_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -223,8 +223,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2840`
 		//  Estimated: `27222`
-		// Minimum execution time: 88_401_000 picoseconds.
-		Weight::from_parts(93_609_000, 27222)
+		// Minimum execution time: 89_923_000 picoseconds.
+		Weight::from_parts(93_378_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
 }
@@ -232,35 +232,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn grant(s: u32, ) -> Weight {
-		Weight::from_parts(101_751_790, 3774)
-			.saturating_add(Weight::from_parts(3_616_684, 0).saturating_mul(s.into()))
+		Weight::from_parts(101_715_185, 3774)
+			.saturating_add(Weight::from_parts(3_778_989, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(s.into()))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(88_881_000, 4269)
+		Weight::from_parts(88_431_000, 4269)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(65_467_000, 3774)
+		Weight::from_parts(65_387_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(56_524_000, 3774)
+		Weight::from_parts(55_813_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(48_902_000, 3930)
+		Weight::from_parts(39_819_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn review_break_glass() -> Weight {
-		Weight::from_parts(32_728_000, 3640)
+		Weight::from_parts(32_218_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -270,7 +270,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn can_access() -> Weight {
-		Weight::from_parts(93_609_000, 27222)
+		Weight::from_parts(93_378_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 	}
 }

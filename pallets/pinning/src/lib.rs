@@ -724,13 +724,38 @@ pub mod pallet {
 			);
 			Self::deposit_event(Event::UnpinRequested { content_hash, record, holders });
 		}
+	}
 
-		fn on_registered_weight() -> Weight {
-			T::WeightInfo::on_registered()
+	/// The record registry's benchmarks measure these hooks with its calls: the worst cases
+	/// are those of this pallet's own `on_registered` and `on_erased` benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	impl<T: Config> medchain_primitives::health::RecordHooksBenchmarkHelper for Pallet<T> {
+		fn worst_case_registration(content_hash: &H256) {
+			// A deletion of the same ciphertext by every sealer is called off.
+			let holders = (0..T::MaxSealers::get())
+				.map(|i| frame_benchmarking::account("holder", i, 0))
+				.collect::<alloc::vec::Vec<T::AccountId>>();
+			Unpins::<T>::insert(
+				content_hash,
+				UnpinRequest {
+					record: RecordId::MAX,
+					holders: BoundedVec::truncate_from(holders),
+					deleted: BoundedVec::new(),
+					requested_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
 		}
 
-		fn on_erased_weight() -> Weight {
-			T::WeightInfo::on_erased()
+		fn worst_case_erasure(record: RecordId) {
+			// The last reference to an object every sealer holds: deletion is requested.
+			let Some(pin) = Pins::<T>::get(record) else { return };
+			let holders = (0..T::MaxSealers::get())
+				.map(|i| frame_benchmarking::account("holder", i, 0))
+				.collect::<alloc::vec::Vec<T::AccountId>>();
+			Objects::<T>::insert(
+				pin.content_hash,
+				StoredObject { references: 1, holders: BoundedVec::truncate_from(holders) },
+			);
 		}
 	}
 }

@@ -2,9 +2,10 @@
 //! wrapped keys of the largest size, deposits actually held. A patient's file is a double map,
 //! so its size does not change the cost of adding or removing a record.
 //!
-//! The patient is the caller: a provider's call costs the same plus one consent decision,
-//! which the call weights add as `T::Consent::decision_weight()` (benchmarked by the consent
-//! pallet).
+//! [`Config::Hooks`] run in their most expensive case ([`Config::HooksHelper`]) and are
+//! measured with the calls. The patient is the caller: a provider's call costs the same plus
+//! one consent decision, which the call weights add as `T::Consent::decision_weight()`
+//! (benchmarked by the consent pallet).
 
 use super::*;
 use alloc::vec::Vec;
@@ -15,7 +16,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use medchain_primitives::{
-	health::{CategoryCode, Purpose, RecordId, RecordStatus},
+	health::{CategoryCode, Purpose, RecordHooksBenchmarkHelper, RecordId, RecordStatus},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
 use sp_core::H256;
@@ -86,6 +87,7 @@ mod benchmarks {
 	fn register(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) {
 		let patient = patient::<T>();
 		let record = NextRecordId::<T>::get();
+		T::HooksHelper::worst_case_registration(&H256::repeat_byte(1));
 
 		#[extrinsic_call]
 		_(
@@ -108,6 +110,7 @@ mod benchmarks {
 		let patient = patient::<T>();
 		let old = register_record::<T>(&patient, 0)?;
 		let new = NextRecordId::<T>::get();
+		T::HooksHelper::worst_case_registration(&H256::repeat_byte(2));
 
 		#[extrinsic_call]
 		_(
@@ -156,6 +159,7 @@ mod benchmarks {
 			Purpose::Treatment,
 			envelopes::<T>(&patient, e),
 		)?;
+		T::HooksHelper::worst_case_erasure(record);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);

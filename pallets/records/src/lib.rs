@@ -124,6 +124,10 @@ pub mod pallet {
 		/// The longest wrapped data key, in bytes.
 		#[pallet::constant]
 		type MaxWrappedKeyLen: Get<u32>;
+		/// Puts [`Config::Hooks`] in their most expensive case for this pallet's benchmarks,
+		/// which measure the hooks together with the calls.
+		#[cfg(feature = "runtime-benchmarks")]
+		type HooksHelper: medchain_primitives::health::RecordHooksBenchmarkHelper;
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -325,8 +329,7 @@ pub mod pallet {
 		/// `KeyEnvelopeDeposit` per envelope from the caller.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register(envelopes.len() as u32)
-			.saturating_add(T::Consent::decision_weight())
-			.saturating_add(T::Hooks::on_registered_weight()))]
+			.saturating_add(T::Consent::decision_weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -379,8 +382,7 @@ pub mod pallet {
 		/// [`Pallet::register`], deposits included.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::amend(envelopes.len() as u32)
-			.saturating_add(T::Consent::decision_weight())
-			.saturating_add(T::Hooks::on_registered_weight()))]
+			.saturating_add(T::Consent::decision_weight()))]
 		pub fn amend(
 			origin: OriginFor<T>,
 			record: RecordId,
@@ -458,8 +460,7 @@ pub mod pallet {
 		/// of the document stay (erase them one by one); if the erased record was the current
 		/// version, the one it replaced becomes current again.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get())
-			.saturating_add(T::Hooks::on_erased_weight()))]
+		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get()))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let entry = Self::live_record(record)?;
@@ -494,11 +495,7 @@ pub mod pallet {
 				envelopes_removed,
 				restored,
 			});
-			Ok(Some(
-				T::WeightInfo::erase(envelopes_removed)
-					.saturating_add(T::Hooks::on_erased_weight()),
-			)
-			.into())
+			Ok(Some(T::WeightInfo::erase(envelopes_removed)).into())
 		}
 
 		/// Wrap `record`'s data key for `recipient`.

@@ -49,66 +49,86 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Records::NextRecordId` (r:1 w:1)
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Records::RecordsOf` (r:1 w:1)
-	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(8242), added: 10717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pins` (r:1 w:1)
+	/// Proof: `Pinning::Pins` (`max_values`: None, `max_size`: Some(4353), added: 6828, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Objects` (r:1 w:1)
+	/// Proof: `Pinning::Objects` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Unpins` (r:1 w:1)
+	/// Proof: `Pinning::Unpins` (`max_values`: None, `max_size`: Some(4160), added: 6635, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Sealers` (r:1 w:0)
+	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pending` (r:0 w:1)
+	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:0 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Storage: `Records::RecordsOf` (r:0 w:1)
+	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn register(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8390`
-		//  Estimated: `11707`
-		// Minimum execution time: 74_190_000 picoseconds.
-		Weight::from_parts(66_093_232, 11707)
-			// Standard Error: 86_062
-			.saturating_add(Weight::from_parts(49_331_887, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		//  Measured:  `2294`
+		//  Estimated: `7818`
+		// Minimum execution time: 97_154_000 picoseconds.
+		Weight::from_parts(100_622_925, 7818)
+			// Standard Error: 21_116
+			.saturating_add(Weight::from_parts(47_166_415, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	/// Storage: `Records::Records` (r:1 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	/// Storage: `Records::NextRecordId` (r:1 w:1)
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Records::RecordsOf` (r:1 w:1)
-	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(8242), added: 10717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pins` (r:1 w:1)
+	/// Proof: `Pinning::Pins` (`max_values`: None, `max_size`: Some(4353), added: 6828, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Objects` (r:1 w:1)
+	/// Proof: `Pinning::Objects` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Unpins` (r:1 w:1)
+	/// Proof: `Pinning::Unpins` (`max_values`: None, `max_size`: Some(4160), added: 6635, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Sealers` (r:1 w:0)
+	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pending` (r:0 w:1)
+	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
+	/// Storage: `Records::RecordsOf` (r:0 w:1)
+	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn amend(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8785`
-		//  Estimated: `11707`
-		// Minimum execution time: 82_883_000 picoseconds.
-		Weight::from_parts(58_144_146, 11707)
-			// Standard Error: 191_458
-			.saturating_add(Weight::from_parts(53_420_627, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `2834`
+		//  Estimated: `7818`
+		// Minimum execution time: 109_993_000 picoseconds.
+		Weight::from_parts(111_513_190, 7818)
+			// Standard Error: 23_692
+			.saturating_add(Weight::from_parts(47_118_786, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn mark_entered_in_error() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `382`
+		//  Measured:  `313`
 		//  Estimated: `3781`
-		// Minimum execution time: 12_739_000 picoseconds.
-		Weight::from_parts(14_131_000, 3781)
+		// Minimum execution time: 13_119_000 picoseconds.
+		Weight::from_parts(14_371_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -117,25 +137,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Records::KeyEnvelopes` (r:33 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `Records::RecordsOf` (r:1 w:1)
-	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(8242), added: 10717, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pins` (r:1 w:1)
+	/// Proof: `Pinning::Pins` (`max_values`: None, `max_size`: Some(4353), added: 6828, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Objects` (r:1 w:1)
+	/// Proof: `Pinning::Objects` (`max_values`: None, `max_size`: Some(2102), added: 4577, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Unpins` (r:0 w:1)
+	/// Proof: `Pinning::Unpins` (`max_values`: None, `max_size`: Some(4160), added: 6635, mode: `MaxEncodedLen`)
+	/// Storage: `Pinning::Pending` (r:0 w:1)
+	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Tombstones` (r:0 w:1)
 	/// Proof: `Records::Tombstones` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Records::RecordsOf` (r:0 w:1)
+	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn erase(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9230 + e * (86 ±0)`
-		//  Estimated: `11707 + e * (2717 ±0)`
-		// Minimum execution time: 78_607_000 picoseconds.
-		Weight::from_parts(104_333_045, 11707)
-			// Standard Error: 333_064
-			.saturating_add(Weight::from_parts(52_953_228, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `3188 + e * (86 ±0)`
+		//  Estimated: `7818 + e * (2717 ±0)`
+		// Minimum execution time: 95_752_000 picoseconds.
+		Weight::from_parts(100_282_716, 7818)
+			// Standard Error: 28_922
+			.saturating_add(Weight::from_parts(43_032_737, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
@@ -144,13 +172,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Records::KeyEnvelopes` (r:1 w:1)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn add_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `977`
+		//  Measured:  `908`
 		//  Estimated: `3781`
-		// Minimum execution time: 72_487_000 picoseconds.
-		Weight::from_parts(80_429_000, 3781)
+		// Minimum execution time: 72_597_000 picoseconds.
+		Weight::from_parts(77_064_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -167,13 +195,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1356`
+		//  Measured:  `1287`
 		//  Estimated: `3930`
-		// Minimum execution time: 81_551_000 picoseconds.
-		Weight::from_parts(89_192_000, 3930)
+		// Minimum execution time: 82_071_000 picoseconds.
+		Weight::from_parts(89_262_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -182,40 +210,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(66_093_232, 11707)
-			.saturating_add(Weight::from_parts(49_331_887, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(100_622_925, 7818)
+			.saturating_add(Weight::from_parts(47_166_415, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(58_144_146, 11707)
-			.saturating_add(Weight::from_parts(53_420_627, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(111_513_190, 7818)
+			.saturating_add(Weight::from_parts(47_118_786, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(14_131_000, 3781)
+		Weight::from_parts(14_371_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(104_333_045, 11707)
-			.saturating_add(Weight::from_parts(52_953_228, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(100_282_716, 7818)
+			.saturating_add(Weight::from_parts(43_032_737, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(80_429_000, 3781)
+		Weight::from_parts(77_064_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(89_192_000, 3930)
+		Weight::from_parts(89_262_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

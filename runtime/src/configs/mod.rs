@@ -177,6 +177,8 @@ impl pallet_records::Config for Runtime {
 	type MaxEnvelopesPerRecord = ConstU32<32>;
 	// An X25519 sealed box of a 32-byte data key is 80 bytes; room for other wrappings.
 	type MaxWrappedKeyLen = ConstU32<128>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type HooksHelper = Pinning;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
 }
 
