@@ -38,6 +38,7 @@ pub const MEDIA_TYPES: &[&[u8]] = &[
 	b"application/fhir+json",
 	b"application/fhir+xml",
 	b"application/json",
+	b"application/octet-stream", // bytes of no registered format, e.g. an instrument's export
 	b"application/pdf",
 	b"application/xml",
 	b"image/jpeg",

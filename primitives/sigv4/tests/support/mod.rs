@@ -6,7 +6,7 @@
 use std::{
 	io::{Read, Write},
 	net::{TcpListener, TcpStream},
-	path::{Path, PathBuf},
+	path::PathBuf,
 	process::Command,
 	sync::{
 		atomic::{AtomicU32, Ordering},
@@ -21,8 +21,14 @@ use medchain_sigv4::{AmzDateTime, S3Request};
 const PORT_BLOCK: u16 = 8;
 const PORT_RANGE: std::ops::Range<u16> = 20_000..60_000;
 
+/// The script in this checkout. Cargo sets `CARGO_MANIFEST_DIR` when it runs the test; the
+/// compile-time value is only a fallback, because a test binary built in another checkout
+/// sharing the target directory can be reused here and would point there.
 fn script() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/seaweedfs.sh")
+	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+	manifest_dir.join("../../scripts/seaweedfs.sh")
 }
 
 /// The current time, for signing.
