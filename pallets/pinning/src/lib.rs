@@ -726,20 +726,30 @@ pub mod pallet {
 		}
 	}
 
+	#[cfg(feature = "runtime-benchmarks")]
+	impl<T: Config> Pallet<T> {
+		/// As many holders as there may be sealers: the most an object or a deletion lists.
+		fn benchmark_holders() -> BoundedVec<T::AccountId, T::MaxSealers> {
+			BoundedVec::truncate_from(
+				(0..T::MaxSealers::get())
+					.map(|i| frame_benchmarking::account("holder", i, 0))
+					.collect::<alloc::vec::Vec<_>>(),
+			)
+		}
+	}
+
 	/// The record registry's benchmarks measure these hooks with its calls: the worst cases
 	/// are those of this pallet's own `on_registered` and `on_erased` benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	impl<T: Config> medchain_primitives::health::RecordHooksBenchmarkHelper for Pallet<T> {
 		fn worst_case_registration(content_hash: &H256) {
 			// A deletion of the same ciphertext by every sealer is called off.
-			let holders = (0..T::MaxSealers::get())
-				.map(|i| frame_benchmarking::account("holder", i, 0))
-				.collect::<alloc::vec::Vec<T::AccountId>>();
+			let holders = Self::benchmark_holders();
 			Unpins::<T>::insert(
 				content_hash,
 				UnpinRequest {
 					record: RecordId::MAX,
-					holders: BoundedVec::truncate_from(holders),
+					holders,
 					deleted: BoundedVec::new(),
 					requested_at: frame_system::Pallet::<T>::block_number(),
 				},
@@ -749,13 +759,8 @@ pub mod pallet {
 		fn worst_case_erasure(record: RecordId) {
 			// The last reference to an object every sealer holds: deletion is requested.
 			let Some(pin) = Pins::<T>::get(record) else { return };
-			let holders = (0..T::MaxSealers::get())
-				.map(|i| frame_benchmarking::account("holder", i, 0))
-				.collect::<alloc::vec::Vec<T::AccountId>>();
-			Objects::<T>::insert(
-				pin.content_hash,
-				StoredObject { references: 1, holders: BoundedVec::truncate_from(holders) },
-			);
+			let holders = Self::benchmark_holders();
+			Objects::<T>::insert(pin.content_hash, StoredObject { references: 1, holders });
 		}
 	}
 }

@@ -776,7 +776,7 @@ pub mod pallet {
 			let parent_seq = container.history_len;
 			for child in children.iter() {
 				ensure!(*child != Epc::Sscc(parent), Error::<T>::CannotContainItself);
-				let mut item = Self::load(child)?;
+				let item = Self::load(child)?;
 				if matches!(item.position(), Position::Inside(_)) {
 					return Err(Error::<T>::AlreadyAggregated.into());
 				}
@@ -801,20 +801,16 @@ pub mod pallet {
 						}
 					},
 				}
-				item.set_position(Position::Inside(parent), now);
-				item.push_history(HistoryEntry {
-					epcis: epcis.clone(),
-					detail: EventDetail::Parent { parent, parent_seq },
-				})?;
-				item.store();
+				item.move_to(
+					Position::Inside(parent),
+					now,
+					HistoryEntry {
+						epcis: epcis.clone(),
+						detail: EventDetail::Parent { parent, parent_seq },
+					},
+				)?;
 			}
-			Self::push_history(
-				&Epc::Sscc(parent),
-				&mut container.history_len,
-				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
-			)?;
-			container.updated_at = now;
-			Containers::<T>::insert(parent, container);
+			Self::store_packing_event(parent, container, &epcis, count, now)?;
 			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
 			Ok(())
 		}
@@ -848,7 +844,7 @@ pub mod pallet {
 			)?;
 			let parent_seq = container.history_len;
 			for child in children.iter() {
-				let mut item = Self::load(child)?;
+				let item = Self::load(child)?;
 				ensure!(*item.position() == Position::Inside(parent), Error::<T>::NotInContainer);
 				match &item {
 					Item::Pack(_, pack) => {
@@ -865,12 +861,14 @@ pub mod pallet {
 							container.quarantined.saturating_sub(inner.quarantined);
 					},
 				}
-				item.set_position(Position::Held(org), now);
-				item.push_history(HistoryEntry {
-					epcis: epcis.clone(),
-					detail: EventDetail::Parent { parent, parent_seq },
-				})?;
-				item.store();
+				item.move_to(
+					Position::Held(org),
+					now,
+					HistoryEntry {
+						epcis: epcis.clone(),
+						detail: EventDetail::Parent { parent, parent_seq },
+					},
+				)?;
 			}
 			container.children =
 				container.children.checked_sub(count).ok_or(Error::<T>::NotInContainer)?;
@@ -879,13 +877,7 @@ pub mod pallet {
 				container.batches = BoundedVec::new();
 				container.quarantined = 0;
 			}
-			Self::push_history(
-				&Epc::Sscc(parent),
-				&mut container.history_len,
-				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
-			)?;
-			container.updated_at = now;
-			Containers::<T>::insert(parent, container);
+			Self::store_packing_event(parent, container, &epcis, count, now)?;
 			Self::deposit_event(Event::Disaggregated { parent, children, who, epcis });
 			Ok(())
 		}
@@ -935,12 +927,14 @@ pub mod pallet {
 			)?;
 			let detail = EventDetail::Shipment { shipment, seller, buyer, transaction };
 			for epc in items.iter() {
-				let mut item = Self::load(epc)?;
+				let item = Self::load(epc)?;
 				Self::ensure_held_by(item.position(), seller)?;
 				Self::ensure_saleable(&item, now)?;
-				item.set_position(Position::InTransit(shipment), now);
-				item.push_history(HistoryEntry { epcis: epcis.clone(), detail: detail.clone() })?;
-				item.store();
+				item.move_to(
+					Position::InTransit(shipment),
+					now,
+					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
+				)?;
 			}
 			Shipments::<T>::insert(
 				shipment,
@@ -1349,37 +1343,38 @@ pub mod pallet {
 			}
 		}
 
-		/// Moves the item; a container also records when it last changed.
-		fn set_position(&mut self, position: Position, now: u64) {
-			match self {
-				Item::Pack(_, pack) => pack.position = position,
-				Item::Container(_, container) => {
+		/// Moves the item to `position` (a container also records when it last changed), files
+		/// `entry` in its history and writes it back.
+		fn move_to(
+			mut self,
+			position: Position,
+			now: u64,
+			entry: HistoryEntryOf<T>,
+		) -> Result<(), Error<T>> {
+			match &mut self {
+				Item::Pack(sgtin, pack) => {
+					pack.position = position;
+					Pallet::<T>::push_history(
+						&Epc::Sgtin(sgtin.clone()),
+						&mut pack.history_len,
+						entry,
+					)?;
+				},
+				Item::Container(sscc, container) => {
 					container.position = position;
 					container.updated_at = now;
+					Pallet::<T>::push_history(
+						&Epc::Sscc(*sscc),
+						&mut container.history_len,
+						entry,
+					)?;
 				},
 			}
-		}
-
-		/// Appends `entry` to the item's history.
-		fn push_history(&mut self, entry: HistoryEntryOf<T>) -> Result<(), Error<T>> {
-			match self {
-				Item::Pack(sgtin, pack) => Pallet::<T>::push_history(
-					&Epc::Sgtin(sgtin.clone()),
-					&mut pack.history_len,
-					entry,
-				),
-				Item::Container(sscc, container) => {
-					Pallet::<T>::push_history(&Epc::Sscc(*sscc), &mut container.history_len, entry)
-				},
-			}
-		}
-
-		/// Writes the item back.
-		fn store(self) {
 			match self {
 				Item::Pack(sgtin, pack) => Packs::<T>::insert(sgtin, pack),
 				Item::Container(sscc, container) => Containers::<T>::insert(sscc, container),
 			}
+			Ok(())
 		}
 	}
 
@@ -1738,17 +1733,38 @@ pub mod pallet {
 				transaction: entry.transaction,
 			};
 			for epc in entry.items.iter() {
-				let mut item = Self::load(epc)?;
+				let item = Self::load(epc)?;
 				ensure!(
 					*item.position() == Position::InTransit(shipment),
 					Error::<T>::UnknownShipment
 				);
-				item.set_position(Position::Held(custodian), now);
-				item.push_history(HistoryEntry { epcis: epcis.clone(), detail: detail.clone() })?;
-				item.store();
+				item.move_to(
+					Position::Held(custodian),
+					now,
+					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
+				)?;
 			}
 			Shipments::<T>::remove(shipment);
 			u32::try_from(entry.items.len()).map_err(|_| Error::<T>::Overflow)
+		}
+
+		/// Files the container's side of packing or unpacking `count` children under `epcis`
+		/// and writes the container back.
+		fn store_packing_event(
+			parent: Sscc,
+			mut container: ContainerOf<T>,
+			epcis: &EpcisMetaOf<T>,
+			count: u32,
+			now: u64,
+		) -> Result<(), Error<T>> {
+			Self::push_history(
+				&Epc::Sscc(parent),
+				&mut container.history_len,
+				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
+			)?;
+			container.updated_at = now;
+			Containers::<T>::insert(parent, container);
+			Ok(())
 		}
 
 		/// Appends an entry to `sgtin`'s history.
