@@ -79,7 +79,6 @@ impl pallet_consent::Config for Test {
 	type MaxConsentsPerGrantee = ConstU32<2>;
 	type MaxScopeItems = ConstU32<4>;
 	type MaxDelegates = ConstU32<2>;
-	type MaxOpenEmergencyAccesses = ConstU32<2>;
 	type EmergencyAccessDuration = EmergencyAccessDuration;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

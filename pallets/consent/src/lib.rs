@@ -149,9 +149,6 @@ pub mod pallet {
 		/// The largest number of delegates a patient may have.
 		#[pallet::constant]
 		type MaxDelegates: Get<u32>;
-		/// The largest number of break-glass accesses running at once on one patient.
-		#[pallet::constant]
-		type MaxOpenEmergencyAccesses: Get<u32>;
 		/// How long a break-glass access lasts, in milliseconds.
 		#[pallet::constant]
 		type EmergencyAccessDuration: Get<u64>;
@@ -227,15 +224,19 @@ pub mod pallet {
 	pub type EmergencyAccesses<T: Config> =
 		StorageMap<_, Twox64Concat, ConsentId, EmergencyAccessOf<T>>;
 
-	/// Each patient's break-glass accesses that may still be running (expired ones are
-	/// dropped from this list when the next one opens).
+	/// The latest break-glass access of each emergency staff member on each patient, by
+	/// patient and accessor, while it may still be running: `can_access` finds it with one
+	/// read. There is no cap, so no number of colleagues' accesses can keep an emergency out;
+	/// an expired entry is replaced by the accessor's next break-glass, or removed when the
+	/// access is reviewed.
 	#[pallet::storage]
-	pub type OpenEmergencyAccesses<T: Config> = StorageMap<
+	pub type OpenEmergencyAccesses<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<OpenEmergencyAccess<T::AccountId>, T::MaxOpenEmergencyAccesses>,
-		ValueQuery,
+		Blake2_128Concat,
+		T::AccountId,
+		OpenEmergencyAccess,
 	>;
 
 	/// Read receipts of each record, by record and sequence number: never deleted.
@@ -401,8 +402,6 @@ pub mod pallet {
 		InvalidFormHash,
 		/// The caller already has a running break-glass access to this patient's records.
 		EmergencyAccessActive,
-		/// `MaxOpenEmergencyAccesses` break-glass accesses are already running on this patient.
-		TooManyEmergencyAccesses,
 		/// No break-glass access with this id.
 		EmergencyAccessNotFound,
 		/// The break-glass access has already been reviewed.
@@ -444,10 +443,6 @@ pub mod pallet {
 				"MaxConsentsPerGrantee cannot exceed MaxConsentsPerPatient"
 			);
 			assert!(T::MaxScopeItems::get() > 0, "MaxScopeItems must be positive");
-			assert!(
-				T::MaxOpenEmergencyAccesses::get() > 0,
-				"MaxOpenEmergencyAccesses must be positive"
-			);
 			assert!(
 				T::EmergencyAccessDuration::get() > 0,
 				"EmergencyAccessDuration must be positive"
@@ -688,20 +683,16 @@ pub mod pallet {
 
 			let access = NextConsentId::<T>::get();
 			let next = access.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			OpenEmergencyAccesses::<T>::try_mutate(&patient, |open| {
-				open.retain(|entry| entry.expires_at > now);
-				ensure!(
-					!open.iter().any(|entry| entry.accessor == who),
-					Error::<T>::EmergencyAccessActive
-				);
-				open.try_push(OpenEmergencyAccess {
-					id: access,
-					accessor: who.clone(),
-					organisation,
-					expires_at,
-				})
-				.map_err(|_| Error::<T>::TooManyEmergencyAccesses)
-			})?;
+			ensure!(
+				OpenEmergencyAccesses::<T>::get(&patient, &who)
+					.is_none_or(|running| running.expires_at <= now),
+				Error::<T>::EmergencyAccessActive
+			);
+			OpenEmergencyAccesses::<T>::insert(
+				&patient,
+				&who,
+				OpenEmergencyAccess { id: access, organisation, expires_at },
+			);
 			EmergencyAccesses::<T>::insert(
 				access,
 				EmergencyAccess {
@@ -737,6 +728,7 @@ pub mod pallet {
 		}
 
 		/// Review the break-glass access `access`: record whether it was justified. Once.
+		/// Reviewing an access that has ended also clears its running entry.
 		///
 		/// The patient may review it, as may an auditor of the accessor's organisation or of a
 		/// regulator, but never the accessor themselves.
@@ -758,6 +750,18 @@ pub mod pallet {
 					Error::<T>::NotReviewer
 				);
 				entry.review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
+				if entry.expires_at <= now {
+					// Reviewed and over: nothing needs its running entry any more.
+					OpenEmergencyAccesses::<T>::mutate_exists(
+						&entry.patient,
+						&entry.accessor,
+						|open| {
+							if open.as_ref().is_some_and(|open| open.id == access) {
+								*open = None;
+							}
+						},
+					);
+				}
 				Ok::<_, Error<T>>(())
 			})?;
 			Self::deposit_event(Event::EmergencyAccessReviewed { access, reviewer: who, outcome });
@@ -944,12 +948,9 @@ pub mod pallet {
 				&& purpose.map_or(true, |p| p == Purpose::Emergency)
 				&& record.is_some();
 			if emergency_read {
-				for open in OpenEmergencyAccesses::<T>::get(patient) {
-					if open.accessor != *who
-						|| !T::Organisations::has_role(open.organisation, who, Role::Emergency)
-					{
-						continue;
-					}
+				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who)
+					.filter(|open| T::Organisations::has_role(open.organisation, who, Role::Emergency))
+				{
 					if now < open.expires_at {
 						return AccessDecision::allow(AccessReason::BreakGlass, Some(open.id));
 					}

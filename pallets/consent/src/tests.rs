@@ -1014,27 +1014,74 @@ fn break_glass_refuses_bad_requests() {
 }
 
 #[test]
-fn running_break_glass_accesses_are_capped_and_expired_ones_make_room() {
+fn no_number_of_running_break_glass_accesses_keeps_another_emergency_out() {
 	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
 		MockOrganisations::add_member(CLINIC, NURSE, &[Role::Emergency]);
 		MockOrganisations::add_member(CLINIC, STRANGER, &[Role::Emergency]);
+		// More staff than any list would have held (the old cap was 2 here, 8 on the runtime).
+		let colleagues: Vec<u64> = (500..520).collect();
+		for colleague in &colleagues {
+			MockOrganisations::add_member(HOSPITAL, *colleague, &[Role::Emergency]);
+			assert_ok!(break_glass(*colleague));
+		}
 		assert_ok!(break_glass(ER_DOCTOR));
-		set_now(START + HOUR);
 		assert_ok!(break_glass(NURSE));
-		assert_noop!(break_glass(STRANGER), Error::<Test>::TooManyEmergencyAccesses);
+		for reader in colleagues.iter().chain([ER_DOCTOR, NURSE].iter()) {
+			assert_eq!(can_read(*reader, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+		}
+		// Each access is filed under its own patient and accessor; nobody else's is read.
+		assert_eq!(
+			OpenEmergencyAccesses::<Test>::get(PATIENT, NURSE).map(|open| open.organisation),
+			Some(CLINIC)
+		);
+		assert_eq!(can_read(STRANGER, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+	});
+}
 
-		// The first one expires: it leaves the running list but stays on record.
-		set_now(START + EMERGENCY_ACCESS_MS);
-		assert_ok!(break_glass(STRANGER));
-		let running: Vec<_> = OpenEmergencyAccesses::<Test>::get(PATIENT)
-			.into_iter()
-			.map(|open| open.accessor)
-			.collect();
-		assert_eq!(running, vec![NURSE, STRANGER]);
-		assert!(EmergencyAccesses::<Test>::get(0).is_some());
-		// And the same person may break the glass again once theirs has expired.
-		set_now(START + HOUR + EMERGENCY_ACCESS_MS);
+#[test]
+fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
 		assert_ok!(break_glass(ER_DOCTOR));
+		let first = OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|open| open.id);
+		set_now(START + EMERGENCY_ACCESS_MS);
+		assert_eq!(
+			can_read(ER_DOCTOR, record, Purpose::Emergency).reason,
+			AccessReason::BreakGlassExpired
+		);
+
+		// The same person breaks the glass again: the new access replaces the expired one,
+		// which stays on record.
+		assert_ok!(break_glass(ER_DOCTOR));
+		let second = OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|open| open.id);
+		assert_ne!(first, second);
+		assert!(first.and_then(EmergencyAccesses::<Test>::get).is_some());
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+
+		// Reviewing the old access leaves the running one alone.
+		let review = |access| {
+			Consent::review_break_glass(
+				RuntimeOrigin::signed(PATIENT),
+				access,
+				ReviewOutcome::Justified,
+			)
+		};
+		assert_ok!(review(first.unwrap_or_default()));
+		assert_eq!(OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|o| o.id), second);
+		// Reviewing a running access keeps it running.
+		assert_ok!(review(second.unwrap_or_default()));
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+
+		// A review after the access is over clears its running entry.
+		MockOrganisations::add_member(CLINIC, NURSE, &[Role::Emergency]);
+		assert_ok!(break_glass(NURSE));
+		let nurses = OpenEmergencyAccesses::<Test>::get(PATIENT, NURSE).map(|open| open.id);
+		set_now(START + 2 * EMERGENCY_ACCESS_MS);
+		assert_ok!(review(nurses.unwrap_or_default()));
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, NURSE));
+		assert!(nurses.and_then(EmergencyAccesses::<Test>::get).is_some_and(|a| a.review.is_some()));
+		assert_eq!(can_read(NURSE, record, Purpose::Emergency).reason, AccessReason::NoConsent);
 	});
 }
 

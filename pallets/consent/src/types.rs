@@ -276,15 +276,13 @@ pub struct EmergencyAccess<AccountId> {
 	pub review: Option<Review<AccountId>>,
 }
 
-/// A break-glass access that may still be running, kept in the patient's short list so
-/// `can_access` needs one read to find it.
+/// A break-glass access that may still be running, filed under its patient and accessor
+/// so `can_access` needs one read to find it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct OpenEmergencyAccess<AccountId> {
+pub struct OpenEmergencyAccess {
 	/// The access's id in `EmergencyAccesses`.
 	pub id: ConsentId,
-	/// The emergency staff member.
-	pub accessor: AccountId,
-	/// Their organisation, where they must still hold the emergency role.
+	/// The accessor's organisation, where they must still hold the emergency role.
 	pub organisation: OrgId,
 	/// When it ends, exclusive.
 	pub expires_at: u64,

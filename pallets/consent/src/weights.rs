@@ -74,10 +74,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1986 + s * (52 ±0)`
 		//  Estimated: `3774 + s * (2791 ±0)`
-		// Minimum execution time: 93_498_000 picoseconds.
-		Weight::from_parts(101_715_185, 3774)
-			// Standard Error: 8_348
-			.saturating_add(Weight::from_parts(3_778_989, 0).saturating_mul(s.into()))
+		// Minimum execution time: 94_279_000 picoseconds.
+		Weight::from_parts(101_312_599, 3774)
+			// Standard Error: 7_968
+			.saturating_add(Weight::from_parts(3_789_553, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2301`
 		//  Estimated: `4269`
-		// Minimum execution time: 83_183_000 picoseconds.
-		Weight::from_parts(88_431_000, 4269)
+		// Minimum execution time: 82_913_000 picoseconds.
+		Weight::from_parts(87_720_000, 4269)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `453`
 		//  Estimated: `3774`
-		// Minimum execution time: 62_843_000 picoseconds.
-		Weight::from_parts(65_387_000, 3774)
+		// Minimum execution time: 62_242_000 picoseconds.
+		Weight::from_parts(64_756_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -133,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3774`
-		// Minimum execution time: 53_009_000 picoseconds.
-		Weight::from_parts(55_813_000, 3774)
+		// Minimum execution time: 53_069_000 picoseconds.
+		Weight::from_parts(55_402_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -147,17 +147,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:1)
-	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Delegates` (r:1 w:0)
 	/// Proof: `Consent::Delegates` (`max_values`: None, `max_size`: Some(309), added: 2784, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyAccesses` (r:0 w:1)
 	/// Proof: `Consent::EmergencyAccesses` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1098`
-		//  Estimated: `3930`
-		// Minimum execution time: 37_245_000 picoseconds.
-		Weight::from_parts(39_819_000, 3930)
+		//  Measured:  `798`
+		//  Estimated: `3774`
+		// Minimum execution time: 38_777_000 picoseconds.
+		Weight::from_parts(42_172_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -169,14 +169,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:1)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn review_break_glass() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `648`
+		//  Measured:  `776`
 		//  Estimated: `3640`
-		// Minimum execution time: 30_014_000 picoseconds.
-		Weight::from_parts(32_218_000, 3640)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 36_514_000 picoseconds.
+		Weight::from_parts(39_088_000, 3640)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Records::Records` (r:1 w:0)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
@@ -191,17 +193,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Consents` (r:8 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(804), added: 3279, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
-	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogLength` (r:1 w:1)
 	/// Proof: `Consent::AccessLogLength` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLog` (r:0 w:1)
 	/// Proof: `Consent::AccessLog` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn record_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2840`
+		//  Measured:  `2488`
 		//  Estimated: `27222`
-		// Minimum execution time: 104_555_000 picoseconds.
-		Weight::from_parts(109_062_000, 27222)
+		// Minimum execution time: 103_994_000 picoseconds.
+		Weight::from_parts(109_382_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -218,13 +220,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Consents` (r:8 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(804), added: 3279, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
-	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	fn can_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2840`
+		//  Measured:  `2488`
 		//  Estimated: `27222`
-		// Minimum execution time: 89_923_000 picoseconds.
-		Weight::from_parts(93_378_000, 27222)
+		// Minimum execution time: 90_874_000 picoseconds.
+		Weight::from_parts(95_582_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
 }
@@ -232,45 +234,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn grant(s: u32, ) -> Weight {
-		Weight::from_parts(101_715_185, 3774)
-			.saturating_add(Weight::from_parts(3_778_989, 0).saturating_mul(s.into()))
+		Weight::from_parts(101_312_599, 3774)
+			.saturating_add(Weight::from_parts(3_789_553, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(s.into()))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(88_431_000, 4269)
+		Weight::from_parts(87_720_000, 4269)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(65_387_000, 3774)
+		Weight::from_parts(64_756_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(55_813_000, 3774)
+		Weight::from_parts(55_402_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(39_819_000, 3930)
+		Weight::from_parts(42_172_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn review_break_glass() -> Weight {
-		Weight::from_parts(32_218_000, 3640)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(39_088_000, 3640)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(109_062_000, 27222)
+		Weight::from_parts(109_382_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn can_access() -> Weight {
-		Weight::from_parts(93_378_000, 27222)
+		Weight::from_parts(95_582_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 	}
 }

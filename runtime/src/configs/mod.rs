@@ -194,7 +194,6 @@ impl pallet_consent::Config for Runtime {
 	type MaxConsentsPerGrantee = ConstU32<4>;
 	type MaxScopeItems = ConstU32<16>;
 	type MaxDelegates = ConstU32<4>;
-	type MaxOpenEmergencyAccesses = ConstU32<8>;
 	/// A break-glass read lasts four hours.
 	type EmergencyAccessDuration = ConstU64<{ 4 * 60 * 60 * 1000 }>;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
