@@ -203,10 +203,14 @@ pub enum Role {
 	Auditor,
 	/// A researcher.
 	Researcher,
+	/// The organisation's key custodian (a key service, typically in an HSM): holds record
+	/// keys that patients escrow to it, and wraps them for emergency staff who broke the
+	/// glass. See `records.add_key_envelope`.
+	KeyCustodian,
 }
 
 /// The largest number of distinct roles a member can hold: every [`Role`].
-pub type MaxRoles = ConstU32<8>;
+pub type MaxRoles = ConstU32<9>;
 /// A set of roles, sorted and without duplicates.
 pub type Roles = BoundedVec<Role, MaxRoles>;
 

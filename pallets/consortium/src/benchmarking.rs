@@ -28,6 +28,7 @@ fn all_roles() -> Roles {
 		Role::RecordsClerk,
 		Role::Auditor,
 		Role::Researcher,
+		Role::KeyCustodian,
 	])
 }
 

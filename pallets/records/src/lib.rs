@@ -85,7 +85,7 @@ pub mod pallet {
 		health::{
 			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId, OrgId,
 			Organisations, Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus,
-			RecordSummary,
+			RecordSummary, Role,
 		},
 		vocabulary::{is_document_category, is_media_type},
 	};
@@ -260,7 +260,8 @@ pub mod pallet {
 		NotPatient,
 		/// Only the record's author may do this.
 		NotAuthor,
-		/// Only the record's patient or author may write its key envelopes.
+		/// Only the record's patient, its author, or a key custodian holding its key in escrow
+		/// may write its key envelopes.
 		NotPatientOrAuthor,
 		/// Only the current version of a record can be amended.
 		NotCurrent,
@@ -307,6 +308,14 @@ pub mod pallet {
 		OutOfScope,
 		/// A counter would overflow.
 		Overflow,
+		/// The key custodian holds no key envelope of this record to wrap the key from.
+		CustodianHoldsNoKey,
+		/// The key custodian may no longer read the record in an emergency: the patient
+		/// withdrew the escrow consent, or it ended.
+		EscrowNotConsented,
+		/// The recipient may not read the record in an emergency now: they have no running
+		/// break-glass access to the patient (nor a consent for emergencies).
+		RecipientMayNotReadInEmergency,
 	}
 
 	#[pallet::hooks]
@@ -501,10 +510,19 @@ pub mod pallet {
 		/// Wrap `record`'s data key for `recipient`.
 		///
 		/// The patient may wrap it for anyone (typically a grantee of a new consent); the
-		/// author only for the patient and themselves. Holds `KeyEnvelopeDeposit` from the
-		/// caller.
+		/// author only for the patient and themselves.
+		///
+		/// Emergency key escrow: a patient who wraps the key for a key custodian (a member
+		/// with the `KeyCustodian` role) and consents to its emergency reads lets that
+		/// custodian wrap the key for emergency staff who broke the glass, while their access
+		/// runs. Withdrawing that consent ends the escrow. Every release is this call, so it is
+		/// on chain beside the break-glass access.
+		///
+		/// Holds `KeyEnvelopeDeposit` from the caller.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::add_key_envelope())]
+		#[pallet::weight(T::WeightInfo::add_key_envelope()
+			.saturating_add(T::Consent::decision_weight().saturating_mul(2))
+			.saturating_add(T::DbWeight::get().reads(2)))]
 		pub fn add_key_envelope(
 			origin: OriginFor<T>,
 			record: RecordId,
@@ -513,12 +531,16 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Self::live_record(record)?;
-			if who != entry.patient {
-				ensure!(entry.author == who, Error::<T>::NotPatientOrAuthor);
-				ensure!(
-					recipient == entry.patient || recipient == who,
-					Error::<T>::RecipientNotAllowed
-				);
+			let author_wraps_for_allowed =
+				who == entry.author && (recipient == entry.patient || recipient == who);
+			if who != entry.patient && !author_wraps_for_allowed {
+				if Self::is_key_custodian(&who) {
+					Self::ensure_custodian_may_release(record, &who, &recipient)?;
+				} else if who == entry.author {
+					return Err(Error::<T>::RecipientNotAllowed.into());
+				} else {
+					return Err(Error::<T>::NotPatientOrAuthor.into());
+				}
 			}
 			ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
 			ensure!(
@@ -740,6 +762,32 @@ pub mod pallet {
 			NextRecordId::<T>::put(next);
 			T::Hooks::on_registered(record, &new.content_hash, new.size);
 			Ok((record, organisation))
+		}
+
+		/// Whether `who` is the key custodian of a registered organisation.
+		fn is_key_custodian(who: &T::AccountId) -> bool {
+			T::Organisations::organisation_of(who)
+				.is_some_and(|org| T::Organisations::has_role(org, who, Role::KeyCustodian))
+		}
+
+		/// A key custodian may wrap `record`'s key for `recipient` only from its own envelope,
+		/// while the patient still consents to its emergency reads, and only for someone who
+		/// may read the record in an emergency now.
+		fn ensure_custodian_may_release(
+			record: RecordId,
+			custodian: &T::AccountId,
+			recipient: &T::AccountId,
+		) -> DispatchResult {
+			ensure!(
+				KeyEnvelopes::<T>::contains_key(record, custodian),
+				Error::<T>::CustodianHoldsNoKey
+			);
+			let may_read_in_emergency = |who| {
+				T::Consent::can_access(who, record, Action::Read, Purpose::Emergency).allowed
+			};
+			ensure!(may_read_in_emergency(custodian), Error::<T>::EscrowNotConsented);
+			ensure!(may_read_in_emergency(recipient), Error::<T>::RecipientMayNotReadInEmergency);
+			Ok(())
 		}
 
 		/// Stores an envelope written by `depositor`, holding its deposit. The caller checks

@@ -900,6 +900,87 @@ fn the_author_wraps_the_key_only_for_the_patient_and_themselves() {
 	});
 }
 
+/// The regulator's key service holds escrowed keys in these tests.
+const CUSTODIAN: u64 = STRANGER;
+
+fn release(custodian: u64, record: RecordId, recipient: u64) -> sp_runtime::DispatchResult {
+	Records::add_key_envelope(RuntimeOrigin::signed(custodian), record, recipient, wrapped_key(9))
+}
+
+fn break_glass(who: u64) {
+	assert_ok!(pallet_consent::Pallet::<Test>::break_glass(
+		RuntimeOrigin::signed(who),
+		PATIENT,
+		pallet_consent::EmergencyReason::PatientCannotBeAsked,
+		H256::repeat_byte(0xee),
+	));
+}
+
+#[test]
+fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
+	new_test_ext().execute_with(|| {
+		MockOrganisations::add_member(REGULATOR, CUSTODIAN, &[Role::KeyCustodian]);
+		let record = register_note(PATIENT, PATIENT, 1);
+		break_glass(ER_DOCTOR);
+
+		// The custodian holds nothing until the patient escrows the key to it.
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::CustodianHoldsNoKey);
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			record,
+			CUSTODIAN,
+			wrapped_key(8)
+		));
+		// An envelope alone is not consent: the patient must also allow emergency reads.
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
+		let escrow = grant(
+			Grantee::Account(CUSTODIAN),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Emergency],
+			None,
+		);
+
+		// Only to someone who may read in an emergency now.
+		assert_noop!(
+			release(CUSTODIAN, record, DOCTOR),
+			Error::<Test>::RecipientMayNotReadInEmergency
+		);
+		assert_ok!(release(CUSTODIAN, record, ER_DOCTOR));
+		let envelope = KeyEnvelopes::<Test>::get(record, ER_DOCTOR).expect("released");
+		assert_eq!(envelope.wrapped_key, wrapped_key(9));
+		assert_eq!(envelope.deposit.depositor, CUSTODIAN);
+		assert_eq!(held(CUSTODIAN), KeyEnvelopeDeposit::get());
+		assert_eq!(record_of(record).envelopes, 3);
+		System::assert_last_event(
+			Event::KeyEnvelopeAdded { record, recipient: ER_DOCTOR, depositor: CUSTODIAN }.into(),
+		);
+
+		// A member who merely holds an envelope is no custodian.
+		MockOrganisations::add_member(HOSPITAL, NURSE, &[Role::Emergency]);
+		break_glass(NURSE);
+		assert_noop!(release(ER_DOCTOR, record, NURSE), Error::<Test>::NotPatientOrAuthor);
+
+		// Once the access is over anyone may clear the envelope; the custodian's deposit
+		// comes back to it.
+		set_now(START + EMERGENCY_ACCESS_MS);
+		assert_ok!(Records::remove_key_envelope(
+			RuntimeOrigin::signed(OTHER_PATIENT),
+			record,
+			ER_DOCTOR
+		));
+		assert_eq!(held(CUSTODIAN), 0);
+
+		// Withdrawing the consent ends the escrow, whatever envelope is left.
+		break_glass(ER_DOCTOR);
+		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), escrow));
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
+		// And a custodian of a deregistered organisation is no custodian.
+		MockOrganisations::deregister(REGULATOR);
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::NotPatientOrAuthor);
+	});
+}
+
 #[test]
 fn adding_a_key_envelope_refuses_bad_requests() {
 	new_test_ext().execute_with(|| {
