@@ -19,7 +19,8 @@ const USAGE = `usage: medchain <command> [options]
   register <file> [--patient ADDR] [--category CODE] [--media-type TYPE] [--purpose P]
                                                 encrypt <file>, put it on the node, register it
   open <record> --out <file> [--purpose P]      record the read, fetch, unwrap, decrypt
-  share <record> <grantee>                      wrap <record>'s key for <grantee>
+  share <record> <grantee>                      wrap <record>'s key for <grantee> (as the
+                                                patient, or as a key custodian in an emergency)
   verify <gtin> <serial>                        what a scanner sees for a pack
   history <gtin> <serial>                       the pack's EPCIS events
 options: --ws URL, --suri URI | --key-file FILE (password in MEDCHAIN_KEY_PASSWORD)`;

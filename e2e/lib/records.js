@@ -71,13 +71,14 @@ export async function unwrapDataKey(api, record, reader, keys) {
 }
 
 /**
- * The patient wraps `record`'s data key for `grantee` (to their published key) and stores the
- * envelope on chain.
+ * A holder of `record`'s data key (the patient, or a key custodian releasing an escrowed key
+ * in an emergency) unwraps it and wraps it for `grantee` (to their published key), storing
+ * the envelope on chain.
  */
-export async function shareRecordKey(api, patient, patientKeys, record, grantee) {
-  const dataKey = await unwrapDataKey(api, record, patient.address, patientKeys);
+export async function shareRecordKey(api, holder, holderKeys, record, grantee) {
+  const dataKey = await unwrapDataKey(api, record, holder.address, holderKeys);
   const wrapped = wrapKey(dataKey, await publishedKey(api, grantee));
-  return submit(api, patient, api.tx.records.addKeyEnvelope(record, grantee, u8aToHex(wrapped)));
+  return submit(api, holder, api.tx.records.addKeyEnvelope(record, grantee, u8aToHex(wrapped)));
 }
 
 /**

@@ -24,7 +24,7 @@ before(async () => {
   api = await connect(node.url);
   for (const [role, uri] of Object.entries({
     governance: '//Alice', admin: '//Bob', doctor: '//Charlie', erDoctor: '//Dave',
-    auditor: '//Eve', patient: '//Ferdie',
+    auditor: '//Eve', patient: '//Ferdie', custodian: '//Alice//stash',
   })) {
     const account = keyFromUri(uri);
     people[role] = { account, address: account.address, keys: encryptionKeysOf(account) };
@@ -38,8 +38,9 @@ before(async () => {
     api.tx.consortium.addMember(org, people.doctor.address, ['Clinician']),
     api.tx.consortium.addMember(org, people.erDoctor.address, ['Emergency']),
     api.tx.consortium.addMember(org, people.auditor.address, ['Auditor']),
+    api.tx.consortium.addMember(org, people.custodian.address, ['KeyCustodian']),
   ]));
-  for (const who of ['patient', 'doctor']) {
+  for (const who of ['patient', 'doctor', 'erDoctor', 'custodian']) {
     await publishEncryptionKey(api, people[who].account, people[who].keys);
   }
 });
@@ -120,9 +121,16 @@ test('a provider without an append consent cannot add to a patient file', async 
   );
 });
 
-test('emergency staff break the glass; the patient is told; an auditor reviews', async () => {
-  const { patient, erDoctor, auditor } = people;
+test('emergency staff break the glass, get the escrowed key, read; an auditor reviews', async () => {
+  const { patient, erDoctor, auditor, custodian } = people;
   const { record } = await registerDocument(api, patient.account, patient.address, stringToU8a(DOCUMENT));
+  // The patient escrows the record key with the hospital's key custodian, for emergencies.
+  await shareRecordKey(api, patient.account, patient.keys, record, custodian.address);
+  await grantRead(api, patient.account, custodian.address, { purposes: ['Emergency'] });
+  await assert.rejects(
+    shareRecordKey(api, custodian.account, custodian.keys, record, erDoctor.address),
+    { error: 'records.RecipientMayNotReadInEmergency' },
+  );
   await assert.rejects(
     submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Emergency')),
     { error: 'consent.NoConsent' },
@@ -146,6 +154,14 @@ test('emergency staff break the glass; the patient is told; an auditor reviews',
   const accessed = findEvent(read.events, 'consent', 'RecordAccessed');
   assert.equal(accessed.basis.type, 'BreakGlass');
   assert.equal(accessed.consentUsed.unwrap().toNumber(), access);
+
+  // The custodian's key service sees the access on chain and wraps the key for the doctor,
+  // who can now decrypt the document (leaving a second receipt).
+  const released = await shareRecordKey(api, custodian.account, custodian.keys, record, erDoctor.address);
+  const added = findEvent(released.events, 'records', 'KeyEnvelopeAdded');
+  assert.equal(added.depositor.toString(), custodian.address);
+  const plaintext = await readDocument(api, erDoctor.account, erDoctor.keys, record, 'Emergency');
+  assert.equal(u8aToString(plaintext), DOCUMENT);
 
   // The accessor cannot review their own access; the hospital's auditor can, once.
   await assert.rejects(
