@@ -60,8 +60,7 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   // On chain: the ciphertext's hash and size, never the document.
   const entry = (await api.query.records.records(record)).unwrap();
   assert.equal(entry.contentHash.toHex(), contentHash);
-  // @polkadot/api renames a field `size` to `size_`: a Struct is a Map, which has its own `size`.
-  assert.equal(entry.size_.toNumber(), ciphertext.length);
+  assert.equal(entry.ciphertextSize.toNumber(), ciphertext.length);
   assert.ok(!u8aToString(entry.toU8a()).includes('glucose'));
   // Her file, a page at a time (at most 100 ids a page).
   const ids = await api.call.recordsApi.recordsOf(patient.address, null, 100);

@@ -332,7 +332,8 @@ pub mod pallet {
 		///
 		/// The caller is the patient, or a provider holding the patient's consent to append
 		/// documents of `category` for `purpose` (`purpose` is ignored for the patient). The
-		/// ciphertext is stored off chain; `content_hash` is its SHA-256 and `size` its length.
+		/// ciphertext is stored off chain; `content_hash` is its SHA-256 and `ciphertext_size` its
+		/// length.
 		/// `envelopes` wraps the document's data key for its first readers: a provider may wrap
 		/// it only for the patient and themselves. Holds `RecordDeposit` and one
 		/// `KeyEnvelopeDeposit` per envelope from the caller.
@@ -344,14 +345,14 @@ pub mod pallet {
 			patient: T::AccountId,
 			category: CategoryCode,
 			content_hash: H256,
-			size: u64,
+			ciphertext_size: u64,
 			media_type: MediaTypeCode,
 			purpose: Purpose,
 			envelopes: EnvelopesOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(is_document_category(&category), Error::<T>::InvalidCategory);
-			Self::ensure_valid_content(&content_hash, size, &media_type)?;
+			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
 			let consent_used = if who == patient {
 				None
 			} else {
@@ -363,7 +364,7 @@ pub mod pallet {
 					patient: patient.clone(),
 					category: category.clone(),
 					content_hash,
-					size,
+					ciphertext_size,
 					media_type,
 					version: 1,
 					replaces: None,
@@ -396,7 +397,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			record: RecordId,
 			content_hash: H256,
-			size: u64,
+			ciphertext_size: u64,
 			media_type: MediaTypeCode,
 			purpose: Purpose,
 			envelopes: EnvelopesOf<T>,
@@ -404,7 +405,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut old = Self::live_record(record)?;
 			ensure!(old.status == RecordStatus::Current, Error::<T>::NotCurrent);
-			Self::ensure_valid_content(&content_hash, size, &media_type)?;
+			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
 			let consent_used = if who == old.patient {
 				None
 			} else {
@@ -417,7 +418,7 @@ pub mod pallet {
 					patient: old.patient.clone(),
 					category: old.category.clone(),
 					content_hash,
-					size,
+					ciphertext_size,
 					media_type,
 					version,
 					replaces: Some(record),
@@ -598,7 +599,7 @@ pub mod pallet {
 		patient: AccountId,
 		category: CategoryCode,
 		content_hash: H256,
-		size: u64,
+		ciphertext_size: u64,
 		media_type: MediaTypeCode,
 		version: u32,
 		replaces: Option<RecordId>,
@@ -677,11 +678,11 @@ pub mod pallet {
 
 		fn ensure_valid_content(
 			content_hash: &H256,
-			size: u64,
+			ciphertext_size: u64,
 			media_type: &MediaTypeCode,
 		) -> DispatchResult {
 			ensure!(!content_hash.is_zero(), Error::<T>::MissingContentHash);
-			ensure!(size > 0, Error::<T>::EmptyDocument);
+			ensure!(ciphertext_size > 0, Error::<T>::EmptyDocument);
 			ensure!(is_media_type(media_type), Error::<T>::InvalidMediaType);
 			Ok(())
 		}
@@ -747,7 +748,7 @@ pub mod pallet {
 					organisation,
 					category: new.category,
 					content_hash: new.content_hash,
-					size: new.size,
+					ciphertext_size: new.ciphertext_size,
 					media_type: new.media_type,
 					created_at: T::Time::now(),
 					version: new.version,
@@ -760,7 +761,7 @@ pub mod pallet {
 				},
 			);
 			NextRecordId::<T>::put(next);
-			T::Hooks::on_registered(record, &new.content_hash, new.size);
+			T::Hooks::on_registered(record, &new.content_hash, new.ciphertext_size);
 			Ok((record, organisation))
 		}
 
@@ -867,7 +868,7 @@ pub mod pallet {
 					organisation: None,
 					category,
 					content_hash: H256::repeat_byte(0xbe),
-					size: 1,
+					ciphertext_size: 1,
 					media_type: MediaTypeCode::truncate_from(b"application/fhir+json".to_vec()),
 					created_at: T::Time::now(),
 					version: 1,

@@ -63,7 +63,7 @@ fn patient_registers_a_record_in_their_own_file() {
 				organisation: None,
 				category: consult_note(),
 				content_hash: content(1),
-				size: 1_024,
+				ciphertext_size: 1_024,
 				media_type: fhir_json(),
 				created_at: START,
 				version: 1,

@@ -45,7 +45,7 @@ pub struct Record<AccountId, Balance> {
 	/// SHA-256 of the ciphertext (`content.attachment.hash`).
 	pub content_hash: H256,
 	/// Size of the ciphertext in bytes (`content.attachment.size`).
-	pub size: u64,
+	pub ciphertext_size: u64,
 	/// Media type of the plaintext (`content.attachment.contentType`).
 	pub media_type: MediaTypeCode,
 	/// When this version was registered, in milliseconds since the Unix epoch (`date`).
