@@ -13,8 +13,8 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use medchain_primitives::health::{
-	Action, CategoryCode, ConsentId, OrgKind, OrganisationsBenchmarkHelper, Purpose,
-	RecordId, RecordsBenchmarkHelper, Role,
+	Action, CategoryCode, ConsentId, OrgKind, OrganisationsBenchmarkHelper, Purpose, RecordId,
+	RecordsBenchmarkHelper, Role,
 };
 use sp_core::H256;
 use sp_runtime::traits::Bounded;

@@ -948,9 +948,9 @@ pub mod pallet {
 				&& purpose.map_or(true, |p| p == Purpose::Emergency)
 				&& record.is_some();
 			if emergency_read {
-				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who)
-					.filter(|open| T::Organisations::has_role(open.organisation, who, Role::Emergency))
-				{
+				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who).filter(|open| {
+					T::Organisations::has_role(open.organisation, who, Role::Emergency)
+				}) {
 					if now < open.expires_at {
 						return AccessDecision::allow(AccessReason::BreakGlass, Some(open.id));
 					}

@@ -1028,7 +1028,10 @@ fn no_number_of_running_break_glass_accesses_keeps_another_emergency_out() {
 		assert_ok!(break_glass(ER_DOCTOR));
 		assert_ok!(break_glass(NURSE));
 		for reader in colleagues.iter().chain([ER_DOCTOR, NURSE].iter()) {
-			assert_eq!(can_read(*reader, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+			assert_eq!(
+				can_read(*reader, record, Purpose::Emergency).reason,
+				AccessReason::BreakGlass
+			);
 		}
 		// Each access is filed under its own patient and accessor; nobody else's is read.
 		assert_eq!(
@@ -1057,7 +1060,10 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 		let second = OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|open| open.id);
 		assert_ne!(first, second);
 		assert!(first.and_then(EmergencyAccesses::<Test>::get).is_some());
-		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+		assert_eq!(
+			can_read(ER_DOCTOR, record, Purpose::Emergency).reason,
+			AccessReason::BreakGlass
+		);
 
 		// Reviewing the old access leaves the running one alone.
 		let review = |access| {
@@ -1071,7 +1077,10 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 		assert_eq!(OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|o| o.id), second);
 		// Reviewing a running access keeps it running.
 		assert_ok!(review(second.unwrap_or_default()));
-		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+		assert_eq!(
+			can_read(ER_DOCTOR, record, Purpose::Emergency).reason,
+			AccessReason::BreakGlass
+		);
 
 		// A review after the access is over clears its running entry.
 		MockOrganisations::add_member(CLINIC, NURSE, &[Role::Emergency]);
@@ -1080,7 +1089,9 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 		set_now(START + 2 * EMERGENCY_ACCESS_MS);
 		assert_ok!(review(nurses.unwrap_or_default()));
 		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, NURSE));
-		assert!(nurses.and_then(EmergencyAccesses::<Test>::get).is_some_and(|a| a.review.is_some()));
+		assert!(nurses
+			.and_then(EmergencyAccesses::<Test>::get)
+			.is_some_and(|a| a.review.is_some()));
 		assert_eq!(can_read(NURSE, record, Purpose::Emergency).reason, AccessReason::NoConsent);
 	});
 }

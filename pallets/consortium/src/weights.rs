@@ -6,7 +6,7 @@
 //! CHAIN: `Some("dev")`, CPU: `AMD EPYC`. Do not edit: run the script again.
 
 // Executed Command:
-// medchain-node
+// /root/.cache/medchain-target/release/medchain-node
 // benchmark
 // pallet
 // --chain
@@ -58,10 +58,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `70 + s * (32 ±0)`
 		//  Estimated: `3535`
-		// Minimum execution time: 10_426_000 picoseconds.
-		Weight::from_parts(11_541_891, 3535)
-			// Standard Error: 340
-			.saturating_add(Weight::from_parts(37_875, 0).saturating_mul(s.into()))
+		// Minimum execution time: 10_556_000 picoseconds.
+		Weight::from_parts(11_468_738, 3535)
+			// Standard Error: 81
+			.saturating_add(Weight::from_parts(27_532, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -72,10 +72,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `70 + s * (32 ±0)`
 		//  Estimated: `3535`
-		// Minimum execution time: 10_285_000 picoseconds.
-		Weight::from_parts(11_206_725, 3535)
-			// Standard Error: 104
-			.saturating_add(Weight::from_parts(28_079, 0).saturating_mul(s.into()))
+		// Minimum execution time: 10_335_000 picoseconds.
+		Weight::from_parts(11_242_315, 3535)
+			// Standard Error: 86
+			.saturating_add(Weight::from_parts(25_995, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `80`
 		//  Estimated: `3498`
-		// Minimum execution time: 13_189_000 picoseconds.
-		Weight::from_parts(14_421_000, 3498)
+		// Minimum execution time: 13_550_000 picoseconds.
+		Weight::from_parts(14_672_000, 3498)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `244`
 		//  Estimated: `3527`
-		// Minimum execution time: 18_908_000 picoseconds.
-		Weight::from_parts(20_620_000, 3527)
+		// Minimum execution time: 19_128_000 picoseconds.
+		Weight::from_parts(20_611_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -115,81 +115,81 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `232`
 		//  Estimated: `3527`
-		// Minimum execution time: 13_340_000 picoseconds.
-		Weight::from_parts(14_742_000, 3527)
+		// Minimum execution time: 13_430_000 picoseconds.
+		Weight::from_parts(14_702_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:1 w:1)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:1)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn add_member() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1927`
-		//  Estimated: `3622`
-		// Minimum execution time: 138_475_000 picoseconds.
-		Weight::from_parts(144_584_000, 3622)
+		//  Estimated: `3676`
+		// Minimum execution time: 136_632_000 picoseconds.
+		Weight::from_parts(139_787_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:1)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	fn set_member_roles() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `332`
-		//  Estimated: `3574`
-		// Minimum execution time: 15_973_000 picoseconds.
-		Weight::from_parts(17_766_000, 3574)
+		//  Measured:  `333`
+		//  Estimated: `3575`
+		// Minimum execution time: 16_315_000 picoseconds.
+		Weight::from_parts(17_806_000, 3575)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consortium::Members` (r:1 w:1)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:1)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_member() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `490`
-		//  Estimated: `3622`
-		// Minimum execution time: 57_445_000 picoseconds.
-		Weight::from_parts(61_561_000, 3622)
+		//  Measured:  `491`
+		//  Estimated: `3676`
+		// Minimum execution time: 57_556_000 picoseconds.
+		Weight::from_parts(60_489_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Consortium::EncryptionKeys` (r:1 w:1)
 	/// Proof: `Consortium::EncryptionKeys` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn publish_encryption_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `80`
-		//  Estimated: `3622`
-		// Minimum execution time: 55_953_000 picoseconds.
-		Weight::from_parts(61_170_000, 3622)
+		//  Estimated: `3676`
+		// Minimum execution time: 56_364_000 picoseconds.
+		Weight::from_parts(58_987_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::EncryptionKeys` (r:1 w:1)
 	/// Proof: `Consortium::EncryptionKeys` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_encryption_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `255`
-		//  Estimated: `3622`
-		// Minimum execution time: 48_331_000 picoseconds.
-		Weight::from_parts(52_308_000, 3622)
+		//  Estimated: `3676`
+		// Minimum execution time: 48_462_000 picoseconds.
+		Weight::from_parts(51_066_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -198,54 +198,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn add_sealer(s: u32, ) -> Weight {
-		Weight::from_parts(11_541_891, 3535)
-			.saturating_add(Weight::from_parts(37_875, 0).saturating_mul(s.into()))
+		Weight::from_parts(11_468_738, 3535)
+			.saturating_add(Weight::from_parts(27_532, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_sealer(s: u32, ) -> Weight {
-		Weight::from_parts(11_206_725, 3535)
-			.saturating_add(Weight::from_parts(28_079, 0).saturating_mul(s.into()))
+		Weight::from_parts(11_242_315, 3535)
+			.saturating_add(Weight::from_parts(25_995, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_organisation() -> Weight {
-		Weight::from_parts(14_421_000, 3498)
+		Weight::from_parts(14_672_000, 3498)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_organisation() -> Weight {
-		Weight::from_parts(20_620_000, 3527)
+		Weight::from_parts(20_611_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_organisation() -> Weight {
-		Weight::from_parts(14_742_000, 3527)
+		Weight::from_parts(14_702_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_member() -> Weight {
-		Weight::from_parts(144_584_000, 3622)
+		Weight::from_parts(139_787_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_member_roles() -> Weight {
-		Weight::from_parts(17_766_000, 3574)
+		Weight::from_parts(17_806_000, 3575)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_member() -> Weight {
-		Weight::from_parts(61_561_000, 3622)
+		Weight::from_parts(60_489_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_encryption_key() -> Weight {
-		Weight::from_parts(61_170_000, 3622)
+		Weight::from_parts(58_987_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_encryption_key() -> Weight {
-		Weight::from_parts(52_308_000, 3622)
+		Weight::from_parts(51_066_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}

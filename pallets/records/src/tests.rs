@@ -903,7 +903,11 @@ fn the_author_wraps_the_key_only_for_the_patient_and_themselves() {
 /// The regulator's key service holds escrowed keys in these tests.
 const CUSTODIAN: u64 = STRANGER;
 
-fn release(custodian: u64, record: RecordId, recipient: u64) -> sp_runtime::DispatchResult {
+fn release(
+	custodian: u64,
+	record: RecordId,
+	recipient: u64,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	Records::add_key_envelope(RuntimeOrigin::signed(custodian), record, recipient, wrapped_key(9))
 }
 
@@ -925,12 +929,19 @@ fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
 
 		// The custodian holds nothing until the patient escrows the key to it.
 		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::CustodianHoldsNoKey);
-		assert_ok!(Records::add_key_envelope(
+		let escrowed = Records::add_key_envelope(
 			RuntimeOrigin::signed(PATIENT),
 			record,
 			CUSTODIAN,
-			wrapped_key(8)
-		));
+			wrapped_key(8),
+		);
+		// The patient is charged for the envelope only, not for a custodian's decisions.
+		assert_eq!(
+			escrowed.map(|info| info.actual_weight),
+			Ok(
+				Some(<<Test as crate::Config>::WeightInfo as crate::WeightInfo>::add_key_envelope())
+			)
+		);
 		// An envelope alone is not consent: the patient must also allow emergency reads.
 		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
 		let escrow = grant(
@@ -946,7 +957,7 @@ fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
 			release(CUSTODIAN, record, DOCTOR),
 			Error::<Test>::RecipientMayNotReadInEmergency
 		);
-		assert_ok!(release(CUSTODIAN, record, ER_DOCTOR));
+		assert_eq!(release(CUSTODIAN, record, ER_DOCTOR).map(|info| info.actual_weight), Ok(None));
 		let envelope = KeyEnvelopes::<Test>::get(record, ER_DOCTOR).expect("released");
 		assert_eq!(envelope.wrapped_key, wrapped_key(9));
 		assert_eq!(envelope.deposit.depositor, CUSTODIAN);

@@ -52,7 +52,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pins` (r:1 w:1)
@@ -76,10 +76,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2294`
 		//  Estimated: `7818`
-		// Minimum execution time: 97_154_000 picoseconds.
-		Weight::from_parts(100_622_925, 7818)
-			// Standard Error: 21_116
-			.saturating_add(Weight::from_parts(47_166_415, 0).saturating_mul(e.into()))
+		// Minimum execution time: 96_392_000 picoseconds.
+		Weight::from_parts(99_816_580, 7818)
+			// Standard Error: 15_506
+			.saturating_add(Weight::from_parts(47_266_077, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -91,7 +91,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pins` (r:1 w:1)
@@ -111,12 +111,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 32]`.
 	fn amend(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2834`
+		//  Measured:  `2837`
 		//  Estimated: `7818`
-		// Minimum execution time: 109_993_000 picoseconds.
-		Weight::from_parts(111_513_190, 7818)
-			// Standard Error: 23_692
-			.saturating_add(Weight::from_parts(47_118_786, 0).saturating_mul(e.into()))
+		// Minimum execution time: 110_283_000 picoseconds.
+		Weight::from_parts(113_844_618, 7818)
+			// Standard Error: 19_521
+			.saturating_add(Weight::from_parts(47_574_845, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -125,9 +125,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn mark_entered_in_error() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `313`
+		//  Measured:  `316`
 		//  Estimated: `3781`
-		// Minimum execution time: 13_119_000 picoseconds.
+		// Minimum execution time: 13_160_000 picoseconds.
 		Weight::from_parts(14_371_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -155,12 +155,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 32]`.
 	fn erase(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3188 + e * (86 ±0)`
+		//  Measured:  `3194 + e * (86 ±0)`
 		//  Estimated: `7818 + e * (2717 ±0)`
-		// Minimum execution time: 95_752_000 picoseconds.
-		Weight::from_parts(100_282_716, 7818)
-			// Standard Error: 28_922
-			.saturating_add(Weight::from_parts(43_032_737, 0).saturating_mul(e.into()))
+		// Minimum execution time: 95_492_000 picoseconds.
+		Weight::from_parts(99_925_654, 7818)
+			// Standard Error: 18_539
+			.saturating_add(Weight::from_parts(42_714_554, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -175,10 +175,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn add_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `908`
+		//  Measured:  `911`
 		//  Estimated: `3781`
-		// Minimum execution time: 72_597_000 picoseconds.
-		Weight::from_parts(77_064_000, 3781)
+		// Minimum execution time: 71_886_000 picoseconds.
+		Weight::from_parts(75_712_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -189,19 +189,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
-	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:0)
 	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
-	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1287`
-		//  Estimated: `3930`
-		// Minimum execution time: 82_071_000 picoseconds.
-		Weight::from_parts(89_262_000, 3930)
+		//  Measured:  `1290`
+		//  Estimated: `3781`
+		// Minimum execution time: 82_362_000 picoseconds.
+		Weight::from_parts(86_428_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -210,15 +210,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(100_622_925, 7818)
-			.saturating_add(Weight::from_parts(47_166_415, 0).saturating_mul(e.into()))
+		Weight::from_parts(99_816_580, 7818)
+			.saturating_add(Weight::from_parts(47_266_077, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(111_513_190, 7818)
-			.saturating_add(Weight::from_parts(47_118_786, 0).saturating_mul(e.into()))
+		Weight::from_parts(113_844_618, 7818)
+			.saturating_add(Weight::from_parts(47_574_845, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -229,8 +229,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(100_282_716, 7818)
-			.saturating_add(Weight::from_parts(43_032_737, 0).saturating_mul(e.into()))
+		Weight::from_parts(99_925_654, 7818)
+			.saturating_add(Weight::from_parts(42_714_554, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -238,12 +238,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(77_064_000, 3781)
+		Weight::from_parts(75_712_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(89_262_000, 3930)
+		Weight::from_parts(86_428_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
