@@ -945,7 +945,7 @@ pub mod pallet {
 				}
 			}
 			let emergency_read = action == Action::Read
-				&& purpose.map_or(true, |p| p == Purpose::Emergency)
+				&& purpose.is_none_or(|p| p == Purpose::Emergency)
 				&& record.is_some();
 			if emergency_read {
 				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who).filter(|open| {
@@ -988,7 +988,7 @@ pub mod pallet {
 				Grantee::Account(account) => account == who,
 				Grantee::Organisation { org, role } => {
 					organisation == Some(*org)
-						&& role.map_or(true, |role| T::Organisations::has_role(*org, who, role))
+						&& role.is_none_or(|role| T::Organisations::has_role(*org, who, role))
 				},
 			}
 		}

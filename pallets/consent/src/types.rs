@@ -192,7 +192,7 @@ pub struct Delegation<AccountId, Balance> {
 impl<AccountId, Balance> Delegation<AccountId, Balance> {
 	/// Whether the delegate may act for the patient at `now`.
 	pub fn lasts_at(&self, now: u64) -> bool {
-		self.until.map_or(true, |until| now < until)
+		self.until.is_none_or(|until| now < until)
 	}
 }
 
