@@ -22,7 +22,10 @@
 //!   list and returns its deposit, but stays in [`Consents`] as history.
 //!
 //! Delegates act for the patient but do not read the patient's records by being delegates: a
-//! delegate who needs to read grants themselves a consent, which is then on record.
+//! delegate who needs to read grants themselves a consent, which is then on record. Whatever
+//! a delegate grants ends by the end of their delegation, and once a delegation is over (or
+//! removed) its former holder can no longer revoke running consents; anyone may revoke a
+//! consent whose period has ended, returning its deposit to its grantor.
 //!
 //! The audit trail is the one kind of storage that holds no refundable deposit: read receipts
 //! ([`AccessLog`]), revoked consents ([`Consents`]) and break-glass accesses
@@ -431,6 +434,8 @@ pub mod pallet {
 		AccessLogFull,
 		/// The id counter would overflow.
 		Overflow,
+		/// A delegate's consent must end (`end`) no later than their delegation does.
+		ConsentOutlastsDelegation,
 	}
 
 	#[pallet::hooks]
@@ -453,7 +458,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Grant `grantee` a consent to `patient`'s records. The patient, or a delegate while
-		/// the delegation lasts.
+		/// the delegation lasts; a consent a delegate grants must end by the end of their
+		/// delegation.
 		///
 		/// `scope` says which records, `actions` what may be done with them, `purposes` what
 		/// for; the consent runs from `start` (now if `None` or in the past) until `end`
@@ -475,7 +481,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let now = T::Time::now();
-			Self::ensure_patient_or_delegate(&who, &patient, now)?;
+			let authority_ends = Self::ensure_patient_or_delegate(&who, &patient, now)?;
 			match &grantee {
 				Grantee::Account(account) => {
 					ensure!(*account != patient, Error::<T>::CannotConsentToSelf)
@@ -499,6 +505,11 @@ pub mod pallet {
 			if let Some(end) = end {
 				ensure!(end > requested_start, Error::<T>::InvalidPeriod);
 				ensure!(end > now, Error::<T>::PeriodEnded);
+			}
+			// What a delegate grants ends with their delegation: a guardian of a minor cannot
+			// leave consents (their own included) running past the day the patient decides.
+			if let Some(until) = authority_ends {
+				ensure!(end.is_some_and(|end| end <= until), Error::<T>::ConsentOutlastsDelegation);
 			}
 			// A start in the past would make the consent look older than it is in the
 			// audit trail; it starts when it is granted instead.
@@ -545,8 +556,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Revoke `consent`: from this block on it grants nothing. The patient, a delegate while
-		/// the delegation lasts, or whoever granted it.
+		/// Revoke `consent`: from this block on it grants nothing. The patient, or a delegate
+		/// while the delegation lasts; once the consent's period has ended, anyone.
 		///
 		/// The consent stays in [`Consents`] as history; it leaves the patient's list and its
 		/// deposit returns to its grantor. Expired consents are revoked the same way, to free
@@ -559,9 +570,12 @@ pub mod pallet {
 			let revoked = Consents::<T>::try_mutate(consent, |maybe_consent| {
 				let entry = maybe_consent.as_mut().ok_or(Error::<T>::ConsentNotFound)?;
 				ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
-				// Whoever granted a consent may always withdraw it (and so recover their
-				// deposit), even a delegate whose delegation has since ended.
-				if who != entry.grantor {
+				// A consent that has ended grants nothing, so anyone may revoke it to free its
+				// place and return its deposit to the grantor (a former delegate included). A
+				// running one only the patient or a current delegate may end: a delegate
+				// removed or past their term must not cut off the patient's care.
+				let ended = entry.end.is_some_and(|end| end <= now);
+				if !ended {
 					Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
 				}
 				entry.status = ConsentStatus::Revoked;
@@ -1001,14 +1015,15 @@ pub mod pallet {
 			allowed_org && T::Organisations::has_role(own, who, Role::Auditor)
 		}
 
-		/// Ok if `who` is `patient` or a delegate of theirs whose delegation lasts at `now`.
+		/// Ok if `who` is `patient` or a delegate of theirs whose delegation lasts at `now`,
+		/// with the end of that delegation (`None` for the patient or an open-ended one).
 		fn ensure_patient_or_delegate(
 			who: &T::AccountId,
 			patient: &T::AccountId,
 			now: u64,
-		) -> Result<(), Error<T>> {
+		) -> Result<Option<u64>, Error<T>> {
 			if who == patient {
-				return Ok(());
+				return Ok(None);
 			}
 			let delegations = Delegates::<T>::get(patient);
 			let delegation = delegations
@@ -1016,7 +1031,7 @@ pub mod pallet {
 				.find(|d| d.delegate == *who)
 				.ok_or(Error::<T>::NotPatientOrDelegate)?;
 			ensure!(delegation.lasts_at(now), Error::<T>::DelegationEnded);
-			Ok(())
+			Ok(delegation.until)
 		}
 
 		/// `scope`, sorted, once its items are checked.

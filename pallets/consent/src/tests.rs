@@ -761,7 +761,16 @@ fn the_patient_adds_a_delegate_who_grants_and_revokes_for_them() {
 		// Being a delegate does not by itself open the records.
 		assert_eq!(can_read(GUARDIAN, record, Purpose::Treatment), denied(AccessReason::NoConsent));
 
-		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, None));
+		// What a delegate grants must end by the end of the delegation.
+		assert_noop!(
+			grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, None),
+			Error::<Test>::ConsentOutlastsDelegation
+		);
+		assert_noop!(
+			grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY + 1)),
+			Error::<Test>::ConsentOutlastsDelegation
+		);
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY)));
 		let consent = Consents::<Test>::get(0).expect("granted");
 		assert_eq!(consent.grantor, GUARDIAN);
 		assert_eq!(consent.patient, PATIENT);
@@ -787,30 +796,71 @@ fn a_delegate_acts_only_while_the_delegation_lasts() {
 			GUARDIAN,
 			Some(START + DAY)
 		));
-		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, None));
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY)));
+		// Not even to themselves can a delegate grant beyond their term.
+		assert_noop!(
+			grant_as(GUARDIAN, Grantee::Account(GUARDIAN), None, None),
+			Error::<Test>::ConsentOutlastsDelegation
+		);
 		assert_ok!(grant_as(PATIENT, Grantee::Account(NURSE), None, None));
 
 		set_now(START + DAY);
 		assert_noop!(
-			grant_as(GUARDIAN, Grantee::Account(CLINIC_DOCTOR), None, None),
+			grant_as(GUARDIAN, Grantee::Account(CLINIC_DOCTOR), None, Some(START + 2 * DAY)),
 			Error::<Test>::DelegationEnded
 		);
 		assert_noop!(
 			Consent::revoke(RuntimeOrigin::signed(GUARDIAN), 1),
 			Error::<Test>::DelegationEnded
 		);
-		// What the delegate granted while in office stands until revoked…
-		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(0));
-		// …and they may still withdraw it, which returns their deposit.
+		// What the delegate granted ended with the delegation…
+		assert_eq!(
+			can_read(DOCTOR, record, Purpose::Treatment),
+			denied(AccessReason::ConsentExpired)
+		);
+		// …and, being over, may be revoked by anyone; the deposit returns to the delegate.
 		assert_ok!(Consent::revoke(RuntimeOrigin::signed(GUARDIAN), 0));
 		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
-		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), denied(AccessReason::NoConsent));
 		// The former delegate may still step down, which returns the patient's deposit.
 		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(GUARDIAN), PATIENT, GUARDIAN));
 		assert_eq!(hold_of(crate::HoldReason::DelegateDeposit, PATIENT), 0);
 		assert_noop!(
 			grant_as(GUARDIAN, Grantee::Account(CLINIC_DOCTOR), None, None),
 			Error::<Test>::NotPatientOrDelegate
+		);
+	});
+}
+
+#[test]
+fn a_removed_delegate_cannot_cut_off_care_they_consented_to() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Consent::add_delegate(
+			RuntimeOrigin::signed(PATIENT),
+			GUARDIAN,
+			Some(START + DAY)
+		));
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY)));
+		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, GUARDIAN));
+
+		set_now(START + HOUR);
+		assert_noop!(
+			Consent::revoke(RuntimeOrigin::signed(GUARDIAN), 0),
+			Error::<Test>::NotPatientOrDelegate
+		);
+		assert_noop!(
+			Consent::revoke(RuntimeOrigin::signed(STRANGER), 0),
+			Error::<Test>::NotPatientOrDelegate
+		);
+		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(0));
+
+		// Once it has ended anyone may revoke it; the deposit goes back to its grantor.
+		set_now(START + DAY);
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), ConsentDeposit::get());
+		assert_ok!(Consent::revoke(RuntimeOrigin::signed(STRANGER), 0));
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
+		System::assert_last_event(
+			Event::ConsentRevoked { consent: 0, patient: PATIENT, revoked_by: STRANGER }.into(),
 		);
 	});
 }

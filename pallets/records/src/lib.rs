@@ -776,8 +776,9 @@ pub mod pallet {
 		}
 
 		/// A key custodian may wrap `record`'s key for `recipient` only from its own envelope,
-		/// while the patient still consents to its emergency reads, and only for someone who
-		/// may read the record in an emergency now.
+		/// while the patient still consents to its emergency reads (a break-glass access of its
+		/// own does not count), and only for someone who may read the record in an emergency
+		/// now.
 		fn ensure_custodian_may_release(
 			record: RecordId,
 			custodian: &T::AccountId,
@@ -787,10 +788,16 @@ pub mod pallet {
 				KeyEnvelopes::<T>::contains_key(record, custodian),
 				Error::<T>::CustodianHoldsNoKey
 			);
-			let may_read_in_emergency =
-				|who| T::Consent::can_access(who, record, Action::Read, Purpose::Emergency).allowed;
-			ensure!(may_read_in_emergency(custodian), Error::<T>::EscrowNotConsented);
-			ensure!(may_read_in_emergency(recipient), Error::<T>::RecipientMayNotReadInEmergency);
+			let emergency_read =
+				|who| T::Consent::can_access(who, record, Action::Read, Purpose::Emergency);
+			// The custodian's own right must be the patient's consent: a custodian who also
+			// breaks the glass must not keep releasing keys after the escrow is withdrawn.
+			let escrow = emergency_read(custodian);
+			ensure!(
+				escrow.allowed && escrow.reason == AccessReason::Consent,
+				Error::<T>::EscrowNotConsented
+			);
+			ensure!(emergency_read(recipient).allowed, Error::<T>::RecipientMayNotReadInEmergency);
 			Ok(())
 		}
 

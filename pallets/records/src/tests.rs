@@ -982,9 +982,13 @@ fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
 		));
 		assert_eq!(held(CUSTODIAN), 0);
 
-		// Withdrawing the consent ends the escrow, whatever envelope is left.
+		// Withdrawing the consent ends the escrow, whatever envelope is left, even for a
+		// custodian who breaks the glass itself.
 		break_glass(ER_DOCTOR);
 		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), escrow));
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
+		MockOrganisations::add_member(REGULATOR, CUSTODIAN, &[Role::KeyCustodian, Role::Emergency]);
+		break_glass(CUSTODIAN);
 		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
 		// And a custodian of a deregistered organisation is no custodian.
 		MockOrganisations::deregister(REGULATOR);
