@@ -742,7 +742,8 @@ pub mod pallet {
 		}
 
 		/// Review the break-glass access `access`: record whether it was justified. Once.
-		/// Reviewing an access that has ended also clears its running entry.
+		/// An `Unjustified` review of a running access ends it at once; reviewing an access
+		/// that has ended clears its running entry.
 		///
 		/// The patient may review it, as may an auditor of the accessor's organisation or of a
 		/// regulator, but never the accessor themselves.
@@ -764,8 +765,9 @@ pub mod pallet {
 					Error::<T>::NotReviewer
 				);
 				entry.review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
-				if entry.expires_at <= now {
-					// Reviewed and over: nothing needs its running entry any more.
+				if entry.expires_at <= now || outcome == ReviewOutcome::Unjustified {
+					// Over, or judged unjustified, which ends it at once: either way nothing
+					// needs its running entry any more.
 					OpenEmergencyAccesses::<T>::mutate_exists(
 						&entry.patient,
 						&entry.accessor,

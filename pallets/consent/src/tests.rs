@@ -1147,6 +1147,31 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 }
 
 #[test]
+fn an_unjustified_review_ends_a_running_break_glass_access_at_once() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		MockOrganisations::add_member(CLINIC, NURSE, &[Role::Emergency]);
+		assert_ok!(break_glass(ER_DOCTOR));
+		assert_ok!(break_glass(NURSE));
+		set_now(START + HOUR);
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(AUDITOR),
+			0,
+			ReviewOutcome::Unjustified
+		));
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, ER_DOCTOR));
+		// A justified one keeps running.
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(PATIENT),
+			1,
+			ReviewOutcome::Justified
+		));
+		assert_eq!(can_read(NURSE, record, Purpose::Emergency).reason, AccessReason::BreakGlass);
+	});
+}
+
+#[test]
 fn the_patient_or_an_auditor_reviews_a_break_glass_access_once() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(break_glass(ER_DOCTOR));
