@@ -127,18 +127,28 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Worst case: the current version of an amended document, so the version it replaced
+	/// is restored.
 	#[benchmark]
 	fn mark_entered_in_error() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let record = register_record::<T>(&patient, 0)?;
+		let first = register_record::<T>(&patient, 0)?;
+		let record = NextRecordId::<T>::get();
+		Pallet::<T>::amend(
+			RawOrigin::Signed(patient.clone()).into(),
+			first,
+			H256::repeat_byte(2),
+			u64::MAX,
+			media_type(),
+			Purpose::Treatment,
+			envelopes::<T>(&patient, 0),
+		)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
 
-		assert_eq!(
-			Records::<T>::get(record).map(|r| r.status),
-			Some(medchain_primitives::health::RecordStatus::EnteredInError)
-		);
+		assert_eq!(Records::<T>::get(record).map(|r| r.status), Some(RecordStatus::EnteredInError));
+		assert_eq!(Records::<T>::get(first).map(|r| r.status), Some(RecordStatus::Current));
 		Ok(())
 	}
 

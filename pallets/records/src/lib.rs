@@ -215,6 +215,9 @@ pub mod pallet {
 			record: RecordId,
 			/// Its author.
 			author: T::AccountId,
+			/// The previous version, current again because the withdrawn record was the
+			/// current version of its document.
+			restored: Option<RecordId>,
 		},
 		/// The patient erased a record: its key envelopes are gone and its ciphertext may be
 		/// deleted; a tombstone is left.
@@ -443,22 +446,23 @@ pub mod pallet {
 		}
 
 		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
-		/// only; the record stays as history.
+		/// only; the record stays as history. If it was the current version of its document,
+		/// the version it replaced becomes current again, so the document can still be amended.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::mark_entered_in_error())]
 		pub fn mark_entered_in_error(origin: OriginFor<T>, record: RecordId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Records::<T>::try_mutate(record, |maybe_record| -> DispatchResult {
-				let entry = maybe_record.as_mut().ok_or_else(|| Self::missing_record(record))?;
-				ensure!(entry.author == who, Error::<T>::NotAuthor);
-				ensure!(
-					entry.status != RecordStatus::EnteredInError,
-					Error::<T>::AlreadyEnteredInError
-				);
-				entry.status = RecordStatus::EnteredInError;
-				Ok(())
-			})?;
-			Self::deposit_event(Event::RecordEnteredInError { record, author: who });
+			let mut entry =
+				Records::<T>::get(record).ok_or_else(|| Self::missing_record(record))?;
+			ensure!(entry.author == who, Error::<T>::NotAuthor);
+			ensure!(
+				entry.status != RecordStatus::EnteredInError,
+				Error::<T>::AlreadyEnteredInError
+			);
+			let restored = Self::restore_previous_version(&entry, record);
+			entry.status = RecordStatus::EnteredInError;
+			Records::<T>::insert(record, entry);
+			Self::deposit_event(Event::RecordEnteredInError { record, author: who, restored });
 			Ok(())
 		}
 
@@ -611,17 +615,21 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// When the current version of a document is erased, its predecessor becomes the
-		/// current version again, so the document can still be amended. Returns it.
-		fn restore_previous_version(erased: &RecordOf<T>, erased_id: RecordId) -> Option<RecordId> {
-			if erased.status != RecordStatus::Current {
+		/// When the current version of a document is erased or entered in error, its
+		/// predecessor becomes the current version again, so the document can still be
+		/// amended. Takes the withdrawn record as it was before; returns the restored one.
+		fn restore_previous_version(
+			withdrawn: &RecordOf<T>,
+			withdrawn_id: RecordId,
+		) -> Option<RecordId> {
+			if withdrawn.status != RecordStatus::Current {
 				return None;
 			}
-			let previous = erased.replaces?;
+			let previous = withdrawn.replaces?;
 			Records::<T>::mutate(previous, |entry| {
 				let entry = entry.as_mut()?;
 				if entry.status != RecordStatus::Superseded
-					|| entry.superseded_by != Some(erased_id)
+					|| entry.superseded_by != Some(withdrawn_id)
 				{
 					return None;
 				}

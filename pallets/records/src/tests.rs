@@ -629,7 +629,9 @@ fn the_author_marks_a_record_entered_in_error_and_it_stays_as_history() {
 		assert_eq!(record_of(0).status, RecordStatus::EnteredInError);
 		assert_eq!(record_of(0).content_hash, content(7));
 		assert_eq!(records_of(PATIENT), vec![0]);
-		System::assert_last_event(Event::RecordEnteredInError { record: 0, author: DOCTOR }.into());
+		System::assert_last_event(
+			Event::RecordEnteredInError { record: 0, author: DOCTOR, restored: None }.into(),
+		);
 		assert_noop!(
 			Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0),
 			Error::<Test>::AlreadyEnteredInError
@@ -653,6 +655,46 @@ fn a_superseded_version_can_be_marked_entered_in_error() {
 		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), first));
 		assert_eq!(record_of(first).status, RecordStatus::EnteredInError);
 		assert_eq!(record_of(first).superseded_by, Some(first + 1));
+	});
+}
+
+#[test]
+fn withdrawing_the_current_version_makes_the_previous_one_current_again() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let amend = |record, seed| {
+			Records::amend(
+				RuntimeOrigin::signed(PATIENT),
+				record,
+				content(seed),
+				1,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[]),
+			)
+		};
+		assert_ok!(amend(first, 2));
+		let second = first + 1;
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), second));
+		System::assert_last_event(
+			Event::RecordEnteredInError { record: second, author: PATIENT, restored: Some(first) }
+				.into(),
+		);
+		assert_eq!(record_of(first).status, RecordStatus::Current);
+		assert_eq!(record_of(first).superseded_by, None);
+		// The withdrawn version keeps its link to the one it replaced, as history.
+		assert_eq!(record_of(second).replaces, Some(first));
+		// So the document can be amended again, from the restored version only.
+		assert_noop!(amend(second, 3), Error::<Test>::NotCurrent);
+		assert_ok!(amend(first, 3));
+		// A withdrawn version is never restored.
+		let third = second + 1;
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), first));
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), third));
+		assert_eq!(record_of(first).status, RecordStatus::EnteredInError);
+		System::assert_last_event(
+			Event::RecordEnteredInError { record: third, author: PATIENT, restored: None }.into(),
+		);
 	});
 }
 
