@@ -582,7 +582,6 @@ pub mod pallet {
 			EncryptionKeys::<T>::get(who).map(|entry| entry.key)
 		}
 
-		/// `roles`, sorted, if there is at least one and none twice.
 		/// Registers an organisation; shared by the call and the genesis config.
 		fn do_register_organisation(
 			kind: OrgKind,
@@ -625,6 +624,7 @@ pub mod pallet {
 			Ok(roles)
 		}
 
+		/// `roles`, sorted, if there is at least one and none twice.
 		fn validated_roles(roles: Roles) -> Result<Roles, Error<T>> {
 			sorted_set(roles).map_err(|e| match e {
 				SetError::Empty => Error::<T>::NoRoles,
