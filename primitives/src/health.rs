@@ -287,6 +287,9 @@ pub enum AccessReason {
 	OutOfScope,
 	/// Refused: the account's break-glass access has expired.
 	BreakGlassExpired,
+	/// Refused: only the current version of a document can be appended to (amended); this
+	/// one is superseded or entered in error.
+	RecordNotCurrent,
 }
 
 /// The answer of [`AccessPolicy::can_access`].

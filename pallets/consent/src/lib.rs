@@ -899,6 +899,12 @@ pub mod pallet {
 			horizon: Horizon,
 		) -> AccessDecision {
 			match T::Records::record_summary(record) {
+				// No consent makes an old version amendable: say so, as `amend` would.
+				Some(summary)
+					if action == Action::Append && summary.status != RecordStatus::Current =>
+				{
+					AccessDecision::deny(AccessReason::RecordNotCurrent)
+				},
 				Some(summary) => Self::decide(
 					who,
 					&summary.patient,
@@ -1083,9 +1089,12 @@ pub mod pallet {
 				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
 				AccessReason::OutOfScope => Error::<T>::OutOfScope,
 				AccessReason::BreakGlassExpired => Error::<T>::EmergencyAccessExpired,
+				// Allowed reasons, and `RecordNotCurrent`, which only appends meet: never
+				// the answer to a read.
 				AccessReason::Patient
 				| AccessReason::Consent
 				| AccessReason::BreakGlass
+				| AccessReason::RecordNotCurrent
 				| AccessReason::NoConsent => Error::<T>::NoConsent,
 			})
 		}

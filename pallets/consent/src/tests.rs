@@ -1064,6 +1064,37 @@ fn break_glass_refuses_bad_requests() {
 }
 
 #[test]
+fn only_the_current_version_of_a_document_can_be_appended_to() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let consent = grant(
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			&[Action::Read, Action::Append],
+			TREATMENT,
+			None,
+		);
+		let append =
+			|who, record| Consent::can_access(&who, record, Action::Append, Purpose::Treatment);
+		assert_eq!(append(DOCTOR, first), allowed_by(consent));
+		assert_ok!(pallet_records::Pallet::<Test>::amend(
+			RuntimeOrigin::signed(PATIENT),
+			first,
+			content(2),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[]),
+		));
+		// The superseded version may still be read, never amended, by anyone.
+		assert_eq!(append(DOCTOR, first), denied(AccessReason::RecordNotCurrent));
+		assert_eq!(append(PATIENT, first), denied(AccessReason::RecordNotCurrent));
+		assert_eq!(can_read(DOCTOR, first, Purpose::Treatment), allowed_by(consent));
+		assert_eq!(append(DOCTOR, first + 1), allowed_by(consent));
+	});
+}
+
+#[test]
 fn no_number_of_running_break_glass_accesses_keeps_another_emergency_out() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);

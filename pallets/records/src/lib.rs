@@ -712,6 +712,7 @@ pub mod pallet {
 				AccessReason::ActionNotPermitted => Error::<T>::ActionNotPermitted,
 				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
 				AccessReason::OutOfScope => Error::<T>::OutOfScope,
+				AccessReason::RecordNotCurrent => Error::<T>::NotCurrent,
 				AccessReason::Patient
 				| AccessReason::Consent
 				| AccessReason::BreakGlass
