@@ -74,10 +74,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1986 + s * (52 ±0)`
 		//  Estimated: `3774 + s * (2791 ±0)`
-		// Minimum execution time: 93_008_000 picoseconds.
-		Weight::from_parts(100_557_676, 3774)
-			// Standard Error: 9_052
-			.saturating_add(Weight::from_parts(3_844_894, 0).saturating_mul(s.into()))
+		// Minimum execution time: 95_531_000 picoseconds.
+		Weight::from_parts(109_401_100, 3774)
+			// Standard Error: 74_470
+			.saturating_add(Weight::from_parts(3_894_240, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2301`
 		//  Estimated: `4269`
-		// Minimum execution time: 83_874_000 picoseconds.
-		Weight::from_parts(87_911_000, 4269)
+		// Minimum execution time: 83_644_000 picoseconds.
+		Weight::from_parts(91_356_000, 4269)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `453`
 		//  Estimated: `3774`
-		// Minimum execution time: 62_172_000 picoseconds.
-		Weight::from_parts(64_575_000, 3774)
+		// Minimum execution time: 62_052_000 picoseconds.
+		Weight::from_parts(65_047_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -133,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3774`
-		// Minimum execution time: 52_888_000 picoseconds.
-		Weight::from_parts(55_232_000, 3774)
+		// Minimum execution time: 53_189_000 picoseconds.
+		Weight::from_parts(56_193_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -156,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `798`
 		//  Estimated: `3774`
-		// Minimum execution time: 38_707_000 picoseconds.
-		Weight::from_parts(41_321_000, 3774)
+		// Minimum execution time: 38_848_000 picoseconds.
+		Weight::from_parts(42_072_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -175,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `776`
 		//  Estimated: `3640`
-		// Minimum execution time: 35_633_000 picoseconds.
-		Weight::from_parts(38_427_000, 3640)
+		// Minimum execution time: 35_683_000 picoseconds.
+		Weight::from_parts(38_387_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -202,8 +202,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2488`
 		//  Estimated: `27222`
-		// Minimum execution time: 103_714_000 picoseconds.
-		Weight::from_parts(109_002_000, 27222)
+		// Minimum execution time: 104_625_000 picoseconds.
+		Weight::from_parts(110_433_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -225,8 +225,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2488`
 		//  Estimated: `27222`
-		// Minimum execution time: 90_394_000 picoseconds.
-		Weight::from_parts(93_839_000, 27222)
+		// Minimum execution time: 90_083_000 picoseconds.
+		Weight::from_parts(93_929_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
 }
@@ -234,45 +234,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn grant(s: u32, ) -> Weight {
-		Weight::from_parts(100_557_676, 3774)
-			.saturating_add(Weight::from_parts(3_844_894, 0).saturating_mul(s.into()))
+		Weight::from_parts(109_401_100, 3774)
+			.saturating_add(Weight::from_parts(3_894_240, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(s.into()))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(87_911_000, 4269)
+		Weight::from_parts(91_356_000, 4269)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(64_575_000, 3774)
+		Weight::from_parts(65_047_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(55_232_000, 3774)
+		Weight::from_parts(56_193_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(41_321_000, 3774)
+		Weight::from_parts(42_072_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn review_break_glass() -> Weight {
-		Weight::from_parts(38_427_000, 3640)
+		Weight::from_parts(38_387_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(109_002_000, 27222)
+		Weight::from_parts(110_433_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn can_access() -> Weight {
-		Weight::from_parts(93_839_000, 27222)
+		Weight::from_parts(93_929_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 	}
 }

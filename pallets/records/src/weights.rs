@@ -76,10 +76,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2294`
 		//  Estimated: `7818`
-		// Minimum execution time: 96_392_000 picoseconds.
-		Weight::from_parts(99_816_580, 7818)
-			// Standard Error: 15_506
-			.saturating_add(Weight::from_parts(47_266_077, 0).saturating_mul(e.into()))
+		// Minimum execution time: 97_074_000 picoseconds.
+		Weight::from_parts(100_774_416, 7818)
+			// Standard Error: 27_251
+			.saturating_add(Weight::from_parts(47_232_466, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
@@ -113,24 +113,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2837`
 		//  Estimated: `7818`
-		// Minimum execution time: 110_283_000 picoseconds.
-		Weight::from_parts(113_844_618, 7818)
-			// Standard Error: 19_521
-			.saturating_add(Weight::from_parts(47_574_845, 0).saturating_mul(e.into()))
+		// Minimum execution time: 111_054_000 picoseconds.
+		Weight::from_parts(112_266_364, 7818)
+			// Standard Error: 26_928
+			.saturating_add(Weight::from_parts(47_464_379, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
-	/// Storage: `Records::Records` (r:1 w:1)
+	/// Storage: `Records::Records` (r:2 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn mark_entered_in_error() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `316`
-		//  Estimated: `3781`
-		// Minimum execution time: 13_160_000 picoseconds.
-		Weight::from_parts(14_371_000, 3781)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		//  Measured:  `565`
+		//  Estimated: `6572`
+		// Minimum execution time: 20_099_000 picoseconds.
+		Weight::from_parts(21_562_000, 6572)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Records::Records` (r:2 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
@@ -157,10 +157,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3194 + e * (86 ±0)`
 		//  Estimated: `7818 + e * (2717 ±0)`
-		// Minimum execution time: 95_492_000 picoseconds.
-		Weight::from_parts(99_925_654, 7818)
-			// Standard Error: 18_539
-			.saturating_add(Weight::from_parts(42_714_554, 0).saturating_mul(e.into()))
+		// Minimum execution time: 95_481_000 picoseconds.
+		Weight::from_parts(99_875_167, 7818)
+			// Standard Error: 19_390
+			.saturating_add(Weight::from_parts(42_731_521, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -177,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `911`
 		//  Estimated: `3781`
-		// Minimum execution time: 71_886_000 picoseconds.
-		Weight::from_parts(75_712_000, 3781)
+		// Minimum execution time: 71_776_000 picoseconds.
+		Weight::from_parts(75_612_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -200,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1290`
 		//  Estimated: `3781`
-		// Minimum execution time: 82_362_000 picoseconds.
-		Weight::from_parts(86_428_000, 3781)
+		// Minimum execution time: 81_862_000 picoseconds.
+		Weight::from_parts(86_158_000, 3781)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -210,27 +210,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(99_816_580, 7818)
-			.saturating_add(Weight::from_parts(47_266_077, 0).saturating_mul(e.into()))
+		Weight::from_parts(100_774_416, 7818)
+			.saturating_add(Weight::from_parts(47_232_466, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(113_844_618, 7818)
-			.saturating_add(Weight::from_parts(47_574_845, 0).saturating_mul(e.into()))
+		Weight::from_parts(112_266_364, 7818)
+			.saturating_add(Weight::from_parts(47_464_379, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(14_371_000, 3781)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(21_562_000, 6572)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(99_925_654, 7818)
-			.saturating_add(Weight::from_parts(42_714_554, 0).saturating_mul(e.into()))
+		Weight::from_parts(99_875_167, 7818)
+			.saturating_add(Weight::from_parts(42_731_521, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -238,12 +238,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(75_712_000, 3781)
+		Weight::from_parts(75_612_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(86_428_000, 3781)
+		Weight::from_parts(86_158_000, 3781)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
