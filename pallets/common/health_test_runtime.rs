@@ -334,6 +334,20 @@ pub fn register_note(author: u64, patient: u64, seed: u8) -> RecordId {
 	record
 }
 
+/// The patient amends `record` with a new version whose content derives from `seed`, with
+/// no new envelopes.
+pub fn amend_note(record: RecordId, seed: u8) -> sp_runtime::DispatchResult {
+	Records::amend(
+		RuntimeOrigin::signed(PATIENT),
+		record,
+		content(seed),
+		1,
+		fhir_json(),
+		medchain_primitives::health::Purpose::Treatment,
+		envelopes(&[]),
+	)
+}
+
 /// An action set.
 pub fn actions(list: &[Action]) -> medchain_primitives::health::Actions {
 	BoundedVec::truncate_from(list.to_vec())

@@ -31,6 +31,11 @@ fn denied(reason: AccessReason) -> AccessDecision {
 	AccessDecision::deny(reason)
 }
 
+/// The patient makes `GUARDIAN` their delegate until `until`.
+fn add_guardian_until(until: u64) {
+	assert_ok!(Consent::add_delegate(RuntimeOrigin::signed(PATIENT), GUARDIAN, Some(until)));
+}
+
 fn hold_of(reason: crate::HoldReason, who: u64) -> u64 {
 	Balances::balance_on_hold(&RuntimeHoldReason::Consent(reason), &who)
 }
@@ -739,11 +744,7 @@ fn missing_and_erased_records_are_refused() {
 fn the_patient_adds_a_delegate_who_grants_and_revokes_for_them() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		assert_ok!(Consent::add_delegate(
-			RuntimeOrigin::signed(PATIENT),
-			GUARDIAN,
-			Some(START + DAY)
-		));
+		add_guardian_until(START + DAY);
 		assert_eq!(
 			Delegates::<Test>::get(PATIENT).into_inner(),
 			vec![Delegation {
@@ -791,11 +792,7 @@ fn the_patient_adds_a_delegate_who_grants_and_revokes_for_them() {
 fn a_delegate_acts_only_while_the_delegation_lasts() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		assert_ok!(Consent::add_delegate(
-			RuntimeOrigin::signed(PATIENT),
-			GUARDIAN,
-			Some(START + DAY)
-		));
+		add_guardian_until(START + DAY);
 		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY)));
 		// Not even to themselves can a delegate grant beyond their term.
 		assert_noop!(
@@ -835,11 +832,7 @@ fn a_delegate_acts_only_while_the_delegation_lasts() {
 fn a_removed_delegate_cannot_cut_off_care_they_consented_to() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		assert_ok!(Consent::add_delegate(
-			RuntimeOrigin::signed(PATIENT),
-			GUARDIAN,
-			Some(START + DAY)
-		));
+		add_guardian_until(START + DAY);
 		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, Some(START + DAY)));
 		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, GUARDIAN));
 
@@ -1077,15 +1070,7 @@ fn only_the_current_version_of_a_document_can_be_appended_to() {
 		let append =
 			|who, record| Consent::can_access(&who, record, Action::Append, Purpose::Treatment);
 		assert_eq!(append(DOCTOR, first), allowed_by(consent));
-		assert_ok!(pallet_records::Pallet::<Test>::amend(
-			RuntimeOrigin::signed(PATIENT),
-			first,
-			content(2),
-			1,
-			fhir_json(),
-			Purpose::Treatment,
-			envelopes(&[]),
-		));
+		assert_ok!(amend_note(first, 2));
 		// The superseded version may still be read, never amended, by anyone.
 		assert_eq!(append(DOCTOR, first), denied(AccessReason::RecordNotCurrent));
 		assert_eq!(append(PATIENT, first), denied(AccessReason::RecordNotCurrent));
@@ -1447,11 +1432,7 @@ fn no_plaintext_of_the_scenario_documents_reaches_chain_state() {
 		b"Unconscious patient brought in by ambulance after a road accident.";
 
 	new_test_ext().execute_with(|| {
-		assert_ok!(Consent::add_delegate(
-			RuntimeOrigin::signed(PATIENT),
-			GUARDIAN,
-			Some(START + 30 * DAY)
-		));
+		add_guardian_until(START + 30 * DAY);
 		let doctor_consent = grant_doctor_treatment();
 		assert_ok!(Consent::grant(
 			RuntimeOrigin::signed(GUARDIAN),

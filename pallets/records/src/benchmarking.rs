@@ -78,6 +78,27 @@ fn register_record<T: Config>(
 	Ok(record)
 }
 
+/// A document of two versions, the second with `envelope_count` envelopes: returns the first
+/// (superseded) and the second (current). Withdrawing the second restores the first, the
+/// worst case of entered-in-error and erase.
+fn amended_document<T: Config>(
+	patient: &T::AccountId,
+	envelope_count: u32,
+) -> Result<(RecordId, RecordId), BenchmarkError> {
+	let first = register_record::<T>(patient, 0)?;
+	let current = NextRecordId::<T>::get();
+	Pallet::<T>::amend(
+		RawOrigin::Signed(patient.clone()).into(),
+		first,
+		H256::repeat_byte(2),
+		u64::MAX,
+		media_type(),
+		Purpose::Treatment,
+		envelopes::<T>(patient, envelope_count),
+	)?;
+	Ok((first, current))
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -132,17 +153,7 @@ mod benchmarks {
 	#[benchmark]
 	fn mark_entered_in_error() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let first = register_record::<T>(&patient, 0)?;
-		let record = NextRecordId::<T>::get();
-		Pallet::<T>::amend(
-			RawOrigin::Signed(patient.clone()).into(),
-			first,
-			H256::repeat_byte(2),
-			u64::MAX,
-			media_type(),
-			Purpose::Treatment,
-			envelopes::<T>(&patient, 0),
-		)?;
+		let (first, record) = amended_document::<T>(&patient, 0)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
@@ -158,17 +169,7 @@ mod benchmarks {
 		let patient = patient::<T>();
 		// Worst case: the current version of an amended document, so the version it
 		// replaced is restored.
-		let first = register_record::<T>(&patient, 0)?;
-		let record = NextRecordId::<T>::get();
-		Pallet::<T>::amend(
-			RawOrigin::Signed(patient.clone()).into(),
-			first,
-			H256::repeat_byte(2),
-			u64::MAX,
-			media_type(),
-			Purpose::Treatment,
-			envelopes::<T>(&patient, e),
-		)?;
+		let (first, record) = amended_document::<T>(&patient, e)?;
 		T::HooksHelper::worst_case_erasure(record);
 
 		#[extrinsic_call]

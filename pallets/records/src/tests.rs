@@ -643,15 +643,7 @@ fn the_author_marks_a_record_entered_in_error_and_it_stays_as_history() {
 fn a_superseded_version_can_be_marked_entered_in_error() {
 	new_test_ext().execute_with(|| {
 		let first = register_note(PATIENT, PATIENT, 1);
-		assert_ok!(Records::amend(
-			RuntimeOrigin::signed(PATIENT),
-			first,
-			content(2),
-			1,
-			fhir_json(),
-			Purpose::Treatment,
-			envelopes(&[]),
-		));
+		assert_ok!(amend_note(first, 2));
 		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), first));
 		assert_eq!(record_of(first).status, RecordStatus::EnteredInError);
 		assert_eq!(record_of(first).superseded_by, Some(first + 1));
@@ -662,18 +654,7 @@ fn a_superseded_version_can_be_marked_entered_in_error() {
 fn withdrawing_the_current_version_makes_the_previous_one_current_again() {
 	new_test_ext().execute_with(|| {
 		let first = register_note(PATIENT, PATIENT, 1);
-		let amend = |record, seed| {
-			Records::amend(
-				RuntimeOrigin::signed(PATIENT),
-				record,
-				content(seed),
-				1,
-				fhir_json(),
-				Purpose::Treatment,
-				envelopes(&[]),
-			)
-		};
-		assert_ok!(amend(first, 2));
+		assert_ok!(amend_note(first, 2));
 		let second = first + 1;
 		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), second));
 		System::assert_last_event(
@@ -685,8 +666,8 @@ fn withdrawing_the_current_version_makes_the_previous_one_current_again() {
 		// The withdrawn version keeps its link to the one it replaced, as history.
 		assert_eq!(record_of(second).replaces, Some(first));
 		// So the document can be amended again, from the restored version only.
-		assert_noop!(amend(second, 3), Error::<Test>::NotCurrent);
-		assert_ok!(amend(first, 3));
+		assert_noop!(amend_note(second, 3), Error::<Test>::NotCurrent);
+		assert_ok!(amend_note(first, 3));
 		// A withdrawn version is never restored.
 		let third = second + 1;
 		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), first));
