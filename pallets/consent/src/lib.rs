@@ -574,8 +574,7 @@ pub mod pallet {
 				// place and return its deposit to the grantor (a former delegate included). A
 				// running one only the patient or a current delegate may end: a delegate
 				// removed or past their term must not cut off the patient's care.
-				let ended = entry.end.is_some_and(|end| end <= now);
-				if !ended {
+				if entry.status_at(now) != ConsentStatus::Expired {
 					Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
 				}
 				entry.status = ConsentStatus::Revoked;
