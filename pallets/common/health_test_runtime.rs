@@ -337,7 +337,7 @@ pub fn register_note(author: u64, patient: u64, seed: u8) -> RecordId {
 /// The patient amends `record` with a new version whose content derives from `seed`, with
 /// no new envelopes.
 pub fn amend_note(record: RecordId, seed: u8) -> sp_runtime::DispatchResult {
-	Records::amend(
+	let amended = Records::amend(
 		RuntimeOrigin::signed(PATIENT),
 		record,
 		content(seed),
@@ -345,7 +345,8 @@ pub fn amend_note(record: RecordId, seed: u8) -> sp_runtime::DispatchResult {
 		fhir_json(),
 		medchain_primitives::health::Purpose::Treatment,
 		envelopes(&[]),
-	)
+	);
+	amended.map(|_| ()).map_err(|failed| failed.error)
 }
 
 /// An action set.

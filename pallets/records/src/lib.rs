@@ -339,7 +339,8 @@ pub mod pallet {
 		/// length.
 		/// `envelopes` wraps the document's data key for its first readers: a provider may wrap
 		/// it only for the patient and themselves. Holds `RecordDeposit` and one
-		/// `KeyEnvelopeDeposit` per envelope from the caller.
+		/// `KeyEnvelopeDeposit` per envelope from the caller. Only a provider is charged for
+		/// the consent decision.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register(envelopes.len() as u32)
 			.saturating_add(T::Consent::decision_weight()))]
@@ -352,14 +353,17 @@ pub mod pallet {
 			media_type: MediaTypeCode,
 			purpose: Purpose,
 			envelopes: EnvelopesOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(is_document_category(&category), Error::<T>::InvalidCategory);
 			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
-			let consent_used = if who == patient {
-				None
+			// The patient's own register takes no consent decision, so is not charged for one.
+			let decision_skipped = Some(T::WeightInfo::register(envelopes.len() as u32));
+			let (consent_used, actual_weight) = if who == patient {
+				(None, decision_skipped)
 			} else {
-				Self::ensure_allowed(T::Consent::can_append(&who, &patient, &category, purpose))?
+				let consent = T::Consent::can_append(&who, &patient, &category, purpose);
+				(Self::ensure_allowed(consent)?, None)
 			};
 			let (record, organisation) = Self::insert_record(
 				&who,
@@ -384,7 +388,7 @@ pub mod pallet {
 				content_hash,
 				consent_used,
 			});
-			Ok(())
+			Ok(actual_weight.into())
 		}
 
 		/// Register a new version of the current record `record`; `record` becomes superseded
@@ -404,15 +408,18 @@ pub mod pallet {
 			media_type: MediaTypeCode,
 			purpose: Purpose,
 			envelopes: EnvelopesOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut old = Self::live_record(record)?;
 			ensure!(old.status == RecordStatus::Current, Error::<T>::NotCurrent);
 			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
-			let consent_used = if who == old.patient {
-				None
+			// As for `register`: the patient is not charged for a consent decision.
+			let decision_skipped = Some(T::WeightInfo::amend(envelopes.len() as u32));
+			let (consent_used, actual_weight) = if who == old.patient {
+				(None, decision_skipped)
 			} else {
-				Self::ensure_allowed(T::Consent::can_access(&who, record, Action::Append, purpose))?
+				let consent = T::Consent::can_access(&who, record, Action::Append, purpose);
+				(Self::ensure_allowed(consent)?, None)
 			};
 			let version = old.version.checked_add(1).ok_or(Error::<T>::Overflow)?;
 			let (new_record, _organisation) = Self::insert_record(
@@ -442,7 +449,7 @@ pub mod pallet {
 				content_hash,
 				consent_used,
 			});
-			Ok(())
+			Ok(actual_weight.into())
 		}
 
 		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
@@ -572,6 +579,7 @@ pub mod pallet {
 		/// can no longer read the record (its consent was revoked or has expired), so stale
 		/// envelopes can be cleaned up in the same batch as a revocation; a consent granted
 		/// but not yet started keeps the envelope in use.
+		/// Only such a clean-up by someone else is charged for the consent decision.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_key_envelope()
 			.saturating_add(T::Consent::decision_weight()))]
@@ -579,12 +587,15 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			record: RecordId,
 			recipient: T::AccountId,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut entry = Self::live_record(record)?;
 			let envelope =
 				KeyEnvelopes::<T>::get(record, &recipient).ok_or(Error::<T>::EnvelopeNotFound)?;
+			// Only a third party's clean-up takes the consent decision the weight allows for.
+			let mut actual_weight = Some(T::WeightInfo::remove_key_envelope());
 			if who != entry.patient && who != recipient {
+				actual_weight = None;
 				// The patient's own envelope is always in use, whatever the access policy says.
 				ensure!(
 					recipient != entry.patient
@@ -597,7 +608,7 @@ pub mod pallet {
 			entry.envelopes = entry.envelopes.saturating_sub(1);
 			Records::<T>::insert(record, entry);
 			Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
-			Ok(())
+			Ok(actual_weight.into())
 		}
 	}
 

@@ -5,7 +5,9 @@ use crate::{
 	mock::*, Error, Event, KeyEnvelopes, NextRecordId, Record, RecordsOf, Tombstone, Tombstones,
 	MAX_RECORDS_PAGE,
 };
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo, traits::fungible::InspectHold,
+};
 use medchain_primitives::{
 	health::{
 		Action, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
@@ -20,7 +22,7 @@ fn record_of(id: u64) -> crate::RecordOf<Test> {
 	crate::Records::<Test>::get(id).expect("the record exists")
 }
 
-fn register_as(author: u64, purpose: Purpose) -> sp_runtime::DispatchResult {
+fn register_as(author: u64, purpose: Purpose) -> DispatchResultWithPostInfo {
 	Records::register(
 		RuntimeOrigin::signed(author),
 		PATIENT,
@@ -32,6 +34,13 @@ fn register_as(author: u64, purpose: Purpose) -> sp_runtime::DispatchResult {
 		if author == PATIENT { envelopes(&[PATIENT]) } else { envelopes(&[PATIENT, author]) },
 	)
 }
+
+/// The weight `call` was charged in the end: `None` means all of its declared weight.
+fn charged(call: DispatchResultWithPostInfo) -> Option<frame_support::weights::Weight> {
+	call.expect("the call succeeds").actual_weight
+}
+
+type Weights = <Test as crate::Config>::WeightInfo;
 
 fn hold_of(reason: crate::HoldReason, who: u64) -> u64 {
 	Balances::balance_on_hold(&RuntimeHoldReason::Records(reason), &who)
@@ -130,6 +139,49 @@ fn a_provider_with_an_append_consent_registers_and_the_record_names_consent_and_
 			.into(),
 		);
 	});
+}
+
+#[test]
+fn only_a_provider_is_charged_for_the_consent_decision() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		// The declared weight allows for a consent decision; the patient's own calls take
+		// none and are refunded down to the call alone.
+		assert_eq!(charged(register_as(PATIENT, Purpose::Treatment)), Some(Weights::register(1)));
+		assert_eq!(charged(amend_as(PATIENT, 0)), Some(Weights::amend(0)));
+		assert_eq!(
+			charged(Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), 0, PATIENT)),
+			Some(Weights::remove_key_envelope())
+		);
+
+		let consent = grant_doctor_treatment();
+		assert_eq!(charged(register_as(DOCTOR, Purpose::Treatment)), None);
+		assert_eq!(charged(amend_as(DOCTOR, 2)), None);
+		// The recipient removes its own envelope without a decision; a third party's clean-up
+		// takes one.
+		assert_eq!(
+			charged(Records::remove_key_envelope(RuntimeOrigin::signed(DOCTOR), 2, DOCTOR)),
+			Some(Weights::remove_key_envelope())
+		);
+		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent));
+		assert_eq!(
+			charged(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), 3, DOCTOR)),
+			None
+		);
+	});
+}
+
+fn amend_as(author: u64, record: RecordId) -> DispatchResultWithPostInfo {
+	let recipients: &[u64] = if author == PATIENT { &[] } else { &[author] };
+	Records::amend(
+		RuntimeOrigin::signed(author),
+		record,
+		content(record as u8 + 20),
+		512,
+		fhir_json(),
+		Purpose::Treatment,
+		envelopes(recipients),
+	)
 }
 
 #[test]
