@@ -78,25 +78,38 @@ fn register_record<T: Config>(
 	Ok(record)
 }
 
-/// A document of two versions, the second with `envelope_count` envelopes: returns the first
-/// (superseded) and the second (current). Withdrawing the second restores the first, the
-/// worst case of entered-in-error and erase.
-fn amended_document<T: Config>(
+/// A document of three versions, the middle one with `envelope_count` envelopes: returns the
+/// three ids, oldest first. Withdrawing the middle version links both its neighbours, the worst
+/// case of entered-in-error and erase (withdrawing the current version updates one).
+fn document_of_three_versions<T: Config>(
 	patient: &T::AccountId,
 	envelope_count: u32,
-) -> Result<(RecordId, RecordId), BenchmarkError> {
+) -> Result<[RecordId; 3], BenchmarkError> {
 	let first = register_record::<T>(patient, 0)?;
-	let current = NextRecordId::<T>::get();
+	let middle = amend_record::<T>(patient, first, envelope_count, H256::repeat_byte(2))?;
+	let last = amend_record::<T>(patient, middle, 0, H256::repeat_byte(3))?;
+	Ok([first, middle, last])
+}
+
+/// The patient amends `record` with a version of ciphertext `content_hash` and
+/// `envelope_count` envelopes; returns the new version.
+fn amend_record<T: Config>(
+	patient: &T::AccountId,
+	record: RecordId,
+	envelope_count: u32,
+	content_hash: H256,
+) -> Result<RecordId, BenchmarkError> {
+	let new_version = NextRecordId::<T>::get();
 	Pallet::<T>::amend(
 		RawOrigin::Signed(patient.clone()).into(),
-		first,
-		H256::repeat_byte(2),
+		record,
+		content_hash,
 		u64::MAX,
 		media_type(),
 		Purpose::Treatment,
 		envelopes::<T>(patient, envelope_count),
 	)?;
-	Ok((first, current))
+	Ok(new_version)
 }
 
 #[benchmarks]
@@ -148,35 +161,35 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Worst case: the current version of an amended document, so the version it replaced
-	/// is restored.
+	/// Worst case: a middle version, so both its neighbours are linked to each other.
 	#[benchmark]
 	fn mark_entered_in_error() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let (first, record) = amended_document::<T>(&patient, 0)?;
+		let [first, record, last] = document_of_three_versions::<T>(&patient, 0)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
 
 		assert_eq!(Records::<T>::get(record).map(|r| r.status), Some(RecordStatus::EnteredInError));
-		assert_eq!(Records::<T>::get(first).map(|r| r.status), Some(RecordStatus::Current));
+		assert_eq!(Records::<T>::get(first).and_then(|r| r.fallback_of), Some(last));
+		assert_eq!(Records::<T>::get(last).and_then(|r| r.falls_back_to), Some(first));
 		Ok(())
 	}
 
-	/// `e`: key envelopes the record has.
+	/// `e`: key envelopes the record has. Worst case: a middle version, as for
+	/// `mark_entered_in_error`.
 	#[benchmark]
 	fn erase(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		// Worst case: the current version of an amended document, so the version it
-		// replaced is restored.
-		let (first, record) = amended_document::<T>(&patient, e)?;
+		let [first, record, last] = document_of_three_versions::<T>(&patient, e)?;
 		T::HooksHelper::worst_case_erasure(record);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
 
 		assert!(Tombstones::<T>::contains_key(record));
-		assert_eq!(Records::<T>::get(first).map(|r| r.status), Some(RecordStatus::Current));
+		assert_eq!(Records::<T>::get(first).and_then(|r| r.fallback_of), Some(last));
+		assert_eq!(Records::<T>::get(last).and_then(|r| r.falls_back_to), Some(first));
 		Ok(())
 	}
 

@@ -215,8 +215,8 @@ pub mod pallet {
 			record: RecordId,
 			/// Its author.
 			author: T::AccountId,
-			/// The previous version, current again because the withdrawn record was the
-			/// current version of its document.
+			/// The nearest earlier version still valid, current again because the withdrawn
+			/// record was the current version of its document.
 			restored: Option<RecordId>,
 		},
 		/// The patient erased a record: its key envelopes are gone and its ciphertext may be
@@ -230,8 +230,8 @@ pub mod pallet {
 			content_hash: H256,
 			/// How many key envelopes were removed with it.
 			envelopes_removed: u32,
-			/// The previous version, current again because the erased record was the
-			/// current version of its document.
+			/// The nearest earlier version still valid, current again because the erased
+			/// record was the current version of its document.
 			restored: Option<RecordId>,
 		},
 		/// A record's data key was wrapped for `recipient`.
@@ -438,6 +438,7 @@ pub mod pallet {
 			)?;
 			old.status = RecordStatus::Superseded;
 			old.superseded_by = Some(new_record);
+			old.fallback_of = Some(new_record);
 			let patient = old.patient.clone();
 			Records::<T>::insert(record, old);
 			Self::deposit_event(Event::RecordAmended {
@@ -454,7 +455,8 @@ pub mod pallet {
 
 		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
 		/// only; the record stays as history. If it was the current version of its document,
-		/// the version it replaced becomes current again, so the document can still be amended.
+		/// the nearest earlier version still valid (neither erased nor entered in error)
+		/// becomes current again, so the document can still be amended.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::mark_entered_in_error())]
 		pub fn mark_entered_in_error(origin: OriginFor<T>, record: RecordId) -> DispatchResult {
@@ -466,7 +468,7 @@ pub mod pallet {
 				entry.status != RecordStatus::EnteredInError,
 				Error::<T>::AlreadyEnteredInError
 			);
-			let restored = Self::restore_previous_version(&entry, record);
+			let restored = Self::unlink_withdrawn_version(&mut entry);
 			entry.status = RecordStatus::EnteredInError;
 			Records::<T>::insert(record, entry);
 			Self::deposit_event(Event::RecordEnteredInError { record, author: who, restored });
@@ -479,12 +481,12 @@ pub mod pallet {
 		/// opened; [`Config::Hooks`] releases the ciphertext for deletion; every deposit is
 		/// returned; a [`Tombstone`] keeps its hash, status and version links. Other versions
 		/// of the document stay (erase them one by one); if the erased record was the current
-		/// version, the one it replaced becomes current again.
+		/// version, the nearest earlier version still valid becomes current again.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get()))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let entry = Self::live_record(record)?;
+			let mut entry = Self::live_record(record)?;
 			ensure!(entry.patient == who, Error::<T>::NotPatient);
 
 			let mut envelopes_removed: u32 = 0;
@@ -496,7 +498,7 @@ pub mod pallet {
 			Self::release(HoldReason::RecordDeposit, &entry.deposit)?;
 			RecordsOf::<T>::remove(&entry.patient, record);
 			Records::<T>::remove(record);
-			let restored = Self::restore_previous_version(&entry, record);
+			let restored = Self::unlink_withdrawn_version(&mut entry);
 			Tombstones::<T>::insert(
 				record,
 				Tombstone {
@@ -626,22 +628,28 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// When the current version of a document is erased or entered in error, its
-		/// predecessor becomes the current version again, so the document can still be
-		/// amended. Takes the withdrawn record as it was before; returns the restored one.
-		fn restore_previous_version(
-			withdrawn: &RecordOf<T>,
-			withdrawn_id: RecordId,
-		) -> Option<RecordId> {
-			if withdrawn.status != RecordStatus::Current {
+		/// Takes a version that is being erased or entered in error out of its document's
+		/// chain of valid versions: its valid neighbours are linked to each other, and if it was
+		/// the current version, the nearest earlier valid version becomes current again, so the
+		/// document can still be amended. Returns that restored version.
+		///
+		/// The links make this two writes at most, however many versions were withdrawn
+		/// before.
+		fn unlink_withdrawn_version(withdrawn: &mut RecordOf<T>) -> Option<RecordId> {
+			if withdrawn.status == RecordStatus::EnteredInError {
+				// Already out of the chain.
 				return None;
 			}
-			let previous = withdrawn.replaces?;
-			Records::<T>::mutate(previous, |entry| {
-				let entry = entry.as_mut()?;
-				if entry.status != RecordStatus::Superseded
-					|| entry.superseded_by != Some(withdrawn_id)
-				{
+			let was_current = withdrawn.status == RecordStatus::Current;
+			let previous = withdrawn.falls_back_to.take();
+			let next = withdrawn.fallback_of.take();
+			if let Some(next) = next {
+				Records::<T>::mutate_extant(next, |entry| entry.falls_back_to = previous);
+			}
+			let previous = previous?;
+			Records::<T>::mutate_extant(previous, |entry| {
+				entry.fallback_of = next;
+				if !was_current || entry.status != RecordStatus::Superseded {
 					return None;
 				}
 				entry.status = RecordStatus::Current;
@@ -778,6 +786,9 @@ pub mod pallet {
 					version: new.version,
 					replaces: new.replaces,
 					superseded_by: None,
+					// Only the current version can be amended, so the one replaced is valid.
+					falls_back_to: new.replaces,
+					fallback_of: None,
 					status: RecordStatus::Current,
 					consent_used: new.consent_used,
 					envelopes: envelope_count,
@@ -904,6 +915,8 @@ pub mod pallet {
 					version: 1,
 					replaces: None,
 					superseded_by: None,
+					falls_back_to: None,
+					fallback_of: None,
 					status: RecordStatus::Current,
 					consent_used: None,
 					envelopes: 0,

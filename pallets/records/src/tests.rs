@@ -78,6 +78,8 @@ fn patient_registers_a_record_in_their_own_file() {
 				version: 1,
 				replaces: None,
 				superseded_by: None,
+				falls_back_to: None,
+				fallback_of: None,
 				status: RecordStatus::Current,
 				consent_used: None,
 				envelopes: 1,
@@ -545,9 +547,15 @@ fn amending_adds_a_linked_version_and_supersedes_the_old_one_without_overwriting
 		let old = record_of(first);
 		assert_eq!(old.status, RecordStatus::Superseded);
 		assert_eq!(old.superseded_by, Some(second));
+		assert_eq!(old.fallback_of, Some(second));
 		// Everything else of the old version is untouched, its envelope included.
 		assert_eq!(
-			Record { status: RecordStatus::Current, superseded_by: None, ..old.clone() },
+			Record {
+				status: RecordStatus::Current,
+				superseded_by: None,
+				fallback_of: None,
+				..old.clone()
+			},
 			before
 		);
 		assert!(KeyEnvelopes::<Test>::contains_key(first, PATIENT));
@@ -728,6 +736,58 @@ fn withdrawing_the_current_version_makes_the_previous_one_current_again() {
 		System::assert_last_event(
 			Event::RecordEnteredInError { record: third, author: PATIENT, restored: None }.into(),
 		);
+	});
+}
+
+#[test]
+fn the_nearest_valid_version_is_restored_whichever_versions_were_withdrawn_before() {
+	new_test_ext().execute_with(|| {
+		let entered_in_error = |record, restored| {
+			assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), record));
+			System::assert_last_event(
+				Event::RecordEnteredInError { record, author: PATIENT, restored }.into(),
+			);
+		};
+		// Four versions of one document.
+		let first = register_note(PATIENT, PATIENT, 1);
+		let (second, third, fourth) = (first + 1, first + 2, first + 3);
+		assert_ok!(amend_note(first, 2));
+		assert_ok!(amend_note(second, 3));
+		assert_ok!(amend_note(third, 4));
+		assert_eq!(record_of(second).falls_back_to, Some(first));
+		assert_eq!(record_of(second).fallback_of, Some(third));
+
+		// Middle versions go first, one entered in error, one erased: their neighbours are
+		// linked to each other, and the history links stay as they were.
+		entered_in_error(second, None);
+		assert_eq!(record_of(first).fallback_of, Some(third));
+		assert_eq!(record_of(third).falls_back_to, Some(first));
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), third));
+		assert_eq!(record_of(first).fallback_of, Some(fourth));
+		assert_eq!(record_of(fourth).falls_back_to, Some(first));
+		assert_eq!(record_of(fourth).replaces, Some(third));
+		assert_eq!(record_of(second).replaces, Some(first));
+		assert_eq!(record_of(first).superseded_by, Some(second));
+		assert_eq!(record_of(first).status, RecordStatus::Superseded);
+
+		// Then the current version: the nearest valid one is current again and can be amended.
+		entered_in_error(fourth, Some(first));
+		assert_eq!(record_of(first).status, RecordStatus::Current);
+		assert_eq!(record_of(first).fallback_of, None);
+		assert_ok!(amend_note(first, 5));
+		let fifth = fourth + 1;
+		assert_eq!(record_of(fifth).falls_back_to, Some(first));
+		assert_eq!(record_of(first).fallback_of, Some(fifth));
+
+		// Withdrawn versions are out of the chain: erasing one changes no other version.
+		for withdrawn in [second, fourth] {
+			assert_eq!(record_of(withdrawn).falls_back_to, None);
+			assert_eq!(record_of(withdrawn).fallback_of, None);
+		}
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), second));
+		assert_eq!(record_of(first).fallback_of, Some(fifth));
+		assert_eq!(record_of(first).status, RecordStatus::Superseded);
+		assert_eq!(record_of(fifth).status, RecordStatus::Current);
 	});
 }
 

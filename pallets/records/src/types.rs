@@ -56,6 +56,12 @@ pub struct Record<AccountId, Balance> {
 	pub replaces: Option<RecordId>,
 	/// The version that replaced this one, if any.
 	pub superseded_by: Option<RecordId>,
+	/// The nearest earlier version of the document that is still valid (neither erased nor
+	/// entered in error): it becomes current again if this version is withdrawn while current.
+	pub falls_back_to: Option<RecordId>,
+	/// The nearest later version of the document that is still valid: the one whose
+	/// `falls_back_to` this version is.
+	pub fallback_of: Option<RecordId>,
 	/// Current, superseded or entered in error (`status`).
 	pub status: RecordStatus,
 	/// The consent under which a provider registered this version; `None` if the patient did.
