@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { connect, keyFromUri } from '../lib/chain.js';
 import { ready } from '../lib/crypto.js';
+import { serveEmergencies } from '../lib/custodian.js';
 import {
   encryptionKeysOf, publishEncryptionKey, readDocument, registerDocument, shareRecordKey,
 } from '../lib/records.js';
@@ -21,6 +22,9 @@ const USAGE = `usage: medchain <command> [options]
   open <record> --out <file> [--purpose P]      record the read, fetch, unwrap, decrypt
   share <record> <grantee>                      wrap <record>'s key for <grantee> (as the
                                                 patient, or as a key custodian in an emergency)
+  custodian [--rescan-blocks N]                 as a key custodian, release escrowed keys to
+                                                whoever breaks the glass, until stopped;
+                                                prints a JSON line per release
   verify <gtin> <serial>                        what a scanner sees for a pack
   history <gtin> <serial>                       the pack's EPCIS events
 options: --ws URL, --suri URI | --key-file FILE (password in MEDCHAIN_KEY_PASSWORD)`;
@@ -36,6 +40,7 @@ const { values, positionals } = parseArgs({
     'media-type': { type: 'string', default: 'application/fhir+json' },
     purpose: { type: 'string', default: 'Treatment' },
     out: { type: 'string' },
+    'rescan-blocks': { type: 'string', default: '20' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -94,6 +99,21 @@ async function main() {
         const account = signer();
         await shareRecordKey(api, account, encryptionKeysOf(account), Number(args[0]), args[1]);
         console.log(`wrapped the key of record ${args[0]} for ${args[1]}`);
+        break;
+      }
+      case 'custodian': {
+        const account = signer();
+        const service = await serveEmergencies(api, account, encryptionKeysOf(account), {
+          rescanBlocks: Number(values['rescan-blocks']),
+          onRelease: (release) => console.log(JSON.stringify(release)),
+          onError: (error) => console.error(`medchain custodian: ${error.error ?? ''} ${error.message}`.trim()),
+        });
+        console.error(`medchain custodian: serving emergencies as ${account.address}`);
+        await new Promise((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await service.stop();
         break;
       }
       case 'verify':

@@ -88,7 +88,11 @@ function dispatchFailure(api, dispatchError) {
  */
 export function findEvent(events, section, method) {
   const event = events.find((e) => e.section === section && e.method === method);
-  if (!event) return undefined;
+  return event ? eventFields(event) : undefined;
+}
+
+/** `event`'s named fields as a plain object, in camelCase. */
+export function eventFields(event) {
   const fields = {};
   event.meta.fields.forEach((field, index) => {
     const name = field.name.unwrap().toString().replace(/_([a-z])/g, (_, c) => c.toUpperCase());

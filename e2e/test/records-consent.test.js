@@ -1,6 +1,9 @@
 // Patients, providers and emergency staff on a real development node, through @polkadot/api
 // with no custom types: encrypt, register, grant, read, revoke, break the glass, review.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { stringToU8a, u8aToString } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/chain.js';
@@ -17,6 +20,50 @@ const DOCUMENT = '{"resourceType":"Observation","code":"blood glucose","value":"
 let node;
 let api;
 const people = {};
+let custodianService;
+
+/**
+ * The key custodian's service, `medchain custodian`, as its own process: resolves once it
+ * serves. `nextRelease()` resolves with the next release it reports.
+ */
+async function startCustodianService(suri) {
+  const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [cli, 'custodian', '--suri', suri, '--ws', node.url]);
+  const releases = [];
+  const waiting = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const release = JSON.parse(line);
+    const waiter = waiting.shift();
+    if (waiter) waiter(release);
+    else releases.push(release);
+  });
+  let log = '';
+  child.stderr.setEncoding('utf8');
+  await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      if (log.includes('serving emergencies')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`medchain custodian exited (${code}): ${log}`)));
+  });
+  return {
+    nextRelease(timeoutMs = 60_000) {
+      if (releases.length > 0) return Promise.resolve(releases.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no release in ${timeoutMs} ms: ${log}`)), timeoutMs);
+        waiting.push((release) => {
+          clearTimeout(timer);
+          resolve(release);
+        });
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
 
 before(async () => {
   await ready();
@@ -46,6 +93,7 @@ before(async () => {
 });
 
 after(async () => {
+  await custodianService?.stop();
   await api?.disconnect();
   await node?.stop();
 });
@@ -123,13 +171,20 @@ test('a provider without an append consent cannot add to a patient file', async 
 test('emergency staff break the glass, get the escrowed key, read; an auditor reviews', async () => {
   const { patient, erDoctor, auditor, custodian } = people;
   const { record } = await registerDocument(api, patient.account, patient.address, stringToU8a(DOCUMENT));
+  // A second document she does not escrow: no one gets its key in an emergency.
+  const { record: notEscrowed } = await registerDocument(
+    api, patient.account, patient.address, stringToU8a('{"note":"kept"}'),
+  );
   // The patient escrows the record key with the hospital's key custodian, for emergencies.
   await shareRecordKey(api, patient.account, patient.keys, record, custodian.address);
   await grantRead(api, patient.account, custodian.address, { purposes: ['Emergency'] });
+  // The chain refuses a release to someone without a running break-glass access.
   await assert.rejects(
     shareRecordKey(api, custodian.account, custodian.keys, record, erDoctor.address),
     { error: 'records.RecipientMayNotReadInEmergency' },
   );
+  // The custodian's key service runs, as its own process.
+  custodianService = await startCustodianService('//Alice//stash');
   await assert.rejects(
     submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Emergency')),
     { error: 'consent.NoConsent' },
@@ -154,11 +209,13 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
   assert.equal(accessed.basis.type, 'BreakGlass');
   assert.equal(accessed.consentUsed.unwrap().toNumber(), access);
 
-  // The custodian's key service sees the access on chain and wraps the key for the doctor,
-  // who can now decrypt the document (leaving a second receipt).
-  const released = await shareRecordKey(api, custodian.account, custodian.keys, record, erDoctor.address);
-  const added = findEvent(released.events, 'records', 'KeyEnvelopeAdded');
-  assert.equal(added.depositor.toString(), custodian.address);
+  // The custodian's key service sees the access on chain and, with no one asking, wraps the
+  // escrowed key for the doctor, who can now decrypt the document (leaving a second receipt).
+  const release = await custodianService.nextRelease();
+  assert.deepEqual(release, { patient: patient.address, accessor: erDoctor.address, records: [record] });
+  const envelope = (await api.query.records.keyEnvelopes(record, erDoctor.address)).unwrap();
+  assert.equal(envelope.deposit.depositor.toString(), custodian.address);
+  assert.ok((await api.query.records.keyEnvelopes(notEscrowed, erDoctor.address)).isNone);
   const plaintext = await readDocument(api, erDoctor.account, erDoctor.keys, record, 'Emergency');
   assert.equal(u8aToString(plaintext), DOCUMENT);
 
