@@ -280,6 +280,33 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Anyone clears the running entry of an access that has ended.
+	#[benchmark]
+	fn clear_ended_emergency_access() -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		let accessor: T::AccountId = account("accessor", 0, 0);
+		T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
+		Pallet::<T>::break_glass(
+			RawOrigin::Signed(accessor.clone()).into(),
+			patient.clone(),
+			EmergencyReason::CareCannotWait,
+			H256::repeat_byte(1),
+		)?;
+		// End it now, whatever the benchmark's clock says.
+		OpenEmergencyAccesses::<T>::mutate(&patient, &accessor, |open| {
+			if let Some(open) = open {
+				open.expires_at = 0;
+			}
+		});
+		let caller: T::AccountId = account("cleaner", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), patient.clone(), accessor.clone());
+
+		assert!(!OpenEmergencyAccesses::<T>::contains_key(&patient, &accessor));
+		Ok(())
+	}
+
 	/// A read under the decision function's worst case.
 	#[benchmark]
 	fn record_access() -> Result<(), BenchmarkError> {

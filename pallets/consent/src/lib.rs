@@ -231,7 +231,7 @@ pub mod pallet {
 	/// patient and accessor, while it may still be running: `can_access` finds it with one
 	/// read. There is no cap, so no number of colleagues' accesses can keep an emergency out;
 	/// an expired entry is replaced by the accessor's next break-glass, or removed when the
-	/// access is reviewed.
+	/// access is reviewed, or by anyone with `clear_ended_emergency_access`.
 	#[pallet::storage]
 	pub type OpenEmergencyAccesses<T: Config> = StorageDoubleMap<
 		_,
@@ -326,6 +326,16 @@ pub mod pallet {
 			/// Their conclusion.
 			outcome: ReviewOutcome,
 		},
+		/// The running entry of an ended break-glass access was cleared; the access itself
+		/// stays as history.
+		EmergencyAccessEntryCleared {
+			/// The break-glass access.
+			access: ConsentId,
+			/// The patient it was to.
+			patient: T::AccountId,
+			/// The emergency staff member.
+			accessor: T::AccountId,
+		},
 		/// A record was read: a read receipt was added to its access log.
 		RecordAccessed {
 			/// The record.
@@ -407,6 +417,8 @@ pub mod pallet {
 		EmergencyAccessActive,
 		/// No break-glass access with this id.
 		EmergencyAccessNotFound,
+		/// This accessor has no running entry for a break-glass access to this patient.
+		NoRunningEntry,
 		/// The break-glass access has already been reviewed.
 		AlreadyReviewed,
 		/// Only the patient, or an auditor of the accessor's organisation or of a regulator,
@@ -819,6 +831,32 @@ pub mod pallet {
 				consent_used,
 				basis: decision.reason,
 				purpose,
+			});
+			Ok(())
+		}
+
+		/// Clear the running entry of `accessor`'s break-glass access to `patient`'s records
+		/// once the access has ended. Anyone may: an ended entry grants nothing, and the access
+		/// itself, its review included, stays in `EmergencyAccesses` as history.
+		///
+		/// Entries are otherwise cleared by a review after the end, or replaced by the
+		/// accessor's next break-glass; this clears those reviewed while they were running.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::clear_ended_emergency_access())]
+		pub fn clear_ended_emergency_access(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			accessor: T::AccountId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let open = OpenEmergencyAccesses::<T>::get(&patient, &accessor)
+				.ok_or(Error::<T>::NoRunningEntry)?;
+			ensure!(open.expires_at <= T::Time::now(), Error::<T>::EmergencyAccessActive);
+			OpenEmergencyAccesses::<T>::remove(&patient, &accessor);
+			Self::deposit_event(Event::EmergencyAccessEntryCleared {
+				access: open.id,
+				patient,
+				accessor,
 			});
 			Ok(())
 		}

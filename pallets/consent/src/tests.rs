@@ -1163,6 +1163,54 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 }
 
 #[test]
+fn anyone_clears_the_entry_of_an_access_reviewed_while_it_ran_once_it_has_ended() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let clear = |patient, accessor| {
+			Consent::clear_ended_emergency_access(
+				RuntimeOrigin::signed(STRANGER),
+				patient,
+				accessor,
+			)
+		};
+		assert_noop!(clear(PATIENT, ER_DOCTOR), Error::<Test>::NoRunningEntry);
+		assert_ok!(break_glass(ER_DOCTOR));
+		let access = OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR).map(|open| open.id);
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(PATIENT),
+			access.unwrap_or_default(),
+			ReviewOutcome::Justified
+		));
+		// A justified review keeps the access running, and with it the entry.
+		assert_noop!(clear(PATIENT, ER_DOCTOR), Error::<Test>::EmergencyAccessActive);
+		set_now(START + EMERGENCY_ACCESS_MS - 1);
+		assert_noop!(clear(PATIENT, ER_DOCTOR), Error::<Test>::EmergencyAccessActive);
+
+		set_now(START + EMERGENCY_ACCESS_MS);
+		assert_ok!(clear(PATIENT, ER_DOCTOR));
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, ER_DOCTOR));
+		System::assert_last_event(
+			Event::EmergencyAccessEntryCleared {
+				access: access.unwrap_or_default(),
+				patient: PATIENT,
+				accessor: ER_DOCTOR,
+			}
+			.into(),
+		);
+		// The access stays as history, its review included; it grants nothing, as before.
+		assert!(access
+			.and_then(EmergencyAccesses::<Test>::get)
+			.is_some_and(|a| a.review.is_some()));
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+		assert_noop!(clear(PATIENT, ER_DOCTOR), Error::<Test>::NoRunningEntry);
+		assert_noop!(
+			Consent::clear_ended_emergency_access(RuntimeOrigin::none(), PATIENT, ER_DOCTOR),
+			sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
 fn an_unjustified_review_ends_a_running_break_glass_access_at_once() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);

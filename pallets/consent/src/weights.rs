@@ -44,6 +44,7 @@ pub trait WeightInfo {
 	fn review_break_glass() -> Weight;
 	fn record_access() -> Weight;
 	fn can_access() -> Weight;
+	fn clear_ended_emergency_access() -> Weight;
 }
 
 /// Weights for `pallet_consent` measured on the MedChain runtime.
@@ -229,6 +230,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(93_929_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
+	fn clear_ended_emergency_access() -> Weight {
+		Weight::from_parts(20_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
@@ -274,5 +280,10 @@ impl WeightInfo for () {
 	fn can_access() -> Weight {
 		Weight::from_parts(93_929_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
+	}
+	fn clear_ended_emergency_access() -> Weight {
+		Weight::from_parts(20_000_000, 3600)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
