@@ -113,13 +113,44 @@ fn worst_case_decision<T: Config>() -> Result<(T::AccountId, RecordId), Benchmar
 		scope,
 		T::MaxConsentsPerGrantee::get(),
 	)?;
+	break_glass_as::<T>(&reader, &patient)?;
+	Ok((reader, target))
+}
+
+/// `accessor` breaks the glass on `patient`; returns the access.
+fn break_glass_as<T: Config>(
+	accessor: &T::AccountId,
+	patient: &T::AccountId,
+) -> Result<ConsentId, BenchmarkError> {
+	let access = NextConsentId::<T>::get();
 	Pallet::<T>::break_glass(
-		RawOrigin::Signed(reader.clone()).into(),
-		patient,
+		RawOrigin::Signed(accessor.clone()).into(),
+		patient.clone(),
 		EmergencyReason::CareCannotWait,
 		H256::repeat_byte(1),
 	)?;
-	Ok((reader, target))
+	Ok(access)
+}
+
+/// A hospital's emergency staff member broke the glass on `patient`, and the access has ended
+/// whatever the benchmark's clock says; returns the accessor and the access.
+fn ended_emergency_access<T: Config>(
+	patient: &T::AccountId,
+) -> Result<(T::AccountId, ConsentId), BenchmarkError> {
+	let accessor: T::AccountId = account("accessor", 0, 0);
+	T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
+	let access = break_glass_as::<T>(&accessor, patient)?;
+	EmergencyAccesses::<T>::mutate(access, |entry| {
+		if let Some(entry) = entry {
+			entry.expires_at = entry.started_at;
+		}
+	});
+	OpenEmergencyAccesses::<T>::mutate(patient, &accessor, |open| {
+		if let Some(open) = open {
+			open.expires_at = 0;
+		}
+	});
+	Ok((accessor, access))
 }
 
 #[benchmarks]
@@ -254,21 +285,7 @@ mod benchmarks {
 	#[benchmark]
 	fn review_break_glass() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let accessor: T::AccountId = account("accessor", 0, 0);
-		T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
-		let access = NextConsentId::<T>::get();
-		Pallet::<T>::break_glass(
-			RawOrigin::Signed(accessor.clone()).into(),
-			patient.clone(),
-			EmergencyReason::CareCannotWait,
-			H256::repeat_byte(1),
-		)?;
-		// End it now, whatever the benchmark's clock says.
-		EmergencyAccesses::<T>::mutate(access, |entry| {
-			if let Some(entry) = entry {
-				entry.expires_at = entry.started_at;
-			}
-		});
+		let (accessor, access) = ended_emergency_access::<T>(&patient)?;
 		let auditor: T::AccountId = account("auditor", 0, 0);
 		T::OrganisationsHelper::member_with_role(&auditor, OrgKind::Regulator, Role::Auditor);
 
@@ -284,20 +301,7 @@ mod benchmarks {
 	#[benchmark]
 	fn clear_ended_emergency_access() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let accessor: T::AccountId = account("accessor", 0, 0);
-		T::OrganisationsHelper::member_with_role(&accessor, OrgKind::Hospital, Role::Emergency);
-		Pallet::<T>::break_glass(
-			RawOrigin::Signed(accessor.clone()).into(),
-			patient.clone(),
-			EmergencyReason::CareCannotWait,
-			H256::repeat_byte(1),
-		)?;
-		// End it now, whatever the benchmark's clock says.
-		OpenEmergencyAccesses::<T>::mutate(&patient, &accessor, |open| {
-			if let Some(open) = open {
-				open.expires_at = 0;
-			}
-		});
+		let (accessor, _access) = ended_emergency_access::<T>(&patient)?;
 		let caller: T::AccountId = account("cleaner", 0, 0);
 
 		#[extrinsic_call]
