@@ -131,9 +131,9 @@ pub const DAY: u64 = 24 * HOUR;
 pub const EMERGENCY_ACCESS_MS: u64 = 4 * HOUR;
 
 thread_local! {
-	static ORGANISATIONS: RefCell<BTreeMap<OrgId, OrgKind>> = RefCell::new(BTreeMap::new());
-	static MEMBERS: RefCell<BTreeMap<u64, (OrgId, Vec<Role>)>> = RefCell::new(BTreeMap::new());
-	static HOOK_CALLS: RefCell<Vec<HookCall>> = RefCell::new(Vec::new());
+	static ORGANISATIONS: RefCell<BTreeMap<OrgId, OrgKind>> = const { RefCell::new(BTreeMap::new()) };
+	static MEMBERS: RefCell<BTreeMap<u64, (OrgId, Vec<Role>)>> = const { RefCell::new(BTreeMap::new()) };
+	static HOOK_CALLS: RefCell<Vec<HookCall>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A stand-in for the consortium pallet's organisations, set up by the tests.
