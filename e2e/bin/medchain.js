@@ -4,7 +4,7 @@
 // end-to-end flows. Every command takes --ws URL (default ws://127.0.0.1:9944) and signs with
 // --suri (a secret URI such as //Alice or a mnemonic) or --key-file (a polkadot.js JSON export,
 // with its password in MEDCHAIN_KEY_PASSWORD).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { connect, keyFromUri } from '../lib/chain.js';
@@ -22,9 +22,11 @@ const USAGE = `usage: medchain <command> [options]
   open <record> --out <file> [--purpose P]      record the read, fetch, unwrap, decrypt
   share <record> <grantee>                      wrap <record>'s key for <grantee> (as the
                                                 patient, or as a key custodian in an emergency)
-  custodian [--rescan-blocks N]                 as a key custodian, release escrowed keys to
-                                                whoever breaks the glass, until stopped;
-                                                prints a JSON line per release
+  custodian [--rescan-blocks N] [--state FILE]  as a key custodian, release escrowed keys to
+                                                whoever breaks the glass and take them back
+                                                when the access ends, until stopped; prints a
+                                                JSON line per release; FILE keeps what is
+                                                still to take back across runs
   verify <gtin> <serial>                        what a scanner sees for a pack
   history <gtin> <serial>                       the pack's EPCIS events
 options: --ws URL, --suri URI | --key-file FILE (password in MEDCHAIN_KEY_PASSWORD)`;
@@ -41,6 +43,7 @@ const { values, positionals } = parseArgs({
     purpose: { type: 'string', default: 'Treatment' },
     out: { type: 'string' },
     'rescan-blocks': { type: 'string', default: '20' },
+    state: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -103,9 +106,13 @@ async function main() {
       }
       case 'custodian': {
         const account = signer();
+        const state = values.state;
         const service = await serveEmergencies(api, account, encryptionKeysOf(account), {
           rescanBlocks: Number(values['rescan-blocks']),
-          onRelease: (release) => console.log(JSON.stringify(release)),
+          releases: state && existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : [],
+          onChange: (releases) => state && writeFileSync(state, JSON.stringify(releases)),
+          onRelease: (release) => console.log(JSON.stringify({ released: release })),
+          onTakeBack: (release) => console.log(JSON.stringify({ takenBack: release })),
           onError: (error) => console.error(`medchain custodian: ${error.error ?? ''} ${error.message}`.trim()),
         });
         console.error(`medchain custodian: serving emergencies as ${account.address}`);

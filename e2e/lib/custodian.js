@@ -1,8 +1,9 @@
 // The key custodian's service (emergency key escrow). Patients who want emergency staff to be
 // able to read wrap each record key for the custodian and consent to its emergency reads. When
 // someone breaks the glass on such a patient, the service wraps those keys for them at once,
-// without a person in the loop. The chain decides who may receive a key; the service only
-// finds the work and does it.
+// without a person in the loop, and takes each envelope back once the access has ended, so
+// the custodian's deposits return. The chain decides who may receive a key and when an
+// envelope may go; the service only finds the work and does it.
 import { u8aToHex } from '@polkadot/util';
 import { eventFields, submit } from './chain.js';
 import { wrapKey } from './crypto.js';
@@ -67,36 +68,73 @@ export async function runningEmergencyAccesses(api) {
 }
 
 /**
+ * Removes the envelopes in `releases` (`{ record, accessor }` the custodian released) whose
+ * accessor may no longer read in an emergency, returning the custodian's deposits. Each
+ * removal stands alone (`utility.forceBatch`): the chain keeps an envelope its holder still
+ * needs under another consent. Returns `{ removed, kept }`: the releases taken back, and those
+ * to try again later.
+ */
+export async function takeBackEndedReleases(api, custodian, releases) {
+  const ended = [];
+  const kept = [];
+  for (const release of releases) {
+    const envelope = await api.query.records.keyEnvelopes(release.record, release.accessor);
+    // Removed already (by the patient, the holder or an erasure), or no longer ours.
+    if (envelope.isNone || envelope.unwrap().deposit.depositor.toString() !== custodian.address) continue;
+    const access = await canAccess(api, release.accessor, release.record, 'Read', 'Emergency');
+    (access.allowed ? kept : ended).push(release);
+  }
+  if (ended.length > 0) {
+    const calls = ended.map(({ record, accessor }) => api.tx.records.removeKeyEnvelope(record, accessor));
+    await submit(api, custodian, calls.length === 1 ? calls[0] : api.tx.utility.forceBatch(calls));
+  }
+  const removed = [];
+  for (const release of ended) {
+    const envelope = await api.query.records.keyEnvelopes(release.record, release.accessor);
+    (envelope.isNone ? removed : kept).push(release);
+  }
+  return { removed, kept };
+}
+
+/**
  * Serves emergencies until `stop()` is awaited. At start, and again every `rescanBlocks`
  * blocks, it serves every running break-glass access, so nothing is missed while it was down,
- * while an accessor had no published key yet, or in a block a reorganisation replaced; in
- * between, each `EmergencyAccessGranted` of
- * every new block (none skipped when blocks come fast). Work is done one access at a time.
- * `onRelease({ patient, accessor, records })` is called for each release, `onError(error)` for
- * each failure; the service keeps running after either.
+ * while an accessor had no published key yet, or in a block a reorganisation replaced, and it
+ * takes back the envelopes of accesses that have ended. In between, it serves each
+ * `EmergencyAccessGranted` of every new block (none skipped when blocks come fast). Work is
+ * done one step at a time.
+ *
+ * `releases` are envelopes released before (say, by an earlier run) still to take back;
+ * `onChange(releases)` is called whenever that list changes, so it can be kept across runs.
+ * `onRelease({ patient, accessor, records })` and `onTakeBack({ record, accessor })` report the
+ * work, `onError(error)` each failure; the service keeps running after either.
  */
 export async function serveEmergencies(api, custodian, custodianKeys, options = {}) {
-  const { onRelease = () => {}, onError = () => {}, rescanBlocks = 20 } = options;
+  const {
+    onRelease = () => {}, onTakeBack = () => {}, onError = () => {}, onChange = () => {},
+    rescanBlocks = 20,
+  } = options;
+  let releases = [...(options.releases ?? [])];
   let queue = Promise.resolve();
-  const serve = (patient, accessor) => {
-    queue = queue.then(async () => {
-      try {
-        const records = await releaseEscrowedKeys(api, custodian, custodianKeys, patient, accessor);
-        if (records.length > 0) onRelease({ patient, accessor, records });
-      } catch (error) {
-        onError(error);
-      }
-    });
+  const step = (work) => {
+    queue = queue.then(work).catch(onError);
   };
-  const rescan = () => {
-    queue = queue.then(async () => {
-      try {
-        for (const { patient, accessor } of await runningEmergencyAccesses(api)) serve(patient, accessor);
-      } catch (error) {
-        onError(error);
-      }
-    });
-  };
+  const serve = (patient, accessor) => step(async () => {
+    const records = await releaseEscrowedKeys(api, custodian, custodianKeys, patient, accessor);
+    if (records.length === 0) return;
+    releases = [...releases, ...records.map((record) => ({ record, accessor }))];
+    onChange(releases);
+    onRelease({ patient, accessor, records });
+  });
+  const rescan = () => step(async () => {
+    for (const { patient, accessor } of await runningEmergencyAccesses(api)) serve(patient, accessor);
+    const { removed, kept } = await takeBackEndedReleases(api, custodian, releases);
+    if (kept.length !== releases.length) {
+      releases = kept;
+      onChange(releases);
+    }
+    removed.forEach(onTakeBack);
+  });
 
   let lastBlock = (await api.rpc.chain.getHeader()).number.toNumber();
   rescan();

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { stringToU8a, u8aToString } from '@polkadot/util';
@@ -24,18 +27,21 @@ let custodianService;
 
 /**
  * The key custodian's service, `medchain custodian`, as its own process: resolves once it
- * serves. `nextRelease()` resolves with the next release it reports.
+ * serves. `nextReport()` resolves with the next JSON line it prints (a release or a take-back).
+ * `stateFile` keeps the releases still to take back.
  */
-async function startCustodianService(suri) {
+async function startCustodianService(suri, stateFile) {
   const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, 'custodian', '--suri', suri, '--ws', node.url]);
-  const releases = [];
+  const child = spawn(process.execPath, [
+    cli, 'custodian', '--suri', suri, '--ws', node.url, '--rescan-blocks', '2', '--state', stateFile,
+  ]);
+  const reports = [];
   const waiting = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const release = JSON.parse(line);
+    const report = JSON.parse(line);
     const waiter = waiting.shift();
-    if (waiter) waiter(release);
-    else releases.push(release);
+    if (waiter) waiter(report);
+    else reports.push(report);
   });
   let log = '';
   child.stderr.setEncoding('utf8');
@@ -47,13 +53,13 @@ async function startCustodianService(suri) {
     child.once('exit', (code) => reject(new Error(`medchain custodian exited (${code}): ${log}`)));
   });
   return {
-    nextRelease(timeoutMs = 60_000) {
-      if (releases.length > 0) return Promise.resolve(releases.shift());
+    nextReport(timeoutMs = 90_000) {
+      if (reports.length > 0) return Promise.resolve(reports.shift());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no release in ${timeoutMs} ms: ${log}`)), timeoutMs);
-        waiting.push((release) => {
+        const timer = setTimeout(() => reject(new Error(`no report in ${timeoutMs} ms: ${log}`)), timeoutMs);
+        waiting.push((report) => {
           clearTimeout(timer);
-          resolve(release);
+          resolve(report);
         });
       });
     },
@@ -184,7 +190,9 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
     { error: 'records.RecipientMayNotReadInEmergency' },
   );
   // The custodian's key service runs, as its own process.
-  custodianService = await startCustodianService('//Alice//stash');
+  const stateDir = await mkdtemp(join(tmpdir(), 'medchain-custodian-'));
+  const stateFile = join(stateDir, 'releases.json');
+  custodianService = await startCustodianService('//Alice//stash', stateFile);
   await assert.rejects(
     submit(api, erDoctor.account, api.tx.consent.recordAccess(record, 'Emergency')),
     { error: 'consent.NoConsent' },
@@ -211,23 +219,42 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
 
   // The custodian's key service sees the access on chain and, with no one asking, wraps the
   // escrowed key for the doctor, who can now decrypt the document (leaving a second receipt).
-  const release = await custodianService.nextRelease();
-  assert.deepEqual(release, { patient: patient.address, accessor: erDoctor.address, records: [record] });
+  const release = await custodianService.nextReport();
+  assert.deepEqual(release, { released: { patient: patient.address, accessor: erDoctor.address, records: [record] } });
+  // It keeps what it must take back later, across restarts.
+  assert.deepEqual(JSON.parse(await readFile(stateFile, 'utf8')), [{ record, accessor: erDoctor.address }]);
   const envelope = (await api.query.records.keyEnvelopes(record, erDoctor.address)).unwrap();
   assert.equal(envelope.deposit.depositor.toString(), custodian.address);
   assert.ok((await api.query.records.keyEnvelopes(notEscrowed, erDoctor.address)).isNone);
   const plaintext = await readDocument(api, erDoctor.account, erDoctor.keys, record, 'Emergency');
   assert.equal(u8aToString(plaintext), DOCUMENT);
 
-  // The accessor cannot review their own access; the hospital's auditor can, once.
+  // The accessor cannot review their own access; the hospital's auditor can, once. Judged
+  // unjustified, the access ends at once.
   await assert.rejects(
-    submit(api, erDoctor.account, api.tx.consent.reviewBreakGlass(access, 'Justified')),
+    submit(api, erDoctor.account, api.tx.consent.reviewBreakGlass(access, 'Unjustified')),
     { error: 'consent.NotReviewer' },
   );
-  await submit(api, auditor.account, api.tx.consent.reviewBreakGlass(access, 'Justified'));
+  const heldBefore = (await api.query.system.account(custodian.address)).data.reserved.toBigInt();
+  await submit(api, auditor.account, api.tx.consent.reviewBreakGlass(access, 'Unjustified'));
   const stored = (await api.query.consent.emergencyAccesses(access)).unwrap();
   assert.equal(stored.review.unwrap().reviewer.toString(), auditor.address);
-  assert.equal(stored.review.unwrap().outcome.type, 'Justified');
+  assert.equal(stored.review.unwrap().outcome.type, 'Unjustified');
+  assert.deepEqual(
+    await canAccess(api, erDoctor.address, record, 'Read', 'Emergency'),
+    { allowed: false, reason: 'NoConsent' },
+  );
+
+  // The access is over, so the custodian's service takes its envelope back: its deposit
+  // returns, and the doctor holds no key of the record any more.
+  const takenBack = await custodianService.nextReport();
+  assert.deepEqual(takenBack, { takenBack: { record, accessor: erDoctor.address } });
+  assert.ok((await api.query.records.keyEnvelopes(record, erDoctor.address)).isNone);
+  const heldAfter = (await api.query.system.account(custodian.address)).data.reserved.toBigInt();
+  assert.equal(heldBefore - heldAfter, api.consts.records.keyEnvelopeDeposit.toBigInt());
+  assert.deepEqual(JSON.parse(await readFile(stateFile, 'utf8')), []);
+  await custodianService.stop();
+  await rm(stateDir, { recursive: true, force: true });
 });
 
 test('the node keeps ciphertext put over RPC and refuses bad blobs with clear errors', async () => {
