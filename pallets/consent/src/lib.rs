@@ -840,7 +840,8 @@ pub mod pallet {
 		/// itself, its review included, stays in `EmergencyAccesses` as history.
 		///
 		/// Entries are otherwise cleared by a review after the end, or replaced by the
-		/// accessor's next break-glass; this clears those reviewed while they were running.
+		/// accessor's next break-glass; this clears the rest: those reviewed while they ran,
+		/// and those not reviewed yet (a later review still finds the access).
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::clear_ended_emergency_access())]
 		pub fn clear_ended_emergency_access(

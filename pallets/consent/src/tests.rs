@@ -1207,6 +1207,22 @@ fn anyone_clears_the_entry_of_an_access_reviewed_while_it_ran_once_it_has_ended(
 			Consent::clear_ended_emergency_access(RuntimeOrigin::none(), PATIENT, ER_DOCTOR),
 			sp_runtime::DispatchError::BadOrigin
 		);
+
+		// An ended access not reviewed yet: its entry is cleared, and the review comes later.
+		MockOrganisations::add_member(CLINIC, NURSE, &[Role::Emergency]);
+		assert_ok!(break_glass(NURSE));
+		let nurses = OpenEmergencyAccesses::<Test>::get(PATIENT, NURSE).map(|open| open.id);
+		set_now(START + 2 * EMERGENCY_ACCESS_MS);
+		assert_ok!(clear(PATIENT, NURSE));
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(PATIENT),
+			nurses.unwrap_or_default(),
+			ReviewOutcome::Unjustified
+		));
+		assert!(nurses
+			.and_then(EmergencyAccesses::<Test>::get)
+			.is_some_and(|a| a.review.is_some()));
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, NURSE));
 	});
 }
 

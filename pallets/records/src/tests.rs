@@ -792,6 +792,24 @@ fn the_nearest_valid_version_is_restored_whichever_versions_were_withdrawn_befor
 }
 
 #[test]
+fn withdrawing_the_first_version_leaves_nothing_to_fall_back_to() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let second = first + 1;
+		assert_ok!(amend_note(first, 2));
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), first));
+		assert_eq!(record_of(second).falls_back_to, None);
+		assert_eq!(record_of(second).status, RecordStatus::Current);
+		// With no valid version before it, withdrawing the current one restores nothing.
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), second));
+		System::assert_last_event(
+			Event::RecordEnteredInError { record: second, author: PATIENT, restored: None }.into(),
+		);
+		assert_eq!(Records::tombstone(first).map(|t| t.status), Some(RecordStatus::Erased));
+	});
+}
+
+#[test]
 fn marking_a_missing_or_erased_record_fails() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
