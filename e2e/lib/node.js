@@ -16,6 +16,27 @@ export function nodeBinary() {
   return binary;
 }
 
+/**
+ * Child processes (nodes, services) this process started that are still running. A test
+ * runner that is interrupted would otherwise leave a node mining on a core, slowing everything
+ * after it; they are killed when this process exits or is told to stop.
+ */
+const running = new Set();
+
+/** Kills `child` when this process exits or is told to stop, if it is still running then. */
+export function killOnExit(child) {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    running.forEach((child) => child.kill('SIGKILL'));
+    process.kill(process.pid, signal);
+  });
+}
+
 /** A TCP port nobody listens on right now. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -62,6 +83,7 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
     // Enough for the tests that search the node's log; the oldest lines go first.
     log = (log + chunk.toString()).slice(-4_000_000);
   });
+  killOnExit(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `ws://127.0.0.1:${rpcPort}`;
   const deadline = Date.now() + 60_000;

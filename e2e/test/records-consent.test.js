@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { stringToU8a, u8aToString } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
-import { startDevNode } from '../lib/node.js';
+import { killOnExit, startDevNode } from '../lib/node.js';
 import {
   canAccess, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey, readDocument, registerDocument,
   revokeWithEnvelopes, shareRecordKey,
@@ -32,9 +32,9 @@ let custodianService;
  */
 async function startCustodianService(suri, stateFile) {
   const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [
+  const child = killOnExit(spawn(process.execPath, [
     cli, 'custodian', '--suri', suri, '--ws', node.url, '--rescan-blocks', '2', '--state', stateFile,
-  ]);
+  ]));
   const reports = [];
   const waiting = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
