@@ -93,15 +93,16 @@ export async function grantRead(api, patient, grantee, { end, purposes = ['Treat
 }
 
 /**
- * The patient revokes `consent` and, in the same atomic batch, removes the grantee's key
- * envelopes of `records`.
+ * The patient revokes `consent`; the chain removes the key envelopes it leaves unneeded.
+ * Returns the `records.UnneededEnvelopesRemoved` event's fields, or null if the grantee held
+ * no envelope of the patient's records.
  */
-export async function revokeWithEnvelopes(api, patient, consent, grantee, records) {
-  const calls = [
-    api.tx.consent.revoke(consent),
-    ...records.map((record) => api.tx.records.removeKeyEnvelope(record, grantee)),
-  ];
-  return submit(api, patient, api.tx.utility.batchAll(calls));
+export async function revoke(api, patient, consent) {
+  const { events } = await submit(api, patient, api.tx.consent.revoke(consent));
+  if (!findEvent(events, 'consent', 'ConsentRevoked')) {
+    throw new Error(`consent ${consent} was not revoked`);
+  }
+  return findEvent(events, 'records', 'UnneededEnvelopesRemoved') ?? null;
 }
 
 /**

@@ -14,7 +14,7 @@ import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
   canAccess, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey, readDocument, registerDocument,
-  revokeWithEnvelopes, shareRecordKey,
+  revoke, shareRecordKey,
 } from '../lib/records.js';
 
 const HOSPITAL_GLN = '0614141000012';
@@ -152,8 +152,11 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   const listed = await api.call.consentApi.consentsOf(patient.address);
   assert.ok(listed.some(([id]) => id.toNumber() === consent));
 
-  // Revoked: refused at once, and the doctor's key envelope is gone.
-  await revokeWithEnvelopes(api, patient.account, consent, doctor.address, [record]);
+  // Revoked: refused at once, and the chain removed the doctor's key envelope with it.
+  const swept = await revoke(api, patient.account, consent);
+  assert.equal(swept.grantee.asAccount.toString(), doctor.address);
+  assert.equal(swept.removed.toNumber(), 1);
+  assert.ok(swept.allExamined.isTrue);
   assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
   await assert.rejects(
     readDocument(api, doctor.account, doctor.keys, record),

@@ -64,6 +64,7 @@ impl pallet_records::Config for Test {
 	type KeyEnvelopeDeposit = KeyEnvelopeDeposit;
 	type MaxEnvelopesPerRecord = ConstU32<4>;
 	type MaxWrappedKeyLen = ConstU32<128>;
+	type MaxEnvelopesExaminedOnRevoke = ConstU32<3>;
 	type WeightInfo = ();
 }
 
@@ -72,6 +73,7 @@ impl pallet_consent::Config for Test {
 	type Currency = Balances;
 	type Time = Timestamp;
 	type Records = Records;
+	type RevocationHooks = Records;
 	type Organisations = MockOrganisations;
 	type ConsentDeposit = ConsentDeposit;
 	type DelegateDeposit = DelegateDeposit;
@@ -395,12 +397,17 @@ pub fn grant(
 
 /// `PATIENT` grants `DOCTOR` read and append on all records for treatment, without end.
 pub fn grant_doctor_treatment() -> ConsentId {
+	grant_doctor_treatment_ending(None)
+}
+
+/// As [`grant_doctor_treatment`], ending at `end` (exclusive) if given.
+pub fn grant_doctor_treatment_ending(end: Option<u64>) -> ConsentId {
 	grant(
 		Grantee::Account(DOCTOR),
 		pallet_consent::ConsentScope::AllRecords,
 		&[Action::Read, Action::Append],
 		&[Purpose::Treatment],
-		None,
+		end,
 	)
 }
 

@@ -425,6 +425,42 @@ impl<AccountId> AccessPolicy<AccountId> for () {
 	}
 }
 
+/// Whom a patient's consents are indexed under: one account, or an organisation whatever the
+/// role, so that the decision function finds every consent that may name a reader with two
+/// reads, and the record registry knows whose key envelopes a revocation may leave unneeded.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum GranteeKey<AccountId> {
+	/// Consents naming this account.
+	Account(AccountId),
+	/// Consents naming this organisation (any member, or members with some role).
+	Organisation(OrgId),
+}
+
+/// Told by the consent pallet when a patient revokes a consent, so that the record registry
+/// removes the key envelopes nobody needs any more.
+///
+/// Implementations must not fail: the revocation stands whatever they find. The consent
+/// pallet charges [`ConsentRevocationHooks::max_weight`] up front and refunds the rest.
+pub trait ConsentRevocationHooks<AccountId> {
+	/// `patient`'s consent naming `grantee` was revoked; it no longer grants anything. Returns
+	/// the weight used, at most [`ConsentRevocationHooks::max_weight`].
+	fn on_revoked(patient: &AccountId, grantee: &GranteeKey<AccountId>) -> Weight;
+	/// The most [`ConsentRevocationHooks::on_revoked`] may use.
+	fn max_weight() -> Weight;
+}
+
+/// Nobody listens.
+impl<AccountId> ConsentRevocationHooks<AccountId> for () {
+	fn on_revoked(_patient: &AccountId, _grantee: &GranteeKey<AccountId>) -> Weight {
+		Weight::zero()
+	}
+	fn max_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 /// Told by the record registry when a record's ciphertext must be kept or may be deleted
 /// (e.g. by the pinning pallet).
 ///

@@ -106,8 +106,8 @@ pub mod pallet {
 	use medchain_primitives::{
 		health::{
 			sorted_set, AccessDecision, AccessPolicy, AccessReason, Action, Actions, CategoryCode,
-			ConsentId, OrgId, OrgKind, Organisations, Purpose, Purposes, RecordId, RecordInspect,
-			RecordStatus, Role, SetError,
+			ConsentId, ConsentRevocationHooks, OrgId, OrgKind, Organisations, Purpose, Purposes,
+			RecordId, RecordInspect, RecordStatus, Role, SetError,
 		},
 		vocabulary::is_document_category,
 	};
@@ -130,6 +130,9 @@ pub mod pallet {
 		type Time: Time<Moment = u64>;
 		/// The record registry, to learn a record's patient, category and status.
 		type Records: RecordInspect<Self::AccountId>;
+		/// Told when a consent is revoked, to remove the key envelopes it leaves unneeded (the
+		/// record registry); `()` if nobody.
+		type RevocationHooks: ConsentRevocationHooks<Self::AccountId>;
 		/// The consortium's organisations and their members' roles.
 		type Organisations: Organisations<Self::AccountId>;
 		/// The deposit held for a consent from its grantor, while it is not revoked.
@@ -574,9 +577,13 @@ pub mod pallet {
 		/// The consent stays in [`Consents`] as history; it leaves the patient's list and its
 		/// deposit returns to its grantor. Expired consents are revoked the same way, to free
 		/// their place in the list.
+		///
+		/// The grantee's key envelopes of the patient's records that nobody may read any more
+		/// are removed with it ([`Config::RevocationHooks`]), their deposits returned; the
+		/// caller is charged only for those examined.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::revoke())]
-		pub fn revoke(origin: OriginFor<T>, consent: ConsentId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::revoke().saturating_add(T::RevocationHooks::max_weight()))]
+		pub fn revoke(origin: OriginFor<T>, consent: ConsentId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let now = T::Time::now();
 			let revoked = Consents::<T>::try_mutate(consent, |maybe_consent| {
@@ -616,10 +623,13 @@ pub mod pallet {
 			)?;
 			Self::deposit_event(Event::ConsentRevoked {
 				consent,
-				patient: revoked.patient,
+				patient: revoked.patient.clone(),
 				revoked_by: who,
 			});
-			Ok(())
+			// After the consent is marked revoked, so the hook sees it grant nothing.
+			let hooks_weight =
+				T::RevocationHooks::on_revoked(&revoked.patient, &revoked.grantee.key());
+			Ok(Some(T::WeightInfo::revoke().saturating_add(hooks_weight)).into())
 		}
 
 		/// Let `delegate` grant and revoke consents for the caller (the patient) until `until`

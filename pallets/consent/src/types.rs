@@ -5,6 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
+pub use medchain_primitives::health::GranteeKey;
 use medchain_primitives::health::{
 	AccessReason, Actions, CategoryCode, ConsentId, OrgId, Purpose, Purposes, RecordId, Role,
 };
@@ -48,18 +49,6 @@ impl<AccountId: Clone> Grantee<AccountId> {
 			Grantee::Organisation { org, .. } => GranteeKey::Organisation(*org),
 		}
 	}
-}
-
-/// The index key of a consent's grantee: the account, or the organisation whatever the role, so
-/// that the decision function finds every consent that may name a reader with two reads.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub enum GranteeKey<AccountId> {
-	/// Consents naming this account.
-	Account(AccountId),
-	/// Consents naming this organisation (any member, or members with some role).
-	Organisation(OrgId),
 }
 
 /// Which of the patient's records a consent covers (FHIR `provision.class`/`code`/`data`).

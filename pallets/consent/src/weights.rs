@@ -75,10 +75,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1988 + s * (52 ±0)`
 		//  Estimated: `3774 + s * (2809 ±0)`
-		// Minimum execution time: 93_038_000 picoseconds.
-		Weight::from_parts(103_421_797, 3774)
-			// Standard Error: 14_075
-			.saturating_add(Weight::from_parts(3_883_392, 0).saturating_mul(s.into()))
+		// Minimum execution time: 94_370_000 picoseconds.
+		Weight::from_parts(102_630_286, 3774)
+			// Standard Error: 9_710
+			.saturating_add(Weight::from_parts(3_795_790, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -98,13 +98,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:1 w:0)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2301`
+		//  Measured:  `2307`
 		//  Estimated: `4269`
-		// Minimum execution time: 83_944_000 picoseconds.
-		Weight::from_parts(89_843_000, 4269)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 90_975_000 picoseconds.
+		Weight::from_parts(96_352_000, 4269)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -119,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `453`
 		//  Estimated: `3774`
-		// Minimum execution time: 63_094_000 picoseconds.
-		Weight::from_parts(65_808_000, 3774)
+		// Minimum execution time: 62_663_000 picoseconds.
+		Weight::from_parts(65_457_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -134,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3774`
-		// Minimum execution time: 53_630_000 picoseconds.
-		Weight::from_parts(56_434_000, 3774)
+		// Minimum execution time: 53_610_000 picoseconds.
+		Weight::from_parts(56_243_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -157,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `798`
 		//  Estimated: `3774`
-		// Minimum execution time: 39_258_000 picoseconds.
-		Weight::from_parts(42_073_000, 3774)
+		// Minimum execution time: 38_967_000 picoseconds.
+		Weight::from_parts(41_711_000, 3774)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -176,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `776`
 		//  Estimated: `3640`
-		// Minimum execution time: 36_004_000 picoseconds.
-		Weight::from_parts(38_727_000, 3640)
+		// Minimum execution time: 36_454_000 picoseconds.
+		Weight::from_parts(38_868_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `252`
 		//  Estimated: `3581`
-		// Minimum execution time: 17_776_000 picoseconds.
-		Weight::from_parts(19_219_000, 3581)
+		// Minimum execution time: 17_837_000 picoseconds.
+		Weight::from_parts(19_139_000, 3581)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -216,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2490`
 		//  Estimated: `27222`
-		// Minimum execution time: 105_156_000 picoseconds.
-		Weight::from_parts(112_767_000, 27222)
+		// Minimum execution time: 104_955_000 picoseconds.
+		Weight::from_parts(110_033_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -239,8 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2490`
 		//  Estimated: `27222`
-		// Minimum execution time: 92_607_000 picoseconds.
-		Weight::from_parts(97_915_000, 27222)
+		// Minimum execution time: 90_834_000 picoseconds.
+		Weight::from_parts(94_480_000, 27222)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 	}
 }
@@ -248,50 +250,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn grant(s: u32, ) -> Weight {
-		Weight::from_parts(103_421_797, 3774)
-			.saturating_add(Weight::from_parts(3_883_392, 0).saturating_mul(s.into()))
+		Weight::from_parts(102_630_286, 3774)
+			.saturating_add(Weight::from_parts(3_795_790, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(s.into()))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(89_843_000, 4269)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(96_352_000, 4269)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_delegate() -> Weight {
-		Weight::from_parts(65_808_000, 3774)
+		Weight::from_parts(65_457_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_delegate() -> Weight {
-		Weight::from_parts(56_434_000, 3774)
+		Weight::from_parts(56_243_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(42_073_000, 3774)
+		Weight::from_parts(41_711_000, 3774)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn review_break_glass() -> Weight {
-		Weight::from_parts(38_727_000, 3640)
+		Weight::from_parts(38_868_000, 3640)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn clear_ended_emergency_access() -> Weight {
-		Weight::from_parts(19_219_000, 3581)
+		Weight::from_parts(19_139_000, 3581)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn record_access() -> Weight {
-		Weight::from_parts(112_767_000, 27222)
+		Weight::from_parts(110_033_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn can_access() -> Weight {
-		Weight::from_parts(97_915_000, 27222)
+		Weight::from_parts(94_480_000, 27222)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 	}
 }

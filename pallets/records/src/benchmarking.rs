@@ -16,7 +16,9 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use medchain_primitives::{
-	health::{CategoryCode, Purpose, RecordHooksBenchmarkHelper, RecordId, RecordStatus},
+	health::{
+		CategoryCode, GranteeKey, Purpose, RecordHooksBenchmarkHelper, RecordId, RecordStatus,
+	},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
 use sp_core::H256;
@@ -45,10 +47,10 @@ fn wrapped_key<T: Config>() -> WrappedKeyOf<T> {
 	BoundedVec::truncate_from(alloc::vec![0x5a; T::MaxWrappedKeyLen::get() as usize])
 }
 
-/// `count` envelopes: one for the patient, then for other accounts.
-fn envelopes<T: Config>(patient: &T::AccountId, count: u32) -> EnvelopesOf<T> {
-	let recipients =
-		(0..count).map(|i| if i == 0 { patient.clone() } else { account("recipient", i, 0) });
+/// `count` envelopes, for accounts other than the patient: the worst case, as each is also
+/// indexed by holder for revocations (the patient's own envelope is not).
+fn envelopes<T: Config>(count: u32) -> EnvelopesOf<T> {
+	let recipients = (0..count).map(|i| account::<T::AccountId>("recipient", i, 0));
 	BoundedVec::truncate_from(recipients.map(|r| (r, wrapped_key::<T>())).collect::<Vec<_>>())
 }
 
@@ -73,7 +75,7 @@ fn register_record<T: Config>(
 		u64::MAX,
 		media_type(),
 		Purpose::Treatment,
-		envelopes::<T>(patient, envelope_count),
+		envelopes::<T>(envelope_count),
 	)?;
 	Ok(record)
 }
@@ -107,7 +109,7 @@ fn amend_record<T: Config>(
 		u64::MAX,
 		media_type(),
 		Purpose::Treatment,
-		envelopes::<T>(patient, envelope_count),
+		envelopes::<T>(envelope_count),
 	)?;
 	Ok(new_version)
 }
@@ -132,7 +134,7 @@ mod benchmarks {
 			u64::MAX,
 			media_type(),
 			Purpose::Treatment,
-			envelopes::<T>(&patient, e),
+			envelopes::<T>(e),
 		);
 
 		assert_eq!(Records::<T>::get(record).map(|r| r.envelopes), Some(e));
@@ -154,7 +156,7 @@ mod benchmarks {
 			u64::MAX,
 			media_type(),
 			Purpose::Treatment,
-			envelopes::<T>(&patient, e),
+			envelopes::<T>(e),
 		);
 
 		assert_eq!(Records::<T>::get(old).and_then(|r| r.superseded_by), Some(new));
@@ -219,6 +221,32 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), record, recipient.clone());
 
 		assert!(!KeyEnvelopes::<T>::contains_key(record, &recipient));
+		Ok(())
+	}
+
+	/// `n`: envelopes examined after a revocation, all of them removed (the grantee may read
+	/// none of those records any more). The access decisions, measured by the consent pallet,
+	/// are added to this weight.
+	#[benchmark]
+	fn remove_unneeded_envelopes(
+		n: Linear<0, { T::MaxEnvelopesExaminedOnRevoke::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let patient = patient::<T>();
+		// `envelopes(2)` wraps each key for this account and one other.
+		let holder: T::AccountId = account("recipient", 1, 0);
+		for _ in 0..n {
+			register_record::<T>(&patient, 2)?;
+		}
+		let grantee = GranteeKey::Account(holder.clone());
+
+		#[block]
+		{
+			let (examined, removed, all_examined) =
+				Pallet::<T>::remove_unneeded_envelopes(&patient, &grantee, n);
+			assert_eq!((examined, removed, all_examined), (n, n, true));
+		}
+
+		assert_eq!(EnvelopesByHolder::<T>::iter_key_prefix((&patient, &holder)).count(), 0);
 		Ok(())
 	}
 

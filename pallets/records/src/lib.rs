@@ -15,6 +15,10 @@
 //! - [`Pallet::erase`] is the patient's right to erasure: the key envelopes go (the ciphertext
 //!   can no longer be opened), [`Config::Hooks`] releases the blob for deletion, deposits are
 //!   returned, and a [`Tombstone`] keeps the hash, status and version links.
+//! - Key envelopes go when they are no longer needed: with their record on erasure, and on
+//!   revocation of a consent (the consent pallet calls this pallet's
+//!   `ConsentRevocationHooks`), which removes the envelopes of the patient's records that the
+//!   grantee may no longer read, found through the index [`EnvelopesByHolder`].
 //! - Every record and every key envelope holds a deposit from whoever created it, returned
 //!   when it is freed.
 //! - The per-patient index [`RecordsOf`] has one entry per record that is not erased, so a
@@ -83,9 +87,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
 		health::{
-			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId, OrgId,
-			Organisations, Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus,
-			RecordSummary, Role,
+			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId,
+			ConsentRevocationHooks, GranteeKey, OrgId, Organisations, Purpose, RecordHooks,
+			RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
 		},
 		vocabulary::{is_document_category, is_media_type},
 	};
@@ -124,6 +128,10 @@ pub mod pallet {
 		/// The longest wrapped data key, in bytes.
 		#[pallet::constant]
 		type MaxWrappedKeyLen: Get<u32>;
+		/// The most key envelopes one revocation of a consent examines for removal; the rest
+		/// anyone may remove with [`Pallet::remove_key_envelope`].
+		#[pallet::constant]
+		type MaxEnvelopesExaminedOnRevoke: Get<u32>;
 		/// Puts [`Config::Hooks`] in their most expensive case for this pallet's benchmarks,
 		/// which measure the hooks together with the calls.
 		#[cfg(feature = "runtime-benchmarks")]
@@ -169,6 +177,19 @@ pub mod pallet {
 		Blake2_128Concat,
 		T::AccountId,
 		KeyEnvelopeOf<T>,
+	>;
+
+	/// The key envelopes of each patient's records held by someone other than the patient, by
+	/// patient and holder: where a revocation looks for envelopes nobody needs any more.
+	#[pallet::storage]
+	pub type EnvelopesByHolder<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Blake2_128Concat, T::AccountId>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+			NMapKey<Twox64Concat, RecordId>,
+		),
+		(),
 	>;
 
 	/// Events of the record registry.
@@ -249,6 +270,22 @@ pub mod pallet {
 			record: RecordId,
 			/// The account the key was wrapped for.
 			recipient: T::AccountId,
+		},
+		/// A consent of `patient` naming `grantee` was revoked, and the key envelopes of the
+		/// patient's records that it left unneeded were removed (each also has its
+		/// `KeyEnvelopeRemoved`).
+		UnneededEnvelopesRemoved {
+			/// The patient whose consent was revoked.
+			patient: T::AccountId,
+			/// Whom the consent named.
+			grantee: GranteeKey<T::AccountId>,
+			/// How many envelopes were examined.
+			examined: u32,
+			/// How many of them were removed.
+			removed: u32,
+			/// `false` if there were more envelopes than one revocation examines
+			/// (`MaxEnvelopesExaminedOnRevoke`): remove the rest with `remove_key_envelope`.
+			all_examined: bool,
 		},
 	}
 
@@ -492,6 +529,7 @@ pub mod pallet {
 			let mut envelopes_removed: u32 = 0;
 			for (recipient, envelope) in KeyEnvelopes::<T>::drain_prefix(record) {
 				Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
+				EnvelopesByHolder::<T>::remove((&entry.patient, &recipient, record));
 				envelopes_removed = envelopes_removed.saturating_add(1);
 				Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
 			}
@@ -570,7 +608,7 @@ pub mod pallet {
 				Error::<T>::TooManyEnvelopes
 			);
 			entry.envelopes = entry.envelopes.saturating_add(1);
-			Self::insert_envelope(&who, record, recipient, wrapped_key)?;
+			Self::insert_envelope(&who, &entry.patient, record, recipient, wrapped_key)?;
 			Records::<T>::insert(record, entry);
 			Ok(actual_weight.into())
 		}
@@ -578,9 +616,9 @@ pub mod pallet {
 		/// Remove `recipient`'s key envelope of `record` and return its deposit.
 		///
 		/// The patient and the recipient may always do so. Anyone else may once the recipient
-		/// can no longer read the record (its consent was revoked or has expired), so stale
-		/// envelopes can be cleaned up in the same batch as a revocation; a consent granted
-		/// but not yet started keeps the envelope in use.
+		/// can no longer read the record (its consent was revoked or has expired): the
+		/// envelopes a revocation left unexamined, or those of a break-glass access that has
+		/// ended. A consent granted but not yet started keeps the envelope in use.
 		/// Only such a clean-up by someone else is charged for the consent decision.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_key_envelope()
@@ -605,11 +643,8 @@ pub mod pallet {
 					Error::<T>::EnvelopeStillInUse
 				);
 			}
-			Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
-			KeyEnvelopes::<T>::remove(record, &recipient);
-			entry.envelopes = entry.envelopes.saturating_sub(1);
+			Self::remove_envelope(&mut entry, record, recipient, &envelope)?;
 			Records::<T>::insert(record, entry);
-			Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
 			Ok(actual_weight.into())
 		}
 	}
@@ -768,7 +803,7 @@ pub mod pallet {
 			Self::hold(HoldReason::RecordDeposit, &deposit)?;
 			let envelope_count = envelopes.len() as u32;
 			for (recipient, wrapped_key) in envelopes {
-				Self::insert_envelope(author, record, recipient, wrapped_key)?;
+				Self::insert_envelope(author, &new.patient, record, recipient, wrapped_key)?;
 			}
 			let organisation = T::Organisations::organisation_of(author);
 			RecordsOf::<T>::insert(&new.patient, record, ());
@@ -832,10 +867,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stores an envelope written by `depositor`, holding its deposit. The caller checks
-		/// that there is room and none yet for `recipient`.
+		/// Stores an envelope of `patient`'s `record` written by `depositor`, holding its
+		/// deposit. The caller checks that there is room and none yet for `recipient`.
 		fn insert_envelope(
 			depositor: &T::AccountId,
+			patient: &T::AccountId,
 			record: RecordId,
 			recipient: T::AccountId,
 			wrapped_key: WrappedKeyOf<T>,
@@ -843,6 +879,10 @@ pub mod pallet {
 			let deposit =
 				Deposit { depositor: depositor.clone(), amount: T::KeyEnvelopeDeposit::get() };
 			Self::hold(HoldReason::KeyEnvelopeDeposit, &deposit)?;
+			// The patient's own envelopes are always needed, so no revocation looks for them.
+			if recipient != *patient {
+				EnvelopesByHolder::<T>::insert((patient, &recipient, record), ());
+			}
 			KeyEnvelopes::<T>::insert(record, &recipient, KeyEnvelope { wrapped_key, deposit });
 			Self::deposit_event(Event::KeyEnvelopeAdded {
 				record,
@@ -850,6 +890,91 @@ pub mod pallet {
 				depositor: depositor.clone(),
 			});
 			Ok(())
+		}
+
+		/// Removes `recipient`'s envelope of `entry` (the record `record`) and returns its
+		/// deposit. The caller stores `entry`, whose envelope count this lowers.
+		fn remove_envelope(
+			entry: &mut RecordOf<T>,
+			record: RecordId,
+			recipient: T::AccountId,
+			envelope: &KeyEnvelopeOf<T>,
+		) -> DispatchResult {
+			Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
+			KeyEnvelopes::<T>::remove(record, &recipient);
+			EnvelopesByHolder::<T>::remove((&entry.patient, &recipient, record));
+			entry.envelopes = entry.envelopes.saturating_sub(1);
+			Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
+			Ok(())
+		}
+
+		/// After `patient` revoked a consent naming `grantee`, removes the envelopes of
+		/// `patient`'s records that it left unneeded: those held by the grantee account, or by a
+		/// member of the grantee organisation, that the holder may no longer read now or
+		/// later. Examines at most `limit` envelopes. Returns how many it examined and removed,
+		/// and whether it examined them all.
+		pub(crate) fn remove_unneeded_envelopes(
+			patient: &T::AccountId,
+			grantee: &GranteeKey<T::AccountId>,
+			limit: u32,
+		) -> (u32, u32, bool) {
+			// One more than the limit, to learn whether any were left unexamined.
+			let take = (limit as usize).saturating_add(1);
+			let mut candidates: Vec<(T::AccountId, RecordId)> = match grantee {
+				GranteeKey::Account(holder) => {
+					EnvelopesByHolder::<T>::iter_key_prefix((patient, holder))
+						.take(take)
+						.map(|record| (holder.clone(), record))
+						.collect()
+				},
+				GranteeKey::Organisation(_) => {
+					EnvelopesByHolder::<T>::iter_key_prefix((patient,)).take(take).collect()
+				},
+			};
+			let all_examined = candidates.len() < take;
+			candidates.truncate(limit as usize);
+			let examined = candidates.len() as u32;
+			let mut removed: u32 = 0;
+			for (holder, record) in candidates {
+				if let GranteeKey::Organisation(org) = grantee {
+					if T::Organisations::organisation_of(&holder) != Some(*org) {
+						continue;
+					}
+				}
+				if T::Consent::may_read_now_or_later(&holder, record) {
+					continue;
+				}
+				let (Some(mut entry), Some(envelope)) =
+					(Records::<T>::get(record), KeyEnvelopes::<T>::get(record, &holder))
+				else {
+					continue;
+				};
+				// Cannot fail: the deposit was held when the envelope was written.
+				if Self::remove_envelope(&mut entry, record, holder, &envelope).is_ok() {
+					Records::<T>::insert(record, entry);
+					removed = removed.saturating_add(1);
+				}
+			}
+			if examined > 0 {
+				Self::deposit_event(Event::UnneededEnvelopesRemoved {
+					patient: patient.clone(),
+					grantee: grantee.clone(),
+					examined,
+					removed,
+					all_examined,
+				});
+			}
+			(examined, removed, all_examined)
+		}
+
+		/// The weight of [`Pallet::remove_unneeded_envelopes`] examining `examined` envelopes,
+		/// each in its worst case: a membership check, an access decision and a removal.
+		fn unneeded_envelopes_weight(examined: u32) -> Weight {
+			T::WeightInfo::remove_unneeded_envelopes(examined).saturating_add(
+				T::Consent::decision_weight()
+					.saturating_add(T::DbWeight::get().reads(1))
+					.saturating_mul(u64::from(examined)),
+			)
 		}
 
 		fn hold(
@@ -876,6 +1001,21 @@ pub mod pallet {
 				Precision::BestEffort,
 			)
 			.map(|_released| ())
+		}
+	}
+
+	impl<T: Config> ConsentRevocationHooks<T::AccountId> for Pallet<T> {
+		fn on_revoked(patient: &T::AccountId, grantee: &GranteeKey<T::AccountId>) -> Weight {
+			let (examined, _removed, _all_examined) = Self::remove_unneeded_envelopes(
+				patient,
+				grantee,
+				T::MaxEnvelopesExaminedOnRevoke::get(),
+			);
+			Self::unneeded_envelopes_weight(examined)
+		}
+
+		fn max_weight() -> Weight {
+			Self::unneeded_envelopes_weight(T::MaxEnvelopesExaminedOnRevoke::get())
 		}
 	}
 

@@ -2,15 +2,16 @@
 //! version chain. The consent pallet in the mock is the real one.
 
 use crate::{
-	mock::*, Error, Event, KeyEnvelopes, NextRecordId, Record, RecordsOf, Tombstone, Tombstones,
-	MAX_RECORDS_PAGE,
+	mock::*, EnvelopesByHolder, Error, Event, KeyEnvelopes, NextRecordId, Record, RecordsOf,
+	Tombstone, Tombstones, MAX_RECORDS_PAGE,
 };
 use frame_support::{
 	assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo, traits::fungible::InspectHold,
 };
 use medchain_primitives::{
 	health::{
-		Action, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
+		Action, GranteeKey, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus, RecordSummary,
+		Role,
 	},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
@@ -156,7 +157,8 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 			Some(Weights::remove_key_envelope())
 		);
 
-		let consent = grant_doctor_treatment();
+		let consent_end = START + DAY;
+		grant_doctor_treatment_ending(Some(consent_end));
 		assert_eq!(charged(register_as(DOCTOR, Purpose::Treatment)), None);
 		assert_eq!(charged(amend_as(DOCTOR, 2)), None);
 		// The recipient removes its own envelope without a decision; a third party's clean-up
@@ -165,7 +167,8 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 			charged(Records::remove_key_envelope(RuntimeOrigin::signed(DOCTOR), 2, DOCTOR)),
 			Some(Weights::remove_key_envelope())
 		);
-		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent));
+		// Once the consent has ended, a stranger's clean-up is charged for the decision.
+		set_now(consent_end);
 		assert_eq!(
 			charged(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), 3, DOCTOR)),
 			None
@@ -1135,13 +1138,13 @@ fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
 		));
 		assert_eq!(held(CUSTODIAN), 0);
 
-		// Withdrawing the consent ends the escrow, whatever envelope is left, even for a
-		// custodian who breaks the glass itself.
+		// Withdrawing the consent ends the escrow, even for a custodian who broke the glass
+		// itself: its running access keeps its envelope, but it may not release from it.
 		break_glass(ER_DOCTOR);
-		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), escrow));
-		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
 		MockOrganisations::add_member(REGULATOR, CUSTODIAN, &[Role::KeyCustodian, Role::Emergency]);
 		break_glass(CUSTODIAN);
+		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), escrow));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, CUSTODIAN));
 		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
 		// And a custodian of a deregistered organisation is no custodian.
 		MockOrganisations::deregister(REGULATOR);
@@ -1221,7 +1224,7 @@ fn the_patient_or_the_recipient_removes_an_envelope_and_the_deposit_returns() {
 fn anyone_removes_an_envelope_whose_recipient_lost_access_but_not_before() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		let consent = grant_doctor_treatment();
+		grant_doctor_treatment_ending(Some(START + DAY));
 		assert_ok!(Records::add_key_envelope(
 			RuntimeOrigin::signed(PATIENT),
 			record,
@@ -1232,11 +1235,15 @@ fn anyone_removes_an_envelope_whose_recipient_lost_access_but_not_before() {
 			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR),
 			Error::<Test>::EnvelopeStillInUse
 		);
-		assert_ok!(pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent));
+		// The consent has expired; nobody revoked it, so the envelope is still there.
+		set_now(START + DAY);
 		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, DOCTOR));
 		// The deposit goes back to whoever paid it, not to the caller.
 		assert_eq!(held(STRANGER), 0);
-		assert_eq!(held(PATIENT), RecordDeposit::get() + KeyEnvelopeDeposit::get());
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			KeyEnvelopeDeposit::get()
+		);
 		// The patient's own envelope is never stale.
 		assert_noop!(
 			Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, PATIENT),
@@ -1357,5 +1364,214 @@ fn records_of_lists_only_live_records_of_that_patient() {
 		assert_eq!(records_of(PATIENT), vec![mine]);
 		assert_eq!(records_of(OTHER_PATIENT), vec![theirs]);
 		assert_eq!(RecordsOf::<Test>::iter_prefix(STRANGER).count(), 0);
+	});
+}
+
+/// The patient wraps `record`'s key for `recipient`.
+fn share(record: RecordId, recipient: u64) {
+	assert_ok!(Records::add_key_envelope(
+		RuntimeOrigin::signed(PATIENT),
+		record,
+		recipient,
+		wrapped_key(recipient as u8)
+	));
+}
+
+/// The records whose envelopes for `holder` a revocation would look at.
+fn indexed_envelopes(holder: u64) -> Vec<RecordId> {
+	let mut records: Vec<RecordId> =
+		EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, holder)).collect();
+	records.sort();
+	records
+}
+
+fn revoke(consent: medchain_primitives::health::ConsentId) -> DispatchResultWithPostInfo {
+	pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent)
+}
+
+#[test]
+fn revoking_a_consent_removes_the_envelopes_it_leaves_unneeded() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let second = register_note(PATIENT, PATIENT, 2);
+		let treatment = grant_doctor_treatment();
+		// A second consent covers the second record only.
+		grant(
+			Grantee::Account(DOCTOR),
+			records_scope(&[second]),
+			&[Action::Read],
+			&[Purpose::Research],
+			None,
+		);
+		share(first, DOCTOR);
+		share(second, DOCTOR);
+		// The patient's own envelopes are never looked at.
+		assert_eq!(indexed_envelopes(PATIENT), Vec::<RecordId>::new());
+		assert_eq!(indexed_envelopes(DOCTOR), vec![first, second]);
+		let envelope_deposits = || hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT);
+		let held_before = envelope_deposits();
+
+		let revoked = revoke(treatment);
+
+		// The first record's envelope goes with its deposit; the second is still needed.
+		assert!(!KeyEnvelopes::<Test>::contains_key(first, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(second, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(first, PATIENT));
+		assert_eq!(record_of(first).envelopes, 1);
+		assert_eq!(record_of(second).envelopes, 2);
+		assert_eq!(envelope_deposits(), held_before - KeyEnvelopeDeposit::get());
+		assert_eq!(indexed_envelopes(DOCTOR), vec![second]);
+		System::assert_has_event(
+			Event::KeyEnvelopeRemoved { record: first, recipient: DOCTOR }.into(),
+		);
+		System::assert_last_event(
+			Event::UnneededEnvelopesRemoved {
+				patient: PATIENT,
+				grantee: GranteeKey::Account(DOCTOR),
+				examined: 2,
+				removed: 1,
+				all_examined: true,
+			}
+			.into(),
+		);
+		// Charged for the two envelopes examined, not for the most a revocation may examine.
+		use medchain_primitives::health::ConsentRevocationHooks;
+		use pallet_consent::WeightInfo as _;
+		let revoke_alone = <Test as pallet_consent::Config>::WeightInfo::revoke();
+		let charged_weight = charged(revoked).expect("the weight is corrected");
+		let most =
+			revoke_alone.saturating_add(<Records as ConsentRevocationHooks<u64>>::max_weight());
+		assert!(charged_weight.all_lt(most));
+		assert!(charged_weight.all_gt(revoke_alone));
+
+		// Erasing a record takes its envelopes out of the index too.
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), second));
+		assert_eq!(indexed_envelopes(DOCTOR), Vec::<RecordId>::new());
+	});
+}
+
+#[test]
+fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let hospital = grant(
+			Grantee::Organisation { org: HOSPITAL, role: None },
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		// The nurse also has a consent of her own.
+		grant(
+			Grantee::Account(NURSE),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		share(record, DOCTOR);
+		share(record, NURSE);
+		// A clinic doctor's envelope is stale but not the hospital's business.
+		share(record, CLINIC_DOCTOR);
+
+		assert_ok!(revoke(hospital));
+
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, NURSE));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, CLINIC_DOCTOR));
+		System::assert_last_event(
+			Event::UnneededEnvelopesRemoved {
+				patient: PATIENT,
+				grantee: GranteeKey::Organisation(HOSPITAL),
+				examined: 3,
+				removed: 1,
+				all_examined: true,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn a_revocation_examines_a_bounded_number_of_envelopes_and_anyone_removes_the_rest() {
+	new_test_ext().execute_with(|| {
+		let limit: u32 =
+			<<Test as crate::Config>::MaxEnvelopesExaminedOnRevoke as frame_support::traits::Get<
+				u32,
+			>>::get();
+		let records: Vec<RecordId> =
+			(0..=limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
+		let consent = grant_doctor_treatment();
+		for record in &records {
+			share(*record, DOCTOR);
+		}
+
+		assert_ok!(revoke(consent));
+
+		System::assert_last_event(
+			Event::UnneededEnvelopesRemoved {
+				patient: PATIENT,
+				grantee: GranteeKey::Account(DOCTOR),
+				examined: limit,
+				removed: limit,
+				all_examined: false,
+			}
+			.into(),
+		);
+		let left = indexed_envelopes(DOCTOR);
+		assert_eq!(left.len(), 1);
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), left[0], DOCTOR));
+		assert_eq!(indexed_envelopes(DOCTOR), Vec::<RecordId>::new());
+	});
+}
+
+#[test]
+fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let consent = grant_doctor_treatment();
+		// Nothing was shared: nothing to examine, no event beyond the revocation.
+		assert_ok!(revoke(consent));
+		System::assert_last_event(
+			pallet_consent::Event::ConsentRevoked {
+				consent,
+				patient: PATIENT,
+				revoked_by: PATIENT,
+			}
+			.into(),
+		);
+		// A consent not started yet keeps the envelope in use when a running one is revoked.
+		let tomorrow = START + DAY;
+		let running = grant(
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		assert_ok!(pallet_consent::Pallet::<Test>::grant(
+			RuntimeOrigin::signed(PATIENT),
+			PATIENT,
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			actions(&[Action::Read]),
+			purposes(&[Purpose::Treatment]),
+			Some(tomorrow),
+			None,
+			None,
+		));
+		share(record, DOCTOR);
+		assert_ok!(revoke(running));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		System::assert_last_event(
+			Event::UnneededEnvelopesRemoved {
+				patient: PATIENT,
+				grantee: GranteeKey::Account(DOCTOR),
+				examined: 1,
+				removed: 0,
+				all_examined: true,
+			}
+			.into(),
+		);
 	});
 }

@@ -42,6 +42,7 @@ pub trait WeightInfo {
 	fn erase(e: u32, ) -> Weight;
 	fn add_key_envelope() -> Weight;
 	fn remove_key_envelope() -> Weight;
+	fn remove_unneeded_envelopes(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_records` measured on the MedChain runtime.
@@ -65,6 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:0 w:1)
@@ -76,13 +79,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2294`
 		//  Estimated: `7818`
-		// Minimum execution time: 99_337_000 picoseconds.
-		Weight::from_parts(102_845_830, 7818)
-			// Standard Error: 17_745
-			.saturating_add(Weight::from_parts(47_755_480, 0).saturating_mul(e.into()))
+		// Minimum execution time: 96_362_000 picoseconds.
+		Weight::from_parts(99_420_564, 7818)
+			// Standard Error: 19_752
+			.saturating_add(Weight::from_parts(52_745_755, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
 	}
 	/// Storage: `Records::Records` (r:1 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -104,6 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
@@ -113,13 +118,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2839`
 		//  Estimated: `7818`
-		// Minimum execution time: 112_036_000 picoseconds.
-		Weight::from_parts(117_576_828, 7818)
-			// Standard Error: 47_944
-			.saturating_add(Weight::from_parts(49_355_827, 0).saturating_mul(e.into()))
+		// Minimum execution time: 111_114_000 picoseconds.
+		Weight::from_parts(115_873_708, 7818)
+			// Standard Error: 22_415
+			.saturating_add(Weight::from_parts(52_357_133, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
 	}
 	/// Storage: `Records::Records` (r:3 w:3)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -127,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_798_000 picoseconds.
-		Weight::from_parts(27_681_000, 9417)
+		// Minimum execution time: 25_147_000 picoseconds.
+		Weight::from_parts(27_040_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -148,6 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Pinning::Unpins` (`max_values`: None, `max_size`: Some(4160), added: 6635, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Tombstones` (r:0 w:1)
 	/// Proof: `Records::Tombstones` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
@@ -155,16 +162,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[0, 32]`.
 	fn erase(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3514 + e * (86 ±0)`
+		//  Measured:  `3545 + e * (86 ±0)`
 		//  Estimated: `9417 + e * (2717 ±0)`
-		// Minimum execution time: 103_192_000 picoseconds.
-		Weight::from_parts(110_344_817, 9417)
-			// Standard Error: 18_370
-			.saturating_add(Weight::from_parts(42_970_601, 0).saturating_mul(e.into()))
+		// Minimum execution time: 104_024_000 picoseconds.
+		Weight::from_parts(109_728_844, 9417)
+			// Standard Error: 30_513
+			.saturating_add(Weight::from_parts(48_954_702, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
@@ -173,14 +180,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:1)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn add_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `913`
+		//  Measured:  `946`
 		//  Estimated: `3799`
-		// Minimum execution time: 73_649_000 picoseconds.
-		Weight::from_parts(77_565_000, 3799)
+		// Minimum execution time: 78_927_000 picoseconds.
+		Weight::from_parts(82_602_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -196,55 +205,97 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:1)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1292`
+		//  Measured:  `1325`
 		//  Estimated: `3799`
-		// Minimum execution time: 83_504_000 picoseconds.
-		Weight::from_parts(87_470_000, 3799)
+		// Minimum execution time: 88_982_000 picoseconds.
+		Weight::from_parts(92_978_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Records::EnvelopesByHolder` (r:33 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Records` (r:32 w:32)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:0)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `Records::KeyEnvelopes` (r:32 w:32)
+	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 32]`.
+	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `897 + n * (174 ±0)`
+		//  Estimated: `3676 + n * (2809 ±0)`
+		// Minimum execution time: 6_430_000 picoseconds.
+		Weight::from_parts(14_455_272, 3676)
+			// Standard Error: 93_231
+			.saturating_add(Weight::from_parts(69_104_079, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 }
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(102_845_830, 7818)
-			.saturating_add(Weight::from_parts(47_755_480, 0).saturating_mul(e.into()))
+		Weight::from_parts(99_420_564, 7818)
+			.saturating_add(Weight::from_parts(52_745_755, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(117_576_828, 7818)
-			.saturating_add(Weight::from_parts(49_355_827, 0).saturating_mul(e.into()))
+		Weight::from_parts(115_873_708, 7818)
+			.saturating_add(Weight::from_parts(52_357_133, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_681_000, 9417)
+		Weight::from_parts(27_040_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(110_344_817, 9417)
-			.saturating_add(Weight::from_parts(42_970_601, 0).saturating_mul(e.into()))
+		Weight::from_parts(109_728_844, 9417)
+			.saturating_add(Weight::from_parts(48_954_702, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(77_565_000, 3799)
+		Weight::from_parts(82_602_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(87_470_000, 3799)
+		Weight::from_parts(92_978_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
+		Weight::from_parts(14_455_272, 3676)
+			.saturating_add(Weight::from_parts(69_104_079, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 }

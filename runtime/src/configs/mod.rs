@@ -177,6 +177,9 @@ impl pallet_records::Config for Runtime {
 	type MaxEnvelopesPerRecord = ConstU32<32>;
 	// An X25519 sealed box of a 32-byte data key is 80 bytes; room for other wrappings.
 	type MaxWrappedKeyLen = ConstU32<128>;
+	// About 0.5 ms per envelope (an access decision and a removal): a revocation stays cheap,
+	// and covers the envelopes a patient typically gives one provider.
+	type MaxEnvelopesExaminedOnRevoke = ConstU32<32>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type HooksHelper = Pinning;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
@@ -187,6 +190,7 @@ impl pallet_consent::Config for Runtime {
 	type Currency = Balances;
 	type Time = Timestamp;
 	type Records = Records;
+	type RevocationHooks = Records;
 	type Organisations = Consortium;
 	type ConsentDeposit = ConstU128<{ 10 * MILLI_UNIT }>;
 	type DelegateDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
