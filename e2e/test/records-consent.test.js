@@ -154,6 +154,7 @@ test('a patient shares a record with a provider for treatment, then revokes', as
 
   // Revoked: refused at once, and the chain removed the doctor's key envelope with it.
   const swept = await revoke(api, patient.account, consent);
+  assert.ok(swept, 'the revocation examined the grantee\'s envelopes');
   assert.equal(swept.grantee.asAccount.toString(), doctor.address);
   assert.equal(swept.removed.toNumber(), 1);
   assert.ok(swept.allExamined.isTrue);

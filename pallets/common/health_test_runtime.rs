@@ -60,6 +60,8 @@ impl pallet_records::Config for Test {
 	type Hooks = MockHooks;
 	#[cfg(feature = "runtime-benchmarks")]
 	type HooksHelper = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type OrganisationsHelper = MockOrganisations;
 	type RecordDeposit = RecordDeposit;
 	type KeyEnvelopeDeposit = KeyEnvelopeDeposit;
 	type MaxEnvelopesPerRecord = ConstU32<4>;

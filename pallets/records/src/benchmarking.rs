@@ -17,7 +17,8 @@ use frame_support::{
 use frame_system::RawOrigin;
 use medchain_primitives::{
 	health::{
-		CategoryCode, GranteeKey, Purpose, RecordHooksBenchmarkHelper, RecordId, RecordStatus,
+		CategoryCode, GranteeKey, OrgKind, OrganisationsBenchmarkHelper, Purpose,
+		RecordHooksBenchmarkHelper, RecordId, RecordStatus, Role,
 	},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
@@ -47,10 +48,15 @@ fn wrapped_key<T: Config>() -> WrappedKeyOf<T> {
 	BoundedVec::truncate_from(alloc::vec![0x5a; T::MaxWrappedKeyLen::get() as usize])
 }
 
-/// `count` envelopes, for accounts other than the patient: the worst case, as each is also
-/// indexed by holder for revocations (the patient's own envelope is not).
+/// `count` envelopes, for members of organisations other than the patient: the worst case,
+/// as each is also indexed by holder and by organisation for revocations (the patient's own
+/// envelope is not).
 fn envelopes<T: Config>(count: u32) -> EnvelopesOf<T> {
-	let recipients = (0..count).map(|i| account::<T::AccountId>("recipient", i, 0));
+	let recipients = (0..count).map(|i| {
+		let recipient = account::<T::AccountId>("recipient", i, 0);
+		T::OrganisationsHelper::member_with_role(&recipient, OrgKind::Hospital, Role::Clinician);
+		recipient
+	});
 	BoundedVec::truncate_from(recipients.map(|r| (r, wrapped_key::<T>())).collect::<Vec<_>>())
 }
 
@@ -195,12 +201,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The record's last free envelope place.
+	/// The record's last free envelope place, for a member of an organisation.
 	#[benchmark]
 	fn add_key_envelope() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
 		let record = register_record::<T>(&patient, T::MaxEnvelopesPerRecord::get() - 1)?;
+		// A member of an organisation: the envelope is indexed twice.
 		let recipient: T::AccountId = account("new-recipient", 0, 0);
+		T::OrganisationsHelper::member_with_role(&recipient, OrgKind::Hospital, Role::Clinician);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record, recipient.clone(), wrapped_key::<T>());
@@ -224,20 +232,37 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `n`: envelopes examined after a revocation, all of them removed (the grantee may read
-	/// none of those records any more). The access decisions, measured by the consent pallet,
-	/// are added to this weight.
+	/// `n`: envelopes examined after a revocation of a consent naming an organisation, all of
+	/// them removed (their holders may read none of those records any more). Worst case: each
+	/// envelope held by another member, who paid its deposit, so every removal releases a
+	/// different account's hold. The access decisions, measured by the consent pallet, are
+	/// added to this weight.
 	#[benchmark]
 	fn remove_unneeded_envelopes(
 		n: Linear<0, { T::MaxEnvelopesExaminedOnRevoke::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		// `envelopes(2)` wraps each key for this account and one other.
-		let holder: T::AccountId = account("recipient", 1, 0);
-		for _ in 0..n {
-			register_record::<T>(&patient, 2)?;
+		let founder: T::AccountId = account("member", 0, 0);
+		let org =
+			T::OrganisationsHelper::member_with_role(&founder, OrgKind::Hospital, Role::Clinician);
+		for i in 0..n {
+			let record = register_record::<T>(&patient, 0)?;
+			let member: T::AccountId = account("member", i, 0);
+			fund::<T>(&member);
+			// An author wrapping the key for themselves pays for it.
+			Pallet::<T>::insert_envelope(
+				&member,
+				&patient,
+				record,
+				member.clone(),
+				wrapped_key::<T>(),
+			)?;
+			Pallet::<T>::index_envelope(&patient, &member, record, Some(org));
+			Records::<T>::mutate_extant(record, |entry| {
+				entry.envelopes = entry.envelopes.saturating_add(1)
+			});
 		}
-		let grantee = GranteeKey::Account(holder.clone());
+		let grantee = GranteeKey::Organisation(org);
 
 		#[block]
 		{
@@ -246,7 +271,8 @@ mod benchmarks {
 			assert_eq!((examined, removed, all_examined), (n, n, true));
 		}
 
-		assert_eq!(EnvelopesByHolder::<T>::iter_key_prefix((&patient, &holder)).count(), 0);
+		assert_eq!(EnvelopesByOrganisation::<T>::iter_key_prefix((&patient, org)).count(), 0);
+		assert_eq!(EnvelopesByHolder::<T>::iter_keys().count(), 0);
 		Ok(())
 	}
 

@@ -1471,23 +1471,35 @@ fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes(
 		);
 		share(record, DOCTOR);
 		share(record, NURSE);
-		// A clinic doctor's envelope is stale but not the hospital's business.
+		// Stale envelopes of people outside the hospital are not the hospital's business, and
+		// more of them than a revocation examines do not keep it from the members' envelopes.
+		// (A record has room for four envelopes here, the patient's included.)
 		share(record, CLINIC_DOCTOR);
+		let other = register_note(PATIENT, PATIENT, 2);
+		share(other, CLINIC_DOCTOR);
+		share(other, STRANGER);
+		share(other, CLINIC_AUDITOR);
 
 		assert_ok!(revoke(hospital));
 
 		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, NURSE));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, CLINIC_DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(other, STRANGER));
 		System::assert_last_event(
 			Event::UnneededEnvelopesRemoved {
 				patient: PATIENT,
 				grantee: GranteeKey::Organisation(HOSPITAL),
-				examined: 3,
+				examined: 2,
 				removed: 1,
 				all_examined: true,
 			}
 			.into(),
+		);
+		// The clinic's own revocation would find its members' envelopes.
+		assert_eq!(
+			crate::EnvelopesByOrganisation::<Test>::iter_key_prefix((PATIENT, CLINIC)).count(),
+			3
 		);
 	});
 }
@@ -1573,5 +1585,70 @@ fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
 			}
 			.into(),
 		);
+	});
+}
+
+#[test]
+fn a_providers_own_envelope_goes_when_the_provider_may_no_longer_read() {
+	new_test_ext().execute_with(|| {
+		// An author holds no standing right to read what they wrote: only a consent (or a
+		// break-glass access) lets them, as for anyone else.
+		let consent = grant_doctor_treatment();
+		let record = NextRecordId::<Test>::get();
+		assert_ok!(register_as(DOCTOR, Purpose::Treatment));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		assert_eq!(indexed_envelopes(DOCTOR), vec![record]);
+
+		assert_ok!(revoke(consent));
+
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(record, PATIENT));
+		// Its deposit goes back to the author, who paid it; the patient's envelope, also
+		// written by the author, stays with its deposit.
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, DOCTOR),
+			KeyEnvelopeDeposit::get()
+		);
+	});
+}
+
+#[test]
+fn withdrawing_the_escrow_consent_removes_the_custodians_envelopes() {
+	new_test_ext().execute_with(|| {
+		MockOrganisations::add_member(REGULATOR, CUSTODIAN, &[Role::KeyCustodian]);
+		let record = register_note(PATIENT, PATIENT, 1);
+		share(record, CUSTODIAN);
+		let escrow = grant(
+			Grantee::Account(CUSTODIAN),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Emergency],
+			None,
+		);
+		assert_ok!(revoke(escrow));
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, CUSTODIAN));
+		break_glass(ER_DOCTOR);
+		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::CustodianHoldsNoKey);
+	});
+}
+
+#[test]
+fn whoever_revokes_an_ended_consent_clears_its_envelopes() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		let consent = grant_doctor_treatment_ending(Some(START + DAY));
+		share(record, DOCTOR);
+		set_now(START + DAY);
+		assert_ok!(pallet_consent::Pallet::<Test>::revoke(
+			RuntimeOrigin::signed(STRANGER),
+			consent
+		));
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		// The deposit returns to the patient who wrapped the key, not to the caller.
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			KeyEnvelopeDeposit::get()
+		);
+		assert_eq!(held(STRANGER), 0);
 	});
 }

@@ -52,8 +52,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Storage: `Consortium::Members` (r:33 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:32 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pins` (r:1 w:1)
@@ -67,25 +69,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:0 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn register(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2294`
-		//  Estimated: `7818`
-		// Minimum execution time: 96_362_000 picoseconds.
-		Weight::from_parts(99_420_564, 7818)
-			// Standard Error: 19_752
-			.saturating_add(Weight::from_parts(52_745_755, 0).saturating_mul(e.into()))
+		//  Measured:  `2359 + e * (158 ±0)`
+		//  Estimated: `7818 + e * (2585 ±0)`
+		// Minimum execution time: 96_703_000 picoseconds.
+		Weight::from_parts(104_313_630, 7818)
+			// Standard Error: 24_229
+			.saturating_add(Weight::from_parts(65_939_802, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -93,8 +99,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Storage: `Consortium::Members` (r:33 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:32 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pins` (r:1 w:1)
@@ -108,23 +116,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn amend(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2839`
-		//  Estimated: `7818`
-		// Minimum execution time: 111_114_000 picoseconds.
-		Weight::from_parts(115_873_708, 7818)
-			// Standard Error: 22_415
-			.saturating_add(Weight::from_parts(52_357_133, 0).saturating_mul(e.into()))
+		//  Measured:  `2904 + e * (158 ±0)`
+		//  Estimated: `7818 + e * (2585 ±0)`
+		// Minimum execution time: 110_434_000 picoseconds.
+		Weight::from_parts(116_394_928, 7818)
+			// Standard Error: 24_084
+			.saturating_add(Weight::from_parts(66_325_825, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
 	}
 	/// Storage: `Records::Records` (r:3 w:3)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -132,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_147_000 picoseconds.
-		Weight::from_parts(27_040_000, 9417)
+		// Minimum execution time: 26_399_000 picoseconds.
+		Weight::from_parts(28_362_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -143,6 +155,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:32 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pins` (r:1 w:1)
@@ -153,25 +167,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Pinning::Unpins` (`max_values`: None, `max_size`: Some(4160), added: 6635, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Tombstones` (r:0 w:1)
 	/// Proof: `Records::Tombstones` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	fn erase(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3545 + e * (86 ±0)`
+		//  Measured:  `3611 + e * (162 ±0)`
 		//  Estimated: `9417 + e * (2717 ±0)`
-		// Minimum execution time: 104_024_000 picoseconds.
-		Weight::from_parts(109_728_844, 9417)
-			// Standard Error: 30_513
-			.saturating_add(Weight::from_parts(48_954_702, 0).saturating_mul(e.into()))
+		// Minimum execution time: 105_556_000 picoseconds.
+		Weight::from_parts(106_281_049, 9417)
+			// Standard Error: 39_419
+			.saturating_add(Weight::from_parts(58_360_325, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
@@ -180,16 +194,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Records::EnvelopesByHolder` (r:0 w:1)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:1)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn add_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `946`
+		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 78_927_000 picoseconds.
-		Weight::from_parts(82_602_000, 3799)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 105_937_000 picoseconds.
+		Weight::from_parts(111_324_000, 3799)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -199,52 +219,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:0)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:2 w:0)
 	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByHolder` (r:0 w:1)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:1 w:1)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:1)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1325`
-		//  Estimated: `3799`
-		// Minimum execution time: 88_982_000 picoseconds.
-		Weight::from_parts(92_978_000, 3799)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		//  Measured:  `3206`
+		//  Estimated: `6200`
+		// Minimum execution time: 120_038_000 picoseconds.
+		Weight::from_parts(125_826_000, 6200)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Records::EnvelopesByHolder` (r:33 w:32)
-	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:33 w:32)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:32 w:32)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Storage: `Consortium::Members` (r:32 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsByGrantee` (r:1 w:0)
+	/// Storage: `Consent::ConsentsByGrantee` (r:33 w:0)
 	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
+	/// Storage: `Consent::OpenEmergencyAccesses` (r:32 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:32 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `System::Account` (r:32 w:32)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByHolder` (r:32 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 32]`.
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `897 + n * (174 ±0)`
-		//  Estimated: `3676 + n * (2809 ±0)`
-		// Minimum execution time: 6_430_000 picoseconds.
-		Weight::from_parts(14_455_272, 3676)
-			// Standard Error: 93_231
-			.saturating_add(Weight::from_parts(69_104_079, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+		//  Measured:  `812 + n * (602 ±0)`
+		//  Estimated: `3595 + n * (2809 ±0)`
+		// Minimum execution time: 7_081_000 picoseconds.
+		Weight::from_parts(17_749_981, 3595)
+			// Standard Error: 61_102
+			.saturating_add(Weight::from_parts(88_777_805, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 }
@@ -252,50 +281,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(99_420_564, 7818)
-			.saturating_add(Weight::from_parts(52_745_755, 0).saturating_mul(e.into()))
+		Weight::from_parts(104_313_630, 7818)
+			.saturating_add(Weight::from_parts(65_939_802, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
 	}
 	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(115_873_708, 7818)
-			.saturating_add(Weight::from_parts(52_357_133, 0).saturating_mul(e.into()))
+		Weight::from_parts(116_394_928, 7818)
+			.saturating_add(Weight::from_parts(66_325_825, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_040_000, 9417)
+		Weight::from_parts(28_362_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(109_728_844, 9417)
-			.saturating_add(Weight::from_parts(48_954_702, 0).saturating_mul(e.into()))
+		Weight::from_parts(106_281_049, 9417)
+			.saturating_add(Weight::from_parts(58_360_325, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(82_602_000, 3799)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(111_324_000, 3799)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(92_978_000, 3799)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(125_826_000, 6200)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(14_455_272, 3676)
-			.saturating_add(Weight::from_parts(69_104_079, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+		Weight::from_parts(17_749_981, 3595)
+			.saturating_add(Weight::from_parts(88_777_805, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 }

@@ -182,6 +182,8 @@ impl pallet_records::Config for Runtime {
 	type MaxEnvelopesExaminedOnRevoke = ConstU32<32>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type HooksHelper = Pinning;
+	#[cfg(feature = "runtime-benchmarks")]
+	type OrganisationsHelper = Consortium;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
 }
 
