@@ -1385,6 +1385,26 @@ fn indexed_envelopes(holder: u64) -> Vec<RecordId> {
 	records
 }
 
+/// The last event says a revocation of the patient's consent naming `grantee` examined and
+/// removed that many envelopes.
+fn assert_last_revocation_sweep(
+	grantee: GranteeKey<u64>,
+	examined: u32,
+	removed: u32,
+	all_examined: bool,
+) {
+	System::assert_last_event(
+		Event::UnneededEnvelopesRemoved {
+			patient: PATIENT,
+			grantee,
+			examined,
+			removed,
+			all_examined,
+		}
+		.into(),
+	);
+}
+
 fn revoke(consent: medchain_primitives::health::ConsentId) -> DispatchResultWithPostInfo {
 	pallet_consent::Pallet::<Test>::revoke(RuntimeOrigin::signed(PATIENT), consent)
 }
@@ -1424,16 +1444,7 @@ fn revoking_a_consent_removes_the_envelopes_it_leaves_unneeded() {
 		System::assert_has_event(
 			Event::KeyEnvelopeRemoved { record: first, recipient: DOCTOR }.into(),
 		);
-		System::assert_last_event(
-			Event::UnneededEnvelopesRemoved {
-				patient: PATIENT,
-				grantee: GranteeKey::Account(DOCTOR),
-				examined: 2,
-				removed: 1,
-				all_examined: true,
-			}
-			.into(),
-		);
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 2, 1, true);
 		// Charged for the two envelopes examined, not for the most a revocation may examine.
 		use medchain_primitives::health::ConsentRevocationHooks;
 		use pallet_consent::WeightInfo as _;
@@ -1486,16 +1497,7 @@ fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes(
 		assert!(KeyEnvelopes::<Test>::contains_key(record, NURSE));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, CLINIC_DOCTOR));
 		assert!(KeyEnvelopes::<Test>::contains_key(other, STRANGER));
-		System::assert_last_event(
-			Event::UnneededEnvelopesRemoved {
-				patient: PATIENT,
-				grantee: GranteeKey::Organisation(HOSPITAL),
-				examined: 2,
-				removed: 1,
-				all_examined: true,
-			}
-			.into(),
-		);
+		assert_last_revocation_sweep(GranteeKey::Organisation(HOSPITAL), 2, 1, true);
 		// The clinic's own revocation would find its members' envelopes.
 		assert_eq!(
 			crate::EnvelopesByOrganisation::<Test>::iter_key_prefix((PATIENT, CLINIC)).count(),
@@ -1520,16 +1522,7 @@ fn a_revocation_examines_a_bounded_number_of_envelopes_and_anyone_removes_the_re
 
 		assert_ok!(revoke(consent));
 
-		System::assert_last_event(
-			Event::UnneededEnvelopesRemoved {
-				patient: PATIENT,
-				grantee: GranteeKey::Account(DOCTOR),
-				examined: limit,
-				removed: limit,
-				all_examined: false,
-			}
-			.into(),
-		);
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), limit, limit, false);
 		let left = indexed_envelopes(DOCTOR);
 		assert_eq!(left.len(), 1);
 		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), left[0], DOCTOR));
@@ -1575,16 +1568,7 @@ fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
 		share(record, DOCTOR);
 		assert_ok!(revoke(running));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
-		System::assert_last_event(
-			Event::UnneededEnvelopesRemoved {
-				patient: PATIENT,
-				grantee: GranteeKey::Account(DOCTOR),
-				examined: 1,
-				removed: 0,
-				all_examined: true,
-			}
-			.into(),
-		);
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 1, 0, true);
 	});
 }
 
