@@ -11,7 +11,7 @@ import { connect, keyFromUri } from '../lib/chain.js';
 import { ready } from '../lib/crypto.js';
 import { serveEmergencies } from '../lib/custodian.js';
 import {
-  encryptionKeysOf, publishEncryptionKey, readDocument, registerDocument, shareRecordKey,
+  encryptionKeysOf, publishEncryptionKey, readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 import { packHistory, verifyPack } from '../lib/supply.js';
 
@@ -22,6 +22,9 @@ const USAGE = `usage: medchain <command> [options]
   open <record> --out <file> [--purpose P]      record the read, fetch, unwrap, decrypt
   share <record> <grantee>                      wrap <record>'s key for <grantee> (as the
                                                 patient, or as a key custodian in an emergency)
+  revoke <consent>                              revoke a consent (as the patient or a guardian)
+                                                and remove every key envelope it leaves
+                                                unneeded, past one revocation's limit too
   custodian [--rescan-blocks N] [--state FILE]  as a key custodian, release escrowed keys to
                                                 whoever breaks the glass and take them back
                                                 when the access ends, until stopped; prints a
@@ -102,6 +105,15 @@ async function main() {
         const account = signer();
         await shareRecordKey(api, account, encryptionKeysOf(account), Number(args[0]), args[1]);
         console.log(`wrapped the key of record ${args[0]} for ${args[1]}`);
+        break;
+      }
+      case 'revoke': {
+        const consent = Number(args[0]);
+        const sweeps = await revoke(api, signer(), consent);
+        const total = (field) => sweeps.reduce((sum, sweep) => sum + sweep[field].toNumber(), 0);
+        console.log(JSON.stringify({
+          consent, envelopesExamined: total('examined'), envelopesRemoved: total('removed'),
+        }));
         break;
       }
       case 'custodian': {

@@ -40,25 +40,39 @@ export async function getBlob(api, hash) {
 }
 
 /**
- * Encrypts `plaintext` on the client, puts the ciphertext on the node, and registers it as a record of `patient`, authored by
- * `author` (the patient or a provider with an append consent). The data key is wrapped for the
- * patient and, when a provider writes, for the author too. Returns the record id, the
- * ciphertext (to be put in storage) and its hash.
+ * Encrypts `plaintext` on the client, puts the ciphertext on the node, and builds the
+ * `records.register` call making it a record of `patient`, authored by `author` (the patient or
+ * a provider with an append consent). The data key is wrapped for the patient and, when a
+ * provider writes, for the author too; or for `options.recipients` (addresses) if given.
+ * Returns the call, the ciphertext and its hash.
  */
-export async function registerDocument(api, author, patient, plaintext, options = {}) {
+export async function documentRegistration(api, author, patient, plaintext, options = {}) {
   const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
   const { ciphertext, dataKey } = encryptDocument(plaintext);
   const contentHash = sha256Hex(ciphertext);
   const stored = await putBlob(api, ciphertext);
   if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
-  const recipients = [patient, ...(author.address === patient ? [] : [author.address])];
+  const recipients = options.recipients
+    ?? [patient, ...(author.address === patient ? [] : [author.address])];
   const envelopes = [];
   for (const recipient of recipients) {
     envelopes.push([recipient, u8aToHex(wrapKey(dataKey, await publishedKey(api, recipient)))]);
   }
-  const { events } = await submit(api, author, api.tx.records.register(
+  const tx = api.tx.records.register(
     patient, category, contentHash, ciphertext.length, mediaType, purpose, envelopes,
-  ));
+  );
+  return { tx, ciphertext, contentHash };
+}
+
+/**
+ * Registers `plaintext` as a record of `patient` as `documentRegistration` prepares it.
+ * Returns the record id, the ciphertext and its hash.
+ */
+export async function registerDocument(api, author, patient, plaintext, options = {}) {
+  const { tx, ciphertext, contentHash } = await documentRegistration(
+    api, author, patient, plaintext, options,
+  );
+  const { events } = await submit(api, author, tx);
   const registered = findEvent(events, 'records', 'RecordRegistered');
   return { record: registered.record.toNumber(), ciphertext, contentHash };
 }
@@ -93,16 +107,28 @@ export async function grantRead(api, patient, grantee, { end, purposes = ['Treat
 }
 
 /**
- * The patient revokes `consent`; the chain removes the key envelopes it leaves unneeded.
- * Returns the `records.UnneededEnvelopesRemoved` event's fields, or null if the grantee held
- * no envelope of the patient's records.
+ * The patient revokes `consent`; the chain removes the key envelopes it leaves unneeded. When
+ * there were more than one revocation examines, the chain says where it stopped, and the
+ * client goes on from there (`records.removeUnneededEnvelopes`) until every envelope was
+ * examined. Returns the fields of each `records.UnneededEnvelopesRemoved` event, in order:
+ * none if the grantee held no envelope of the patient's records.
  */
 export async function revoke(api, patient, consent) {
   const { events } = await submit(api, patient, api.tx.consent.revoke(consent));
   if (!findEvent(events, 'consent', 'ConsentRevoked')) {
     throw new Error(`consent ${consent} was not revoked`);
   }
-  return findEvent(events, 'records', 'UnneededEnvelopesRemoved') ?? null;
+  const sweeps = [];
+  let sweep = findEvent(events, 'records', 'UnneededEnvelopesRemoved');
+  while (sweep) {
+    sweeps.push(sweep);
+    if (sweep.resumeAfter.isNone) break;
+    const next = await submit(api, patient, api.tx.records.removeUnneededEnvelopes(
+      sweep.patient, sweep.grantee, sweep.resumeAfter,
+    ));
+    sweep = findEvent(next.events, 'records', 'UnneededEnvelopesRemoved');
+  }
+  return sweeps;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The command-line client against a real development node: a patient encrypts and registers a
-// file, then opens it again signing with a JSON key file instead of a secret URI; a pack scan.
+// file, then opens it again signing with a JSON key file instead of a secret URI, shares it and
+// revokes; a pack scan.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { keyFromUri } from '../lib/chain.js';
+import { connect, keyFromUri } from '../lib/chain.js';
 import { startDevNode } from '../lib/node.js';
+import { grantRead } from '../lib/records.js';
 
 const run = promisify(execFile);
 const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
@@ -55,6 +57,24 @@ test('encrypt, put and register a file, then open it with the same account from 
     medchain(['open', String(registered.record), '--out', join(dir, 'x'), '--suri', '//Ferdie']),
     (error) => /consent\.NoConsent/.test(error.stderr),
   );
+
+  // Shared under a consent (granted in apps, here through @polkadot/api), then revoked: the
+  // revocation takes the key envelope with it.
+  const reader = ['open', String(registered.record), '--out', join(dir, 'y'), '--suri', '//Ferdie'];
+  const api = await connect(node.url);
+  let consent;
+  try {
+    consent = await grantRead(api, keyFromUri('//Eve'), keyFromUri('//Ferdie').address);
+  } finally {
+    await api.disconnect();
+  }
+  await medchain(['publish-key', '--suri', '//Ferdie']);
+  await medchain(['share', String(registered.record), keyFromUri('//Ferdie').address, '--suri', '//Eve']);
+  await medchain(reader);
+  assert.equal(await readFile(join(dir, 'y'), 'utf8'), contents);
+  const revoked = JSON.parse(await medchain(['revoke', String(consent), '--suri', '//Eve']));
+  assert.deepEqual(revoked, { consent, envelopesExamined: 1, envelopesRemoved: 1 });
+  await assert.rejects(medchain(reader), (error) => /consent\.NoConsent/.test(error.stderr));
 });
 
 test('scan a pack nobody commissioned', async () => {

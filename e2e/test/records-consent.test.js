@@ -13,8 +13,8 @@ import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/cha
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
-  canAccess, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey, readDocument, registerDocument,
-  revoke, shareRecordKey,
+  canAccess, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey,
+  readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 
 const HOSPITAL_GLN = '0614141000012';
@@ -153,11 +153,12 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   assert.ok(listed.some(([id]) => id.toNumber() === consent));
 
   // Revoked: refused at once, and the chain removed the doctor's key envelope with it.
-  const swept = await revoke(api, patient.account, consent);
-  assert.ok(swept, 'the revocation examined the grantee\'s envelopes');
+  const sweeps = await revoke(api, patient.account, consent);
+  assert.equal(sweeps.length, 1, 'one sweep examined all the grantee\'s envelopes');
+  const [swept] = sweeps;
   assert.equal(swept.grantee.asAccount.toString(), doctor.address);
   assert.equal(swept.removed.toNumber(), 1);
-  assert.ok(swept.allExamined.isTrue);
+  assert.ok(swept.resumeAfter.isNone);
   assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
   await assert.rejects(
     readDocument(api, doctor.account, doctor.keys, record),
@@ -278,4 +279,39 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   await rpcError(rawRpc(api, 'blobs_get', ['0x1234']), -32602);
   // Still up and serving.
   assert.deepEqual(await getBlob(api, hash), ciphertext);
+});
+
+test('the patient\'s client finishes a revocation that leaves more envelopes than one sweep examines', async () => {
+  const { patient, doctor } = people;
+  const perSweep = api.consts.records.maxEnvelopesExaminedOnRevoke.toNumber();
+  const registrations = [];
+  for (let i = 0; i <= perSweep; i += 1) {
+    const { tx } = await documentRegistration(
+      api, patient.account, patient.address, `${DOCUMENT} #${i}`,
+      { recipients: [patient.address, doctor.address] },
+    );
+    registrations.push(tx);
+  }
+  const { events } = await submit(api, patient.account, api.tx.utility.batchAll(registrations));
+  const records = events
+    .filter((event) => api.events.records.RecordRegistered.is(event))
+    .map((event) => event.data[0].toNumber());
+  assert.equal(records.length, perSweep + 1);
+  const consent = await grantRead(api, patient.account, doctor.address, { purposes: ['Research'] });
+
+  const sweeps = await revoke(api, patient.account, consent);
+
+  // The revocation examined as many as it may and said where it stopped; the client went on.
+  assert.deepEqual(
+    sweeps.map((sweep) => [sweep.examined.toNumber(), sweep.removed.toNumber()]),
+    [[perSweep, perSweep], [1, 1]],
+  );
+  assert.ok(sweeps[0].resumeAfter.isSome);
+  assert.ok(sweeps[1].resumeAfter.isNone);
+  for (const record of records) {
+    assert.ok((await api.query.records.keyEnvelopes(record, doctor.address)).isNone);
+    assert.ok((await api.query.records.keyEnvelopes(record, patient.address)).isSome);
+  }
+  const indexed = await api.query.records.envelopesByHolder.keys(patient.address, doctor.address);
+  assert.equal(indexed.length, 0);
 });

@@ -130,8 +130,8 @@ pub mod pallet {
 		/// The longest wrapped data key, in bytes.
 		#[pallet::constant]
 		type MaxWrappedKeyLen: Get<u32>;
-		/// The most key envelopes one revocation of a consent examines for removal; the rest
-		/// anyone may remove with [`Pallet::remove_key_envelope`].
+		/// The most key envelopes one revocation of a consent, or one call of
+		/// [`Pallet::remove_unneeded_envelopes`], examines for removal.
 		#[pallet::constant]
 		type MaxEnvelopesExaminedOnRevoke: Get<u32>;
 		/// Puts [`Config::Hooks`] in their most expensive case for this pallet's benchmarks,
@@ -296,21 +296,23 @@ pub mod pallet {
 			/// The account the key was wrapped for.
 			recipient: T::AccountId,
 		},
-		/// A consent of `patient` naming `grantee` was revoked, and the key envelopes of the
-		/// patient's records that it left unneeded were removed (each also has its
+		/// The key envelopes of `patient`'s records held by `grantee` (or by its members) were
+		/// examined, after a revocation of a consent naming `grantee` or at someone's request,
+		/// and those nobody may read with any more were removed (each also has its
 		/// `KeyEnvelopeRemoved`).
 		UnneededEnvelopesRemoved {
-			/// The patient whose consent was revoked.
+			/// The patient whose records the envelopes open.
 			patient: T::AccountId,
-			/// Whom the consent named.
+			/// Whose envelopes: an account's, or those of an organisation's members.
 			grantee: GranteeKey<T::AccountId>,
 			/// How many envelopes were examined.
 			examined: u32,
 			/// How many of them were removed.
 			removed: u32,
-			/// `false` if there were more envelopes than one revocation examines
-			/// (`MaxEnvelopesExaminedOnRevoke`): remove the rest with `remove_key_envelope`.
-			all_examined: bool,
+			/// `None` once every envelope was examined. Otherwise more were left than one go
+			/// examines (`MaxEnvelopesExaminedOnRevoke`): the holder and record of the last one
+			/// examined, to give to `remove_unneeded_envelopes` to go on from there.
+			resume_after: Option<(T::AccountId, RecordId)>,
 		},
 	}
 
@@ -381,6 +383,12 @@ pub mod pallet {
 		/// The recipient may not read the record in an emergency now: they have no running
 		/// break-glass access to the patient (nor a consent for emergencies).
 		RecipientMayNotReadInEmergency,
+		/// There is no key envelope of this patient's records held by this grantee (or its
+		/// members) to examine, after the resume point if one was given.
+		NoEnvelopesToExamine,
+		/// The resume point names another holder than the grantee account: give the one from
+		/// the last `UnneededEnvelopesRemoved` event.
+		ResumePointOfAnotherHolder,
 	}
 
 	#[pallet::hooks]
@@ -676,6 +684,41 @@ pub mod pallet {
 			Records::<T>::insert(record, entry);
 			Ok(actual_weight.into())
 		}
+
+		/// Remove the key envelopes of `patient`'s records held by `grantee` (an account, or
+		/// the members of an organisation) that their holder may no longer read, now or under
+		/// a consent not started yet, and return their deposits to whoever paid them.
+		///
+		/// A revocation does this by itself for up to `MaxEnvelopesExaminedOnRevoke`
+		/// envelopes; when it leaves more, its `UnneededEnvelopesRemoved` event gives
+		/// `resume_after`, and anyone may call this with it to go on, as often as the events
+		/// say. Each call examines at most `MaxEnvelopesExaminedOnRevoke` envelopes and is
+		/// charged for those it examined.
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::unneeded_envelopes_weight(
+			T::MaxEnvelopesExaminedOnRevoke::get()
+		))]
+		pub fn remove_unneeded_envelopes(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			grantee: GranteeKey<T::AccountId>,
+			resume_after: Option<(T::AccountId, RecordId)>,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			if let (GranteeKey::Account(grantee), Some((holder, _record))) =
+				(&grantee, &resume_after)
+			{
+				ensure!(holder == grantee, Error::<T>::ResumePointOfAnotherHolder);
+			}
+			let sweep = Self::sweep_unneeded_envelopes(
+				&patient,
+				&grantee,
+				resume_after,
+				T::MaxEnvelopesExaminedOnRevoke::get(),
+			);
+			ensure!(sweep.examined > 0, Error::<T>::NoEnvelopesToExamine);
+			Ok(Some(Self::unneeded_envelopes_weight(sweep.examined)).into())
+		}
 	}
 
 	/// The parts of a new version that differ between [`Pallet::register`] and
@@ -960,33 +1003,51 @@ pub mod pallet {
 			}
 		}
 
-		/// After `patient` revoked a consent naming `grantee`, removes the envelopes of
-		/// `patient`'s records that it left unneeded: those held by the grantee account, or by
-		/// the grantee organisation's members (members when the envelope was written), that the
-		/// holder may no longer read now or later. Examines at most `limit` envelopes. Returns
-		/// how many it examined and removed, and whether it examined them all.
-		pub(crate) fn remove_unneeded_envelopes(
+		/// Removes the envelopes of `patient`'s records that nobody needs any more among those
+		/// held by the grantee account, or by the grantee organisation's members (members when
+		/// the envelope was written): those whose holder may no longer read the record now or
+		/// later. Examines at most `limit` envelopes, in storage order after `resume_after`
+		/// (from the first if `None`).
+		pub(crate) fn sweep_unneeded_envelopes(
 			patient: &T::AccountId,
 			grantee: &GranteeKey<T::AccountId>,
+			resume_after: Option<(T::AccountId, RecordId)>,
 			limit: u32,
-		) -> (u32, u32, bool) {
+		) -> EnvelopeSweep<T::AccountId> {
 			// One more than the limit, to learn whether any were left unexamined.
 			let take = (limit as usize).saturating_add(1);
 			let mut candidates: Vec<(T::AccountId, RecordId)> = match grantee {
 				GranteeKey::Account(holder) => {
-					EnvelopesByHolder::<T>::iter_key_prefix((patient, holder))
-						.take(take)
-						.map(|record| (holder.clone(), record))
-						.collect()
+					let prefix = (patient, holder);
+					let keys = match resume_after {
+						Some((_, record)) => EnvelopesByHolder::<T>::iter_key_prefix_from(
+							prefix,
+							EnvelopesByHolder::<T>::hashed_key_for((patient, holder, record)),
+						),
+						None => EnvelopesByHolder::<T>::iter_key_prefix(prefix),
+					};
+					keys.take(take).map(|record| (holder.clone(), record)).collect()
 				},
 				GranteeKey::Organisation(org) => {
-					EnvelopesByOrganisation::<T>::iter_key_prefix((patient, *org))
-						.take(take)
-						.collect()
+					let prefix = (patient, *org);
+					let keys = match resume_after {
+						Some((holder, record)) => {
+							EnvelopesByOrganisation::<T>::iter_key_prefix_from(
+								prefix,
+								EnvelopesByOrganisation::<T>::hashed_key_for((
+									patient, *org, holder, record,
+								)),
+							)
+						},
+						None => EnvelopesByOrganisation::<T>::iter_key_prefix(prefix),
+					};
+					keys.take(take).collect()
 				},
 			};
 			let all_examined = candidates.len() < take;
 			candidates.truncate(limit as usize);
+			// Iteration goes on from a removed key as well as from a kept one.
+			let resume_after = if all_examined { None } else { candidates.last().cloned() };
 			let examined = candidates.len() as u32;
 			let mut removed: u32 = 0;
 			for (holder, record) in candidates {
@@ -1018,16 +1079,16 @@ pub mod pallet {
 					grantee: grantee.clone(),
 					examined,
 					removed,
-					all_examined,
+					resume_after: resume_after.clone(),
 				});
 			}
-			(examined, removed, all_examined)
+			EnvelopeSweep { examined, removed, resume_after }
 		}
 
-		/// The weight of [`Pallet::remove_unneeded_envelopes`] examining `examined` envelopes,
+		/// The weight of [`Pallet::sweep_unneeded_envelopes`] examining `examined` envelopes,
 		/// each in its worst case: an access decision (benchmarked by the consent pallet) and a
 		/// removal.
-		fn unneeded_envelopes_weight(examined: u32) -> Weight {
+		pub(crate) fn unneeded_envelopes_weight(examined: u32) -> Weight {
 			T::WeightInfo::remove_unneeded_envelopes(examined)
 				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
 		}
@@ -1061,12 +1122,13 @@ pub mod pallet {
 
 	impl<T: Config> ConsentRevocationHooks<T::AccountId> for Pallet<T> {
 		fn on_revoked(patient: &T::AccountId, grantee: &GranteeKey<T::AccountId>) -> Weight {
-			let (examined, _removed, _all_examined) = Self::remove_unneeded_envelopes(
+			let sweep = Self::sweep_unneeded_envelopes(
 				patient,
 				grantee,
+				None,
 				T::MaxEnvelopesExaminedOnRevoke::get(),
 			);
-			Self::unneeded_envelopes_weight(examined)
+			Self::unneeded_envelopes_weight(sweep.examined)
 		}
 
 		fn max_weight() -> Weight {

@@ -1385,24 +1385,48 @@ fn indexed_envelopes(holder: u64) -> Vec<RecordId> {
 	records
 }
 
-/// The last event says a revocation of the patient's consent naming `grantee` examined and
-/// removed that many envelopes.
-fn assert_last_revocation_sweep(
+/// The last event says a sweep of the patient's envelopes held by `grantee` examined and
+/// removed that many envelopes, and examined them all.
+fn assert_last_revocation_sweep(grantee: GranteeKey<u64>, examined: u32, removed: u32) {
+	assert_eq!(last_sweep(), (grantee, examined, removed, None));
+}
+
+/// The grantee, examined and removed counts and resume point of the last sweep of the
+/// patient's envelopes.
+fn last_sweep() -> (GranteeKey<u64>, u32, u32, Option<(u64, RecordId)>) {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|record| match record.event {
+			RuntimeEvent::Records(Event::UnneededEnvelopesRemoved {
+				patient: PATIENT,
+				grantee,
+				examined,
+				removed,
+				resume_after,
+			}) => Some((grantee, examined, removed, resume_after)),
+			_ => None,
+		})
+		.expect("a sweep took place")
+}
+
+/// `STRANGER` goes on removing the patient's envelopes held by `grantee` after `resume_after`.
+fn sweep_after(
 	grantee: GranteeKey<u64>,
-	examined: u32,
-	removed: u32,
-	all_examined: bool,
-) {
-	System::assert_last_event(
-		Event::UnneededEnvelopesRemoved {
-			patient: PATIENT,
-			grantee,
-			examined,
-			removed,
-			all_examined,
-		}
-		.into(),
-	);
+	resume_after: Option<(u64, RecordId)>,
+) -> DispatchResultWithPostInfo {
+	Records::remove_unneeded_envelopes(
+		RuntimeOrigin::signed(STRANGER),
+		PATIENT,
+		grantee,
+		resume_after,
+	)
+}
+
+/// The limit of envelopes one sweep examines.
+fn sweep_limit() -> u32 {
+	<<Test as crate::Config>::MaxEnvelopesExaminedOnRevoke as frame_support::traits::Get<u32>>::get(
+	)
 }
 
 fn revoke(consent: medchain_primitives::health::ConsentId) -> DispatchResultWithPostInfo {
@@ -1444,7 +1468,7 @@ fn revoking_a_consent_removes_the_envelopes_it_leaves_unneeded() {
 		System::assert_has_event(
 			Event::KeyEnvelopeRemoved { record: first, recipient: DOCTOR }.into(),
 		);
-		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 2, 1, true);
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 2, 1);
 		// Charged for the two envelopes examined, not for the most a revocation may examine.
 		use medchain_primitives::health::ConsentRevocationHooks;
 		use pallet_consent::WeightInfo as _;
@@ -1497,7 +1521,7 @@ fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes(
 		assert!(KeyEnvelopes::<Test>::contains_key(record, NURSE));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, CLINIC_DOCTOR));
 		assert!(KeyEnvelopes::<Test>::contains_key(other, STRANGER));
-		assert_last_revocation_sweep(GranteeKey::Organisation(HOSPITAL), 2, 1, true);
+		assert_last_revocation_sweep(GranteeKey::Organisation(HOSPITAL), 2, 1);
 		// The clinic's own revocation would find its members' envelopes.
 		assert_eq!(
 			crate::EnvelopesByOrganisation::<Test>::iter_key_prefix((PATIENT, CLINIC)).count(),
@@ -1507,26 +1531,168 @@ fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes(
 }
 
 #[test]
-fn a_revocation_examines_a_bounded_number_of_envelopes_and_anyone_removes_the_rest() {
+fn a_revocation_examines_a_bounded_number_of_envelopes_and_anyone_goes_on_from_there() {
 	new_test_ext().execute_with(|| {
-		let limit: u32 =
-			<<Test as crate::Config>::MaxEnvelopesExaminedOnRevoke as frame_support::traits::Get<
-				u32,
-			>>::get();
+		let limit = sweep_limit();
 		let records: Vec<RecordId> =
 			(0..=limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
 		let consent = grant_doctor_treatment();
 		for record in &records {
 			share(*record, DOCTOR);
 		}
+		let storage_order: Vec<RecordId> =
+			EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, DOCTOR)).collect();
 
 		assert_ok!(revoke(consent));
 
-		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), limit, limit, false);
-		let left = indexed_envelopes(DOCTOR);
-		assert_eq!(left.len(), 1);
-		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), left[0], DOCTOR));
+		// The event points at the last envelope examined; one is left after it.
+		let resume_after = Some((DOCTOR, storage_order[limit as usize - 1]));
+		assert_eq!(last_sweep(), (GranteeKey::Account(DOCTOR), limit, limit, resume_after));
+		assert_eq!(indexed_envelopes(DOCTOR), vec![storage_order[limit as usize]]);
+
+		let swept = sweep_after(GranteeKey::Account(DOCTOR), resume_after);
+
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 1, 1);
 		assert_eq!(indexed_envelopes(DOCTOR), Vec::<RecordId>::new());
+		assert!(records.iter().all(|record| !KeyEnvelopes::<Test>::contains_key(record, DOCTOR)));
+		// Only the patient's own envelopes are still paid for.
+		assert_eq!(
+			hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT),
+			KeyEnvelopeDeposit::get() * records.len() as u64
+		);
+		// Charged for the one envelope examined, not for the most a sweep may examine.
+		let charged_weight = charged(swept).expect("the weight is corrected");
+		let most = crate::Pallet::<Test>::unneeded_envelopes_weight(limit);
+		assert_eq!(charged_weight, crate::Pallet::<Test>::unneeded_envelopes_weight(1));
+		assert!(charged_weight.all_lt(most));
+	});
+}
+
+#[test]
+fn going_on_after_the_resume_point_passes_envelopes_still_needed() {
+	new_test_ext().execute_with(|| {
+		let limit = sweep_limit() as usize;
+		// Twice the limit of records, the doctor holding an envelope of each.
+		let records: Vec<RecordId> =
+			(0..2 * limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
+		for record in &records {
+			share(*record, DOCTOR);
+		}
+		let storage_order: Vec<RecordId> =
+			EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, DOCTOR)).collect();
+		// The records examined first stay readable under a second consent.
+		let still_readable = storage_order[..limit].to_vec();
+		let treatment = grant_doctor_treatment();
+		grant(
+			Grantee::Account(DOCTOR),
+			records_scope(&still_readable),
+			&[Action::Read],
+			&[Purpose::Research],
+			None,
+		);
+
+		assert_ok!(revoke(treatment));
+		let resume_after = Some((DOCTOR, storage_order[limit - 1]));
+		assert_eq!(last_sweep(), (GranteeKey::Account(DOCTOR), limit as u32, 0, resume_after));
+		// Starting over would examine the same envelopes again and remove nothing.
+		assert_ok!(sweep_after(GranteeKey::Account(DOCTOR), None));
+		assert_eq!(last_sweep(), (GranteeKey::Account(DOCTOR), limit as u32, 0, resume_after));
+
+		assert_ok!(sweep_after(GranteeKey::Account(DOCTOR), resume_after));
+
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), limit as u32, limit as u32);
+		let mut kept = still_readable;
+		kept.sort();
+		assert_eq!(indexed_envelopes(DOCTOR), kept);
+		for record in &storage_order[limit..] {
+			assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		}
+	});
+}
+
+#[test]
+fn going_on_for_an_organisation_resumes_across_its_members() {
+	new_test_ext().execute_with(|| {
+		let limit = sweep_limit() as usize;
+		let hospital = grant(
+			Grantee::Organisation { org: HOSPITAL, role: None },
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		// The nurse also has a consent of her own, so her envelopes stay.
+		grant(
+			Grantee::Account(NURSE),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			None,
+		);
+		let records: Vec<RecordId> =
+			(0..limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
+		for record in &records {
+			share(*record, DOCTOR);
+			share(*record, NURSE);
+		}
+		let organisation = GranteeKey::Organisation(HOSPITAL);
+
+		assert_ok!(revoke(hospital));
+		let (grantee, examined, _removed, resume_after) = last_sweep();
+		assert_eq!((grantee, examined), (organisation.clone(), limit as u32));
+		assert!(resume_after.is_some());
+		assert_ok!(sweep_after(organisation.clone(), resume_after));
+
+		// Between the two, every envelope of the hospital's members was examined once.
+		let (_grantee, examined, _removed, resume_after) = last_sweep();
+		assert_eq!((examined, resume_after), (limit as u32, None));
+		for record in &records {
+			assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+			assert!(KeyEnvelopes::<Test>::contains_key(record, NURSE));
+		}
+		assert_eq!(indexed_envelopes(DOCTOR), Vec::<RecordId>::new());
+		assert_eq!(indexed_envelopes(NURSE), records);
+	});
+}
+
+#[test]
+fn going_on_refuses_a_bad_request_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		// Nothing held by the doctor: nothing to examine.
+		assert_noop!(
+			sweep_after(GranteeKey::Account(DOCTOR), None),
+			Error::<Test>::NoEnvelopesToExamine
+		);
+		share(record, DOCTOR);
+		// Past the only envelope there is nothing left.
+		assert_noop!(
+			sweep_after(GranteeKey::Account(DOCTOR), Some((DOCTOR, record))),
+			Error::<Test>::NoEnvelopesToExamine
+		);
+		assert_noop!(
+			sweep_after(GranteeKey::Organisation(CLINIC), None),
+			Error::<Test>::NoEnvelopesToExamine
+		);
+		// An account's envelopes are resumed after one of its own.
+		assert_noop!(
+			sweep_after(GranteeKey::Account(DOCTOR), Some((NURSE, record))),
+			Error::<Test>::ResumePointOfAnotherHolder
+		);
+		assert_noop!(
+			Records::remove_unneeded_envelopes(
+				RuntimeOrigin::none(),
+				PATIENT,
+				GranteeKey::Account(DOCTOR),
+				None
+			),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		// The doctor may still read: examined, not removed, and said so.
+		grant_doctor_treatment();
+		assert_ok!(sweep_after(GranteeKey::Account(DOCTOR), None));
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 1, 0);
+		assert!(KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
 	});
 }
 
@@ -1568,7 +1734,7 @@ fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
 		share(record, DOCTOR);
 		assert_ok!(revoke(running));
 		assert!(KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
-		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 1, 0, true);
+		assert_last_revocation_sweep(GranteeKey::Account(DOCTOR), 1, 0);
 	});
 }
 

@@ -98,3 +98,14 @@ pub struct KeyEnvelope<AccountId, Balance, WrappedKey> {
 	/// The deposit held for the envelope.
 	pub deposit: Deposit<AccountId, Balance>,
 }
+
+/// What one sweep for key envelopes nobody needs any more did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EnvelopeSweep<AccountId> {
+	/// How many envelopes it examined.
+	pub examined: u32,
+	/// How many of them it removed.
+	pub removed: u32,
+	/// The holder and record of the last envelope examined, if some were left unexamined.
+	pub resume_after: Option<(AccountId, RecordId)>,
+}
