@@ -416,8 +416,10 @@ pub mod pallet {
 		/// `KeyEnvelopeDeposit` per envelope from the caller. Only a provider is charged for
 		/// the consent decision.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register(envelopes.len() as u32)
-			.saturating_add(T::Consent::decision_weight()))]
+		#[pallet::weight({
+			let (others, own) = Pallet::<T>::envelope_components(patient, envelopes);
+			T::WeightInfo::register(others, own).saturating_add(T::Consent::decision_weight())
+		})]
 		pub fn register(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -432,7 +434,8 @@ pub mod pallet {
 			ensure!(is_document_category(&category), Error::<T>::InvalidCategory);
 			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
 			// The patient's own register takes no consent decision, so is not charged for one.
-			let decision_skipped = Some(T::WeightInfo::register(envelopes.len() as u32));
+			let (others, own) = Self::envelope_components(&patient, &envelopes);
+			let decision_skipped = Some(T::WeightInfo::register(others, own));
 			let (consent_used, actual_weight) = if who == patient {
 				(None, decision_skipped)
 			} else {
@@ -472,7 +475,7 @@ pub mod pallet {
 		/// for `purpose`. The new version keeps the patient and category; the rest is as for
 		/// [`Pallet::register`], deposits included.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::amend(envelopes.len() as u32)
+		#[pallet::weight(T::WeightInfo::amend(envelopes.len() as u32, 1)
 			.saturating_add(T::Consent::decision_weight()))]
 		pub fn amend(
 			origin: OriginFor<T>,
@@ -487,13 +490,18 @@ pub mod pallet {
 			let mut old = Self::live_record(record)?;
 			ensure!(old.status == RecordStatus::Current, Error::<T>::NotCurrent);
 			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
-			// As for `register`: the patient is not charged for a consent decision.
-			let decision_skipped = Some(T::WeightInfo::amend(envelopes.len() as u32));
+			// The declared weight counts every envelope as someone else's and one more as the
+			// patient's; the patient is not charged for a consent decision either.
+			let (others, own) = Self::envelope_components(&old.patient, &envelopes);
+			let call_alone = T::WeightInfo::amend(others, own);
 			let (consent_used, actual_weight) = if who == old.patient {
-				(None, decision_skipped)
+				(None, call_alone)
 			} else {
 				let consent = T::Consent::can_access(&who, record, Action::Append, purpose);
-				(Self::ensure_allowed(consent)?, None)
+				(
+					Self::ensure_allowed(consent)?,
+					call_alone.saturating_add(T::Consent::decision_weight()),
+				)
 			};
 			let version = old.version.checked_add(1).ok_or(Error::<T>::Overflow)?;
 			let (new_record, _organisation) = Self::insert_record(
@@ -524,7 +532,7 @@ pub mod pallet {
 				content_hash,
 				consent_used,
 			});
-			Ok(actual_weight.into())
+			Ok(Some(actual_weight).into())
 		}
 
 		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
@@ -905,6 +913,19 @@ pub mod pallet {
 			NextRecordId::<T>::put(next);
 			T::Hooks::on_registered(record, &new.content_hash, new.ciphertext_size);
 			Ok((record, organisation))
+		}
+
+		/// The components of the register and amend weights for `envelopes` of `patient`'s
+		/// record: how many are for others (each also indexed for revocations) and how many
+		/// for the patient.
+		pub(crate) fn envelope_components(
+			patient: &T::AccountId,
+			envelopes: &EnvelopesOf<T>,
+		) -> (u32, u32) {
+			let own = envelopes.iter().filter(|(recipient, _)| recipient == patient).count();
+			// Bounded by `MaxEnvelopesPerRecord`, a `u32`.
+			let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+			(count(envelopes.len().saturating_sub(own)), count(own))
 		}
 
 		/// Whether `who` is the key custodian of a registered organisation.

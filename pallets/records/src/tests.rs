@@ -10,8 +10,8 @@ use frame_support::{
 };
 use medchain_primitives::{
 	health::{
-		Action, GranteeKey, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus, RecordSummary,
-		Role,
+		AccessPolicy, Action, GranteeKey, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus,
+		RecordSummary, Role,
 	},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
@@ -150,8 +150,11 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 		use crate::WeightInfo;
 		// The declared weight allows for a consent decision; the patient's own calls take
 		// none and are refunded down to the call alone.
-		assert_eq!(charged(register_as(PATIENT, Purpose::Treatment)), Some(Weights::register(1)));
-		assert_eq!(charged(amend_as(PATIENT, 0)), Some(Weights::amend(0)));
+		assert_eq!(
+			charged(register_as(PATIENT, Purpose::Treatment)),
+			Some(Weights::register(0, 1))
+		);
+		assert_eq!(charged(amend_as(PATIENT, 0)), Some(Weights::amend(0, 0)));
 		assert_eq!(
 			charged(Records::remove_key_envelope(RuntimeOrigin::signed(PATIENT), 0, PATIENT)),
 			Some(Weights::remove_key_envelope())
@@ -160,7 +163,11 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 		let consent_end = START + DAY;
 		grant_doctor_treatment_ending(Some(consent_end));
 		assert_eq!(charged(register_as(DOCTOR, Purpose::Treatment)), None);
-		assert_eq!(charged(amend_as(DOCTOR, 2)), None);
+		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
+		assert_eq!(
+			charged(amend_as(DOCTOR, 2)),
+			Some(Weights::amend(1, 0).saturating_add(decision))
+		);
 		// The recipient removes its own envelope without a decision; a third party's clean-up
 		// takes one.
 		assert_eq!(
@@ -173,6 +180,44 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 			charged(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), 3, DOCTOR)),
 			None
 		);
+	});
+}
+
+#[test]
+fn the_patients_own_envelope_is_charged_less_than_one_for_someone_else() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		let register_for = |recipients: &[u64]| {
+			Records::register(
+				RuntimeOrigin::signed(PATIENT),
+				PATIENT,
+				consult_note(),
+				content(recipients.len() as u8 + 1),
+				2_048,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(recipients),
+			)
+		};
+		// The patient's own envelope is not indexed for revocations.
+		assert!(Weights::register(0, 1).all_lt(Weights::register(1, 0)));
+		assert_eq!(charged(register_for(&[PATIENT])), Some(Weights::register(0, 1)));
+		assert_eq!(charged(register_for(&[NURSE, PATIENT])), Some(Weights::register(1, 1)));
+		assert_eq!(charged(register_for(&[NURSE, DOCTOR])), Some(Weights::register(2, 0)));
+		// What a call declares before it runs is never less than what it is charged.
+		let call = crate::Call::<Test>::register {
+			patient: PATIENT,
+			category: consult_note(),
+			content_hash: content(9),
+			ciphertext_size: 2_048,
+			media_type: fhir_json(),
+			purpose: Purpose::Treatment,
+			envelopes: envelopes(&[PATIENT]),
+		};
+		let declared =
+			frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call).call_weight;
+		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
+		assert_eq!(declared, Weights::register(0, 1).saturating_add(decision));
 	});
 }
 

@@ -36,8 +36,8 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_records`.
 pub trait WeightInfo {
-	fn register(e: u32, ) -> Weight;
-	fn amend(e: u32, ) -> Weight;
+	fn register(o: u32, p: u32, ) -> Weight;
+	fn amend(o: u32, p: u32, ) -> Weight;
 	fn mark_entered_in_error() -> Weight;
 	fn erase(e: u32, ) -> Weight;
 	fn add_key_envelope() -> Weight;
@@ -52,9 +52,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Members` (r:33 w:0)
+	/// Storage: `Consortium::Members` (r:32 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Organisations` (r:32 w:0)
+	/// Storage: `Consortium::Organisations` (r:31 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -68,7 +68,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:31)
 	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
@@ -76,22 +76,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:31)
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
-	/// The range of component `e` is `[0, 32]`.
-	fn register(e: u32, ) -> Weight {
+	/// The range of component `o` is `[0, 31]`.
+	/// The range of component `p` is `[0, 1]`.
+	fn register(o: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2359 + e * (158 ±0)`
-		//  Estimated: `7818 + e * (2585 ±0)`
-		// Minimum execution time: 96_703_000 picoseconds.
-		Weight::from_parts(104_313_630, 7818)
-			// Standard Error: 24_229
-			.saturating_add(Weight::from_parts(65_939_802, 0).saturating_mul(e.into()))
+		//  Measured:  `2358 + o * (158 ±0)`
+		//  Estimated: `7818 + o * (2585 ±0)`
+		// Minimum execution time: 146_758_000 picoseconds.
+		Weight::from_parts(114_967_662, 7818)
+			// Standard Error: 49_402
+			.saturating_add(Weight::from_parts(67_711_858, 0).saturating_mul(o.into()))
+			// Standard Error: 1_015_584
+			.saturating_add(Weight::from_parts(40_160_256, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:2)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -99,9 +103,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Members` (r:33 w:0)
+	/// Storage: `Consortium::Members` (r:32 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::Organisations` (r:32 w:0)
+	/// Storage: `Consortium::Organisations` (r:31 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -115,28 +119,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Sealers` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Pinning::Pending` (r:0 w:1)
 	/// Proof: `Pinning::Pending` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByHolder` (r:0 w:32)
+	/// Storage: `Records::EnvelopesByHolder` (r:0 w:31)
 	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:0 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:31)
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
-	/// The range of component `e` is `[0, 32]`.
-	fn amend(e: u32, ) -> Weight {
+	/// The range of component `o` is `[0, 31]`.
+	/// The range of component `p` is `[0, 1]`.
+	fn amend(o: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2904 + e * (158 ±0)`
-		//  Estimated: `7818 + e * (2585 ±0)`
-		// Minimum execution time: 110_434_000 picoseconds.
-		Weight::from_parts(116_394_928, 7818)
-			// Standard Error: 24_084
-			.saturating_add(Weight::from_parts(66_325_825, 0).saturating_mul(e.into()))
+		//  Measured:  `2904 + o * (158 ±0)`
+		//  Estimated: `7818 + o * (2585 ±0)`
+		// Minimum execution time: 161_278_000 picoseconds.
+		Weight::from_parts(145_247_899, 7818)
+			// Standard Error: 116_900
+			.saturating_add(Weight::from_parts(68_613_857, 0).saturating_mul(o.into()))
+			// Standard Error: 2_403_172
+			.saturating_add(Weight::from_parts(32_036_004, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	/// Storage: `Records::Records` (r:3 w:3)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -144,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 26_399_000 picoseconds.
-		Weight::from_parts(28_362_000, 9417)
+		// Minimum execution time: 25_628_000 picoseconds.
+		Weight::from_parts(27_630_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -178,10 +186,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3611 + e * (162 ±0)`
 		//  Estimated: `9417 + e * (2717 ±0)`
-		// Minimum execution time: 105_556_000 picoseconds.
-		Weight::from_parts(106_281_049, 9417)
-			// Standard Error: 39_419
-			.saturating_add(Weight::from_parts(58_360_325, 0).saturating_mul(e.into()))
+		// Minimum execution time: 106_007_000 picoseconds.
+		Weight::from_parts(113_376_148, 9417)
+			// Standard Error: 58_933
+			.saturating_add(Weight::from_parts(59_340_697, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -206,8 +214,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 105_937_000 picoseconds.
-		Weight::from_parts(111_324_000, 3799)
+		// Minimum execution time: 107_049_000 picoseconds.
+		Weight::from_parts(116_943_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -235,8 +243,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3206`
 		//  Estimated: `6200`
-		// Minimum execution time: 120_038_000 picoseconds.
-		Weight::from_parts(125_826_000, 6200)
+		// Minimum execution time: 120_648_000 picoseconds.
+		Weight::from_parts(136_161_000, 6200)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -262,15 +270,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 32]`.
+	/// The range of component `n` is `[1, 32]`.
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `812 + n * (602 ±0)`
+		//  Measured:  `877 + n * (603 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 7_081_000 picoseconds.
-		Weight::from_parts(17_749_981, 3595)
-			// Standard Error: 61_102
-			.saturating_add(Weight::from_parts(88_777_805, 0).saturating_mul(n.into()))
+		// Minimum execution time: 130_503_000 picoseconds.
+		Weight::from_parts(56_266_274, 3595)
+			// Standard Error: 164_160
+			.saturating_add(Weight::from_parts(92_296_170, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -280,32 +288,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
-	fn register(e: u32, ) -> Weight {
-		Weight::from_parts(104_313_630, 7818)
-			.saturating_add(Weight::from_parts(65_939_802, 0).saturating_mul(e.into()))
+	fn register(o: u32, p: u32, ) -> Weight {
+		Weight::from_parts(114_967_662, 7818)
+			.saturating_add(Weight::from_parts(67_711_858, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(40_160_256, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
-	fn amend(e: u32, ) -> Weight {
-		Weight::from_parts(116_394_928, 7818)
-			.saturating_add(Weight::from_parts(66_325_825, 0).saturating_mul(e.into()))
+	fn amend(o: u32, p: u32, ) -> Weight {
+		Weight::from_parts(145_247_899, 7818)
+			.saturating_add(Weight::from_parts(68_613_857, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(32_036_004, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(28_362_000, 9417)
+		Weight::from_parts(27_630_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(106_281_049, 9417)
-			.saturating_add(Weight::from_parts(58_360_325, 0).saturating_mul(e.into()))
+		Weight::from_parts(113_376_148, 9417)
+			.saturating_add(Weight::from_parts(59_340_697, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -313,18 +325,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(111_324_000, 3799)
+		Weight::from_parts(116_943_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(125_826_000, 6200)
+		Weight::from_parts(136_161_000, 6200)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(17_749_981, 3595)
-			.saturating_add(Weight::from_parts(88_777_805, 0).saturating_mul(n.into()))
+		Weight::from_parts(56_266_274, 3595)
+			.saturating_add(Weight::from_parts(92_296_170, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
