@@ -123,9 +123,19 @@ export async function revoke(api, patient, consent) {
   while (sweep) {
     sweeps.push(sweep);
     if (sweep.resumeAfter.isNone) break;
-    const next = await submit(api, patient, api.tx.records.removeUnneededEnvelopes(
-      sweep.patient, sweep.grantee, sweep.resumeAfter,
-    ));
+    let next;
+    try {
+      next = await submit(api, patient, api.tx.records.removeUnneededEnvelopes(
+        sweep.patient, sweep.grantee, sweep.resumeAfter,
+      ));
+    } catch (error) {
+      // Anyone may go on: if someone did first, or the rest went another way, we are done.
+      if (error.error === 'records.NoEnvelopesToExamine') break;
+      throw Object.assign(
+        new Error(`consent ${consent} is revoked, but removing its envelopes stopped: ${error.message}`),
+        { error: error.error, sweeps },
+      );
+    }
     sweep = findEvent(next.events, 'records', 'UnneededEnvelopesRemoved');
   }
   return sweeps;

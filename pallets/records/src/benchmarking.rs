@@ -136,7 +136,9 @@ mod benchmarks {
 	use super::*;
 
 	/// `o`: key envelopes given with the record to others than the patient, each also indexed
-	/// for revocations; `p`: 1 if the patient's own is given too (not indexed).
+	/// for revocations; `p`: 1 if the patient's own is given too (not indexed). `o` stops one
+	/// short of `MaxEnvelopesPerRecord` to leave room for the patient's; a record with every
+	/// envelope for others is charged on the same line, as each envelope costs the same.
 	#[benchmark]
 	fn register(
 		o: Linear<0, { T::MaxEnvelopesPerRecord::get().saturating_sub(1) }>,

@@ -78,6 +78,7 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use frame_support::{
+		dispatch::WithPostDispatchInfo,
 		pallet_prelude::*,
 		storage::with_storage_layer,
 		traits::{
@@ -699,9 +700,9 @@ pub mod pallet {
 		///
 		/// A revocation does this by itself for up to `MaxEnvelopesExaminedOnRevoke`
 		/// envelopes; when it leaves more, its `UnneededEnvelopesRemoved` event gives
-		/// `resume_after`, and anyone may call this with it to go on, as often as the events
-		/// say. Each call examines at most `MaxEnvelopesExaminedOnRevoke` envelopes and is
-		/// charged for those it examined.
+		/// `resume_after`, and anyone may call this with it to go on from there (`None` starts
+		/// from the first envelope). Each call examines at most `MaxEnvelopesExaminedOnRevoke`
+		/// envelopes, those still needed included, and is charged for those it examined.
 		#[pallet::call_index(6)]
 		#[pallet::weight(Pallet::<T>::unneeded_envelopes_weight(
 			T::MaxEnvelopesExaminedOnRevoke::get()
@@ -713,10 +714,15 @@ pub mod pallet {
 			resume_after: Option<(T::AccountId, RecordId)>,
 		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
+			// A refused call is charged for looking, not for the most a sweep may examine.
+			let nothing_examined = Self::unneeded_envelopes_weight(0);
 			if let (GranteeKey::Account(grantee), Some((holder, _record))) =
 				(&grantee, &resume_after)
 			{
-				ensure!(holder == grantee, Error::<T>::ResumePointOfAnotherHolder);
+				ensure!(
+					holder == grantee,
+					Error::<T>::ResumePointOfAnotherHolder.with_weight(nothing_examined)
+				);
 			}
 			let sweep = Self::sweep_unneeded_envelopes(
 				&patient,
@@ -724,7 +730,10 @@ pub mod pallet {
 				resume_after,
 				T::MaxEnvelopesExaminedOnRevoke::get(),
 			);
-			ensure!(sweep.examined > 0, Error::<T>::NoEnvelopesToExamine);
+			ensure!(
+				sweep.examined > 0,
+				Error::<T>::NoEnvelopesToExamine.with_weight(nothing_examined)
+			);
 			Ok(Some(Self::unneeded_envelopes_weight(sweep.examined)).into())
 		}
 	}

@@ -6,7 +6,9 @@ use crate::{
 	Tombstone, Tombstones, MAX_RECORDS_PAGE,
 };
 use frame_support::{
-	assert_noop, assert_ok, dispatch::DispatchResultWithPostInfo, traits::fungible::InspectHold,
+	assert_noop, assert_ok,
+	dispatch::DispatchResultWithPostInfo,
+	traits::{fungible::InspectHold, UnfilteredDispatchable},
 };
 use medchain_primitives::{
 	health::{
@@ -214,11 +216,36 @@ fn the_patients_own_envelope_is_charged_less_than_one_for_someone_else() {
 			purpose: Purpose::Treatment,
 			envelopes: envelopes(&[PATIENT]),
 		};
-		let declared =
-			frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call).call_weight;
 		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
-		assert_eq!(declared, Weights::register(0, 1).saturating_add(decision));
+		assert_eq!(declared(call), Weights::register(0, 1).saturating_add(decision));
+
+		// Amend cannot know the patient before it runs: it declares every envelope as someone
+		// else's plus the patient's own, and refunds down to what it carried.
+		let amend_with = |author: u64, record: RecordId, recipients: &[u64]| {
+			let call = crate::Call::<Test>::amend {
+				record,
+				content_hash: content(20 + record as u8),
+				ciphertext_size: 2_048,
+				media_type: fhir_json(),
+				purpose: Purpose::Treatment,
+				envelopes: envelopes(recipients),
+			};
+			let declared = declared(call.clone());
+			let charged_weight =
+				charged(call.dispatch_bypass_filter(RuntimeOrigin::signed(author)))
+					.expect("amend says what it used");
+			assert!(declared.all_gte(charged_weight));
+			charged_weight
+		};
+		assert_eq!(amend_with(PATIENT, 0, &[PATIENT, NURSE]), Weights::amend(1, 1));
+		grant_doctor_treatment();
+		assert_eq!(amend_with(DOCTOR, 1, &[DOCTOR]), Weights::amend(1, 0).saturating_add(decision));
 	});
+}
+
+/// The weight `call` declares before it runs.
+fn declared(call: crate::Call<Test>) -> frame_support::weights::Weight {
+	frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call).call_weight
 }
 
 fn amend_as(author: u64, record: RecordId) -> DispatchResultWithPostInfo {
@@ -1436,23 +1463,25 @@ fn assert_last_revocation_sweep(grantee: GranteeKey<u64>, examined: u32, removed
 	assert_eq!(last_sweep(), (grantee, examined, removed, None));
 }
 
-/// The grantee, examined and removed counts and resume point of the last sweep of the
-/// patient's envelopes.
+/// The grantee, examined and removed counts and resume point of the sweep of the patient's
+/// envelopes that the last event reports.
 fn last_sweep() -> (GranteeKey<u64>, u32, u32, Option<(u64, RecordId)>) {
-	System::events()
-		.into_iter()
-		.rev()
-		.find_map(|record| match record.event {
-			RuntimeEvent::Records(Event::UnneededEnvelopesRemoved {
-				patient: PATIENT,
-				grantee,
-				examined,
-				removed,
-				resume_after,
-			}) => Some((grantee, examined, removed, resume_after)),
-			_ => None,
-		})
-		.expect("a sweep took place")
+	match System::events().pop().map(|record| record.event) {
+		Some(RuntimeEvent::Records(Event::UnneededEnvelopesRemoved {
+			patient: PATIENT,
+			grantee,
+			examined,
+			removed,
+			resume_after,
+		})) => (grantee, examined, removed, resume_after),
+		other => panic!("the last event is not a sweep of the patient's envelopes: {other:?}"),
+	}
+}
+
+/// A refused sweep: charged for looking only.
+fn refused_sweep(error: Error<Test>) -> frame_support::dispatch::DispatchErrorWithPostInfo {
+	use frame_support::dispatch::WithPostDispatchInfo;
+	error.with_weight(crate::Pallet::<Test>::unneeded_envelopes_weight(0))
 }
 
 /// `STRANGER` goes on removing the patient's envelopes held by `grantee` after `resume_after`.
@@ -1640,6 +1669,7 @@ fn going_on_after_the_resume_point_passes_envelopes_still_needed() {
 		let resume_after = Some((DOCTOR, storage_order[limit - 1]));
 		assert_eq!(last_sweep(), (GranteeKey::Account(DOCTOR), limit as u32, 0, resume_after));
 		// Starting over would examine the same envelopes again and remove nothing.
+		System::reset_events();
 		assert_ok!(sweep_after(GranteeKey::Account(DOCTOR), None));
 		assert_eq!(last_sweep(), (GranteeKey::Account(DOCTOR), limit as u32, 0, resume_after));
 
@@ -1686,7 +1716,11 @@ fn going_on_for_an_organisation_resumes_across_its_members() {
 		let (grantee, examined, _removed, resume_after) = last_sweep();
 		assert_eq!((grantee, examined), (organisation.clone(), limit as u32));
 		assert!(resume_after.is_some());
-		assert_ok!(sweep_after(organisation.clone(), resume_after));
+		let swept = sweep_after(organisation.clone(), resume_after);
+		assert_eq!(
+			charged(swept),
+			Some(crate::Pallet::<Test>::unneeded_envelopes_weight(limit as u32))
+		);
 
 		// Between the two, every envelope of the hospital's members was examined once.
 		let (_grantee, examined, _removed, resume_after) = last_sweep();
@@ -1707,22 +1741,22 @@ fn going_on_refuses_a_bad_request_and_changes_nothing() {
 		// Nothing held by the doctor: nothing to examine.
 		assert_noop!(
 			sweep_after(GranteeKey::Account(DOCTOR), None),
-			Error::<Test>::NoEnvelopesToExamine
+			refused_sweep(Error::<Test>::NoEnvelopesToExamine)
 		);
 		share(record, DOCTOR);
 		// Past the only envelope there is nothing left.
 		assert_noop!(
 			sweep_after(GranteeKey::Account(DOCTOR), Some((DOCTOR, record))),
-			Error::<Test>::NoEnvelopesToExamine
+			refused_sweep(Error::<Test>::NoEnvelopesToExamine)
 		);
 		assert_noop!(
 			sweep_after(GranteeKey::Organisation(CLINIC), None),
-			Error::<Test>::NoEnvelopesToExamine
+			refused_sweep(Error::<Test>::NoEnvelopesToExamine)
 		);
 		// An account's envelopes are resumed after one of its own.
 		assert_noop!(
 			sweep_after(GranteeKey::Account(DOCTOR), Some((NURSE, record))),
-			Error::<Test>::ResumePointOfAnotherHolder
+			refused_sweep(Error::<Test>::ResumePointOfAnotherHolder)
 		);
 		assert_noop!(
 			Records::remove_unneeded_envelopes(
@@ -1746,8 +1780,16 @@ fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
 		let consent = grant_doctor_treatment();
-		// Nothing was shared: nothing to examine, no event beyond the revocation.
-		assert_ok!(revoke(consent));
+		// Nothing was shared: nothing to examine, no event beyond the revocation, and
+		// charged for looking only.
+		use pallet_consent::WeightInfo as _;
+		assert_eq!(
+			charged(revoke(consent)),
+			Some(
+				<Test as pallet_consent::Config>::WeightInfo::revoke()
+					.saturating_add(crate::Pallet::<Test>::unneeded_envelopes_weight(0))
+			)
+		);
 		System::assert_last_event(
 			pallet_consent::Event::ConsentRevoked {
 				consent,
