@@ -97,25 +97,25 @@ fn register_record<T: Config>(
 	Ok(record)
 }
 
-/// A document of three versions, the middle one with `envelope_count` envelopes: returns the
-/// three ids, oldest first. Withdrawing the middle version links both its neighbours, the worst
-/// case of entered-in-error and erase (withdrawing the current version updates one).
+/// A document of three versions, the middle one with `envelopes`: returns the three ids, oldest
+/// first. Withdrawing the middle version links both its neighbours, the worst case of
+/// entered-in-error and erase (withdrawing the current version updates one).
 fn document_of_three_versions<T: Config>(
 	patient: &T::AccountId,
-	envelope_count: u32,
+	envelopes: EnvelopesOf<T>,
 ) -> Result<[RecordId; 3], BenchmarkError> {
 	let first = register_record::<T>(patient, 0)?;
-	let middle = amend_record::<T>(patient, first, envelope_count, H256::repeat_byte(2))?;
-	let last = amend_record::<T>(patient, middle, 0, H256::repeat_byte(3))?;
+	let middle = amend_record::<T>(patient, first, envelopes, H256::repeat_byte(2))?;
+	let last = amend_record::<T>(patient, middle, BoundedVec::new(), H256::repeat_byte(3))?;
 	Ok([first, middle, last])
 }
 
-/// The patient amends `record` with a version of ciphertext `content_hash` and
-/// `envelope_count` envelopes; returns the new version.
+/// The patient amends `record` with a version of ciphertext `content_hash` and `envelopes`;
+/// returns the new version.
 fn amend_record<T: Config>(
 	patient: &T::AccountId,
 	record: RecordId,
-	envelope_count: u32,
+	envelopes: EnvelopesOf<T>,
 	content_hash: H256,
 ) -> Result<RecordId, BenchmarkError> {
 	let new_version = NextRecordId::<T>::get();
@@ -126,7 +126,7 @@ fn amend_record<T: Config>(
 		u64::MAX,
 		media_type(),
 		Purpose::Treatment,
-		envelopes::<T>(envelope_count),
+		envelopes,
 	)?;
 	Ok(new_version)
 }
@@ -194,7 +194,7 @@ mod benchmarks {
 	#[benchmark]
 	fn mark_entered_in_error() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let [first, record, last] = document_of_three_versions::<T>(&patient, 0)?;
+		let [first, record, last] = document_of_three_versions::<T>(&patient, BoundedVec::new())?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
@@ -205,12 +205,16 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `e`: key envelopes the record has. Worst case: a middle version, as for
-	/// `mark_entered_in_error`.
+	/// `o` and `p`: the record's key envelopes, as for `register`. Worst case: a middle version,
+	/// as for `mark_entered_in_error`.
 	#[benchmark]
-	fn erase(e: Linear<0, { T::MaxEnvelopesPerRecord::get() }>) -> Result<(), BenchmarkError> {
+	fn erase(
+		o: Linear<0, { T::MaxEnvelopesPerRecord::get().saturating_sub(1) }>,
+		p: Linear<0, 1>,
+	) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let [first, record, last] = document_of_three_versions::<T>(&patient, e)?;
+		let envelopes = envelopes_with_patients::<T>(&patient, o, p);
+		let [first, record, last] = document_of_three_versions::<T>(&patient, envelopes)?;
 		T::HooksHelper::worst_case_erasure(record);
 
 		#[extrinsic_call]

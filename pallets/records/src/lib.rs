@@ -566,19 +566,25 @@ pub mod pallet {
 		/// of the document stay (erase them one by one); if the erased record was the current
 		/// version, the nearest earlier version still valid becomes current again.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get()))]
+		#[pallet::weight(T::WeightInfo::erase(T::MaxEnvelopesPerRecord::get(), 1))]
 		pub fn erase(origin: OriginFor<T>, record: RecordId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut entry = Self::live_record(record)?;
 			ensure!(entry.patient == who, Error::<T>::NotPatient);
 
-			let mut envelopes_removed: u32 = 0;
+			// Charged as for `register`: the patient's own envelope was never indexed.
+			let (mut others_removed, mut own_removed) = (0u32, 0u32);
 			for (recipient, envelope) in KeyEnvelopes::<T>::drain_prefix(record) {
 				Self::release(HoldReason::KeyEnvelopeDeposit, &envelope.deposit)?;
 				Self::unindex_envelope(&entry.patient, &recipient, record);
-				envelopes_removed = envelopes_removed.saturating_add(1);
+				if recipient == entry.patient {
+					own_removed = own_removed.saturating_add(1);
+				} else {
+					others_removed = others_removed.saturating_add(1);
+				}
 				Self::deposit_event(Event::KeyEnvelopeRemoved { record, recipient });
 			}
+			let envelopes_removed = others_removed.saturating_add(own_removed);
 			Self::release(HoldReason::RecordDeposit, &entry.deposit)?;
 			RecordsOf::<T>::remove(&entry.patient, record);
 			Records::<T>::remove(record);
@@ -602,7 +608,7 @@ pub mod pallet {
 				envelopes_removed,
 				restored,
 			});
-			Ok(Some(T::WeightInfo::erase(envelopes_removed)).into())
+			Ok(Some(T::WeightInfo::erase(others_removed, own_removed)).into())
 		}
 
 		/// Wrap `record`'s data key for `recipient`.
@@ -1028,6 +1034,10 @@ pub mod pallet {
 
 		/// Takes `holder`'s envelope of `patient`'s `record` out of the revocation indexes.
 		fn unindex_envelope(patient: &T::AccountId, holder: &T::AccountId, record: RecordId) {
+			if holder == patient {
+				// Never indexed (see `insert_envelope`).
+				return;
+			}
 			if let Some(org) = EnvelopesByHolder::<T>::take((patient, holder, record)).flatten() {
 				EnvelopesByOrganisation::<T>::remove((patient, org, holder, record));
 			}

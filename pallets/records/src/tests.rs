@@ -925,8 +925,12 @@ fn erasing_removes_envelopes_returns_deposits_and_leaves_a_tombstone() {
 		);
 
 		set_now(START + DAY);
-		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), 0));
+		let erased = Records::erase(RuntimeOrigin::signed(PATIENT), 0);
 
+		// Charged for the doctor's and the guardian's envelopes and the patient's own.
+		use crate::WeightInfo;
+		assert_eq!(charged(erased), Some(Weights::erase(2, 1)));
+		assert!(declared(crate::Call::<Test>::erase { record: 0 }).all_gte(Weights::erase(2, 1)));
 		assert_eq!(Records::record(0), None);
 		assert_eq!(KeyEnvelopes::<Test>::iter_prefix(0).count(), 0);
 		assert_eq!(

@@ -39,7 +39,7 @@ pub trait WeightInfo {
 	fn register(o: u32, p: u32, ) -> Weight;
 	fn amend(o: u32, p: u32, ) -> Weight;
 	fn mark_entered_in_error() -> Weight;
-	fn erase(e: u32, ) -> Weight;
+	fn erase(o: u32, p: u32, ) -> Weight;
 	fn add_key_envelope() -> Weight;
 	fn remove_key_envelope() -> Weight;
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight;
@@ -84,12 +84,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2358 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 146_758_000 picoseconds.
-		Weight::from_parts(114_967_662, 7818)
-			// Standard Error: 49_402
-			.saturating_add(Weight::from_parts(67_711_858, 0).saturating_mul(o.into()))
-			// Standard Error: 1_015_584
-			.saturating_add(Weight::from_parts(40_160_256, 0).saturating_mul(p.into()))
+		// Minimum execution time: 144_624_000 picoseconds.
+		Weight::from_parts(97_323_119, 7818)
+			// Standard Error: 58_114
+			.saturating_add(Weight::from_parts(66_585_225, 0).saturating_mul(o.into()))
+			// Standard Error: 1_194_689
+			.saturating_add(Weight::from_parts(55_756_319, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -133,12 +133,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2904 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 161_278_000 picoseconds.
-		Weight::from_parts(145_247_899, 7818)
-			// Standard Error: 116_900
-			.saturating_add(Weight::from_parts(68_613_857, 0).saturating_mul(o.into()))
-			// Standard Error: 2_403_172
-			.saturating_add(Weight::from_parts(32_036_004, 0).saturating_mul(p.into()))
+		// Minimum execution time: 157_784_000 picoseconds.
+		Weight::from_parts(107_672_588, 7818)
+			// Standard Error: 44_757
+			.saturating_add(Weight::from_parts(66_818_628, 0).saturating_mul(o.into()))
+			// Standard Error: 920_094
+			.saturating_add(Weight::from_parts(54_301_603, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_628_000 picoseconds.
-		Weight::from_parts(27_630_000, 9417)
+		// Minimum execution time: 25_368_000 picoseconds.
+		Weight::from_parts(27_260_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -163,7 +163,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByHolder` (r:32 w:32)
+	/// Storage: `Records::EnvelopesByHolder` (r:31 w:31)
 	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -179,22 +179,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::Tombstones` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsOf` (r:0 w:1)
 	/// Proof: `Records::RecordsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:31)
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
-	/// The range of component `e` is `[0, 32]`.
-	fn erase(e: u32, ) -> Weight {
+	/// The range of component `o` is `[0, 31]`.
+	/// The range of component `p` is `[0, 1]`.
+	fn erase(o: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3611 + e * (162 ±0)`
-		//  Estimated: `9417 + e * (2717 ±0)`
-		// Minimum execution time: 106_007_000 picoseconds.
-		Weight::from_parts(113_376_148, 9417)
-			// Standard Error: 58_933
-			.saturating_add(Weight::from_parts(59_340_697, 0).saturating_mul(e.into()))
+		//  Measured:  `3613 + o * (162 ±0) + p * (84 ±0)`
+		//  Estimated: `9417 + o * (2717 ±0) + p * (2717 ±0)`
+		// Minimum execution time: 149_201_000 picoseconds.
+		Weight::from_parts(149_368_196, 9417)
+			// Standard Error: 79_890
+			.saturating_add(Weight::from_parts(57_304_607, 0).saturating_mul(o.into()))
+			// Standard Error: 1_642_351
+			.saturating_add(Weight::from_parts(5_786_368, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:1)
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
@@ -214,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 107_049_000 picoseconds.
-		Weight::from_parts(116_943_000, 3799)
+		// Minimum execution time: 106_617_000 picoseconds.
+		Weight::from_parts(114_589_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -243,8 +249,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3206`
 		//  Estimated: `6200`
-		// Minimum execution time: 120_648_000 picoseconds.
-		Weight::from_parts(136_161_000, 6200)
+		// Minimum execution time: 119_757_000 picoseconds.
+		Weight::from_parts(132_987_000, 6200)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -275,10 +281,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `877 + n * (603 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 130_503_000 picoseconds.
-		Weight::from_parts(56_266_274, 3595)
-			// Standard Error: 164_160
-			.saturating_add(Weight::from_parts(92_296_170, 0).saturating_mul(n.into()))
+		// Minimum execution time: 130_283_000 picoseconds.
+		Weight::from_parts(13_512_901, 3595)
+			// Standard Error: 529_063
+			.saturating_add(Weight::from_parts(96_836_800, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -289,9 +295,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(114_967_662, 7818)
-			.saturating_add(Weight::from_parts(67_711_858, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(40_160_256, 0).saturating_mul(p.into()))
+		Weight::from_parts(97_323_119, 7818)
+			.saturating_add(Weight::from_parts(66_585_225, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(55_756_319, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -300,9 +306,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn amend(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(145_247_899, 7818)
-			.saturating_add(Weight::from_parts(68_613_857, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(32_036_004, 0).saturating_mul(p.into()))
+		Weight::from_parts(107_672_588, 7818)
+			.saturating_add(Weight::from_parts(66_818_628, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(54_301_603, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -311,32 +317,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_630_000, 9417)
+		Weight::from_parts(27_260_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn erase(e: u32, ) -> Weight {
-		Weight::from_parts(113_376_148, 9417)
-			.saturating_add(Weight::from_parts(59_340_697, 0).saturating_mul(e.into()))
+	fn erase(o: u32, p: u32, ) -> Weight {
+		Weight::from_parts(149_368_196, 9417)
+			.saturating_add(Weight::from_parts(57_304_607, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(5_786_368, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
-			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(116_943_000, 3799)
+		Weight::from_parts(114_589_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(136_161_000, 6200)
+		Weight::from_parts(132_987_000, 6200)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(56_266_274, 3595)
-			.saturating_add(Weight::from_parts(92_296_170, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_512_901, 3595)
+			.saturating_add(Weight::from_parts(96_836_800, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
