@@ -284,13 +284,7 @@ fn a_provider_without_consent_cannot_register() {
 #[test]
 fn a_read_only_consent_does_not_allow_registering() {
 	new_test_ext().execute_with(|| {
-		grant(
-			Grantee::Account(DOCTOR),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		grant_treatment_reads(Grantee::Account(DOCTOR));
 		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::ActionNotPermitted);
 	});
 }
@@ -1443,6 +1437,11 @@ fn records_of_lists_only_live_records_of_that_patient() {
 	});
 }
 
+/// `PATIENT` lets `grantee` read every record for treatment, with no end.
+fn grant_treatment_reads(grantee: Grantee<u64>) -> medchain_primitives::health::ConsentId {
+	grant(grantee, ConsentScope::AllRecords, &[Action::Read], &[Purpose::Treatment], None)
+}
+
 /// The patient wraps `record`'s key for `recipient`.
 fn share(record: RecordId, recipient: u64) {
 	assert_ok!(Records::add_key_envelope(
@@ -1567,21 +1566,9 @@ fn revoking_a_consent_removes_the_envelopes_it_leaves_unneeded() {
 fn revoking_an_organisation_consent_removes_only_its_members_unneeded_envelopes() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		let hospital = grant(
-			Grantee::Organisation { org: HOSPITAL, role: None },
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		let hospital = grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
 		// The nurse also has a consent of her own.
-		grant(
-			Grantee::Account(NURSE),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		grant_treatment_reads(Grantee::Account(NURSE));
 		share(record, DOCTOR);
 		share(record, NURSE);
 		// Stale envelopes of people outside the hospital are not the hospital's business, and
@@ -1693,21 +1680,9 @@ fn going_on_after_the_resume_point_passes_envelopes_still_needed() {
 fn going_on_for_an_organisation_resumes_across_its_members() {
 	new_test_ext().execute_with(|| {
 		let limit = sweep_limit() as usize;
-		let hospital = grant(
-			Grantee::Organisation { org: HOSPITAL, role: None },
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		let hospital = grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
 		// The nurse also has a consent of her own, so her envelopes stay.
-		grant(
-			Grantee::Account(NURSE),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		grant_treatment_reads(Grantee::Account(NURSE));
 		let records: Vec<RecordId> =
 			(0..limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
 		for record in &records {
@@ -1804,13 +1779,7 @@ fn a_revocation_that_leaves_no_envelope_unneeded_changes_no_envelope() {
 		);
 		// A consent not started yet keeps the envelope in use when a running one is revoked.
 		let tomorrow = START + DAY;
-		let running = grant(
-			Grantee::Account(DOCTOR),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Treatment],
-			None,
-		);
+		let running = grant_treatment_reads(Grantee::Account(DOCTOR));
 		assert_ok!(pallet_consent::Pallet::<Test>::grant(
 			RuntimeOrigin::signed(PATIENT),
 			PATIENT,
