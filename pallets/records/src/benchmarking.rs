@@ -11,7 +11,11 @@ use super::*;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{
+		fungible::{Mutate, MutateHold},
+		tokens::Precision,
+		Get,
+	},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -69,6 +73,43 @@ fn envelopes_with_patients<T: Config>(
 	let patients = (own > 0).then(|| (patient.clone(), wrapped_key::<T>()));
 	let list: Vec<_> = patients.into_iter().chain(envelopes::<T>(others)).collect();
 	BoundedVec::truncate_from(list)
+}
+
+/// Gives `record` of `patient` an envelope for `holder` paid by `depositor`, as when an author
+/// wraps the key: its deposit is held from an account other than the (whitelisted) caller's, so
+/// a removal releases a hold the caller's own call does not touch. Counts it in the record.
+fn envelope_paid_by<T: Config>(
+	patient: &T::AccountId,
+	record: RecordId,
+	holder: &T::AccountId,
+	depositor: &T::AccountId,
+) -> Result<(), BenchmarkError> {
+	fund::<T>(depositor);
+	Pallet::<T>::insert_envelope(depositor, patient, record, holder.clone(), wrapped_key::<T>())?;
+	Records::<T>::mutate_extant(record, |entry| {
+		entry.envelopes = entry.envelopes.saturating_add(1)
+	});
+	Ok(())
+}
+
+/// Moves `record`'s deposit to `payer`, as when a provider registered it.
+fn record_deposit_paid_by<T: Config>(
+	record: RecordId,
+	payer: &T::AccountId,
+) -> Result<(), BenchmarkError> {
+	let mut entry = Records::<T>::get(record).ok_or(BenchmarkError::Stop("no such record"))?;
+	let reason = HoldReason::RecordDeposit.into();
+	T::Currency::release(
+		&reason,
+		&entry.deposit.depositor,
+		entry.deposit.amount,
+		Precision::Exact,
+	)?;
+	fund::<T>(payer);
+	T::Currency::hold(&reason, payer, entry.deposit.amount)?;
+	entry.deposit.depositor = payer.clone();
+	Records::<T>::insert(record, entry);
+	Ok(())
 }
 
 /// A funded patient.
@@ -206,15 +247,27 @@ mod benchmarks {
 	}
 
 	/// `o` and `p`: the record's key envelopes, as for `register`. Worst case: a middle version,
-	/// as for `mark_entered_in_error`.
+	/// as for `mark_entered_in_error`, whose deposits were all paid by others than the patient:
+	/// the record's and the patient's envelope by a provider, each other envelope by its holder,
+	/// so every release touches another account.
 	#[benchmark]
 	fn erase(
 		o: Linear<0, { T::MaxEnvelopesPerRecord::get().saturating_sub(1) }>,
 		p: Linear<0, 1>,
 	) -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let envelopes = envelopes_with_patients::<T>(&patient, o, p);
-		let [first, record, last] = document_of_three_versions::<T>(&patient, envelopes)?;
+		let [first, record, last] = document_of_three_versions::<T>(&patient, BoundedVec::new())?;
+		let provider: T::AccountId = account("provider", 0, 0);
+		record_deposit_paid_by::<T>(record, &provider)?;
+		if p > 0 {
+			envelope_paid_by::<T>(&patient, record, &patient, &provider)?;
+		}
+		for i in 0..o {
+			// Members of organisations: indexed by holder and by organisation.
+			let holder: T::AccountId = account("recipient", i, 0);
+			T::OrganisationsHelper::member_with_role(&holder, OrgKind::Hospital, Role::Clinician);
+			envelope_paid_by::<T>(&patient, record, &holder, &holder)?;
+		}
 		T::HooksHelper::worst_case_erasure(record);
 
 		#[extrinsic_call]
@@ -242,12 +295,15 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A third party removes a stale envelope: the recipient's read access is checked.
+	/// A third party removes a stale envelope: the recipient's read access is checked, and the
+	/// deposit goes back to the recipient, who paid it (not the whitelisted patient).
 	#[benchmark]
 	fn remove_key_envelope() -> Result<(), BenchmarkError> {
 		let patient = patient::<T>();
-		let record = register_record::<T>(&patient, T::MaxEnvelopesPerRecord::get())?;
-		let recipient: T::AccountId = account("recipient", 1, 0);
+		let record = register_record::<T>(&patient, T::MaxEnvelopesPerRecord::get() - 1)?;
+		let recipient: T::AccountId = account("paying-recipient", 0, 0);
+		T::OrganisationsHelper::member_with_role(&recipient, OrgKind::Hospital, Role::Clinician);
+		envelope_paid_by::<T>(&patient, record, &recipient, &recipient)?;
 		let caller: T::AccountId = account("cleaner", 0, 0);
 
 		#[extrinsic_call]
@@ -275,19 +331,9 @@ mod benchmarks {
 		for i in 0..=n {
 			let record = register_record::<T>(&patient, 0)?;
 			let member: T::AccountId = account("member", i, 0);
-			fund::<T>(&member);
 			// An author wrapping the key for themselves pays for it.
-			Pallet::<T>::insert_envelope(
-				&member,
-				&patient,
-				record,
-				member.clone(),
-				wrapped_key::<T>(),
-			)?;
+			envelope_paid_by::<T>(&patient, record, &member, &member)?;
 			Pallet::<T>::index_envelope(&patient, &member, record, Some(org));
-			Records::<T>::mutate_extant(record, |entry| {
-				entry.envelopes = entry.envelopes.saturating_add(1)
-			});
 		}
 		let grantee = GranteeKey::Organisation(org);
 		let earlier = Pallet::<T>::sweep_unneeded_envelopes(&patient, &grantee, None, 1);

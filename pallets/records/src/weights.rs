@@ -84,12 +84,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2358 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 144_624_000 picoseconds.
-		Weight::from_parts(97_323_119, 7818)
-			// Standard Error: 58_114
-			.saturating_add(Weight::from_parts(66_585_225, 0).saturating_mul(o.into()))
-			// Standard Error: 1_194_689
-			.saturating_add(Weight::from_parts(55_756_319, 0).saturating_mul(p.into()))
+		// Minimum execution time: 143_663_000 picoseconds.
+		Weight::from_parts(163_844_441, 7818)
+			// Standard Error: 173_509
+			.saturating_add(Weight::from_parts(66_586_580, 0).saturating_mul(o.into()))
+			// Standard Error: 3_566_907
+			.saturating_add(Weight::from_parts(180_791, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -133,12 +133,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2904 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 157_784_000 picoseconds.
-		Weight::from_parts(107_672_588, 7818)
-			// Standard Error: 44_757
-			.saturating_add(Weight::from_parts(66_818_628, 0).saturating_mul(o.into()))
-			// Standard Error: 920_094
-			.saturating_add(Weight::from_parts(54_301_603, 0).saturating_mul(p.into()))
+		// Minimum execution time: 158_144_000 picoseconds.
+		Weight::from_parts(145_084_789, 7818)
+			// Standard Error: 145_350
+			.saturating_add(Weight::from_parts(67_688_411, 0).saturating_mul(o.into()))
+			// Standard Error: 2_988_037
+			.saturating_add(Weight::from_parts(26_306_937, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_368_000 picoseconds.
-		Weight::from_parts(27_260_000, 9417)
+		// Minimum execution time: 25_257_000 picoseconds.
+		Weight::from_parts(27_290_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -161,7 +161,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Records::KeyEnvelopes` (r:33 w:32)
 	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `System::Account` (r:32 w:32)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Records::EnvelopesByHolder` (r:31 w:31)
 	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
@@ -185,19 +187,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 1]`.
 	fn erase(o: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3613 + o * (162 ±0) + p * (84 ±0)`
+		//  Measured:  `3699 + o * (466 ±0) + p * (252 ±0)`
 		//  Estimated: `9417 + o * (2717 ±0) + p * (2717 ±0)`
-		// Minimum execution time: 149_201_000 picoseconds.
-		Weight::from_parts(149_368_196, 9417)
-			// Standard Error: 79_890
-			.saturating_add(Weight::from_parts(57_304_607, 0).saturating_mul(o.into()))
-			// Standard Error: 1_642_351
-			.saturating_add(Weight::from_parts(5_786_368, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
+		// Minimum execution time: 152_075_000 picoseconds.
+		Weight::from_parts(104_737_778, 9417)
+			// Standard Error: 224_740
+			.saturating_add(Weight::from_parts(68_037_333, 0).saturating_mul(o.into()))
+			// Standard Error: 4_620_084
+			.saturating_add(Weight::from_parts(40_764_880, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(o.into()))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
@@ -220,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 106_617_000 picoseconds.
-		Weight::from_parts(114_589_000, 3799)
+		// Minimum execution time: 104_956_000 picoseconds.
+		Weight::from_parts(115_901_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -239,6 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::OpenEmergencyAccesses` (r:1 w:0)
 	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `Records::EnvelopesByHolder` (r:1 w:1)
@@ -247,12 +251,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3206`
+		//  Measured:  `3228`
 		//  Estimated: `6200`
-		// Minimum execution time: 119_757_000 picoseconds.
-		Weight::from_parts(132_987_000, 6200)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 122_211_000 picoseconds.
+		Weight::from_parts(132_897_000, 6200)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Records::EnvelopesByOrganisation` (r:33 w:32)
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
@@ -281,10 +285,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `877 + n * (603 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 130_283_000 picoseconds.
-		Weight::from_parts(13_512_901, 3595)
-			// Standard Error: 529_063
-			.saturating_add(Weight::from_parts(96_836_800, 0).saturating_mul(n.into()))
+		// Minimum execution time: 127_268_000 picoseconds.
+		Weight::from_parts(129_712_000, 3595)
+			// Standard Error: 210_046
+			.saturating_add(Weight::from_parts(90_262_339, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -295,9 +299,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(97_323_119, 7818)
-			.saturating_add(Weight::from_parts(66_585_225, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(55_756_319, 0).saturating_mul(p.into()))
+		Weight::from_parts(163_844_441, 7818)
+			.saturating_add(Weight::from_parts(66_586_580, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(180_791, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -306,9 +310,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn amend(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(107_672_588, 7818)
-			.saturating_add(Weight::from_parts(66_818_628, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(54_301_603, 0).saturating_mul(p.into()))
+		Weight::from_parts(145_084_789, 7818)
+			.saturating_add(Weight::from_parts(67_688_411, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(26_306_937, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -317,36 +321,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_260_000, 9417)
+		Weight::from_parts(27_290_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(149_368_196, 9417)
-			.saturating_add(Weight::from_parts(57_304_607, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(5_786_368, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
+		Weight::from_parts(104_737_778, 9417)
+			.saturating_add(Weight::from_parts(68_037_333, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(40_764_880, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(o.into())))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(o.into()))
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(114_589_000, 3799)
+		Weight::from_parts(115_901_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(132_987_000, 6200)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(132_897_000, 6200)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(13_512_901, 3595)
-			.saturating_add(Weight::from_parts(96_836_800, 0).saturating_mul(n.into()))
+		Weight::from_parts(129_712_000, 3595)
+			.saturating_add(Weight::from_parts(90_262_339, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
