@@ -1170,13 +1170,7 @@ fn a_key_custodian_releases_an_escrowed_key_only_to_whoever_broke_the_glass() {
 		);
 		// An envelope alone is not consent: the patient must also allow emergency reads.
 		assert_noop!(release(CUSTODIAN, record, ER_DOCTOR), Error::<Test>::EscrowNotConsented);
-		let escrow = grant(
-			Grantee::Account(CUSTODIAN),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Emergency],
-			None,
-		);
+		let escrow = grant_escrow();
 
 		// Only to someone who may read in an emergency now.
 		assert_noop!(
@@ -1435,6 +1429,17 @@ fn records_of_lists_only_live_records_of_that_patient() {
 		assert_eq!(records_of(OTHER_PATIENT), vec![theirs]);
 		assert_eq!(RecordsOf::<Test>::iter_prefix(STRANGER).count(), 0);
 	});
+}
+
+/// `PATIENT` consents to the key custodian's emergency reads, with no end: the escrow.
+fn grant_escrow() -> medchain_primitives::health::ConsentId {
+	grant(
+		Grantee::Account(CUSTODIAN),
+		ConsentScope::AllRecords,
+		&[Action::Read],
+		&[Purpose::Emergency],
+		None,
+	)
 }
 
 /// `PATIENT` lets `grantee` read every record for treatment, with no end.
@@ -1828,13 +1833,7 @@ fn withdrawing_the_escrow_consent_removes_the_custodians_envelopes() {
 		MockOrganisations::add_member(REGULATOR, CUSTODIAN, &[Role::KeyCustodian]);
 		let record = register_note(PATIENT, PATIENT, 1);
 		share(record, CUSTODIAN);
-		let escrow = grant(
-			Grantee::Account(CUSTODIAN),
-			ConsentScope::AllRecords,
-			&[Action::Read],
-			&[Purpose::Emergency],
-			None,
-		);
+		let escrow = grant_escrow();
 		assert_ok!(revoke(escrow));
 		assert!(!KeyEnvelopes::<Test>::contains_key(record, CUSTODIAN));
 		break_glass(ER_DOCTOR);
