@@ -11,7 +11,7 @@ use medchain_primitives::health::{
 use pallet_consent::{ConsentScopeOf, Grantee};
 use pallet_records::{EnvelopesOf, MediaTypeCode, WrappedKeyOf};
 use sp_core::H256;
-use sp_runtime::{traits::IdentityLookup, BoundedVec, BuildStorage};
+use sp_runtime::{traits::IdentityLookup, BoundedVec, BuildStorage, Weight};
 use std::collections::BTreeMap;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -138,6 +138,7 @@ thread_local! {
 	static ORGANISATIONS: RefCell<BTreeMap<OrgId, OrgKind>> = const { RefCell::new(BTreeMap::new()) };
 	static MEMBERS: RefCell<BTreeMap<u64, (OrgId, Vec<Role>)>> = const { RefCell::new(BTreeMap::new()) };
 	static HOOK_CALLS: RefCell<Vec<HookCall>> = const { RefCell::new(Vec::new()) };
+	static HOOKS_UNUSED: RefCell<Weight> = const { RefCell::new(Weight::zero()) };
 }
 
 /// A stand-in for the consortium pallet's organisations, set up by the tests.
@@ -212,7 +213,8 @@ pub enum HookCall {
 	Erased(RecordId, H256),
 }
 
-/// Records every call of the record hooks.
+/// Records every call of the record hooks; each call reports [`MockHooks::set_unused`]'s
+/// weight as unused.
 pub struct MockHooks;
 
 impl MockHooks {
@@ -220,16 +222,27 @@ impl MockHooks {
 	pub fn calls() -> Vec<HookCall> {
 		HOOK_CALLS.with(|calls| calls.borrow().clone())
 	}
+
+	/// From now on every hook call reports `weight` as unused (none at first).
+	pub fn set_unused(weight: Weight) {
+		HOOKS_UNUSED.with(|unused| *unused.borrow_mut() = weight);
+	}
+
+	fn unused() -> Weight {
+		HOOKS_UNUSED.with(|unused| *unused.borrow())
+	}
 }
 
 impl medchain_primitives::health::RecordHooks for MockHooks {
-	fn on_registered(record: RecordId, content_hash: &H256, size: u64) {
+	fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight {
 		HOOK_CALLS.with(|calls| {
 			calls.borrow_mut().push(HookCall::Registered(record, *content_hash, size))
 		});
+		Self::unused()
 	}
-	fn on_erased(record: RecordId, content_hash: &H256) {
+	fn on_erased(record: RecordId, content_hash: &H256) -> Weight {
 		HOOK_CALLS.with(|calls| calls.borrow_mut().push(HookCall::Erased(record, *content_hash)));
+		Self::unused()
 	}
 }
 
@@ -238,6 +251,7 @@ impl medchain_primitives::health::RecordHooks for MockHooks {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	MockOrganisations::reset();
 	HOOK_CALLS.with(|calls| calls.borrow_mut().clear());
+	MockHooks::set_unused(Weight::zero());
 	MockOrganisations::register(HOSPITAL, OrgKind::Hospital);
 	MockOrganisations::register(CLINIC, OrgKind::Clinic);
 	MockOrganisations::register(REGULATOR, OrgKind::Regulator);

@@ -464,20 +464,26 @@ impl<AccountId> ConsentRevocationHooks<AccountId> for () {
 /// Told by the record registry when a record's ciphertext must be kept or may be deleted
 /// (e.g. by the pinning pallet).
 ///
-/// Implementations must be cheap and must not fail; their weight is added to the calls that
-/// run them.
+/// Implementations must be cheap and must not fail. The calls that run them are charged for
+/// their most expensive case, the one [`RecordHooksBenchmarkHelper`] sets up; each hook
+/// returns the part of that weight it did not use, which the call refunds.
 pub trait RecordHooks {
 	/// `record` was registered; its ciphertext (`size` bytes, SHA-256 `content_hash`) must be
-	/// kept.
-	fn on_registered(record: RecordId, content_hash: &H256, size: u64);
-	/// `record` was erased; its ciphertext may be deleted.
-	fn on_erased(record: RecordId, content_hash: &H256);
+	/// kept. Returns the weight of the most expensive case this call did not use.
+	fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight;
+	/// `record` was erased; its ciphertext may be deleted. Returns the weight of the most
+	/// expensive case this call did not use.
+	fn on_erased(record: RecordId, content_hash: &H256) -> Weight;
 }
 
-/// Nobody listens.
+/// Nobody listens: nothing is used, and hooks that do nothing have no worst case to refund.
 impl RecordHooks for () {
-	fn on_registered(_record: RecordId, _content_hash: &H256, _size: u64) {}
-	fn on_erased(_record: RecordId, _content_hash: &H256) {}
+	fn on_registered(_record: RecordId, _content_hash: &H256, _size: u64) -> Weight {
+		Weight::zero()
+	}
+	fn on_erased(_record: RecordId, _content_hash: &H256) -> Weight {
+		Weight::zero()
+	}
 }
 
 /// Puts [`RecordHooks`] in their most expensive case for the record registry's benchmarks,

@@ -650,26 +650,40 @@ pub mod pallet {
 		}
 	}
 
+	/// Each hook returns what its most expensive case (this pallet's `on_registered` and
+	/// `on_erased` benchmarks) reads and writes but this call did not.
 	impl<T: Config> RecordHooks for Pallet<T> {
-		fn on_registered(record: RecordId, content_hash: &H256, size: u64) {
+		fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight {
+			let db = T::DbWeight::get();
 			if Pins::<T>::contains_key(record) {
 				// Record ids are never reused; nothing to do if one were.
 				log::warn!(target: LOG_TARGET, "record {record} already has a pin request");
-				return;
+				// Neither the object, the deletion nor the sealers read; nothing written.
+				return db.reads_writes(3, 4);
 			}
 			let mut object = Objects::<T>::get(content_hash)
 				.unwrap_or(StoredObject { references: 0, holders: BoundedVec::new() });
-			if let Some(unpin) = Unpins::<T>::take(content_hash) {
-				// The object is needed again: the holders that have not deleted it keep it.
-				for holder in unpin.holders.iter().filter(|holder| !unpin.deleted.contains(holder))
-				{
-					if !object.holders.contains(holder) {
-						// Both lists are bounded by `MaxSealers`: this cannot fail.
-						let _ = object.holders.try_push(holder.clone());
+			let cancelled = Unpins::<T>::take(content_hash);
+			let unused = match cancelled {
+				Some(unpin) => {
+					// The object is needed again: the holders that have not deleted it keep it.
+					for holder in
+						unpin.holders.iter().filter(|holder| !unpin.deleted.contains(holder))
+					{
+						if !object.holders.contains(holder) {
+							// Both lists are bounded by `MaxSealers`: this cannot fail.
+							let _ = object.holders.try_push(holder.clone());
+						}
 					}
-				}
-				Self::deposit_event(Event::UnpinCancelled { content_hash: *content_hash, record });
-			}
+					Self::deposit_event(Event::UnpinCancelled {
+						content_hash: *content_hash,
+						record,
+					});
+					Weight::zero()
+				},
+				// No deletion to call off: it is read, not written.
+				None => db.writes(1),
+			};
 			object.references = object.references.saturating_add(1);
 			Objects::<T>::insert(content_hash, object);
 			Pins::<T>::insert(
@@ -690,27 +704,32 @@ pub mod pallet {
 				size,
 				target: Self::effective_target(),
 			});
+			unused
 		}
 
-		fn on_erased(record: RecordId, _content_hash: &H256) {
+		fn on_erased(record: RecordId, _content_hash: &H256) -> Weight {
+			let db = T::DbWeight::get();
 			let Some(pin) = Pins::<T>::take(record) else {
-				return;
+				// Only the pin was read.
+				return db.reads_writes(1, 4);
 			};
 			Pending::<T>::remove(record);
 			// The hash the pin request was made for is the one the object is filed under.
 			let content_hash = pin.content_hash;
 			Self::deposit_event(Event::PinRemoved { record, content_hash });
 			let Some(mut object) = Objects::<T>::take(content_hash) else {
-				return;
+				// Neither the object nor a deletion written.
+				return db.writes(2);
 			};
 			object.references = object.references.saturating_sub(1);
 			if object.references > 0 {
-				// Another record still needs the object.
+				// Another record still needs the object: no deletion written.
 				Objects::<T>::insert(content_hash, object);
-				return;
+				return db.writes(1);
 			}
 			if object.holders.is_empty() {
-				return;
+				// Nobody holds it yet: no deletion written.
+				return db.writes(1);
 			}
 			let holders = Self::count(object.holders.len());
 			Unpins::<T>::insert(
@@ -723,6 +742,7 @@ pub mod pallet {
 				},
 			);
 			Self::deposit_event(Event::UnpinRequested { content_hash, record, holders });
+			Weight::zero()
 		}
 	}
 

@@ -7,6 +7,7 @@ use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
+	weights::{RuntimeDbWeight, Weight},
 };
 use frame_system::offchain::{CreateBare, CreateTransactionBase, SigningTypes};
 use medchain_primitives::health::RecordHooks;
@@ -25,11 +26,17 @@ frame_support::construct_runtime!(
 	}
 );
 
+parameter_types! {
+	/// Reads and writes told apart in a weight: a read is 1, a write 1,000.
+	pub const TestDbWeight: RuntimeDbWeight = RuntimeDbWeight { read: 1, write: 1_000 };
+}
+
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountId = AccountId32;
 	type Lookup = IdentityLookup<AccountId32>;
+	type DbWeight = TestDbWeight;
 }
 
 /// The extrinsic the worker's transactions are encoded as.
@@ -148,14 +155,16 @@ pub fn content(n: u8) -> H256 {
 	H256(sp_io::hashing::sha2_256(&ciphertext(n)))
 }
 
-/// The record registry registering `record` with [`ciphertext`] `n`.
-pub fn register(record: u64, n: u8) {
-	<Pinning as RecordHooks>::on_registered(record, &content(n), ciphertext(n).len() as u64);
+/// The record registry registering `record` with [`ciphertext`] `n`: the weight the hook
+/// did not use.
+pub fn register(record: u64, n: u8) -> Weight {
+	<Pinning as RecordHooks>::on_registered(record, &content(n), ciphertext(n).len() as u64)
 }
 
-/// The record registry erasing `record`, whose ciphertext is [`ciphertext`] `n`.
-pub fn erase(record: u64, n: u8) {
-	<Pinning as RecordHooks>::on_erased(record, &content(n));
+/// The record registry erasing `record`, whose ciphertext is [`ciphertext`] `n`: the weight
+/// the hook did not use.
+pub fn erase(record: u64, n: u8) -> Weight {
+	<Pinning as RecordHooks>::on_erased(record, &content(n))
 }
 
 /// Externalities at block 1 (so events are kept), with a keystore (benchmarks generate keys)

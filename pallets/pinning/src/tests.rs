@@ -14,6 +14,7 @@ use codec::{Decode, Encode};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{Hooks, UnfilteredDispatchable},
+	weights::Weight,
 	BoundedVec,
 };
 use frame_system::offchain::SignedPayload;
@@ -268,6 +269,61 @@ fn a_shared_object_is_deleted_only_when_its_last_record_is_erased() {
 			Unpins::<Test>::get(content(1)).map(|u| (u.record, u.holders.into_inner())),
 			Some((8, accounts(&[1, 2])))
 		);
+	});
+}
+
+/// `reads` reads and `writes` writes of the mock's database.
+fn db(reads: u64, writes: u64) -> Weight {
+	<Test as frame_system::Config>::DbWeight::get().reads_writes(reads, writes)
+}
+
+#[test]
+fn a_registration_reports_what_it_did_not_read_or_write_as_unused() {
+	new_test_ext().execute_with(|| {
+		// Nothing to call off: the deletion is looked for, not written.
+		assert_eq!(register(7, 1), db(0, 1));
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		assert!(Unpins::<Test>::contains_key(content(1)));
+
+		// The most expensive case, as benchmarked: a deletion called off.
+		assert_eq!(register(8, 1), Weight::zero());
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+
+		// A record that already has a pin request: only that request was read.
+		let pin = Pins::<Test>::get(8);
+		assert_eq!(register(8, 2), db(3, 4));
+		assert_eq!(Pins::<Test>::get(8), pin);
+	});
+}
+
+#[test]
+fn an_erasure_reports_what_it_did_not_read_or_write_as_unused() {
+	new_test_ext().execute_with(|| {
+		// No pin request: only that was read.
+		assert_eq!(erase(7, 1), db(1, 4));
+
+		// Another record still needs the object: no deletion written.
+		register(7, 1);
+		register(8, 1);
+		assert_eq!(erase(7, 1), db(0, 1));
+		// Nobody holds the object yet: no deletion written.
+		assert_eq!(erase(8, 1), db(0, 1));
+		assert!(!Objects::<Test>::contains_key(content(1)));
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+
+		// The most expensive case, as benchmarked: the last record of a held object.
+		register(9, 2);
+		assert_ok!(confirm(9, 2, 1));
+		assert_eq!(erase(9, 2), Weight::zero());
+		assert!(Unpins::<Test>::contains_key(content(2)));
+
+		// A pin request without its object (never left by these hooks): neither the object
+		// nor a deletion written.
+		register(10, 3);
+		Objects::<Test>::remove(content(3));
+		assert_eq!(erase(10, 3), db(0, 2));
+		assert!(!Pins::<Test>::contains_key(10));
 	});
 }
 

@@ -436,14 +436,17 @@ pub mod pallet {
 			Self::ensure_valid_content(&content_hash, ciphertext_size, &media_type)?;
 			// The patient's own register takes no consent decision, so is not charged for one.
 			let (others, own) = Self::envelope_components(&patient, &envelopes);
-			let decision_skipped = Some(T::WeightInfo::register(others, own));
-			let (consent_used, actual_weight) = if who == patient {
-				(None, decision_skipped)
+			let call_alone = T::WeightInfo::register(others, own);
+			let (consent_used, charged) = if who == patient {
+				(None, call_alone)
 			} else {
 				let consent = T::Consent::can_append(&who, &patient, &category, purpose);
-				(Self::ensure_allowed(consent)?, None)
+				(
+					Self::ensure_allowed(consent)?,
+					call_alone.saturating_add(T::Consent::decision_weight()),
+				)
 			};
-			let (record, organisation) = Self::insert_record(
+			let InsertedVersion { record, organisation, hooks_unused } = Self::insert_record(
 				&who,
 				NewVersion {
 					patient: patient.clone(),
@@ -466,7 +469,7 @@ pub mod pallet {
 				content_hash,
 				consent_used,
 			});
-			Ok(actual_weight.into())
+			Ok(Some(charged.saturating_sub(hooks_unused)).into())
 		}
 
 		/// Register a new version of the current record `record`; `record` becomes superseded
@@ -495,7 +498,7 @@ pub mod pallet {
 			// patient's; the patient is not charged for a consent decision either.
 			let (others, own) = Self::envelope_components(&old.patient, &envelopes);
 			let call_alone = T::WeightInfo::amend(others, own);
-			let (consent_used, actual_weight) = if who == old.patient {
+			let (consent_used, charged) = if who == old.patient {
 				(None, call_alone)
 			} else {
 				let consent = T::Consent::can_access(&who, record, Action::Append, purpose);
@@ -505,7 +508,7 @@ pub mod pallet {
 				)
 			};
 			let version = old.version.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			let (new_record, _organisation) = Self::insert_record(
+			let inserted = Self::insert_record(
 				&who,
 				NewVersion {
 					patient: old.patient.clone(),
@@ -519,6 +522,7 @@ pub mod pallet {
 				},
 				envelopes,
 			)?;
+			let new_record = inserted.record;
 			old.status = RecordStatus::Superseded;
 			old.superseded_by = Some(new_record);
 			old.fallback_of = Some(new_record);
@@ -533,7 +537,7 @@ pub mod pallet {
 				content_hash,
 				consent_used,
 			});
-			Ok(Some(actual_weight).into())
+			Ok(Some(charged.saturating_sub(inserted.hooks_unused)).into())
 		}
 
 		/// Withdraw `record` as entered in error (wrong patient, wrong document). Its author
@@ -600,7 +604,7 @@ pub mod pallet {
 					erased_at: T::Time::now(),
 				},
 			);
-			T::Hooks::on_erased(record, &entry.content_hash);
+			let hooks_unused = T::Hooks::on_erased(record, &entry.content_hash);
 			Self::deposit_event(Event::RecordErased {
 				record,
 				patient: who,
@@ -608,7 +612,8 @@ pub mod pallet {
 				envelopes_removed,
 				restored,
 			});
-			Ok(Some(T::WeightInfo::erase(others_removed, own_removed)).into())
+			Ok(Some(T::WeightInfo::erase(others_removed, own_removed).saturating_sub(hooks_unused))
+				.into())
 		}
 
 		/// Wrap `record`'s data key for `recipient`.
@@ -757,6 +762,16 @@ pub mod pallet {
 		consent_used: Option<ConsentId>,
 	}
 
+	/// A version [`Pallet::insert_record`] stored.
+	struct InsertedVersion {
+		record: RecordId,
+		/// The author's organisation.
+		organisation: Option<OrgId>,
+		/// What [`Config::Hooks`] did not use of the most expensive case the call is charged
+		/// for: to refund.
+		hooks_unused: Weight,
+	}
+
 	impl<T: Config> Pallet<T> {
 		/// Takes a version that is being erased or entered in error out of its document's
 		/// chain of valid versions: its valid neighbours are linked to each other, and if it was
@@ -870,13 +885,13 @@ pub mod pallet {
 			})
 		}
 
-		/// Stores a new version authored by `author` with its envelopes, holding the deposits.
-		/// Returns the new record's id and the author's organisation.
+		/// Stores a new version authored by `author` with its envelopes, holding the deposits,
+		/// and tells [`Config::Hooks`].
 		fn insert_record(
 			author: &T::AccountId,
 			new: NewVersion<T::AccountId>,
 			envelopes: EnvelopesOf<T>,
-		) -> Result<(RecordId, Option<OrgId>), DispatchError> {
+		) -> Result<InsertedVersion, DispatchError> {
 			let mut recipients: Vec<&T::AccountId> = envelopes.iter().map(|(r, _)| r).collect();
 			recipients.sort();
 			ensure!(
@@ -926,8 +941,9 @@ pub mod pallet {
 				},
 			);
 			NextRecordId::<T>::put(next);
-			T::Hooks::on_registered(record, &new.content_hash, new.ciphertext_size);
-			Ok((record, organisation))
+			let hooks_unused =
+				T::Hooks::on_registered(record, &new.content_hash, new.ciphertext_size);
+			Ok(InsertedVersion { record, organisation, hooks_unused })
 		}
 
 		/// The components of the register and amend weights for `envelopes` of `patient`'s

@@ -164,8 +164,11 @@ fn only_a_provider_is_charged_for_the_consent_decision() {
 
 		let consent_end = START + DAY;
 		grant_doctor_treatment_ending(Some(consent_end));
-		assert_eq!(charged(register_as(DOCTOR, Purpose::Treatment)), None);
 		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
+		assert_eq!(
+			charged(register_as(DOCTOR, Purpose::Treatment)),
+			Some(Weights::register(1, 1).saturating_add(decision))
+		);
 		assert_eq!(
 			charged(amend_as(DOCTOR, 2)),
 			Some(Weights::amend(1, 0).saturating_add(decision))
@@ -240,6 +243,43 @@ fn the_patients_own_envelope_is_charged_less_than_one_for_someone_else() {
 		assert_eq!(amend_with(PATIENT, 0, &[PATIENT, NURSE]), Weights::amend(1, 1));
 		grant_doctor_treatment();
 		assert_eq!(amend_with(DOCTOR, 1, &[DOCTOR]), Weights::amend(1, 0).saturating_add(decision));
+	});
+}
+
+#[test]
+fn what_the_record_hooks_did_not_use_is_refunded() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		let unused = frame_support::weights::Weight::from_parts(7_000, 11);
+		MockHooks::set_unused(unused);
+		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
+
+		assert_eq!(
+			charged(register_as(PATIENT, Purpose::Treatment)),
+			Some(Weights::register(0, 1).saturating_sub(unused))
+		);
+		assert_eq!(
+			charged(amend_as(PATIENT, 0)),
+			Some(Weights::amend(0, 0).saturating_sub(unused))
+		);
+		grant_doctor_treatment();
+		assert_eq!(
+			charged(register_as(DOCTOR, Purpose::Treatment)),
+			Some(Weights::register(1, 1).saturating_add(decision).saturating_sub(unused))
+		);
+		assert_eq!(
+			charged(amend_as(DOCTOR, 2)),
+			Some(Weights::amend(1, 0).saturating_add(decision).saturating_sub(unused))
+		);
+		// Record 1, the patient's amendment, carries no envelope.
+		assert_eq!(
+			charged(Records::erase(RuntimeOrigin::signed(PATIENT), 1)),
+			Some(Weights::erase(0, 0).saturating_sub(unused))
+		);
+		assert_eq!(
+			MockHooks::calls().iter().filter(|call| matches!(call, HookCall::Erased(1, _))).count(),
+			1
+		);
 	});
 }
 
