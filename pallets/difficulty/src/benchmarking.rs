@@ -30,7 +30,7 @@ mod benchmarks {
 	fn on_timestamp_set(w: Linear<1, { T::AdjustmentWindow::get() }>) {
 		let sample = BlockSample { difficulty: T::MaxDifficulty::get(), duration_ms: 1 };
 		let window: BoundedVec<_, T::AdjustmentWindow> =
-			BoundedVec::truncate_from(core::iter::repeat(sample).take(w as usize).collect());
+			BoundedVec::truncate_from(core::iter::repeat_n(sample, w as usize).collect());
 		RecentBlocks::<T>::put(window);
 		LastTimestamp::<T>::put(1_000u64);
 
