@@ -110,7 +110,20 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Pallet(cmd) => cmd.run_with_spec::<sp_runtime::traits::HashingFor<
 					medchain_runtime::opaque::Block,
 				>, ()>(Some(config.chain_spec)),
-				_ => Err("only `benchmark pallet` is supported".into()),
+				// The base weight of a block and of an extrinsic, on the chain's own blocks.
+				BenchmarkCmd::Overhead(cmd) => {
+					let PartialComponents { client, .. } = service::new_partial(&config)?;
+					let builder = crate::benchmarking::RemarkBuilder::new(client.clone());
+					cmd.run(
+						config.chain_spec.name().into(),
+						client,
+						crate::benchmarking::inherent_data()?,
+						crate::benchmarking::digest(),
+						&builder,
+						false,
+					)
+				},
+				_ => Err("only `benchmark pallet` and `benchmark overhead` are supported".into()),
 			})
 		},
 		None => {

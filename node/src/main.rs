@@ -2,6 +2,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod blobs;
 mod chain_spec;
 mod cli;

@@ -14,12 +14,17 @@ use sp_keystore::Keystore;
 use sp_runtime::traits::Block as BlockT;
 use std::{sync::Arc, time::Duration};
 
+/// What the node offers the Wasm runtime; a benchmarking node (whose runtime is built with
+/// benchmarks) also offers the benchmarks' own.
+#[cfg(not(feature = "runtime-benchmarks"))]
+type HostFunctions = sp_io::SubstrateHostFunctions;
+#[cfg(feature = "runtime-benchmarks")]
+type HostFunctions =
+	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+
 /// The full client: the runtime always runs as Wasm.
-pub type FullClient = sc_service::TFullClient<
-	Block,
-	RuntimeApi,
-	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
->;
+pub type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 /// The best chain is the one the PoW block import marked best: the greatest total difficulty.
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
@@ -76,7 +81,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,

@@ -257,6 +257,7 @@ impl_runtime_apis! {
 			use frame_benchmarking::{baseline, BenchmarkList};
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::Pallet as SystemBench;
+			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
 			use baseline::Pallet as BaselineBench;
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -272,11 +273,23 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::{baseline, BenchmarkBatch};
 			use frame_system_benchmarking::Pallet as SystemBench;
+			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
 			use baseline::Pallet as BaselineBench;
 			use frame_support::traits::WhitelistedStorageKeys;
 
 			impl frame_system_benchmarking::Config for Runtime {}
 			impl baseline::Config for Runtime {}
+			impl pallet_transaction_payment::BenchmarkConfig for Runtime {
+				/// Fees go to the block's author, as in every real block: the benchmarked
+				/// block has one in its `pow_` digest.
+				fn setup_benchmark_environment() {
+					let author: AccountId = frame_benchmarking::account("author", 0, 0);
+					crate::System::deposit_log(sp_runtime::DigestItem::PreRuntime(
+						pallet_consortium::POW_ENGINE_ID,
+						codec::Encode::encode(&author),
+					));
+				}
+			}
 
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 

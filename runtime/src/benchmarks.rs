@@ -3,6 +3,8 @@
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<crate::Runtime>]
 	[frame_system, SystemBench::<crate::Runtime>]
+	[frame_system_extensions, SystemExtensionsBench::<crate::Runtime>]
+	[pallet_transaction_payment, crate::TransactionPayment]
 	[pallet_balances, crate::Balances]
 	[pallet_timestamp, crate::Timestamp]
 	[pallet_sudo, crate::Sudo]

@@ -24,6 +24,7 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 use alloc::vec::Vec;
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};

@@ -110,3 +110,32 @@ fn fees_go_to_the_block_author() {
 		assert_eq!(Balances::free_balance(&bob), before + 1_000_000);
 	});
 }
+
+#[test]
+fn blocks_use_the_measured_base_weights_and_fit_the_heaviest_record_calls() {
+	use crate::{configs::RuntimeBlockWeights, weights};
+	use frame_support::dispatch::DispatchClass;
+	use medchain_primitives::health::AccessPolicy;
+	use pallet_records::WeightInfo;
+
+	let block = RuntimeBlockWeights::get();
+	assert_eq!(block.base_block, weights::BlockExecutionWeight::get());
+	for class in DispatchClass::all() {
+		assert_eq!(block.get(*class).base_extrinsic, weights::ExtrinsicBaseWeight::get());
+	}
+	// A call declaring more than a normal transaction may use could never be included.
+	let normal_limit =
+		block.get(DispatchClass::Normal).max_extrinsic.expect("normal transactions are limited");
+	type Records = <Runtime as pallet_records::Config>::WeightInfo;
+	let most_envelopes = <Runtime as pallet_records::Config>::MaxEnvelopesPerRecord::get();
+	let decision = <<Runtime as pallet_records::Config>::Consent as AccessPolicy<
+		crate::AccountId,
+	>>::decision_weight();
+	for heaviest in [
+		Records::register(most_envelopes, 0),
+		Records::amend(most_envelopes, 1),
+		Records::erase(most_envelopes, 1),
+	] {
+		assert!(heaviest.saturating_add(decision).all_lt(normal_limit));
+	}
+}
