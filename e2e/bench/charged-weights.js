@@ -22,8 +22,10 @@ import {
 const repeat = Number(process.argv[2] ?? 3);
 const HOSPITAL_GLN = '0614141000012';
 
-/** Picoseconds of `ref_time` as µs. */
-const micros = (weight) => weight.refTime.toBigInt() / 1_000_000n;
+/** Picoseconds of `ref_time`. */
+const picos = (weight) => weight.refTime.toBigInt();
+/** Picoseconds as whole µs. */
+const micros = (ps) => ps / 1_000_000n;
 
 await ready();
 const node = await startDevNode();
@@ -73,10 +75,10 @@ try {
     for (let i = 0; i < repeat; i += 1) {
       const tx = await build(i);
       const info = await tx.paymentInfo(signer.account);
-      declared.add(micros(info.weight) + micros(base));
+      declared.add(micros(picos(info.weight) + picos(base)));
       const { events: txEvents } = await submit(api, signer.account, tx);
       const success = txEvents.find((event) => api.events.system.ExtrinsicSuccess.is(event));
-      charged.add(micros(success.data.dispatchInfo.weight));
+      charged.add(micros(picos(success.data.dispatchInfo.weight)));
     }
     assert.equal(charged.size, 1, `${name} was charged different weights: ${[...charged]}`);
     assert.equal(declared.size, 1, `${name} declared different weights: ${[...declared]}`);
@@ -88,7 +90,7 @@ try {
   console.log(JSON.stringify({
     unit: 'µs of ref_time, ParityDB weights',
     repeat,
-    baseExtrinsic: Number(micros(base)),
+    baseExtrinsic: Number(micros(picos(base))),
     baseline: { call: 'balances.transferKeepAlive', charged: Number(baseline) },
     calls: Object.fromEntries(Object.entries(figures).map(([name, { charged, declared }]) => [name, {
       charged: Number(charged),

@@ -9,7 +9,7 @@ use super::*;
 use crate::Pallet as Pinning;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, SignedPayload},
 	RawOrigin,
@@ -168,13 +168,16 @@ mod benchmarks {
 			},
 		);
 
+		let unused;
 		#[block]
 		{
-			Pinning::<T>::on_registered(RECORD, &content(), u64::MAX);
+			unused = Pinning::<T>::on_registered(RECORD, &content(), u64::MAX);
 		}
 
 		assert!(Pending::<T>::contains_key(RECORD));
 		assert!(!Unpins::<T>::contains_key(content()));
+		// This is the case the hook's refunds are counted from.
+		assert_eq!(unused, Weight::zero());
 	}
 
 	/// The last record referencing an object every sealer holds is erased: its deletion is
@@ -184,13 +187,16 @@ mod benchmarks {
 		let max = T::MaxSealers::get();
 		pending_pin::<T>(max, max, max);
 
+		let unused;
 		#[block]
 		{
-			Pinning::<T>::on_erased(RECORD, &content());
+			unused = Pinning::<T>::on_erased(RECORD, &content());
 		}
 
 		assert!(!Pins::<T>::contains_key(RECORD));
 		assert!(Unpins::<T>::contains_key(content()));
+		// This is the case the hook's refunds are counted from.
+		assert_eq!(unused, Weight::zero());
 	}
 
 	impl_benchmark_test_suite!(Pinning, crate::mock::new_test_ext(), crate::mock::Test);
