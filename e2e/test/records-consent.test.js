@@ -315,3 +315,24 @@ test('the patient\'s client finishes a revocation that leaves more envelopes tha
   const indexed = await api.query.records.envelopesByHolder.keys(patient.address, doctor.address);
   assert.equal(indexed.length, 0);
 });
+
+test('a provider appending under consent is charged what it declared, less the pin bookkeeping it skipped', async () => {
+  const { patient, doctor } = people;
+  const { events: granted } = await submit(api, patient.account, api.tx.consent.grant(
+    patient.address, { Account: doctor.address }, 'AllRecords', ['Append'], ['Treatment'],
+    null, null, null,
+  ));
+  const consent = findEvent(granted, 'consent', 'ConsentGranted').consent.toNumber();
+  const { tx } = await documentRegistration(api, doctor.account, patient.address, `${DOCUMENT} (appended)`);
+  const declared = (await tx.paymentInfo(doctor.account)).weight.refTime.toBigInt();
+
+  const { events } = await submit(api, doctor.account, tx);
+  assert.equal(findEvent(events, 'records', 'RecordRegistered').consentUsed.unwrap().toNumber(), consent);
+  const success = events.find((event) => api.events.system.ExtrinsicSuccess.is(event));
+  const charged = success.data.dispatchInfo.weight.refTime.toBigInt();
+  // The event counts the base weight of every extrinsic; `paymentInfo` does not.
+  const base = api.consts.system.blockWeights.perClass.normal.baseExtrinsic.refTime.toBigInt();
+  // The provider takes the consent decision it was charged for; no deletion of the same
+  // ciphertext was pending, so pinning did not write one off: one database write refunded.
+  assert.equal(declared + base - charged, api.consts.system.dbWeight.write.toBigInt());
+});
