@@ -139,6 +139,8 @@ describe('a sealer with the right credentials', () => {
       unpin = await api.query.pinning.unpins(contentHash);
     }
     assert.ok(unpin.isNone, 'the unpin request is settled on chain');
+    // Nor does the node keep its own copy, or fetch one from the bucket, to serve.
+    await assert.rejects(getBlob(api, contentHash), /4004/);
   });
 });
 

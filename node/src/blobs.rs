@@ -1,6 +1,7 @@
 //! `blobs_put` / `blobs_get`: clients hand a record's ciphertext to a consortium node, which
-//! keeps it in its off-chain storage (where the pinning off-chain worker finds it) until it is
-//! pinned to cloud storage, and serves it back by SHA-256.
+//! keeps it in its off-chain storage (where the pinning off-chain worker finds it) and serves
+//! it back by SHA-256. The copy goes when no record references the ciphertext any more: the
+//! erasure's block drops it through off-chain indexing (`pallet_pinning`).
 //!
 //! The node never sees plaintext: clients encrypt before putting. Every bad request gets a
 //! JSON-RPC error with its own code and nothing is stored; the node stays up whatever arrives.

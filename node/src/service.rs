@@ -141,9 +141,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Builds and starts a full node.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
-	config: Configuration,
+	mut config: Configuration,
 	options: NodeOptions,
 ) -> Result<TaskManager, ServiceError> {
+	// Always index: erasing a record's last reference to a ciphertext drops this node's own
+	// copy of it through off-chain indexing (see `pallet_pinning`), whatever the flags say.
+	config.offchain_worker.indexing_enabled = true;
 	let sc_service::PartialComponents {
 		client,
 		backend,

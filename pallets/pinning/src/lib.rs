@@ -644,6 +644,14 @@ pub mod pallet {
 			});
 		}
 
+		/// Has every node that imports this block drop its own copy of the ciphertext
+		/// `content_hash` (the one a client put with `blobs_put`), through off-chain indexing:
+		/// no record references it any more, so an erased record's ciphertext is not kept or
+		/// served by any node, whether or not it was ever pinned. The node always indexes.
+		fn release_local_copies(content_hash: &H256) {
+			sp_io::offchain_index::clear(&medchain_primitives::pinning::blob_key(content_hash));
+		}
+
 		/// A bounded length as a `u32` (bounds are `u32`s, so this never saturates).
 		fn count(len: usize) -> u32 {
 			u32::try_from(len).unwrap_or(u32::MAX)
@@ -718,6 +726,7 @@ pub mod pallet {
 			let content_hash = pin.content_hash;
 			Self::deposit_event(Event::PinRemoved { record, content_hash });
 			let Some(mut object) = Objects::<T>::take(content_hash) else {
+				Self::release_local_copies(&content_hash);
 				// Neither the object nor a deletion written.
 				return db.writes(2);
 			};
@@ -727,6 +736,7 @@ pub mod pallet {
 				Objects::<T>::insert(content_hash, object);
 				return db.writes(1);
 			}
+			Self::release_local_copies(&content_hash);
 			if object.holders.is_empty() {
 				// Nobody holds it yet: no deletion written.
 				return db.writes(1);

@@ -1,10 +1,11 @@
 //! The off-chain worker that pins ciphertext on sealer nodes.
 //!
-//! Each block, on a node whose keystore holds a `seal` key of a current sealer and whose
+//! Each block, on a node whose keystore holds a `seal` key and whose
 //! off-chain storage holds [`StorageSettings`] (written by the node at start-up; never chain
 //! state), [`run`]:
 //!
-//! 1. goes through the [`Pending`] pin requests this sealer has neither confirmed nor reported,
+//! 1. with the first key of a current sealer, goes through the [`Pending`] pin requests that
+//!    sealer has neither confirmed nor reported,
 //!    and for at most [`Config::MaxPinsPerRun`] of those that are due and whose ciphertext the
 //!    node holds (at [`blob_key`] in its `PERSISTENT` off-chain storage):
 //!    - takes a [`StorageLock`] on the object ([`lock_key`]), so two runs never upload or
@@ -17,9 +18,11 @@
 //!    - on a 2xx submits [`crate::Pallet::confirm_pin`]; otherwise backs off exponentially
 //!      ([`backoff_delay_ms`], state at [`pin_retry_key`]) and after
 //!      [`Config::MaxUploadAttempts`] submits [`crate::Pallet::report_pin_failure`];
-//! 2. goes through the [`Unpins`] this sealer holds a copy of and has not deleted, `DELETE`s
-//!    the object (a 404 counts as deleted) and submits [`crate::Pallet::confirm_unpin`], backing off
-//!    the same way on failure (state at [`unpin_retry_key`]).
+//! 2. for every `seal` key in the keystore, a current sealer's or not (a sealer that left the
+//!    set still deletes what it stored), goes through the [`Unpins`] it holds a copy of and
+//!    has not deleted, `DELETE`s the object (a 404 counts as deleted), drops the node's own
+//!    copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on failure
+//!    (state at [`unpin_retry_key`]).
 //!
 //! After submitting a statement the worker leaves the request alone for
 //! [`Config::UnsignedLongevity`] blocks, the time the statement may spend in the pool.
@@ -482,34 +485,39 @@ fn object_store() -> Option<ObjectStore> {
 	}
 }
 
-/// The first `seal` key in the keystore that belongs to a current sealer.
-fn sealer_account<T: Config>() -> Option<Account<T>> {
-	Signer::<T, T::AuthorityId>::keystore_accounts()
-		.find(|account| T::Sealers::is_sealer(&account.id))
-}
-
 /// The off-chain worker's entry point: see the [module documentation](self).
 pub fn run<T: Config>(block: BlockNumberFor<T>) {
-	let Some(account) = sealer_account::<T>() else {
-		log::trace!(target: LOG_TARGET, "no sealer key in the keystore: not pinning");
+	let accounts: Vec<Account<T>> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
+	if accounts.is_empty() {
+		log::trace!(target: LOG_TARGET, "no seal key in the keystore: not pinning");
 		return;
-	};
+	}
 	let Some(store) = object_store() else {
 		return;
 	};
-	notice(
-		PINNING_NOTICE_KEY,
-		log::Level::Info,
-		format_args!("pinning to bucket {} at {}", store.bucket(), store.endpoint()),
-	);
-	let worker = Worker::<T> { account, store, block, block_number: block.saturated_into() };
-	worker.pin_pending();
-	worker.unpin_released();
+	let worker = Worker::<T> { store, block, block_number: block.saturated_into() };
+	// The first key of a current sealer pins.
+	if let Some(sealer) = accounts.iter().find(|account| T::Sealers::is_sealer(&account.id)) {
+		notice(
+			PINNING_NOTICE_KEY,
+			log::Level::Info,
+			format_args!(
+				"pinning to bucket {} at {}",
+				worker.store.bucket(),
+				worker.store.endpoint()
+			),
+		);
+		worker.pin_pending(sealer);
+	}
+	// Every key deletes the released copies it holds, also once its sealer has left the set:
+	// otherwise an erased record's ciphertext would stay in that bucket for ever.
+	for account in &accounts {
+		worker.unpin_released(account);
+	}
 }
 
-/// One run of the worker for one sealer.
+/// One run of the worker.
 struct Worker<T: Config> {
-	account: Account<T>,
 	store: ObjectStore,
 	block: BlockNumberFor<T>,
 	block_number: u64,
@@ -520,8 +528,8 @@ impl<T: Config> Worker<T> {
 		is_due(state, now_ms(), self.block_number, T::UnsignedLongevity::get())
 	}
 
-	/// Uploads the pending ciphertexts this node holds and this sealer has not answered.
-	fn pin_pending(&self) {
+	/// Uploads the pending ciphertexts this node holds and `sealer` has not answered.
+	fn pin_pending(&self, sealer: &Account<T>) {
 		let mut budget = T::MaxPinsPerRun::get();
 		for record in Pending::<T>::iter_keys() {
 			if budget == 0 {
@@ -535,7 +543,7 @@ impl<T: Config> Worker<T> {
 			}
 			let retry_key = pin_retry_key(record);
 			let mut retry = StorageValueRef::persistent(&retry_key);
-			if pin.has_answered(&self.account.id) {
+			if pin.has_answered(&sealer.id) {
 				retry.clear();
 				continue;
 			}
@@ -564,13 +572,14 @@ impl<T: Config> Worker<T> {
 				continue;
 			}
 			budget = budget.saturating_sub(1);
-			self.pin(record, &pin, &ciphertext, &state, &retry);
+			self.pin(sealer, record, &pin, &ciphertext, &state, &retry);
 		}
 	}
 
 	/// Checks and uploads `record`'s `ciphertext`, then confirms, retries later or reports.
 	fn pin(
 		&self,
+		sealer: &Account<T>,
 		record: RecordId,
 		pin: &PinRequestOf<T>,
 		ciphertext: &[u8],
@@ -585,7 +594,7 @@ impl<T: Config> Worker<T> {
 				"record {record}: the ciphertext held does not have the registered SHA-256 \
 				 {content_hash:?}; not uploading it, reporting the mismatch",
 			);
-			self.report(record, FailureReason::HashMismatch, state.attempts, retry);
+			self.report(sealer, record, FailureReason::HashMismatch, state.attempts, retry);
 			return;
 		}
 		let length = u64::try_from(ciphertext.len()).unwrap_or(u64::MAX);
@@ -616,6 +625,7 @@ impl<T: Config> Worker<T> {
 			Step::Confirm => {
 				log::info!(target: LOG_TARGET, "record {record}: ciphertext stored, confirming");
 				let submitted = self.submit(
+					sealer,
 					|account| PinPayload {
 						record,
 						content_hash,
@@ -644,7 +654,7 @@ impl<T: Config> Worker<T> {
 					target: LOG_TARGET,
 					"record {record}: upload failed ({outcome}) {attempts} times; reporting",
 				);
-				self.report(record, reason, attempts, retry);
+				self.report(sealer, record, reason, attempts, retry);
 			},
 		}
 	}
@@ -652,12 +662,14 @@ impl<T: Config> Worker<T> {
 	/// Submits `report_pin_failure` for `record`.
 	fn report(
 		&self,
+		sealer: &Account<T>,
 		record: RecordId,
 		reason: FailureReason,
 		attempts: u32,
 		retry: &StorageValueRef<'_>,
 	) {
 		let submitted = self.submit(
+			sealer,
 			|account| FailurePayload {
 				record,
 				sealer: account.public.clone(),
@@ -672,19 +684,19 @@ impl<T: Config> Worker<T> {
 		retry.set(&RetryState::submitted(self.block_number, attempts));
 	}
 
-	/// Deletes the released objects this sealer holds a copy of.
-	fn unpin_released(&self) {
+	/// Deletes the released objects `holder` holds a copy of.
+	fn unpin_released(&self, holder: &Account<T>) {
 		let mut budget = T::MaxPinsPerRun::get();
 		for (content_hash, unpin) in Unpins::<T>::iter() {
 			if budget == 0 {
 				break;
 			}
-			if !unpin.holders.contains(&self.account.id) {
+			if !unpin.holders.contains(&holder.id) {
 				continue;
 			}
 			let retry_key = unpin_retry_key(&content_hash);
 			let mut retry = StorageValueRef::persistent(&retry_key);
-			if unpin.deleted.contains(&self.account.id) {
+			if unpin.deleted.contains(&holder.id) {
 				retry.clear();
 				continue;
 			}
@@ -705,12 +717,18 @@ impl<T: Config> Worker<T> {
 				continue;
 			}
 			budget = budget.saturating_sub(1);
-			self.unpin(content_hash, &state, &retry);
+			self.unpin(holder, content_hash, &state, &retry);
 		}
 	}
 
 	/// Deletes the object `content_hash`, then confirms or retries later.
-	fn unpin(&self, content_hash: H256, state: &RetryState, retry: &StorageValueRef<'_>) {
+	fn unpin(
+		&self,
+		holder: &Account<T>,
+		content_hash: H256,
+		state: &RetryState,
+		retry: &StorageValueRef<'_>,
+	) {
 		let request = match self.store.delete_request(&content_hash, now_ms()) {
 			Ok(request) => request,
 			Err(error) => {
@@ -731,7 +749,14 @@ impl<T: Config> Worker<T> {
 		) {
 			Step::Confirm => {
 				log::info!(target: LOG_TARGET, "object {content_hash:?} deleted, confirming");
+				// The erasure dropped this node's own copy already (off-chain indexing); a
+				// node importing without indexing drops it here.
+				sp_io::offchain::local_storage_clear(
+					StorageKind::PERSISTENT,
+					&blob_key(&content_hash),
+				);
 				let submitted = self.submit(
+					holder,
 					|account| UnpinPayload {
 						content_hash,
 						sealer: account.public.clone(),
@@ -762,15 +787,16 @@ impl<T: Config> Worker<T> {
 		}
 	}
 
-	/// Signs the payload `payload` builds with this sealer's key and submits the statement
+	/// Signs the payload `payload` builds with `account`'s key and submits the statement
 	/// `call` makes of it as an unsigned transaction. Whether the pool took it.
 	fn submit<P: SignedPayload<T>>(
 		&self,
+		account: &Account<T>,
 		payload: impl Fn(&Account<T>) -> P,
 		call: impl Fn(P, T::Signature) -> Call<T>,
 	) -> bool {
 		let result = Signer::<T, T::AuthorityId>::any_account()
-			.with_filter(vec![self.account.public.clone()])
+			.with_filter(vec![account.public.clone()])
 			.send_unsigned_transaction(payload, call);
 		matches!(result, Some((_, Ok(()))))
 	}

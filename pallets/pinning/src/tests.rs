@@ -272,6 +272,44 @@ fn a_shared_object_is_deleted_only_when_its_last_record_is_erased() {
 	});
 }
 
+/// Whether the node that imported the blocks so far still keeps its own copy of ciphertext
+/// `n`: what the runtime's off-chain indexing left in the node's off-chain storage.
+fn node_keeps_copy(ext: &mut sp_io::TestExternalities, n: u8) -> bool {
+	ext.persist_offchain_overlay();
+	ext.offchain_db().get(&blob_key(&content(n))).is_some()
+}
+
+#[test]
+fn the_last_erasure_of_a_ciphertext_drops_every_nodes_own_copy() {
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		// What a client's `blobs_put` left on the node.
+		sp_io::offchain_index::set(&blob_key(&content(1)), &ciphertext(1));
+		sp_io::offchain_index::set(&blob_key(&content(2)), &ciphertext(2));
+		register(7, 1);
+		register(8, 1);
+		register(9, 2);
+		assert_ok!(confirm(7, 1, 1));
+	});
+	assert!(node_keeps_copy(&mut ext, 1));
+
+	// Another record still references the ciphertext: the node keeps it to pin that one.
+	ext.execute_with(|| erase(7, 1));
+	assert!(node_keeps_copy(&mut ext, 1));
+
+	// The last reference, with holders to delete the pinned copies too.
+	ext.execute_with(|| erase(8, 1));
+	assert!(!node_keeps_copy(&mut ext, 1));
+
+	// Never confirmed anywhere: no deletion is asked of anyone, the node's copy goes all the
+	// same.
+	ext.execute_with(|| {
+		erase(9, 2);
+		assert!(!Unpins::<Test>::contains_key(content(2)));
+	});
+	assert!(!node_keeps_copy(&mut ext, 2));
+}
+
 /// `reads` reads and `writes` writes of the mock's database.
 fn db(reads: u64, writes: u64) -> Weight {
 	<Test as frame_system::Config>::DbWeight::get().reads_writes(reads, writes)
@@ -1287,6 +1325,8 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 fn released_objects_are_deleted_then_confirmed() {
 	for status in [204, 404] {
 		let mut node = Node::new(1, true);
+		// Also the node's own copy, as if it imported the erasure without off-chain indexing.
+		node.hold(1, &ciphertext(1));
 		node.execute(|| {
 			register(7, 1);
 			assert_ok!(confirm(7, 1, 1));
@@ -1308,6 +1348,13 @@ fn released_objects_are_deleted_then_confirmed() {
 			node.retry_state(unpin_retry_key(&content(1))),
 			Some(RetryState::submitted(2, 0))
 		);
+		assert_eq!(
+			node.execute(|| sp_io::offchain::local_storage_get(
+				StorageKind::PERSISTENT,
+				&blob_key(&content(1))
+			)),
+			None
+		);
 		node.execute(|| {
 			admit_and_dispatch(crate::Call::confirm_unpin { payload, signature });
 			assert_eq!(
@@ -1316,6 +1363,50 @@ fn released_objects_are_deleted_then_confirmed() {
 			);
 		});
 	}
+}
+
+#[test]
+fn a_sealer_that_left_the_set_still_deletes_what_it_stored() {
+	let mut node = Node::new(1, true);
+	node.execute(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		// The hospital running sealer 1 leaves the consortium's sealers.
+		set_sealers(&[2, 3]);
+	});
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+
+	node.run(2);
+
+	let calls = node.calls();
+	assert_eq!(calls.len(), 1);
+	let crate::Call::confirm_unpin { payload, signature } = calls[0].clone() else {
+		panic!("a deletion confirmation, not {:?}", calls[0]);
+	};
+	assert_eq!(payload, UnpinPayload { block: 2, ..unpin_payload(1, 1) });
+	node.execute(|| {
+		admit_and_dispatch(crate::Call::confirm_unpin { payload, signature });
+		// It was the only holder: the deletion is done.
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+		System::assert_last_event(Event::Unpinned { content_hash: content(1) }.into());
+	});
+}
+
+#[test]
+fn a_key_that_never_held_a_copy_neither_pins_nor_deletes() {
+	// Sealer 4 is not in the set and holds nothing: nothing is sent for it.
+	let mut node = Node::new(4, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+	});
+	node.run(2);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
 }
 
 #[test]
