@@ -9,8 +9,12 @@ pub struct NodeOptions {
 	///
 	/// Proof of Work has no finality gadget; a block this deep is treated as final, so
 	/// clients and pruning have a finalized head. Deeper is safer against reorganisations;
-	/// shallower lets clients trust blocks sooner.
-	#[arg(long, value_name = "BLOCKS", default_value_t = 10)]
+	/// shallower lets clients trust blocks sooner. At least 1. Except on a development or
+	/// single-sealer chain, the node finalizes only while it has peers, is not catching up
+	/// and no peer announced a higher block, so a sealer cut off from the others never
+	/// finalizes the blocks it sealed alone.
+	#[arg(long, value_name = "BLOCKS", default_value_t = 10,
+		value_parser = clap::value_parser!(u32).range(1..))]
 	pub finality_depth: u32,
 
 	/// Number of CPU threads that mine blocks when this node seals (`--dev`, or `--validator`

@@ -203,6 +203,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	}
 
 	let role = config.role;
+	let chain_type = config.chain_spec.chain_type();
 	let prometheus_registry = config.prometheus_registry().cloned();
 	let keystore = keystore_container.keystore();
 	if let Some(seed) = &config.dev_key_seed {
@@ -259,10 +260,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		tracing_execute_block: None,
 	})?;
 
+	// A development chain finalizes alone; any other only in step with its peers.
+	let finality_network =
+		(chain_type != sc_service::ChainType::Development).then(|| sync_service.clone());
 	task_manager.spawn_handle().spawn(
 		"finality-by-depth",
 		None,
-		finality::finalize_by_depth(client.clone(), options.finality_depth),
+		finality::finalize_by_depth(client.clone(), options.finality_depth, finality_network),
 	);
 
 	if role.is_authority() && options.mining_threads > 0 {

@@ -1,6 +1,7 @@
 //! End to end: the built `medchain-node --dev --tmp` seals blocks by Proof of Work, each
 //! header carries Alice as author and a seal that verifies against the on-chain difficulty,
-//! and finality by depth advances.
+//! and finality by depth advances. On a chain of several sealers, a sealer alone seals but
+//! does not finalize, and finalizes again once in step with another.
 
 use codec::{Decode, Encode};
 use serde_json::{json, Value};
@@ -52,11 +53,41 @@ fn start_dev_node() -> Node {
 	Node { child, rpc_port, prometheus_port }
 }
 
+/// A sealer of the `local` chain (three sealers), `--alice`, `--bob`…, with no peers unless
+/// `bootnode` names one; returns it with its p2p port.
+fn start_local_sealer(who: &str, bootnode: Option<String>) -> (Node, u16) {
+	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+	let mut command = Command::new(env!("CARGO_BIN_EXE_medchain-node"));
+	command
+		.args(["--chain", "local", who, "--tmp", "--no-telemetry", "--no-mdns"])
+		// A throwaway network key: a non-development chain does not make one by itself.
+		.arg("--unsafe-force-node-key-generation")
+		.args(["--finality-depth", &FINALITY_DEPTH.to_string()])
+		.args(["--rpc-port", &rpc_port.to_string(), "--port", &p2p_port.to_string()])
+		.args(["--prometheus-port", &prometheus_port.to_string()])
+		.stdout(Stdio::null())
+		.stderr(Stdio::null());
+	if let Some(bootnode) = bootnode {
+		command.args(["--bootnodes", &bootnode]);
+	}
+	let child = command.spawn().expect("medchain-node starts");
+	(Node { child, rpc_port, prometheus_port }, p2p_port)
+}
+
+fn best_number(node: &Node) -> Option<u32> {
+	rpc(node, "chain_getHeader", json!([])).map(|h| block_number(&h))
+}
+
+fn finalized(node: &Node) -> Option<(u32, Value)> {
+	let hash = rpc(node, "chain_getFinalizedHead", json!([]))?;
+	rpc(node, "chain_getHeader", json!([hash.clone()])).map(|h| (block_number(&h), hash))
+}
+
 fn http(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
 	stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
 	let request = format!(
-		"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
 		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
 		body.len()
 	);
@@ -169,4 +200,31 @@ fn dev_node_seals_blocks_by_proof_of_work_and_finalizes_by_depth() {
 		metrics.contains("medchain_mining_hashes_per_second"),
 		"no hash-rate gauge in /metrics"
 	);
+}
+
+#[test]
+fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
+	// Alice, one of the local chain's three sealers, cut off from the others.
+	let (alice, alice_port) = start_local_sealer("--alice", None);
+	wait_for("Alice to seal 4 blocks alone", Duration::from_secs(240), || {
+		best_number(&alice).filter(|n| *n >= FINALITY_DEPTH + 2)
+	});
+	assert_eq!(
+		finalized(&alice).map(|(number, _)| number),
+		Some(0),
+		"a sealer with no peers finalized blocks it sealed alone"
+	);
+
+	// Bob joins: the two settle on one chain and finalize it, the same blocks on both.
+	let peer_id = rpc(&alice, "system_localPeerId", json!([])).expect("Alice's peer id");
+	let bootnode =
+		format!("/ip4/127.0.0.1/tcp/{alice_port}/p2p/{}", peer_id.as_str().expect("a string"));
+	let (bob, _) = start_local_sealer("--bob", Some(bootnode));
+	let (number, hash) = wait_for("Alice to finalize with Bob", Duration::from_secs(240), || {
+		finalized(&alice).filter(|(number, _)| *number >= 1)
+	});
+	let on_bob = wait_for("Bob to know Alice's finalized block", Duration::from_secs(120), || {
+		rpc(&bob, "chain_getBlockHash", json!([number])).filter(|h| !h.is_null())
+	});
+	assert_eq!(on_bob, hash, "Alice finalized a block that is not on Bob's chain");
 }
