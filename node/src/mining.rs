@@ -107,11 +107,13 @@ struct Miner<L: sc_consensus::JustificationSyncLink<Block>> {
 impl<L: sc_consensus::JustificationSyncLink<Block>> Miner<L> {
 	fn run(self) {
 		while !self.stop.load(Ordering::Relaxed) {
+			// The version first: a build replaced between the two reads then only makes the
+			// loop below stop at once, instead of mining the old work under the new version.
+			let version = self.handle.version();
 			let Some(build) = self.handle.metadata() else {
 				thread::sleep(IDLE_WAIT);
 				continue;
 			};
-			let version = self.handle.version();
 			let target = Target::for_difficulty(build.difficulty);
 			let pre_hash = build.pre_hash.0;
 			let mut nonce = self.first_nonce;

@@ -54,8 +54,7 @@ pub mod weights;
 /// The largest page [`Pallet::access_log`] returns.
 pub const MAX_ACCESS_LOG_PAGE: u32 = 100;
 
-/// The consent pallet's runtime API, for wallets, providers' systems and the off-chain
-/// storage gateway.
+/// The consent pallet's runtime API, for wallets and providers' systems.
 pub mod runtime_api {
 	use alloc::vec::Vec;
 	use medchain_primitives::health::{AccessDecision, Action, ConsentId, Purpose, RecordId};
@@ -808,8 +807,9 @@ pub mod pallet {
 		/// Leave a read receipt: the caller reads `record` for `purpose`.
 		///
 		/// Fails, leaving no receipt, unless [`Pallet::can_access`] allows the read. Clients
-		/// call this before fetching the ciphertext; the storage gateway serves a blob only to
-		/// a reader with a receipt. Receipts are never deleted.
+		/// call this before fetching the ciphertext (MedChain's client does). The chain cannot
+		/// force a reader who already holds the data key to leave one, so the log is complete
+		/// for reads made through conforming clients. Receipts are never deleted.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::record_access())]
 		pub fn record_access(
