@@ -536,9 +536,10 @@ mod benchmarks {
 			.is_some_and(|p| matches!(p.state, PackState::Illegitimate { .. })));
 	}
 
-	/// `h`: history entries of the pack. The last pack of its batch: the batch goes too.
+	/// `h`: history entries of the pack, up to a full log and its closing reserve. The last
+	/// pack of its batch: the batch goes too.
 	#[benchmark]
-	fn purge_pack(h: Linear<0, { T::MaxHistoryLen::get() }>) -> Result<(), BenchmarkError> {
+	fn purge_pack(h: Linear<0, { Pallet::<T>::max_log_entries() }>) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
 		let (depositor, org) = member::<T>("pharmacy", OrgKind::Pharmacy, Role::Pharmacist);
 		insert_batch::<T>(0, org, 1, NOW);
@@ -568,7 +569,9 @@ mod benchmarks {
 
 	/// `h`: history entries of the container.
 	#[benchmark]
-	fn purge_container(h: Linear<0, { T::MaxHistoryLen::get() }>) -> Result<(), BenchmarkError> {
+	fn purge_container(
+		h: Linear<0, { Pallet::<T>::max_log_entries() }>,
+	) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
 		let (depositor, org) = member::<T>("holder", OrgKind::Wholesaler, Role::RecordsClerk);
 		let sscc = insert_container::<T>(1, Position::Held(org), 0, 1, &[], &depositor);

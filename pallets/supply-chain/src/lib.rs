@@ -46,7 +46,10 @@
 //!
 //! ## History
 //! Each identifier has an append-only log of EPCIS entries ([`History`], capped at
-//! [`Config::MaxHistoryLen`]). A pack's log holds its own events and, when it was packed or
+//! [`Config::MaxHistoryLen`] for ordinary steps; the steps that end a shipment, a stay in a
+//! container or the item's life may use [`CLOSING_RESERVE`] more, so a full log never strands
+//! goods in transit or inside a case; a container whose log is full still unpacks, its
+//! children's logs holding the event). A pack's log holds its own events and, when it was packed or
 //! unpacked, the sequence number of that event in the container's log; [`Pallet::history`]
 //! splices in the container's entries from between the two (recursively for nested
 //! containers), and the lot's recall, so moving a container writes nothing per pack.
@@ -81,6 +84,23 @@ pub mod weights;
 pub const MAX_HISTORY_PAGE: u32 = 100;
 /// The most history entries [`Pallet::history`] reads for one pack, its containers' included.
 pub const MAX_HISTORY_SCAN: u32 = 4_096;
+
+/// Entries an identifier's log may hold beyond [`Config::MaxHistoryLen`], for the steps that
+/// end a state the item must be able to leave (receiving or rejecting a shipment, unpacking)
+/// or that end its life (dispensing, decommissioning, confirming it illegitimate). Those steps
+/// are never refused for a full log: one closes the shipment or the stay in a container that
+/// the last ordinary entry may have opened, one ends the item's life.
+pub const CLOSING_RESERVE: u32 = 2;
+
+/// What a step that files a history entry does, which decides whether a full log refuses it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StepKind {
+	/// Any step that leaves the item able to go on: needs a log under `MaxHistoryLen`.
+	Ordinary,
+	/// A step that ends a shipment or a stay in a container, or the item's life: may use the
+	/// [`CLOSING_RESERVE`].
+	Closing,
+}
 
 /// The supply-chain pallet's runtime API, for pharmacy scanners, patients' apps and trading
 /// partners' systems.
@@ -183,7 +203,9 @@ pub mod pallet {
 		/// The most top-level items one shipment may list.
 		#[pallet::constant]
 		type MaxShipmentItems: Get<u32>;
-		/// The most entries an identifier's history may have.
+		/// The most entries an identifier's history may have from ordinary steps; the steps
+		/// that end a shipment, a stay in a container or the item's life may add
+		/// [`CLOSING_RESERVE`] more.
 		#[pallet::constant]
 		type MaxHistoryLen: Get<u32>;
 		/// How long after dispensing or decommissioning a pack its organisation may revert it,
@@ -529,7 +551,8 @@ pub mod pallet {
 		TooDeep,
 		/// The container would hold packs of more than `MaxBatchesPerContainer` batches.
 		TooManyBatches,
-		/// The identifier's history has `MaxHistoryLen` entries.
+		/// The identifier's history has `MaxHistoryLen` entries: only steps that end a
+		/// shipment, a stay in a container or the item's life may still be filed.
 		HistoryFull,
 		/// A seller cannot ship to its own organisation.
 		ShipToSelf,
@@ -808,9 +831,10 @@ pub mod pallet {
 						epcis: epcis.clone(),
 						detail: EventDetail::Parent { parent, parent_seq },
 					},
+					StepKind::Ordinary,
 				)?;
 			}
-			Self::store_packing_event(parent, container, &epcis, count, now)?;
+			Self::store_packing_event(parent, container, &epcis, count, now, StepKind::Ordinary)?;
 			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
 			Ok(())
 		}
@@ -868,6 +892,7 @@ pub mod pallet {
 						epcis: epcis.clone(),
 						detail: EventDetail::Parent { parent, parent_seq },
 					},
+					StepKind::Closing,
 				)?;
 			}
 			container.children =
@@ -877,7 +902,7 @@ pub mod pallet {
 				container.batches = BoundedVec::new();
 				container.quarantined = 0;
 			}
-			Self::store_packing_event(parent, container, &epcis, count, now)?;
+			Self::store_packing_event(parent, container, &epcis, count, now, StepKind::Closing)?;
 			Self::deposit_event(Event::Disaggregated { parent, children, who, epcis });
 			Ok(())
 		}
@@ -934,6 +959,7 @@ pub mod pallet {
 					Position::InTransit(shipment),
 					now,
 					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
+					StepKind::Ordinary,
 				)?;
 			}
 			Shipments::<T>::insert(
@@ -1052,7 +1078,13 @@ pub mod pallet {
 				now,
 			)?;
 			pack.state = PackState::Dispensed { by: org, at: now };
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::None,
+				StepKind::Closing,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Dispensed { sgtin, who, epcis });
 			Ok(())
@@ -1084,7 +1116,13 @@ pub mod pallet {
 			let epcis =
 				Self::epcis(org, BizStep::Decommissioning, disposition, EpcisAction::Delete, now)?;
 			pack.state = PackState::Decommissioned { reason, by: org, at: now };
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::Decommission(reason))?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::Decommission(reason),
+				StepKind::Closing,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Decommissioned { sgtin, reason, who, epcis });
 			Ok(())
@@ -1122,7 +1160,13 @@ pub mod pallet {
 			let epcis =
 				Self::epcis(by, BizStep::Reverting, Disposition::Active, EpcisAction::Add, now)?;
 			pack.state = PackState::Active;
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::None,
+				StepKind::Ordinary,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Reverted { sgtin, who, epcis });
 			Ok(())
@@ -1197,7 +1241,13 @@ pub mod pallet {
 				});
 			}
 			pack.state = PackState::Suspect { by: org, at: now };
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::None,
+				StepKind::Ordinary,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Quarantined { sgtin, who, epcis });
 			Ok(())
@@ -1228,7 +1278,13 @@ pub mod pallet {
 				});
 			}
 			pack.state = PackState::Active;
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::None,
+				StepKind::Ordinary,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Cleared { sgtin, who, epcis });
 			Ok(())
@@ -1252,7 +1308,13 @@ pub mod pallet {
 				now,
 			)?;
 			pack.state = PackState::Illegitimate { by: org, at: now };
-			Self::push_pack_history(&sgtin, &mut pack, &epcis, EventDetail::None)?;
+			Self::push_pack_history(
+				&sgtin,
+				&mut pack,
+				&epcis,
+				EventDetail::None,
+				StepKind::Closing,
+			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::ConfirmedIllegitimate { sgtin, who, epcis });
 			Ok(())
@@ -1265,7 +1327,7 @@ pub mod pallet {
 		///
 		/// Afterwards `verify` answers unknown: the retention period is when records may go.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::purge_pack(T::MaxHistoryLen::get()))]
+		#[pallet::weight(T::WeightInfo::purge_pack(Pallet::<T>::max_log_entries()))]
 		pub fn purge_pack(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let pack = Self::pack(&sgtin)?;
@@ -1304,7 +1366,7 @@ pub mod pallet {
 		/// created it. Anyone may, once it holds nothing, is neither in transit nor in a
 		/// container, and has not changed for `RetentionPeriod`.
 		#[pallet::call_index(15)]
-		#[pallet::weight(T::WeightInfo::purge_container(T::MaxHistoryLen::get()))]
+		#[pallet::weight(T::WeightInfo::purge_container(Pallet::<T>::max_log_entries()))]
 		pub fn purge_container(origin: OriginFor<T>, sscc: Sscc) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let container = Containers::<T>::get(sscc).ok_or(Error::<T>::UnknownContainer)?;
@@ -1350,6 +1412,7 @@ pub mod pallet {
 			position: Position,
 			now: u64,
 			entry: HistoryEntryOf<T>,
+			kind: StepKind,
 		) -> Result<(), Error<T>> {
 			match &mut self {
 				Item::Pack(sgtin, pack) => {
@@ -1358,6 +1421,7 @@ pub mod pallet {
 						&Epc::Sgtin(sgtin.clone()),
 						&mut pack.history_len,
 						entry,
+						kind,
 					)?;
 				},
 				Item::Container(sscc, container) => {
@@ -1367,6 +1431,7 @@ pub mod pallet {
 						&Epc::Sscc(*sscc),
 						&mut container.history_len,
 						entry,
+						kind,
 					)?;
 				},
 			}
@@ -1742,6 +1807,7 @@ pub mod pallet {
 					Position::Held(custodian),
 					now,
 					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
+					StepKind::Closing,
 				)?;
 			}
 			Shipments::<T>::remove(shipment);
@@ -1749,45 +1815,70 @@ pub mod pallet {
 		}
 
 		/// Files the container's side of packing or unpacking `count` children under `epcis`
-		/// and writes the container back.
+		/// and writes the container back. Packing needs room in the container's log;
+		/// unpacking never fails for want of it: the entry is left out of a full log (each
+		/// child's log and the chain's event keep it).
 		fn store_packing_event(
 			parent: Sscc,
 			mut container: ContainerOf<T>,
 			epcis: &EpcisMetaOf<T>,
 			count: u32,
 			now: u64,
+			kind: StepKind,
 		) -> Result<(), Error<T>> {
-			Self::push_history(
-				&Epc::Sscc(parent),
-				&mut container.history_len,
-				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
-			)?;
+			let unpacking_into_full_log =
+				kind == StepKind::Closing && !Self::has_room(container.history_len, kind);
+			if !unpacking_into_full_log {
+				Self::push_history(
+					&Epc::Sscc(parent),
+					&mut container.history_len,
+					HistoryEntry { epcis: epcis.clone(), detail: EventDetail::Children { count } },
+					kind,
+				)?;
+			}
 			container.updated_at = now;
 			Containers::<T>::insert(parent, container);
 			Ok(())
 		}
 
-		/// Appends an entry to `sgtin`'s history.
+		/// Appends an entry, filed by a step of `kind`, to `sgtin`'s history.
 		fn push_pack_history(
 			sgtin: &Sgtin,
 			pack: &mut PackOf<T>,
 			epcis: &EpcisMetaOf<T>,
 			detail: EventDetail,
+			kind: StepKind,
 		) -> Result<(), Error<T>> {
 			Self::push_history(
 				&Epc::Sgtin(sgtin.clone()),
 				&mut pack.history_len,
 				HistoryEntry { epcis: epcis.clone(), detail },
+				kind,
 			)
 		}
 
-		/// Appends `entry` to `epc`'s history, whose length is `len`.
+		/// The most entries a log holds: `MaxHistoryLen` and the closing reserve.
+		pub fn max_log_entries() -> u32 {
+			T::MaxHistoryLen::get().saturating_add(CLOSING_RESERVE)
+		}
+
+		/// Whether a log of `len` entries has room for one more filed by a step of `kind`.
+		fn has_room(len: u32, kind: StepKind) -> bool {
+			match kind {
+				StepKind::Ordinary => len < T::MaxHistoryLen::get(),
+				StepKind::Closing => len < Self::max_log_entries(),
+			}
+		}
+
+		/// Appends `entry`, filed by a step of `kind`, to `epc`'s history, whose length is
+		/// `len`.
 		pub(crate) fn push_history(
 			epc: &Epc,
 			len: &mut u32,
 			entry: HistoryEntryOf<T>,
+			kind: StepKind,
 		) -> Result<(), Error<T>> {
-			ensure!(*len < T::MaxHistoryLen::get(), Error::<T>::HistoryFull);
+			ensure!(Self::has_room(*len, kind), Error::<T>::HistoryFull);
 			History::<T>::insert(epc, *len, entry);
 			*len = len.checked_add(1).ok_or(Error::<T>::Overflow)?;
 			Ok(())

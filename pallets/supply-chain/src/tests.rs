@@ -1455,30 +1455,113 @@ fn clear_and_illegitimate_errors() {
 // history
 // ---------------------------------------------------------------------------------------------
 
+/// Ships S1 back and forth until its log holds `MaxHistoryLen - 1` entries, ending at
+/// `WHOLESALER`; returns the cap.
+fn fill_the_log_of_s1() -> u32 {
+	let cap: u32 = <Test as crate::Config>::MaxHistoryLen::get();
+	assert_eq!(cap, 16);
+	commission_a(&["S1"]);
+	// Commissioning is one entry, each delivery two (shipping, receiving).
+	for _ in 0..3 {
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
+		deliver(WHOLESALE_STAFF, MAKER, MAKER_STAFF, &[pack_epc("S1")]);
+	}
+	deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
+	assert_eq!(pack_of("S1").history_len, cap - 1);
+	cap
+}
+
 #[test]
-fn a_full_history_is_capped() {
+fn a_full_log_refuses_ordinary_steps_but_still_ends_the_shipment_and_the_packs_life() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		let shipment = ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
+		assert_eq!(pack_of("S1").history_len, cap);
+
+		// Full: nothing that lets the pack go on is filed.
+		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::HistoryFull);
+		// The shipment still ends, and the pack's life.
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(PHARMACIST), shipment));
+		assert_eq!(custody("S1"), Some(Custody::Held(PHARMACY)));
+		assert_noop!(
+			try_ship(PHARMACIST, WHOLESALER, &[pack_epc("S1")]),
+			Error::<Test>::HistoryFull
+		);
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_eq!(pack_of("S1").history_len, cap + crate::CLOSING_RESERVE);
+		assert_eq!(
+			SupplyChain::history(&pack("S1"), 0, 100).len() as u32,
+			cap + crate::CLOSING_RESERVE
+		);
+		// Reverting would let it go on: refused.
+		assert_noop!(revert(PHARMACIST, "S1"), Error::<Test>::HistoryFull);
+	});
+}
+
+#[test]
+fn a_full_log_still_lets_the_buyer_reject_and_the_seller_decommission() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		let shipment = ship(WHOLESALE_STAFF, MAKER, &[pack_epc("S1")]);
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(MAKER_STAFF), shipment));
+		assert_eq!(custody("S1"), Some(Custody::Held(WHOLESALER)));
+		assert_ok!(decommission(WHOLESALE_STAFF, "S1", DecommissionReason::Destroyed));
+		assert_eq!(pack_of("S1").history_len, cap + crate::CLOSING_RESERVE);
+	});
+}
+
+#[test]
+fn a_case_whose_log_fills_up_can_still_be_unpacked_pack_by_pack() {
 	new_test_ext().execute_with(|| {
 		let cap: u32 = <Test as crate::Config>::MaxHistoryLen::get();
-		assert_eq!(cap, 16);
-		commission_a(&["S1"]);
-		// Commissioning is one entry, each delivery two (shipping, receiving).
-		for _ in 0..3 {
-			deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
-			deliver(WHOLESALE_STAFF, MAKER, MAKER_STAFF, &[pack_epc("S1")]);
+		let texts: Vec<String> = (0..cap + 4).map(|i| format!("S{i}")).collect();
+		let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+		commission_a(&refs);
+		let packs: Vec<Epc> = refs.iter().map(|text| pack_epc(text)).collect();
+		assert_ok!(aggregate(MAKER_STAFF, 1, &packs));
+		// Each unpacking is one entry in the case's log, whose reserve then fills up too.
+		for item in &packs {
+			assert_ok!(disaggregate(MAKER_STAFF, 1, core::slice::from_ref(item)));
 		}
-		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S1")]);
-		assert_eq!(pack_of("S1").history_len, cap - 1);
-		let shipment = ship(WHOLESALE_STAFF, MAKER, &[pack_epc("S1")]);
-		assert_eq!(pack_of("S1").history_len, cap);
-		assert_noop!(
-			SupplyChain::receive(RuntimeOrigin::signed(MAKER_STAFF), shipment),
-			Error::<Test>::HistoryFull
-		);
-		assert_noop!(
-			SupplyChain::reject(RuntimeOrigin::signed(MAKER_STAFF), shipment),
-			Error::<Test>::HistoryFull
-		);
-		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::HistoryFull);
+		assert_eq!(container_of(1).children, 0);
+		assert_eq!(container_of(1).history_len, cap + crate::CLOSING_RESERVE);
+		// Every pack is out and its own log holds its unpacking.
+		for text in &refs {
+			assert_eq!(custody(text), Some(Custody::Held(MAKER)));
+			let history = SupplyChain::history(&pack(text), 0, 100);
+			assert!(
+				history.iter().any(|(epc, entry)| *epc == pack_epc(text)
+					&& entry.epcis.biz_step == BizStep::Unpacking),
+				"{text}'s log lacks its unpacking"
+			);
+		}
+		// The case itself can no longer take part in anything that would need unpacking.
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[]), Error::<Test>::NoItems);
+		commission_a(&["EXTRA"]);
+		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("EXTRA")]), Error::<Test>::HistoryFull);
+	});
+}
+
+#[test]
+fn a_case_shipped_with_a_full_log_is_still_received() {
+	new_test_ext().execute_with(|| {
+		let cap: u32 = <Test as crate::Config>::MaxHistoryLen::get();
+		let texts: Vec<String> = (0..cap).map(|i| format!("S{i}")).collect();
+		let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+		commission_a(&refs);
+		let packs: Vec<Epc> = refs.iter().map(|text| pack_epc(text)).collect();
+		assert_ok!(aggregate(MAKER_STAFF, 1, &packs));
+		// Unpacking leaves the case at one short of the cap, one pack still inside.
+		for item in &packs[..(cap - 2) as usize] {
+			assert_ok!(disaggregate(MAKER_STAFF, 1, core::slice::from_ref(item)));
+		}
+		assert_eq!(container_of(1).history_len, cap - 1);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[case(1)]);
+		assert_eq!(container_of(1).history_len, cap);
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_eq!(custody(refs[refs.len() - 1]), Some(Custody::Held(WHOLESALER)));
+		assert_ok!(disaggregate(WHOLESALE_STAFF, 1, &packs[(cap - 2) as usize..]));
+		assert_eq!(container_of(1).children, 0);
 	});
 }
 
