@@ -69,15 +69,22 @@ fn pending_pin<T: Config>(confirmations: u32, failures: u32, holders: u32) {
 mod benchmarks {
 	use super::*;
 
-	/// The last confirmation the target needs: the request becomes pinned.
+	/// The last confirmation the target needs, from a sealer whose failure report is the last
+	/// of a full list and is withdrawn: the request becomes pinned.
 	#[benchmark]
 	fn confirm_pin() -> Result<(), BenchmarkError> {
-		let (public, _) = new_sealer::<T>();
+		let (public, sealer) = new_sealer::<T>();
 		for other in others::<T>(3_000, T::ReplicationTarget::get().saturating_sub(1)) {
 			T::BenchmarkHelper::make_sealer(&other);
 		}
 		let target = Pinning::<T>::effective_target();
-		pending_pin::<T>(target.saturating_sub(1), 0, T::MaxSealers::get().saturating_sub(1));
+		let max = T::MaxSealers::get();
+		pending_pin::<T>(target.saturating_sub(1), max.saturating_sub(1), max.saturating_sub(1));
+		Pins::<T>::mutate(RECORD, |pin| {
+			if let Some(pin) = pin {
+				let _ = pin.failures.try_push((sealer.clone(), FailureReason::StorageUnreachable));
+			}
+		});
 		let payload = PinPayload {
 			record: RECORD,
 			content_hash: content(),
@@ -90,7 +97,9 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, payload, signature);
 
-		assert_eq!(Pins::<T>::get(RECORD).map(|pin| pin.status), Some(PinStatus::Pinned));
+		let pin = Pins::<T>::get(RECORD).ok_or(BenchmarkError::Stop("no pin request"))?;
+		assert_eq!(pin.status, PinStatus::Pinned);
+		assert!(!pin.failures.iter().any(|(reporter, _)| *reporter == sealer));
 		Ok(())
 	}
 

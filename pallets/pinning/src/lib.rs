@@ -13,11 +13,16 @@
 //!   [`Pallet::confirm_pin`], signed with its sealer key. Tampered ciphertext is never uploaded:
 //!   the sealer reports [`FailureReason::HashMismatch`] instead. Uploads that keep failing are
 //!   retried with exponential backoff and, after [`Config::MaxUploadAttempts`], reported with
-//!   [`Pallet::report_pin_failure`].
+//!   [`Pallet::report_pin_failure`]. A report is not the end: the worker keeps retrying at
+//!   the longest backoff, and a later confirmation withdraws the sealer's report, so a pin
+//!   completes once storage is back, however long it was away.
 //! - A request is [`PinStatus::Pinned`] once [`Pallet::effective_target`] distinct sealers
 //!   confirmed (the [`Config::ReplicationTarget`], or every sealer if there are fewer, so a
-//!   one-sealer development chain can pin), and [`PinStatus::Failed`] once so many sealers
-//!   reported failure that the target can no longer be reached.
+//!   one-sealer development chain can pin), and [`PinStatus::Failed`] while so many sealers
+//!   report failure that the target cannot be reached. A failed request stays open: it is
+//!   pending again, or pinned, once confirmations withdraw enough reports. A sealer that
+//!   confirms after the request was pinned is recorded as a holder too, so an erasure asks it
+//!   to delete its copy.
 //! - When a record is erased its pin request goes. Once no pin request references the
 //!   ciphertext object any more (records with the same content share one object, see
 //!   [`Objects`]), an [`UnpinRequest`] asks every sealer that stored it to delete it and to
@@ -193,8 +198,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Pins<T: Config> = StorageMap<_, Twox64Concat, RecordId, PinRequestOf<T>>;
 
-	/// The records whose pin request is pending: what sealers' off-chain workers go through,
-	/// so that they never walk settled requests.
+	/// The records whose pin request is not pinned yet (pending or failed): what sealers'
+	/// off-chain workers go through, so that they never walk pinned requests.
 	#[pallet::storage]
 	pub type Pending<T: Config> = StorageMap<_, Twox64Concat, RecordId, ()>;
 
@@ -353,9 +358,10 @@ pub mod pallet {
 		/// `payload.record`, whose SHA-256 it checked to be `payload.content_hash`.
 		///
 		/// An unsigned transaction: `signature` is the sealer's `seal` key signature of
-		/// `payload` (see [`types::signing_context`]). The request must be pending and the
-		/// sealer must not have answered it yet. Pins the record once enough sealers
-		/// confirmed.
+		/// `payload` (see [`types::signing_context`]). The sealer must not have confirmed it
+		/// yet; a failure it reported is withdrawn. Pins the record once enough sealers
+		/// confirmed (a failed request included); on a request already pinned, records the
+		/// sealer as one more holder of the object.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::confirm_pin())]
 		pub fn confirm_pin(
@@ -366,6 +372,7 @@ pub mod pallet {
 			ensure_none(origin)?;
 			let (sealer, mut pin) = Self::check_pin(&payload, &signature)?;
 			let record = payload.record;
+			pin.failures.retain(|(reporter, _)| *reporter != sealer);
 			pin.confirmations.try_push(sealer.clone()).map_err(|_| Error::<T>::TooManySealers)?;
 			let object = Self::object_with_holder(&pin.content_hash, &sealer)?;
 			Objects::<T>::insert(pin.content_hash, object);
@@ -541,16 +548,16 @@ pub mod pallet {
 			}
 		}
 
-		/// The sealer of a valid pin confirmation, and the pending request it confirms.
+		/// The sealer of a valid pin confirmation, and the request it confirms.
 		fn check_pin(
 			payload: &PinPayloadOf<T>,
 			signature: &SignatureOf<T>,
 		) -> Result<(T::AccountId, PinRequestOf<T>), Error<T>> {
 			let sealer = payload.sealer.clone().into_account();
 			ensure!(T::Sealers::is_sealer(&sealer), Error::<T>::NotSealer);
-			let pin = Self::pending_pin(payload.record)?;
+			let pin = Pins::<T>::get(payload.record).ok_or(Error::<T>::PinNotFound)?;
 			ensure!(pin.content_hash == payload.content_hash, Error::<T>::WrongContentHash);
-			Self::ensure_unanswered(&pin, &sealer)?;
+			ensure!(!pin.confirmations.contains(&sealer), Error::<T>::AlreadyConfirmed);
 			ensure!(
 				SignedPayload::<T>::verify::<T::AuthorityId>(payload, signature.clone()),
 				Error::<T>::BadSignature
@@ -620,8 +627,10 @@ pub mod pallet {
 			Ok(object)
 		}
 
-		/// Pins or fails the pending `pin` of `record` if its answers decide it, emitting the
-		/// event and taking it off [`Pending`].
+		/// Sets `pin`'s status from its answers: pinned once `target` sealers confirmed, failed
+		/// while too many report failure for the rest to reach it, pending otherwise. Emits
+		/// [`Event::Pinned`] or [`Event::PinFailed`] when it becomes so, and keeps [`Pending`]
+		/// listing every request not pinned.
 		fn settle(record: RecordId, pin: &mut PinRequestOf<T>, target: u32) {
 			let confirmations = Self::count(pin.confirmations.len());
 			let failures = Self::count(pin.failures.len());
@@ -633,15 +642,22 @@ pub mod pallet {
 			} else if !reachable {
 				PinStatus::Failed
 			} else {
-				return;
+				PinStatus::Pending
 			};
+			if status == pin.status {
+				return;
+			}
 			pin.status = status;
-			Pending::<T>::remove(record);
 			let content_hash = pin.content_hash;
-			Self::deposit_event(match status {
-				PinStatus::Pinned => Event::Pinned { record, content_hash },
-				_ => Event::PinFailed { record, content_hash },
-			});
+			match status {
+				PinStatus::Pinned => {
+					Pending::<T>::remove(record);
+					Self::deposit_event(Event::Pinned { record, content_hash });
+				},
+				PinStatus::Failed => Self::deposit_event(Event::PinFailed { record, content_hash }),
+				// A failed request some confirmations re-opened: `PinConfirmed` says so.
+				PinStatus::Pending => {},
+			}
 		}
 
 		/// Has every node that imports this block drop its own copy of the ciphertext

@@ -4,8 +4,8 @@
 //! off-chain storage holds [`StorageSettings`] (written by the node at start-up; never chain
 //! state), [`run`]:
 //!
-//! 1. with the first key of a current sealer, goes through the [`Pending`] pin requests that
-//!    sealer has neither confirmed nor reported,
+//! 1. with the first key of a current sealer, goes through the [`Pending`] pin requests (not
+//!    pinned yet) that sealer has not confirmed,
 //!    and for at most [`Config::MaxPinsPerRun`] of those that are due and whose ciphertext the
 //!    node holds (at [`blob_key`] in its `PERSISTENT` off-chain storage):
 //!    - takes a [`StorageLock`] on the object ([`lock_key`]), so two runs never upload or
@@ -17,7 +17,9 @@
 //!      that does not match;
 //!    - on a 2xx submits [`crate::Pallet::confirm_pin`]; otherwise backs off exponentially
 //!      ([`backoff_delay_ms`], state at [`pin_retry_key`]) and after
-//!      [`Config::MaxUploadAttempts`] submits [`crate::Pallet::report_pin_failure`];
+//!      [`Config::MaxUploadAttempts`] submits [`crate::Pallet::report_pin_failure`], then
+//!      keeps retrying at the backoff reached, without reporting again: a later confirmation
+//!      withdraws the report, so the pin completes once storage is back;
 //! 2. for every `seal` key in the keystore, a current sealer's or not (a sealer that left the
 //!    set still deletes what it stored), goes through the [`Unpins`] it holds a copy of and
 //!    has not deleted, `DELETE`s the object (a 404 counts as deleted), drops the node's own
@@ -218,11 +220,18 @@ pub fn next_step(
 	if max_attempts.is_some_and(|max| attempts >= max) {
 		return Step::Report(reason, attempts);
 	}
-	Step::Retry(RetryState {
+	Step::Retry(retry_after_failure(state, now_ms, backoff_base_ms))
+}
+
+/// The state after one more failed attempt from `state`, at `now_ms`: the next attempt after
+/// the backoff.
+pub fn retry_after_failure(state: &RetryState, now_ms: u64, backoff_base_ms: u64) -> RetryState {
+	let attempts = state.attempts.saturating_add(1);
+	RetryState {
 		attempts,
 		next_attempt_at: now_ms.saturating_add(backoff_delay_ms(attempts, backoff_base_ms)),
 		submitted_at: None,
-	})
+	}
 }
 
 /// Splits a settings endpoint, `http://host[:port]` or `https://host[:port]` (a trailing `/`
@@ -538,13 +547,15 @@ impl<T: Config> Worker<T> {
 			let Some(pin) = Pins::<T>::get(record) else {
 				continue;
 			};
-			if pin.status != PinStatus::Pending {
+			if pin.status == PinStatus::Pinned {
 				continue;
 			}
 			let retry_key = pin_retry_key(record);
 			let mut retry = StorageValueRef::persistent(&retry_key);
-			if pin.has_answered(&sealer.id) {
-				retry.clear();
+			// A sealer that reported a failure keeps trying: its confirmation withdraws the
+			// report, so the pin completes once storage is back.
+			if pin.confirmations.contains(&sealer.id) {
+				forget(&mut retry);
 				continue;
 			}
 			if !self.is_due(&read_state(&retry)) {
@@ -588,7 +599,13 @@ impl<T: Config> Worker<T> {
 	) {
 		let content_hash = pin.content_hash;
 		let started_ms = now_ms();
+		let reported = pin.failures.iter().any(|(reporter, _)| *reporter == sealer.id);
 		if sp_io::hashing::sha2_256(ciphertext) != content_hash.0 {
+			if reported {
+				// Said already; look again later, in case a client put the right bytes since.
+				retry.set(&retry_after_failure(state, now_ms(), self.store.retry_base_ms));
+				return;
+			}
 			log::warn!(
 				target: LOG_TARGET,
 				"record {record}: the ciphertext held does not have the registered SHA-256 \
@@ -619,7 +636,8 @@ impl<T: Config> Worker<T> {
 			put_outcome(outcome.status()),
 			state,
 			now_ms(),
-			Some(max_attempts),
+			// Once reported, retried for ever (at the longest backoff by then).
+			(!reported).then_some(max_attempts),
 			self.store.retry_base_ms,
 		) {
 			Step::Confirm => {
@@ -638,6 +656,15 @@ impl<T: Config> Worker<T> {
 					log::warn!(target: LOG_TARGET, "record {record}: confirmation not submitted");
 				}
 				retry.set(&RetryState::submitted(self.block_number, 0));
+			},
+			Step::Retry(next) if reported => {
+				log::warn!(
+					target: LOG_TARGET,
+					"record {record}: upload still failing ({outcome}) after the report; \
+					 retrying in {} s",
+					backoff_delay_ms(next.attempts, self.store.retry_base_ms) / 1_000,
+				);
+				retry.set(&next);
 			},
 			Step::Retry(next) => {
 				log::warn!(
@@ -697,7 +724,7 @@ impl<T: Config> Worker<T> {
 			let retry_key = unpin_retry_key(&content_hash);
 			let mut retry = StorageValueRef::persistent(&retry_key);
 			if unpin.deleted.contains(&holder.id) {
-				retry.clear();
+				forget(&mut retry);
 				continue;
 			}
 			if !self.is_due(&read_state(&retry)) {
@@ -799,6 +826,14 @@ impl<T: Config> Worker<T> {
 			.with_filter(vec![account.public.clone()])
 			.send_unsigned_transaction(payload, call);
 		matches!(result, Some((_, Ok(()))))
+	}
+}
+
+/// Clears a retry state that is no longer needed, writing only if there is one: a request
+/// this sealer answered may stay listed for a long time, and is looked at every block.
+fn forget(retry: &mut StorageValueRef<'_>) {
+	if retry.get::<RetryState>().ok().flatten().is_some() {
+		retry.clear();
 	}
 }
 

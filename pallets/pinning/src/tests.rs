@@ -40,7 +40,10 @@ use sp_runtime::{
 };
 use std::{
 	collections::VecDeque,
-	sync::{Arc, Mutex},
+	sync::{
+		atomic::{AtomicUsize, Ordering},
+		Arc, Mutex,
+	},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -430,8 +433,19 @@ fn two_of_three_sealers_pin_a_record() {
 		);
 		System::assert_last_event(Event::Pinned { record: 7, content_hash: content(1) }.into());
 
-		// The third sealer is too late.
-		assert_noop!(confirm(7, 1, 2), Error::<Test>::NotPending);
+		// The third sealer confirms after the pin: recorded as one more holder (an erasure
+		// asks it to delete its copy too), the request stays pinned.
+		assert_ok!(confirm(7, 1, 2));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		assert_eq!(
+			Objects::<Test>::get(content(1)).map(|o| o.holders.into_inner()),
+			Some(accounts(&[1, 3, 2]))
+		);
+		System::assert_last_event(
+			Event::PinConfirmed { record: 7, sealer: sealer(2), confirmations: 3, target: 2 }
+				.into(),
+		);
+		assert_noop!(confirm(7, 1, 2), Error::<Test>::AlreadyConfirmed);
 	});
 }
 
@@ -488,7 +502,8 @@ fn a_request_fails_when_failures_put_the_target_out_of_reach() {
 
 		assert_ok!(report(7, 2, FailureReason::StorageRejected { status: 403 }));
 		assert_eq!(status(7), Some(PinStatus::Failed));
-		assert!(!Pending::<Test>::contains_key(7));
+		// Still listed: the sealers keep trying.
+		assert!(Pending::<Test>::contains_key(7));
 		assert_eq!(
 			Pins::<Test>::get(7).map(|pin| pin.failures.into_inner()),
 			Some(vec![
@@ -497,7 +512,51 @@ fn a_request_fails_when_failures_put_the_target_out_of_reach() {
 			])
 		);
 		System::assert_last_event(Event::PinFailed { record: 7, content_hash: content(1) }.into());
-		assert_noop!(confirm(7, 1, 3), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn a_failed_request_reopens_and_pins_once_its_reporters_confirm() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(report(7, 1, FailureReason::StorageUnreachable));
+		assert_ok!(report(7, 2, FailureReason::StorageRejected { status: 503 }));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+
+		// Sealer 1's storage is back: its confirmation withdraws its report. Sealers 1 and 3
+		// may make two again: pending, still listed for the workers.
+		assert_ok!(confirm(7, 1, 1));
+		assert_eq!(status(7), Some(PinStatus::Pending));
+		assert_eq!(
+			Pins::<Test>::get(7).map(|pin| pin.failures.into_inner()),
+			Some(vec![(sealer(2), FailureReason::StorageRejected { status: 503 })])
+		);
+		assert!(Pending::<Test>::contains_key(7));
+		System::assert_last_event(
+			Event::PinConfirmed { record: 7, sealer: sealer(1), confirmations: 1, target: 2 }
+				.into(),
+		);
+
+		// Sealer 2's too: pinned, off the list.
+		assert_ok!(confirm(7, 1, 2));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		assert!(Pins::<Test>::get(7).is_some_and(|pin| pin.failures.is_empty()));
+		assert!(!Pending::<Test>::contains_key(7));
+		System::assert_last_event(Event::Pinned { record: 7, content_hash: content(1) }.into());
+	});
+}
+
+#[test]
+fn a_failed_request_pins_straight_away_when_a_confirmation_reaches_the_target() {
+	new_test_ext().execute_with(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 3));
+		assert_ok!(report(7, 1, FailureReason::StorageUnreachable));
+		assert_ok!(report(7, 2, FailureReason::StorageUnreachable));
+		assert_eq!(status(7), Some(PinStatus::Failed));
+		assert_ok!(confirm(7, 1, 2));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+		System::assert_last_event(Event::Pinned { record: 7, content_hash: content(1) }.into());
 	});
 }
 
@@ -587,12 +646,11 @@ fn confirm_pin_refuses_what_it_must() {
 		// Twice.
 		assert_ok!(confirm(7, 1, 1));
 		assert_noop!(confirm(7, 1, 1), Error::<Test>::AlreadyConfirmed);
-		// After a failure report.
+		// After its own failure report: the confirmation withdraws the report.
 		assert_ok!(report(7, 2, FailureReason::StorageUnreachable));
-		assert_noop!(confirm(7, 1, 2), Error::<Test>::AlreadyReported);
-		// Settled.
-		assert_ok!(confirm(7, 1, 3));
-		assert_noop!(confirm(7, 1, 2), Error::<Test>::NotPending);
+		assert_ok!(confirm(7, 1, 2));
+		assert!(Pins::<Test>::get(7).is_some_and(|pin| pin.failures.is_empty()));
+		assert_noop!(confirm(7, 1, 2), Error::<Test>::AlreadyConfirmed);
 	});
 }
 
@@ -929,6 +987,8 @@ const NOW: u64 = 1_700_000_000_000;
 struct StatusOffchain {
 	inner: TestOffchainExt,
 	statuses: Arc<Mutex<VecDeque<HttpRequestStatus>>>,
+	/// How many times the worker cleared a key of the node's off-chain storage.
+	clears: Arc<AtomicUsize>,
 }
 
 impl Externalities for StatusOffchain {
@@ -1003,6 +1063,7 @@ impl DbExternalities for StatusOffchain {
 		self.inner.local_storage_set(kind, key, value)
 	}
 	fn local_storage_clear(&mut self, kind: StorageKind, key: &[u8]) {
+		self.clears.fetch_add(1, Ordering::Relaxed);
 		self.inner.local_storage_clear(kind, key)
 	}
 	fn local_storage_compare_and_set(
@@ -1027,6 +1088,7 @@ struct Node {
 	statuses: Arc<Mutex<VecDeque<HttpRequestStatus>>>,
 	pool: Box<dyn Fn() -> Vec<Vec<u8>>>,
 	clear_pool: Box<dyn Fn()>,
+	clears: Arc<AtomicUsize>,
 }
 
 impl Node {
@@ -1034,7 +1096,12 @@ impl Node {
 		let (offchain, _state) = TestOffchainExt::new();
 		offchain.0.write().timestamp = Timestamp::from_unix_millis(NOW);
 		let statuses = Arc::new(Mutex::new(VecDeque::new()));
-		let wrapper = StatusOffchain { inner: offchain.clone(), statuses: statuses.clone() };
+		let clears = Arc::new(AtomicUsize::new(0));
+		let wrapper = StatusOffchain {
+			inner: offchain.clone(),
+			statuses: statuses.clone(),
+			clears: clears.clone(),
+		};
 		let (pool, pool_state) = TestTransactionPoolExt::new();
 		let keystore = MemoryKeystore::new();
 		keystore
@@ -1062,6 +1129,7 @@ impl Node {
 			statuses,
 			pool: Box::new(move || read_state.read().transactions.clone()),
 			clear_pool: Box::new(move || pool_state.write().transactions.clear()),
+			clears,
 		}
 	}
 
@@ -1276,6 +1344,33 @@ fn storage_errors_back_off_and_are_reported_after_the_bound() {
 			Some(vec![(sealer(1), FailureReason::StorageRejected { status: 503 })])
 		);
 	});
+	(node.clear_pool)();
+
+	// Still down once the report left the pool: retried, never reported twice.
+	let block = 4 + LONGEVITY + 1;
+	node.set_time(NOW + 60_000);
+	node.expect(&put_of(1, NOW + 60_000), ciphertext(1), b"");
+	node.answer(HttpRequestStatus::Finished(503));
+	node.run(block);
+	assert!(node.calls().is_empty());
+	let after_report =
+		retry_after_failure(&RetryState::submitted(4, MAX_ATTEMPTS), NOW + 60_000, BACKOFF_BASE_MS);
+	assert_eq!(after_report.attempts, MAX_ATTEMPTS + 1);
+	assert_eq!(node.retry_state(pin_retry_key(7)), Some(after_report));
+
+	// Storage is back: uploaded and confirmed, which withdraws the report.
+	let back = after_report.next_attempt_at;
+	node.set_time(back);
+	node.expect(&put_of(1, back), ciphertext(1), b"");
+	node.run(block + 1);
+	let calls = node.calls();
+	assert_eq!(calls.len(), 1);
+	node.execute(|| {
+		admit_and_dispatch(calls[0].clone());
+		let pin = Pins::<Test>::get(7).expect("the request");
+		assert!(pin.failures.is_empty());
+		assert_eq!(pin.confirmations.into_inner(), accounts(&[1]));
+	});
 }
 
 #[test]
@@ -1319,6 +1414,22 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 	assert_eq!(payload.reason, FailureReason::HashMismatch);
 	assert_eq!(payload.record, 7);
 	node.execute(|| admit_and_dispatch(crate::Call::report_pin_failure { payload, signature }));
+	(node.clear_pool)();
+
+	// Still tampered once the report left the pool: looked at again, never uploaded or
+	// reported twice.
+	let block = 1 + LONGEVITY + 1;
+	node.run(block);
+	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+
+	// A client puts the right bytes again: uploaded and confirmed when next due.
+	node.hold(1, &ciphertext(1));
+	let due = node.retry_state(pin_retry_key(7)).expect("a retry state").next_attempt_at;
+	node.set_time(due);
+	node.expect(&put_of(1, due), ciphertext(1), b"");
+	node.run(block + 1);
+	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_pin { .. }]));
 }
 
 #[test]
@@ -1499,13 +1610,13 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 }
 
 #[test]
-fn requests_this_sealer_answered_or_that_are_settled_are_skipped() {
+fn requests_this_sealer_confirmed_or_that_are_pinned_are_skipped() {
 	let mut node = Node::new(1, true);
 	node.hold(1, &ciphertext(1));
 	node.hold(2, &ciphertext(2));
 	node.execute(|| {
 		register(7, 1);
-		assert_ok!(report(7, 1, FailureReason::StorageUnreachable));
+		assert_ok!(confirm(7, 1, 1));
 		register(8, 2);
 		assert_ok!(confirm(8, 2, 2));
 		assert_ok!(confirm(8, 2, 3));
@@ -1513,6 +1624,37 @@ fn requests_this_sealer_answered_or_that_are_settled_are_skipped() {
 	});
 	node.run(2);
 	assert_eq!(node.requests_made(), 0);
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn requests_this_sealer_confirmed_cost_no_write_while_they_stay_listed() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	// The upload's lock was released (a clear).
+	let after_upload = node.clears.load(Ordering::Relaxed);
+	let calls = node.calls();
+	node.execute(|| {
+		admit_and_dispatch(calls[0].clone());
+		// Confirmed by one of the two sealers needed: still listed.
+		assert!(Pending::<Test>::contains_key(7));
+		for record in 8..20 {
+			register(record, 1);
+			assert_ok!(confirm(record, 1, 1));
+		}
+	});
+	(node.clear_pool)();
+	// Record 7's retry state goes once; then nothing is written, block after block.
+	node.run(2 + LONGEVITY);
+	assert_eq!(node.clears.load(Ordering::Relaxed), after_upload + 1);
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
+	node.run(3 + LONGEVITY);
+	node.run(4 + LONGEVITY);
+	// Nor uploaded again (an unexpected request would fail the test).
+	assert_eq!(node.clears.load(Ordering::Relaxed), after_upload + 1);
 	assert!(node.calls().is_empty());
 }
 
