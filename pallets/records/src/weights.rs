@@ -11,8 +11,6 @@
 // pallet
 // --chain
 // dev
-// --pallet
-// pallet_records
 // --extrinsic
 // *
 // --wasm-execution
@@ -21,6 +19,8 @@
 // 50
 // --repeat
 // 20
+// --pallet
+// pallet_records
 // --template
 // scripts/frame-weight-template.hbs
 // --output
@@ -84,12 +84,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2358 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 143_663_000 picoseconds.
-		Weight::from_parts(163_844_441, 7818)
-			// Standard Error: 173_509
-			.saturating_add(Weight::from_parts(66_586_580, 0).saturating_mul(o.into()))
-			// Standard Error: 3_566_907
-			.saturating_add(Weight::from_parts(180_791, 0).saturating_mul(p.into()))
+		// Minimum execution time: 143_102_000 picoseconds.
+		Weight::from_parts(100_907_457, 7818)
+			// Standard Error: 101_311
+			.saturating_add(Weight::from_parts(67_129_262, 0).saturating_mul(o.into()))
+			// Standard Error: 2_082_701
+			.saturating_add(Weight::from_parts(60_839_716, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -133,12 +133,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2904 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 158_144_000 picoseconds.
-		Weight::from_parts(145_084_789, 7818)
-			// Standard Error: 145_350
-			.saturating_add(Weight::from_parts(67_688_411, 0).saturating_mul(o.into()))
-			// Standard Error: 2_988_037
-			.saturating_add(Weight::from_parts(26_306_937, 0).saturating_mul(p.into()))
+		// Minimum execution time: 159_065_000 picoseconds.
+		Weight::from_parts(106_489_347, 7818)
+			// Standard Error: 89_951
+			.saturating_add(Weight::from_parts(66_311_458, 0).saturating_mul(o.into()))
+			// Standard Error: 1_849_171
+			.saturating_add(Weight::from_parts(67_092_105, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -152,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_257_000 picoseconds.
-		Weight::from_parts(27_290_000, 9417)
+		// Minimum execution time: 25_507_000 picoseconds.
+		Weight::from_parts(27_601_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -189,12 +189,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3699 + o * (466 ±0) + p * (252 ±0)`
 		//  Estimated: `9417 + o * (2717 ±0) + p * (2717 ±0)`
-		// Minimum execution time: 152_075_000 picoseconds.
-		Weight::from_parts(104_737_778, 9417)
-			// Standard Error: 224_740
-			.saturating_add(Weight::from_parts(68_037_333, 0).saturating_mul(o.into()))
-			// Standard Error: 4_620_084
-			.saturating_add(Weight::from_parts(40_764_880, 0).saturating_mul(p.into()))
+		// Minimum execution time: 155_981_000 picoseconds.
+		Weight::from_parts(159_436_094, 9417)
+			// Standard Error: 152_288
+			.saturating_add(Weight::from_parts(65_310_366, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -222,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 104_956_000 picoseconds.
-		Weight::from_parts(115_901_000, 3799)
+		// Minimum execution time: 105_777_000 picoseconds.
+		Weight::from_parts(117_013_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -253,8 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3228`
 		//  Estimated: `6200`
-		// Minimum execution time: 122_211_000 picoseconds.
-		Weight::from_parts(132_897_000, 6200)
+		// Minimum execution time: 123_493_000 picoseconds.
+		Weight::from_parts(137_764_000, 6200)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -285,10 +283,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `877 + n * (603 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 127_268_000 picoseconds.
-		Weight::from_parts(129_712_000, 3595)
-			// Standard Error: 210_046
-			.saturating_add(Weight::from_parts(90_262_339, 0).saturating_mul(n.into()))
+		// Minimum execution time: 128_710_000 picoseconds.
+		Weight::from_parts(13_553_743, 3595)
+			// Standard Error: 370_329
+			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -299,9 +297,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(163_844_441, 7818)
-			.saturating_add(Weight::from_parts(66_586_580, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(180_791, 0).saturating_mul(p.into()))
+		Weight::from_parts(100_907_457, 7818)
+			.saturating_add(Weight::from_parts(67_129_262, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(60_839_716, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -310,9 +308,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn amend(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(145_084_789, 7818)
-			.saturating_add(Weight::from_parts(67_688_411, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(26_306_937, 0).saturating_mul(p.into()))
+		Weight::from_parts(106_489_347, 7818)
+			.saturating_add(Weight::from_parts(66_311_458, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(67_092_105, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -321,14 +319,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_290_000, 9417)
+		Weight::from_parts(27_601_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(104_737_778, 9417)
-			.saturating_add(Weight::from_parts(68_037_333, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(40_764_880, 0).saturating_mul(p.into()))
+		Weight::from_parts(159_436_094, 9417)
+			.saturating_add(Weight::from_parts(65_310_366, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -339,18 +336,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(115_901_000, 3799)
+		Weight::from_parts(117_013_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(132_897_000, 6200)
+		Weight::from_parts(137_764_000, 6200)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(129_712_000, 3595)
-			.saturating_add(Weight::from_parts(90_262_339, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_553_743, 3595)
+			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
