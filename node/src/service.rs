@@ -4,12 +4,14 @@
 use crate::{cli::NodeOptions, finality, mining};
 use futures::FutureExt;
 use medchain_pow::{ConsortiumPow, RuntimeQueries, SealerKey};
-use medchain_primitives::SEALER_KEY_TYPE;
+use medchain_primitives::{ConsortiumApi, SEALER_KEY_TYPE};
 use medchain_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::Backend;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
 use sp_keystore::Keystore;
 use sp_runtime::traits::Block as BlockT;
 use std::{sync::Arc, time::Duration};
@@ -270,7 +272,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	);
 
 	if role.is_authority() && options.mining_threads > 0 {
-		match SealerKey::from_keystore(keystore) {
+		let best = client.info().best_hash;
+		let is_sealer = |who: &medchain_primitives::AccountId| {
+			client.runtime_api().is_sealer(best, who.clone()).unwrap_or(false)
+		};
+		match SealerKey::from_keystore(keystore, is_sealer) {
 			None => log::warn!(
 				"⛏️  This validator has no sealer key (type `seal`) in its keystore: not mining. \
 				 Insert one with `medchain-node key insert --key-type seal --scheme sr25519`."

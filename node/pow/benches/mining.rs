@@ -42,7 +42,7 @@ fn verification(c: &mut Criterion) {
 	keystore
 		.sr25519_generate_new(SEALER_KEY_TYPE, Some(&Sr25519Keyring::Alice.to_seed()))
 		.expect("in-memory keystore takes a dev key");
-	let key = SealerKey::from_keystore(keystore).expect("key inserted");
+	let key = SealerKey::from_keystore(keystore, |_| true).expect("key inserted");
 	let pre_hash = [5u8; 32];
 	let difficulty = sp_core::U256::from(1_000_000u64);
 	let nonce = search_nonce(&pre_hash, &Target::for_difficulty(difficulty), 0, u64::MAX)

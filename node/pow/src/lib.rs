@@ -135,9 +135,22 @@ pub struct SealerKey {
 }
 
 impl SealerKey {
-	/// The first sealer key (type `seal`) in `keystore`, if there is one.
-	pub fn from_keystore(keystore: KeystorePtr) -> Option<Self> {
-		let public = keystore.sr25519_public_keys(SEALER_KEY_TYPE).into_iter().next()?;
+	/// The key (type `seal`) in `keystore` to seal with: the first, in key order, whose account
+	/// `is_sealer` says may seal now; if none may, the first (it may become one later). The
+	/// keystore lists keys in no particular order: sorting makes the choice the same after
+	/// every restart, and asking the sealer set keeps a node that holds an old and a new key
+	/// during a rotation from sealing with the one no longer in the set.
+	pub fn from_keystore(
+		keystore: KeystorePtr,
+		is_sealer: impl Fn(&AccountId) -> bool,
+	) -> Option<Self> {
+		let mut keys = keystore.sr25519_public_keys(SEALER_KEY_TYPE);
+		keys.sort();
+		let public = keys
+			.iter()
+			.find(|public| is_sealer(&AccountId::from(public.0)))
+			.or_else(|| keys.first())
+			.copied()?;
 		Some(Self { keystore, public })
 	}
 

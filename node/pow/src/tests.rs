@@ -44,7 +44,32 @@ fn sealer_key(who: Sr25519Keyring) -> SealerKey {
 	keystore
 		.sr25519_generate_new(SEALER_KEY_TYPE, Some(&who.to_seed()))
 		.expect("in-memory keystore takes a dev key");
-	SealerKey::from_keystore(keystore).expect("the key was just inserted")
+	SealerKey::from_keystore(keystore, |_| true).expect("the key was just inserted")
+}
+
+#[test]
+fn the_key_sealed_with_is_one_in_the_sealer_set() {
+	let keystore: KeystorePtr = Arc::new(sc_keystore::LocalKeystore::in_memory());
+	for who in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+		keystore
+			.sr25519_generate_new(SEALER_KEY_TYPE, Some(&who.to_seed()))
+			.expect("in-memory keystore takes a dev key");
+	}
+	let chosen = |sealers: &[Sr25519Keyring]| {
+		let sealers: Vec<AccountId> = sealers.iter().map(|k| k.to_account_id()).collect();
+		SealerKey::from_keystore(keystore.clone(), |who| sealers.contains(who))
+			.map(|key| key.account())
+	};
+	assert_eq!(chosen(&[Sr25519Keyring::Alice]), Some(Sr25519Keyring::Alice.to_account_id()));
+	assert_eq!(chosen(&[Sr25519Keyring::Bob]), Some(Sr25519Keyring::Bob.to_account_id()));
+	// Neither may seal yet: the same key every time, the smaller one.
+	let first =
+		[Sr25519Keyring::Alice, Sr25519Keyring::Bob].map(|k| k.to_account_id()).into_iter().min();
+	assert_eq!(chosen(&[]), first);
+	assert_eq!(chosen(&[Sr25519Keyring::Charlie]), first);
+	// No key at all.
+	let empty: KeystorePtr = Arc::new(sc_keystore::LocalKeystore::in_memory());
+	assert!(SealerKey::from_keystore(empty, |_| true).is_none());
 }
 
 /// A block's pre-hash, its author digest and a valid seal by `who` at `DIFFICULTY`.
