@@ -168,6 +168,10 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The difficulty must lie between `MinDifficulty` and `MaxDifficulty`.
 		DifficultyOutOfBounds,
+		/// Governance may raise the difficulty at most `ClampFactor` times at once: the
+		/// controller raises it that much per block by itself, and a difficulty set far too
+		/// high could never be lowered again, as lowering it takes a new block.
+		DifficultyRaisedTooFar,
 	}
 
 	/// The difficulty a chain starts with.
@@ -222,12 +226,18 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Set the difficulty of the next block and restart the moving average. Governance
-		/// only: for a consortium whose hash power changed by far more than the clamp allows.
+		/// only: for a consortium whose hash power fell by far more than the clamp allows
+		/// (blocks too slow). Lowering has no limit but `MinDifficulty`; raising is capped at
+		/// `ClampFactor` times the current difficulty, which the controller reaches by itself
+		/// in one block when blocks come too fast.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_difficulty())]
 		pub fn set_difficulty(origin: OriginFor<T>, difficulty: Difficulty) -> DispatchResult {
 			T::DifficultyOrigin::ensure_origin(origin)?;
 			ensure!(Self::within_bounds(difficulty), Error::<T>::DifficultyOutOfBounds);
+			let highest = CurrentDifficulty::<T>::get()
+				.saturating_mul(Difficulty::from(T::ClampFactor::get()));
+			ensure!(difficulty <= highest, Error::<T>::DifficultyRaisedTooFar);
 			CurrentDifficulty::<T>::put(difficulty);
 			RecentBlocks::<T>::kill();
 			Self::deposit_event(Event::DifficultySet { difficulty });

@@ -158,6 +158,23 @@ fn setting_a_difficulty_out_of_bounds_fails() {
 }
 
 #[test]
+fn governance_raises_the_difficulty_at_most_by_the_clamp_factor() {
+	new_test_ext().execute_with(|| {
+		let current = U256::from(INITIAL);
+		let highest = current * U256::from(2u32);
+		assert_noop!(
+			Difficulty::set_difficulty(RuntimeOrigin::root(), highest + U256::one()),
+			Error::<Test>::DifficultyRaisedTooFar
+		);
+		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), highest));
+		assert_eq!(difficulty(), highest.as_u64());
+		// Lowering far is what governance is for.
+		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), U256::from(1_000)));
+		assert_eq!(difficulty(), 1_000);
+	});
+}
+
+#[test]
 fn only_governance_sets_the_difficulty() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
