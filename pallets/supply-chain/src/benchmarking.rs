@@ -428,6 +428,48 @@ mod benchmarks {
 		}
 	}
 
+	/// `n`: containers taken back by the seller. The buyer is still registered: its check
+	/// is a read either way.
+	#[benchmark]
+	fn cancel_shipment(n: Linear<1, { T::MaxShipmentItems::get() }>) {
+		let overdue = NOW.saturating_add(T::ShipmentTimeout::get());
+		T::BenchmarkHelper::set_time(overdue);
+		let (_, buyer) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
+		let (seller_member, seller) =
+			member::<T>("seller", OrgKind::Wholesaler, Role::RecordsClerk);
+		let shipment = NextShipmentId::<T>::get();
+		NextShipmentId::<T>::put(shipment.saturating_add(1));
+		let items = containers_with_own_batches::<T>(
+			n,
+			Position::InTransit(shipment),
+			seller,
+			&seller_member,
+		);
+		let first = items.first().cloned();
+		Shipments::<T>::insert(
+			shipment,
+			Shipment {
+				seller,
+				buyer,
+				items: BoundedVec::truncate_from(items),
+				transaction: H256::repeat_byte(1),
+				shipped_at: NOW,
+				event: 0,
+			},
+		);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(seller_member), shipment);
+
+		assert!(!Shipments::<T>::contains_key(shipment));
+		if let Some(Epc::Sscc(first)) = first {
+			assert_eq!(
+				Containers::<T>::get(first).map(|c| c.position),
+				Some(Position::Held(seller))
+			);
+		}
+	}
+
 	#[benchmark]
 	fn dispense() {
 		T::BenchmarkHelper::set_time(NOW);

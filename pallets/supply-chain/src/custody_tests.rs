@@ -46,6 +46,7 @@ enum Op {
 	Ship { actor: Actor, buyer: usize, items: Vec<usize> },
 	Receive { actor: Actor, shipment: usize },
 	Reject { actor: Actor, shipment: usize },
+	Cancel { actor: Actor, shipment: usize },
 	Dispense { actor: Actor, pack: usize },
 	Decommission { actor: Actor, pack: usize, reason: usize },
 	Revert { actor: Actor, pack: usize },
@@ -76,6 +77,8 @@ fn op() -> impl Strategy<Value = Op> {
 			.prop_map(|(actor, shipment)| Op::Receive { actor, shipment }),
 		3 => (actor.clone(), index)
 			.prop_map(|(actor, shipment)| Op::Reject { actor, shipment }),
+		2 => (actor.clone(), index)
+			.prop_map(|(actor, shipment)| Op::Cancel { actor, shipment }),
 		5 => (actor.clone(), index).prop_map(|(actor, pack)| Op::Dispense { actor, pack }),
 		3 => (actor.clone(), index, 0..5usize)
 			.prop_map(|(actor, pack, reason)| Op::Decommission { actor, pack, reason }),
@@ -331,6 +334,19 @@ fn apply(model: &mut Model, op: &Op) {
 				let custodian = if receiving { buyer } else { seller };
 				for item in items {
 					model.positions.insert(item, Position::Held(custodian));
+				}
+			}
+		},
+		Op::Cancel { actor, shipment } => {
+			let id = model.pick_shipment(*shipment);
+			let who = account(*actor, model.shipments.get(&id).map(|s| s.0));
+			let org = org_of(who);
+			if SupplyChain::cancel_shipment(RuntimeOrigin::signed(who), id).is_ok() {
+				let (seller, _, items) =
+					model.shipments.remove(&id).expect("only known shipments succeed");
+				assert_eq!(seller, org, "{org} cancelled a shipment sent by {seller}");
+				for item in items {
+					model.positions.insert(item, Position::Held(seller));
 				}
 			}
 		},

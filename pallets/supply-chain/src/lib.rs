@@ -14,7 +14,9 @@
 //!   [`Pallet::disaggregate`]); containers nest up to [`Config::MaxNestingDepth`] levels.
 //! - A seller ships top-level items to a buyer with the hash of the DSCSA transaction
 //!   information and statement ([`Pallet::ship`]); the buyer receives ([`Pallet::receive`]) or
-//!   rejects them back to the seller ([`Pallet::reject`]). Custody changes only then.
+//!   rejects them back to the seller ([`Pallet::reject`]). Custody changes only then. A
+//!   shipment left overdue, or addressed to an organisation that left, its seller may cancel
+//!   ([`Pallet::cancel_shipment`]).
 //! - A pharmacist dispenses a pack (FMD Art. 25, [`Pallet::dispense`]); any custodian may
 //!   decommission one for another reason ([`Pallet::decommission`]); the same organisation
 //!   may revert either within [`Config::RevertWindow`] (FMD Art. 13,
@@ -217,6 +219,10 @@ pub mod pallet {
 		/// change (DSCSA: at least 6 years).
 		#[pallet::constant]
 		type RetentionPeriod: Get<u64>;
+		/// How long a shipment may stay in transit before its seller may cancel it, in
+		/// milliseconds: a buyer that never receives nor rejects cannot strand the goods.
+		#[pallet::constant]
+		type ShipmentTimeout: Get<u64>;
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Creates organisation members for the benchmarks
@@ -395,6 +401,27 @@ pub mod pallet {
 			/// The EPCIS fields.
 			epcis: EpcisMetaOf<T>,
 		},
+		/// The seller cancelled a shipment the buyer neither received nor rejected, because it
+		/// was overdue or the buyer left the consortium; the seller is the custodian again
+		/// (`void_shipping`, `returned`).
+		ShipmentCancelled {
+			/// The shipment, now closed.
+			shipment: ShipmentId,
+			/// The selling organisation, custodian again.
+			seller: OrgId,
+			/// The buying organisation.
+			buyer: OrgId,
+			/// The top-level items taken back.
+			items: ItemsOf<T>,
+			/// Hash of the DSCSA transaction information and statement.
+			transaction: H256,
+			/// Why the seller could cancel it.
+			reason: CancelReason,
+			/// The member who cancelled it.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
 		/// A pharmacist supplied a pack to the public (`dispensing`, FMD Art. 25).
 		Dispensed {
 			/// The pack.
@@ -501,6 +528,12 @@ pub mod pallet {
 		NotCustodian,
 		/// The shipment is not addressed to the caller's organisation.
 		NotBuyer,
+		/// The shipment was not sent by the caller's organisation.
+		NotSeller,
+		/// The shipment may be cancelled only once `ShipmentTimeout` has passed since it was
+		/// shipped, or once its buyer has left the consortium; until then the buyer may
+		/// receive or reject it.
+		ShipmentNotOverdue,
 		/// Only the organisation that dispensed or decommissioned the pack may revert it.
 		NotSameOrganisation,
 		/// The GTIN is not 14 digits with a valid GS1 check digit.
@@ -913,8 +946,9 @@ pub mod pallet {
 		///
 		/// Everything inside the containers goes with them. Refused if any pack is recalled,
 		/// expired, suspect, illegitimate, dispensed or decommissioned, or any container holds
-		/// such packs. The items stay in transit until the buyer receives or rejects them, and
-		/// cannot be shipped, packed, dispensed or decommissioned meanwhile. A shipment holds no
+		/// such packs. The items stay in transit until the buyer receives or rejects them (or
+		/// the seller cancels an overdue shipment), and cannot be shipped, packed, dispensed or
+		/// decommissioned meanwhile. A shipment holds no
 		/// deposit: each of its items already does, and is in at most one shipment.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::ship(items.len() as u32))]
@@ -1055,6 +1089,52 @@ pub mod pallet {
 				epcis,
 			});
 			Ok(Some(T::WeightInfo::reject(count)).into())
+		}
+
+		/// Cancel the shipment `shipment`, sent by the caller's organisation, that the buyer
+		/// has neither received nor rejected: its items go back to the seller's custody,
+		/// whatever their state, as when the buyer rejects it.
+		///
+		/// Allowed once `ShipmentTimeout` has passed since shipping, or at once if the buyer
+		/// is no longer a registered organisation. Goods lost or stolen in transit are then
+		/// the seller's to decommission (as stolen) or to ship again.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::cancel_shipment(T::MaxShipmentItems::get()))]
+		pub fn cancel_shipment(
+			origin: OriginFor<T>,
+			shipment: ShipmentId,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let org = Self::organisation_of(&who)?;
+			let entry = Shipments::<T>::get(shipment).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(entry.seller == org, Error::<T>::NotSeller);
+			let now = T::Time::now();
+			let reason = if T::Organisations::organisation_kind(entry.buyer).is_none() {
+				CancelReason::BuyerLeft
+			} else if now >= entry.shipped_at.saturating_add(T::ShipmentTimeout::get()) {
+				CancelReason::Overdue
+			} else {
+				return Err(Error::<T>::ShipmentNotOverdue.into());
+			};
+			let epcis = Self::epcis(
+				org,
+				BizStep::VoidShipping,
+				Disposition::Returned,
+				EpcisAction::Observe,
+				now,
+			)?;
+			let count = Self::close_shipment(shipment, &entry, org, &epcis, now)?;
+			Self::deposit_event(Event::ShipmentCancelled {
+				shipment,
+				seller: entry.seller,
+				buyer: entry.buyer,
+				items: entry.items,
+				transaction: entry.transaction,
+				reason,
+				who,
+				epcis,
+			});
+			Ok(Some(T::WeightInfo::cancel_shipment(count)).into())
 		}
 
 		/// Dispense the pack `sgtin` to a patient (FMD Art. 25): the caller is a pharmacist of

@@ -48,6 +48,8 @@ pub const DAY: u64 = 24 * HOUR;
 pub const REVERT_WINDOW: u64 = 10 * DAY;
 /// The retention period in the tests: one year.
 pub const RETENTION: u64 = 365 * DAY;
+/// How long a shipment may stay in transit before its seller may cancel it: 30 days.
+pub const SHIPMENT_TIMEOUT: u64 = 30 * DAY;
 
 parameter_types! {
 	pub const ProductDeposit: u64 = 100;
@@ -55,6 +57,7 @@ parameter_types! {
 	pub const ContainerDeposit: u64 = 10;
 	pub const RevertWindow: u64 = REVERT_WINDOW;
 	pub const RetentionPeriod: u64 = RETENTION;
+	pub const ShipmentTimeout: u64 = SHIPMENT_TIMEOUT;
 }
 
 impl pallet_supply_chain::Config for Test {
@@ -73,6 +76,7 @@ impl pallet_supply_chain::Config for Test {
 	type MaxHistoryLen = ConstU32<16>;
 	type RevertWindow = RevertWindow;
 	type RetentionPeriod = RetentionPeriod;
+	type ShipmentTimeout = ShipmentTimeout;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type OrganisationsHelper = MockOrganisations;

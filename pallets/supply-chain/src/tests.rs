@@ -2,10 +2,10 @@
 //! (recall, expiry), custody through containers, deposits, purging and the spliced history.
 
 use crate::{
-	mock::*, BatchIds, Batches, BizStep, Custody, DecommissionReason, Disposition, Epc,
-	EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason, Pack,
-	PackState, PackStatus, Packs, Position, Products, Sgtin, ShipmentId, Shipments, Verification,
-	WeightInfo,
+	mock::*, BatchIds, Batches, BizStep, CancelReason, Custody, DecommissionReason, Disposition,
+	Epc, EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason,
+	Pack, PackState, PackStatus, Packs, Position, Products, Sgtin, ShipmentId, Shipments,
+	Verification, WeightInfo,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -980,6 +980,118 @@ fn the_buyer_rejects_and_the_seller_holds_the_goods_again() {
 		assert_noop!(reject(WHOLESALE_STAFF, shipment), Error::<Test>::UnknownShipment);
 		// The maker destroys the recalled packs.
 		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Destroyed));
+	});
+}
+
+fn cancel(who: u64, shipment: ShipmentId) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	SupplyChain::cancel_shipment(RuntimeOrigin::signed(who), shipment)
+}
+
+#[test]
+fn the_seller_takes_back_a_shipment_the_buyer_left_overdue() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S2")]));
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), case(1)]);
+		// Until the timeout the buyer may still receive or reject: the seller cannot cancel.
+		set_now(START + SHIPMENT_TIMEOUT - 1);
+		assert_noop!(cancel(MAKER_STAFF, shipment), Error::<Test>::ShipmentNotOverdue);
+
+		set_now(START + SHIPMENT_TIMEOUT);
+		let event_id = next_event();
+		assert_ok!(cancel(MAKER_STAFF, shipment));
+		let voided = epcis(
+			event_id,
+			MAKER,
+			BizStep::VoidShipping,
+			Disposition::Returned,
+			EpcisAction::Observe,
+		);
+		assert!(Shipments::<Test>::get(shipment).is_none());
+		assert_eq!(pack_of("S1").position, Position::Held(MAKER));
+		assert_eq!(container_of(1).position, Position::Held(MAKER));
+		assert_eq!(custody("S2"), Some(Custody::Held(MAKER)));
+		let entry = HistoryEntry {
+			epcis: voided.clone(),
+			detail: EventDetail::Shipment {
+				shipment,
+				seller: MAKER,
+				buyer: WHOLESALER,
+				transaction: tx(),
+			},
+		};
+		assert_eq!(last_entry(&pack_epc("S1")), entry);
+		assert_eq!(last_entry(&case(1)), entry);
+		System::assert_last_event(
+			Event::ShipmentCancelled {
+				shipment,
+				seller: MAKER,
+				buyer: WHOLESALER,
+				items: epcs(&[pack_epc("S1"), case(1)]),
+				transaction: tx(),
+				reason: CancelReason::Overdue,
+				who: MAKER_STAFF,
+				epcis: voided,
+			}
+			.into(),
+		);
+		// The shipment is closed for the buyer too.
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment),
+			Error::<Test>::UnknownShipment
+		);
+		// Lost in transit: the seller, custodian again, records the packs as stolen.
+		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Stolen));
+		assert_eq!(status("S1"), PackStatus::Decommissioned(DecommissionReason::Stolen));
+	});
+}
+
+#[test]
+fn the_seller_cancels_at_once_when_the_buyer_left_the_consortium() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1")]);
+		assert_noop!(cancel(MAKER_STAFF, shipment), Error::<Test>::ShipmentNotOverdue);
+		MockOrganisations::deregister(WHOLESALER);
+		assert_ok!(cancel(MAKER_STAFF, shipment));
+		assert_eq!(pack_of("S1").position, Position::Held(MAKER));
+		assert!(matches!(
+			System::events().last().map(|record| record.event.clone()),
+			Some(RuntimeEvent::SupplyChain(Event::ShipmentCancelled {
+				reason: CancelReason::BuyerLeft,
+				..
+			}))
+		));
+		// The goods can go to another buyer.
+		assert_ok!(try_ship(MAKER_STAFF, PHARMACY, &[pack_epc("S1")]));
+	});
+}
+
+#[test]
+fn cancel_shipment_errors() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1")]);
+		set_now(START + SHIPMENT_TIMEOUT);
+		assert_noop!(cancel(MAKER_STAFF, shipment + 1), Error::<Test>::UnknownShipment);
+		assert_noop!(cancel(STRANGER, shipment), Error::<Test>::NotMember);
+		// Neither the buyer nor a third party may cancel: only the seller.
+		assert_noop!(cancel(WHOLESALE_STAFF, shipment), Error::<Test>::NotSeller);
+		assert_noop!(cancel(OTHER_MAKER_STAFF, shipment), Error::<Test>::NotSeller);
+		// Once received, there is nothing left to cancel.
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_noop!(cancel(MAKER_STAFF, shipment), Error::<Test>::UnknownShipment);
+	});
+}
+
+#[test]
+fn cancelling_is_charged_for_the_items_it_moves() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1"), pack_epc("S2")]);
+		set_now(START + SHIPMENT_TIMEOUT);
+		let info = cancel(MAKER_STAFF, shipment).expect("overdue");
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::cancel_shipment(2)));
 	});
 }
 

@@ -287,6 +287,26 @@ pub struct Shipment<Items> {
 	pub event: EventId,
 }
 
+/// Why a seller could cancel a shipment ([`crate::Pallet::cancel_shipment`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum CancelReason {
+	/// `ShipmentTimeout` passed with the buyer neither receiving nor rejecting it.
+	Overdue,
+	/// The buyer is no longer a registered organisation.
+	BuyerLeft,
+}
+
 /// An EPCIS business step (GS1 CBV 2.0 `bizStep`): why an event happened.
 #[derive(
 	Clone,
@@ -324,6 +344,8 @@ pub enum BizStep {
 	Holding,
 	/// A regulator ruled on a quarantined pack (`inspecting`).
 	Inspecting,
+	/// The seller cancelled a shipment that was never received (`void_shipping`).
+	VoidShipping,
 }
 
 /// An EPCIS disposition (GS1 CBV 2.0): the state of the objects after the event.

@@ -43,6 +43,7 @@ pub trait WeightInfo {
 	fn ship(n: u32, ) -> Weight;
 	fn receive(n: u32, ) -> Weight;
 	fn reject(n: u32, ) -> Weight;
+	fn cancel_shipment(n: u32, ) -> Weight;
 	fn dispense() -> Weight;
 	fn decommission() -> Weight;
 	fn revert_decommission() -> Weight;
@@ -277,6 +278,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SupplyChain::NextEventId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::History` (r:0 w:1)
 	/// Proof: `SupplyChain::History` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	fn cancel_shipment(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `734 + n * (335 ±0)`
+		//  Estimated: `7139 + n * (2793 ±0)`
+		// Minimum execution time: 48_692_000 picoseconds.
+		Weight::from_parts(86_720_272, 7139)
+			// Standard Error: 58_624
+			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
+	}
 	fn dispense() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
@@ -541,6 +556,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
+		Weight::from_parts(86_720_272, 7139)
+			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
+	}
+	fn cancel_shipment(n: u32, ) -> Weight {
 		Weight::from_parts(86_720_272, 7139)
 			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))

@@ -326,6 +326,9 @@ impl pallet_supply_chain::Config for Runtime {
 	type RevertWindow = ConstU64<{ 10 * DAY_MS }>;
 	/// DSCSA: transaction records are kept six years.
 	type RetentionPeriod = ConstU64<{ 6 * 365 * DAY_MS }>;
+	/// A month for the buyer to receive or reject: longer than any overland or sea freight
+	/// leg, short enough that goods lost in transit return to a custodian's books.
+	type ShipmentTimeout = ConstU64<{ 30 * DAY_MS }>;
 	type WeightInfo = pallet_supply_chain::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type OrganisationsHelper = Consortium;
