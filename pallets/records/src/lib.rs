@@ -355,6 +355,9 @@ pub mod pallet {
 		/// An author may wrap the data key only for the patient and themselves; sharing with
 		/// anyone else is the patient's decision.
 		RecipientNotAllowed,
+		/// The author may no longer read the record (the patient revoked or let lapse the
+		/// consent that let them), so cannot wrap its key for themselves again.
+		AuthorMayNoLongerRead,
 		/// The recipient already has a key envelope for this record.
 		EnvelopeExists,
 		/// The recipient has no key envelope for this record.
@@ -619,7 +622,8 @@ pub mod pallet {
 		/// Wrap `record`'s data key for `recipient`.
 		///
 		/// The patient may wrap it for anyone (typically a grantee of a new consent); the
-		/// author only for the patient and themselves.
+		/// author only for the patient and, while a consent still lets them read the record,
+		/// themselves.
 		///
 		/// Emergency key escrow: a patient who wraps the key for a key custodian (a member
 		/// with the `KeyCustodian` role) and consents to its emergency reads lets that
@@ -643,8 +647,20 @@ pub mod pallet {
 			let mut entry = Self::live_record(record)?;
 			let author_wraps_for_allowed =
 				who == entry.author && (recipient == entry.patient || recipient == who);
-			// Only a custodian's release takes the two consent decisions the weight allows for.
+			// Only a custodian's release takes the two consent decisions the weight allows for,
+			// an author's envelope for themselves one.
 			let mut actual_weight = Some(T::WeightInfo::add_key_envelope());
+			if who != entry.patient && who == entry.author && recipient == who {
+				// A revocation removes the author's envelope with everyone else's: putting it
+				// back would undo the patient's decision on chain.
+				ensure!(
+					T::Consent::may_read_now_or_later(&who, record),
+					Error::<T>::AuthorMayNoLongerRead
+				);
+				actual_weight = Some(
+					T::WeightInfo::add_key_envelope().saturating_add(T::Consent::decision_weight()),
+				);
+			}
 			if who != entry.patient && !author_wraps_for_allowed {
 				if Self::is_key_custodian(&who) {
 					Self::ensure_custodian_may_release(record, &who, &recipient)?;

@@ -1166,6 +1166,45 @@ fn the_author_wraps_the_key_only_for_the_patient_and_themselves() {
 	});
 }
 
+#[test]
+fn an_author_whose_consent_was_revoked_cannot_wrap_the_key_for_themselves_again() {
+	new_test_ext().execute_with(|| {
+		let treatment = grant_doctor_treatment();
+		assert_ok!(Records::register(
+			RuntimeOrigin::signed(DOCTOR),
+			PATIENT,
+			consult_note(),
+			content(1),
+			1,
+			fhir_json(),
+			Purpose::Treatment,
+			envelopes(&[DOCTOR]),
+		));
+		assert_ok!(revoke(treatment));
+		// The revocation removed the doctor's envelope; the doctor may not put it back.
+		assert!(!KeyEnvelopes::<Test>::contains_key(0, DOCTOR));
+		assert_noop!(
+			Records::add_key_envelope(RuntimeOrigin::signed(DOCTOR), 0, DOCTOR, wrapped_key(2)),
+			Error::<Test>::AuthorMayNoLongerRead
+		);
+		// Wrapping it for the patient is still the author's to do.
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(DOCTOR),
+			0,
+			PATIENT,
+			wrapped_key(1)
+		));
+		// A new consent lets the doctor read again, and hold the key again.
+		grant_doctor_treatment();
+		let added =
+			Records::add_key_envelope(RuntimeOrigin::signed(DOCTOR), 0, DOCTOR, wrapped_key(2));
+		let decision = <<Test as crate::Config>::Consent as AccessPolicy<u64>>::decision_weight();
+		use crate::WeightInfo as _;
+		assert_eq!(charged(added), Some(Weights::add_key_envelope().saturating_add(decision)));
+		assert!(KeyEnvelopes::<Test>::contains_key(0, DOCTOR));
+	});
+}
+
 /// The regulator's key service holds escrowed keys in these tests.
 const CUSTODIAN: u64 = STRANGER;
 
