@@ -53,8 +53,9 @@
 //! goods in transit or inside a case; a container whose log is full still unpacks, its
 //! children's logs holding the event). A pack's log holds its own events and, when it was packed or
 //! unpacked, the sequence number of that event in the container's log; [`Pallet::history`]
-//! splices in the container's entries from between the two (recursively for nested
-//! containers), and the lot's recall, so moving a container writes nothing per pack.
+//! splices in the container's own entries from between the two (its moves, not its packing or
+//! unpacking of other items; recursively for nested containers), and the lot's recall, so
+//! moving a container writes nothing per pack.
 //!
 //! ## Costs
 //! Per pack: one [`Packs`] entry of constant size and its history entries. Commissioning `n`
@@ -1590,7 +1591,8 @@ pub mod pallet {
 		/// position `start`, oldest first, each with the identifier whose log it comes from.
 		///
 		/// The pack's own entries, the entries of each container it was in while it was there
-		/// (recursively), and its lot's recall, ordered by EPCIS event id. Reads at most
+		/// (recursively; the container's own moves, not its packing or unpacking of other
+		/// items), and its lot's recall, ordered by EPCIS event id. Reads at most
 		/// [`MAX_HISTORY_SCAN`] entries.
 		pub fn history(sgtin: &Sgtin, start: u32, count: u32) -> Vec<(Epc, HistoryEntryOf<T>)> {
 			let Some(pack) = Packs::<T>::get(sgtin) else { return Vec::new() };
@@ -1645,6 +1647,11 @@ pub mod pallet {
 				let Some(entry) = History::<T>::get(epc, seq) else { continue };
 				if before.is_some_and(|before| entry.epcis.event_id >= before) {
 					break;
+				}
+				// A container's packing or unpacking of other items while this one was inside
+				// did not concern it: only the container's own moves are spliced in.
+				if depth > 0 && matches!(entry.detail, EventDetail::Children { .. }) {
+					continue;
 				}
 				if let EventDetail::Parent { parent, parent_seq } = entry.detail {
 					match entry.epcis.action {
