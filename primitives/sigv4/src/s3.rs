@@ -4,7 +4,7 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 use crate::{
-	encode::{base64, decode_sha256_hex, push_uri_encoded},
+	encode::{base64, canonical_query_string, decode_sha256_hex, push_uri_encoded},
 	sha256_hex, sign,
 	signer::SECURITY_TOKEN_HEADER,
 	AmzDateTime, Credentials, Error, SignatureParts, SigningRequest, EMPTY_PAYLOAD_SHA256,
@@ -74,6 +74,9 @@ pub enum S3Operation<'a> {
 	/// `CreateBucket`: `PUT` on the bucket, with an empty body (no `LocationConstraint`,
 	/// which AWS only accepts in us-east-1; self-hosted servers ignore the region).
 	CreateBucket,
+	/// `GetBucketVersioning`: `GET` on the bucket with the `versioning` sub-resource, to learn
+	/// whether it keeps old versions of objects (a `DELETE` then only adds a delete marker).
+	GetBucketVersioning,
 }
 
 /// Where and as whom requests are made. `Debug` does not print the secret key.
@@ -93,7 +96,7 @@ pub struct S3Request {
 	/// The `host[:port]` to connect to and send as `Host`.
 	pub host: String,
 	/// The URI-encoded path to send, e.g. `/bucket/my%20key` (the same string that was
-	/// signed).
+	/// signed), followed by the query string if the operation has one (`?versioning=`).
 	pub path: String,
 	/// Every header to send, `Host` and `Authorization` included, names in lower case. Send
 	/// each exactly once and do not add others that change the request's meaning; an HTTP
@@ -239,6 +242,11 @@ impl S3Config {
 			S3Operation::HeadObject { key } => ("HEAD", Some(key), EMPTY_PAYLOAD_SHA256, None),
 			S3Operation::DeleteObject { key } => ("DELETE", Some(key), EMPTY_PAYLOAD_SHA256, None),
 			S3Operation::CreateBucket => ("PUT", None, EMPTY_PAYLOAD_SHA256, Some(0)),
+			S3Operation::GetBucketVersioning => ("GET", None, EMPTY_PAYLOAD_SHA256, None),
+		};
+		let query: &[(&str, &str)] = match operation {
+			S3Operation::GetBucketVersioning => &[("versioning", "")],
+			_ => &[],
 		};
 		if let Some(key) = key {
 			if key.is_empty() || key.len() > MAX_KEY_LEN {
@@ -301,13 +309,7 @@ impl S3Config {
 		headers.extend_from_slice(extra_headers);
 
 		let signature = sign(
-			&SigningRequest {
-				method,
-				path: &raw_path,
-				query: &[],
-				headers: &headers,
-				payload_sha256,
-			},
+			&SigningRequest { method, path: &raw_path, query, headers: &headers, payload_sha256 },
 			&self.region,
 			SERVICE,
 			&self.credentials,
@@ -319,6 +321,10 @@ impl S3Config {
 			.map(|(name, value)| (String::from(*name), String::from(*value)))
 			.collect();
 		out_headers.push((String::from("authorization"), signature.authorization.clone()));
+		if !query.is_empty() {
+			path.push('?');
+			path.push_str(&canonical_query_string(query));
+		}
 		Ok(S3Request { method, host, path, headers: out_headers, signature })
 	}
 
@@ -373,6 +379,15 @@ impl S3Config {
 	/// `CreateBucket`.
 	pub fn create_bucket(&self, bucket: &str, time: &AmzDateTime) -> Result<S3Request, Error> {
 		self.request(bucket, S3Operation::CreateBucket, &[], time)
+	}
+
+	/// `GetBucketVersioning`.
+	pub fn get_bucket_versioning(
+		&self,
+		bucket: &str,
+		time: &AmzDateTime,
+	) -> Result<S3Request, Error> {
+		self.request(bucket, S3Operation::GetBucketVersioning, &[], time)
 	}
 }
 
@@ -436,6 +451,11 @@ mod tests {
 		let create = c.create_bucket("bkt", &time).unwrap();
 		assert_eq!((create.method, create.path.as_str()), ("PUT", "/bkt"));
 		assert_eq!(create.header("content-length"), Some("0"));
+		// The sub-resource is signed as the canonical query and sent as the same query.
+		let versioning = c.get_bucket_versioning("bkt", &time).unwrap();
+		assert_eq!((versioning.method, versioning.path.as_str()), ("GET", "/bkt?versioning="));
+		assert_eq!(versioning.url("http"), "http://127.0.0.1:8333/bkt?versioning=");
+		assert!(versioning.signature.canonical_request.starts_with("GET\n/bkt\nversioning=\n"));
 		let unsigned = c
 			.request(
 				"bkt",
