@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `405`
 		//  Estimated: `3676`
-		// Minimum execution time: 72_267_000 picoseconds.
-		Weight::from_parts(75_532_000, 3676)
+		// Minimum execution time: 71_817_000 picoseconds.
+		Weight::from_parts(74_941_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -105,10 +105,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `576`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 98_005_000 picoseconds.
-		Weight::from_parts(99_016_000, 3676)
-			// Standard Error: 18_577
-			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
+		// Minimum execution time: 96_614_000 picoseconds.
+		Weight::from_parts(27_468_869, 3676)
+			// Standard Error: 9_950
+			.saturating_add(Weight::from_parts(7_589_990, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -134,10 +134,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `799 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 94_480_000 picoseconds.
-		Weight::from_parts(99_448_000, 3783)
-			// Standard Error: 45_716
-			.saturating_add(Weight::from_parts(11_195_788, 0).saturating_mul(n.into()))
+		// Minimum execution time: 93_108_000 picoseconds.
+		Weight::from_parts(94_320_000, 3783)
+			// Standard Error: 18_022
+			.saturating_add(Weight::from_parts(10_167_129, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -161,10 +161,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1126 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 50_324_000 picoseconds.
-		Weight::from_parts(75_680_945, 3783)
-			// Standard Error: 104_312
-			.saturating_add(Weight::from_parts(11_514_104, 0).saturating_mul(n.into()))
+		// Minimum execution time: 49_464_000 picoseconds.
+		Weight::from_parts(51_346_000, 3783)
+			// Standard Error: 13_747
+			.saturating_add(Weight::from_parts(10_247_682, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -194,10 +194,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `791 + n * (1598 ±0)`
 		//  Estimated: `6064 + n * (41440 ±0)`
-		// Minimum execution time: 112_186_000 picoseconds.
-		Weight::from_parts(113_458_000, 6064)
-			// Standard Error: 285_105
-			.saturating_add(Weight::from_parts(96_500_424, 0).saturating_mul(n.into()))
+		// Minimum execution time: 113_338_000 picoseconds.
+		Weight::from_parts(114_339_000, 6064)
+			// Standard Error: 212_087
+			.saturating_add(Weight::from_parts(86_321_990, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -225,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + n * (1621 ±0)`
 		//  Estimated: `7139 + n * (41440 ±0)`
-		// Minimum execution time: 113_558_000 picoseconds.
-		Weight::from_parts(114_910_000, 7139)
-			// Standard Error: 554_270
-			.saturating_add(Weight::from_parts(100_962_967, 0).saturating_mul(n.into()))
+		// Minimum execution time: 114_039_000 picoseconds.
+		Weight::from_parts(115_722_000, 7139)
+			// Standard Error: 167_279
+			.saturating_add(Weight::from_parts(86_747_023, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -254,11 +254,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 48_692_000 picoseconds.
-		Weight::from_parts(86_720_272, 7139)
-			// Standard Error: 58_624
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+		// Minimum execution time: 49_373_000 picoseconds.
+		Weight::from_parts(31_175_328, 7139)
+			// Standard Error: 29_981
+			.saturating_add(Weight::from_parts(11_234_896, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
+	}
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:2 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::Shipments` (r:1 w:1)
+	/// Proof: `SupplyChain::Shipments` (`max_values`: None, `max_size`: Some(3674), added: 6149, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::NextEventId` (r:1 w:1)
+	/// Proof: `SupplyChain::NextEventId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::Containers` (r:100 w:100)
+	/// Proof: `SupplyChain::Containers` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::History` (r:0 w:100)
+	/// Proof: `SupplyChain::History` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
+	fn cancel_shipment(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `769 + n * (335 ±0)`
+		//  Estimated: `7139 + n * (2793 ±0)`
+		// Minimum execution time: 52_628_000 picoseconds.
+		Weight::from_parts(42_761_320, 7139)
+			// Standard Error: 27_810
+			.saturating_add(Weight::from_parts(11_088_733, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -278,26 +307,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SupplyChain::NextEventId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::History` (r:0 w:1)
 	/// Proof: `SupplyChain::History` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
-	fn cancel_shipment(n: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `734 + n * (335 ±0)`
-		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 48_692_000 picoseconds.
-		Weight::from_parts(86_720_272, 7139)
-			// Standard Error: 58_624
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
-	}
 	fn dispense() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
 		//  Estimated: `3609`
-		// Minimum execution time: 42_794_000 picoseconds.
-		Weight::from_parts(45_628_000, 3609)
+		// Minimum execution time: 42_183_000 picoseconds.
+		Weight::from_parts(45_057_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -317,8 +332,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `644`
 		//  Estimated: `3609`
-		// Minimum execution time: 34_131_000 picoseconds.
-		Weight::from_parts(37_195_000, 3609)
+		// Minimum execution time: 34_051_000 picoseconds.
+		Weight::from_parts(36_454_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -340,8 +355,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `720`
 		//  Estimated: `3609`
-		// Minimum execution time: 45_578_000 picoseconds.
-		Weight::from_parts(49_804_000, 3609)
+		// Minimum execution time: 45_658_000 picoseconds.
+		Weight::from_parts(48_522_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -361,8 +376,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `705`
 		//  Estimated: `3580`
-		// Minimum execution time: 38_617_000 picoseconds.
-		Weight::from_parts(41_601_000, 3580)
+		// Minimum execution time: 38_147_000 picoseconds.
+		Weight::from_parts(40_901_000, 3580)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -384,8 +399,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `960`
 		//  Estimated: `6576`
-		// Minimum execution time: 52_879_000 picoseconds.
-		Weight::from_parts(56_103_000, 6576)
+		// Minimum execution time: 53_189_000 picoseconds.
+		Weight::from_parts(56_304_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -407,8 +422,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `6576`
-		// Minimum execution time: 54_190_000 picoseconds.
-		Weight::from_parts(58_587_000, 6576)
+		// Minimum execution time: 54_260_000 picoseconds.
+		Weight::from_parts(57_675_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -428,8 +443,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `781`
 		//  Estimated: `3609`
-		// Minimum execution time: 38_377_000 picoseconds.
-		Weight::from_parts(41_972_000, 3609)
+		// Minimum execution time: 38_938_000 picoseconds.
+		Weight::from_parts(41_362_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -452,10 +467,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `586`
 		//  Estimated: `3676`
-		// Minimum execution time: 66_458_000 picoseconds.
-		Weight::from_parts(68_829_851, 3676)
-			// Standard Error: 1_945
-			.saturating_add(Weight::from_parts(2_326_282, 0).saturating_mul(h.into()))
+		// Minimum execution time: 65_637_000 picoseconds.
+		Weight::from_parts(68_446_120, 3676)
+			// Standard Error: 870
+			.saturating_add(Weight::from_parts(2_263_611, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -475,10 +490,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `3783`
-		// Minimum execution time: 57_105_000 picoseconds.
-		Weight::from_parts(59_026_454, 3783)
-			// Standard Error: 3_335
-			.saturating_add(Weight::from_parts(2_390_980, 0).saturating_mul(h.into()))
+		// Minimum execution time: 56_013_000 picoseconds.
+		Weight::from_parts(57_889_576, 3783)
+			// Standard Error: 807
+			.saturating_add(Weight::from_parts(2_257_430, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -497,8 +512,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `819`
 		//  Estimated: `7139`
-		// Minimum execution time: 25_828_000 picoseconds.
-		Weight::from_parts(27_671_000, 7139)
+		// Minimum execution time: 25_968_000 picoseconds.
+		Weight::from_parts(27_521_000, 7139)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 }
@@ -506,13 +521,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(75_532_000, 3676)
+		Weight::from_parts(74_941_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission(n: u32, ) -> Weight {
-		Weight::from_parts(99_016_000, 3676)
-			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
+		Weight::from_parts(27_468_869, 3676)
+			.saturating_add(Weight::from_parts(7_589_990, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -520,8 +535,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(99_448_000, 3783)
-			.saturating_add(Weight::from_parts(11_195_788, 0).saturating_mul(n.into()))
+		Weight::from_parts(94_320_000, 3783)
+			.saturating_add(Weight::from_parts(10_167_129, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -529,8 +544,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn disaggregate(n: u32, ) -> Weight {
-		Weight::from_parts(75_680_945, 3783)
-			.saturating_add(Weight::from_parts(11_514_104, 0).saturating_mul(n.into()))
+		Weight::from_parts(51_346_000, 3783)
+			.saturating_add(Weight::from_parts(10_247_682, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -538,8 +553,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn ship(n: u32, ) -> Weight {
-		Weight::from_parts(113_458_000, 6064)
-			.saturating_add(Weight::from_parts(96_500_424, 0).saturating_mul(n.into()))
+		Weight::from_parts(114_339_000, 6064)
+			.saturating_add(Weight::from_parts(86_321_990, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -547,8 +562,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn receive(n: u32, ) -> Weight {
-		Weight::from_parts(114_910_000, 7139)
-			.saturating_add(Weight::from_parts(100_962_967, 0).saturating_mul(n.into()))
+		Weight::from_parts(115_722_000, 7139)
+			.saturating_add(Weight::from_parts(86_747_023, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -556,8 +571,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(86_720_272, 7139)
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+		Weight::from_parts(31_175_328, 7139)
+			.saturating_add(Weight::from_parts(11_234_896, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -565,65 +580,65 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(n: u32, ) -> Weight {
-		Weight::from_parts(86_720_272, 7139)
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(42_761_320, 7139)
+			.saturating_add(Weight::from_parts(11_088_733, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(45_628_000, 3609)
+		Weight::from_parts(45_057_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(37_195_000, 3609)
+		Weight::from_parts(36_454_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn revert_decommission() -> Weight {
-		Weight::from_parts(49_804_000, 3609)
+		Weight::from_parts(48_522_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn recall() -> Weight {
-		Weight::from_parts(41_601_000, 3580)
+		Weight::from_parts(40_901_000, 3580)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn mark_suspect() -> Weight {
-		Weight::from_parts(56_103_000, 6576)
+		Weight::from_parts(56_304_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn clear_suspect() -> Weight {
-		Weight::from_parts(58_587_000, 6576)
+		Weight::from_parts(57_675_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn confirm_illegitimate() -> Weight {
-		Weight::from_parts(41_972_000, 3609)
+		Weight::from_parts(41_362_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn purge_pack(h: u32, ) -> Weight {
-		Weight::from_parts(68_829_851, 3676)
-			.saturating_add(Weight::from_parts(2_326_282, 0).saturating_mul(h.into()))
+		Weight::from_parts(68_446_120, 3676)
+			.saturating_add(Weight::from_parts(2_263_611, 0).saturating_mul(h.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn purge_container(h: u32, ) -> Weight {
-		Weight::from_parts(59_026_454, 3783)
-			.saturating_add(Weight::from_parts(2_390_980, 0).saturating_mul(h.into()))
+		Weight::from_parts(57_889_576, 3783)
+			.saturating_add(Weight::from_parts(2_257_430, 0).saturating_mul(h.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn verify_pack() -> Weight {
-		Weight::from_parts(27_671_000, 7139)
+		Weight::from_parts(27_521_000, 7139)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }
