@@ -210,9 +210,14 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_pinning::runtime_api::PinningApi<Block, AccountId, BlockNumber> for Runtime {
 		fn pin_status(record: RecordId) -> Option<pallet_pinning::PinStatusInfo<AccountId, BlockNumber>> {
 			Pinning::pin_status(record)
+		}
+
+		fn is_referenced(content_hash: sp_core::H256) -> bool {
+			Pinning::is_referenced(content_hash)
 		}
 	}
 

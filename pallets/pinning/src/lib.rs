@@ -119,6 +119,7 @@ pub mod runtime_api {
 
 	sp_api::decl_runtime_apis! {
 		/// Reads where the pinning of records' ciphertext stands.
+		#[api_version(2)]
 		pub trait PinningApi<AccountId, BlockNumber> where
 			AccountId: codec::Codec,
 			BlockNumber: codec::Codec,
@@ -127,6 +128,11 @@ pub mod runtime_api {
 			/// ciphertext, the number of confirmations that pins it, and the failures
 			/// reported. `None` if the record has no pin request (never registered, or erased).
 			fn pin_status(record: RecordId) -> Option<crate::PinStatusInfo<AccountId, BlockNumber>>;
+			/// Whether a live record references the ciphertext whose SHA-256 is
+			/// `content_hash`: a node keeps such a blob until the erasure of its last record,
+			/// and expires any other it was handed.
+			#[api_version(2)]
+			fn is_referenced(content_hash: sp_core::H256) -> bool;
 		}
 	}
 }
@@ -496,6 +502,11 @@ pub mod pallet {
 				failures: pin.failures.into_inner(),
 				requested_at: pin.requested_at,
 			})
+		}
+
+		/// Whether a live record references the ciphertext `content_hash`.
+		pub fn is_referenced(content_hash: H256) -> bool {
+			Objects::<T>::contains_key(content_hash)
 		}
 
 		/// The pool's verdict on one of this pallet's calls: every check its dispatch makes,

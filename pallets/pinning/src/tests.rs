@@ -157,6 +157,21 @@ fn a_record_id_is_only_requested_once() {
 }
 
 #[test]
+fn a_ciphertext_is_referenced_while_a_live_record_names_it() {
+	new_test_ext().execute_with(|| {
+		assert!(!Pinning::is_referenced(content(1)));
+		register(7, 1);
+		register(8, 1);
+		assert!(Pinning::is_referenced(content(1)));
+		assert!(!Pinning::is_referenced(content(2)));
+		erase(7, 1);
+		assert!(Pinning::is_referenced(content(1)));
+		erase(8, 1);
+		assert!(!Pinning::is_referenced(content(1)));
+	});
+}
+
+#[test]
 fn erasing_before_any_confirmation_leaves_nothing_to_delete() {
 	new_test_ext().execute_with(|| {
 		register(7, 1);

@@ -111,17 +111,6 @@ where
 	pub requested_at: BlockNumber,
 }
 
-impl<AccountId, BlockNumber, MaxSealers: Get<u32>> PinRequest<AccountId, BlockNumber, MaxSealers>
-where
-	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
-	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
-{
-	/// Whether `who` already confirmed or reported a failure.
-	pub fn has_answered(&self, who: &AccountId) -> bool {
-		self.confirmations.contains(who) || self.failures.iter().any(|(sealer, _)| sealer == who)
-	}
-}
-
 /// A ciphertext object whose sealers may delete it: the last record referencing it was erased.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
