@@ -1,6 +1,7 @@
 // A pack's life on a real development node, through @polkadot/api with no custom types: a
 // manufacturer commissions and packs, a wholesaler receives and ships on, a pharmacy verifies
-// and dispenses; a lot recall blocks a second pack.
+// and dispenses; a lot recall blocks a second pack; a shipment whose buyer left the consortium
+// goes back to the seller.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { stringToU8a } from '@polkadot/util';
@@ -113,5 +114,38 @@ test('a pack travels from manufacturer to patient and every step is verifiable',
   await assert.rejects(
     submit(api, pharmacy, api.tx.supplyChain.dispense(sgtin(GTIN, 'PK0002'))),
     { error: 'supplyChain.Recalled' },
+  );
+});
+
+test('a shipment to an organisation that left the consortium goes back to the seller', async () => {
+  const { maker } = staff;
+  const gtin = '10614141000026';
+  const clinic = await organisation('Clinic', '0614141000043', '//Eve//stash', ['Pharmacist']);
+  await submit(api, maker, api.tx.supplyChain.registerProduct(stringToU8a(gtin)));
+  await submit(api, maker, api.tx.supplyChain.commission(
+    stringToU8a(gtin), 'L2026B', stringToU8a(EXPIRY), ['PK0101'],
+  ));
+  const { events } = await submit(api, maker, api.tx.supplyChain.ship(
+    clinic.org, [{ Sgtin: sgtin(gtin, 'PK0101') }], sha256Hex(stringToU8a('DSCSA TI/TS #3')),
+  ));
+  const shipment = findEvent(events, 'supplyChain', 'Shipped').shipment.toNumber();
+  // While the buyer may still receive or reject, the seller cannot take the goods back.
+  await assert.rejects(
+    submit(api, maker, api.tx.supplyChain.cancelShipment(shipment)),
+    { error: 'supplyChain.ShipmentNotOverdue' },
+  );
+
+  await sudo(api, keyFromUri('//Alice'), api.tx.consortium.deregisterOrganisation(clinic.org));
+  const cancelled = await submit(api, maker, api.tx.supplyChain.cancelShipment(shipment));
+  const event = findEvent(cancelled.events, 'supplyChain', 'ShipmentCancelled');
+  assert.equal(event.reason.type, 'BuyerLeft');
+  assert.deepEqual(await verifyPack(api, gtin, 'PK0101'), {
+    status: 'Active', gtin, lot: 'L2026B', expiry: EXPIRY, custodian: orgs.maker,
+    inTransit: false, container: null,
+  });
+  const last = (await packHistory(api, gtin, 'PK0101')).at(-1);
+  assert.deepEqual(
+    { bizStep: last.bizStep, disposition: last.disposition, org: last.org },
+    { bizStep: 'VoidShipping', disposition: 'Returned', org: orgs.maker },
   );
 });
