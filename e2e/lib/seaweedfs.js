@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import aws4 from 'aws4';
 
 const run = promisify(execFile);
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'seaweedfs.sh');
@@ -62,6 +63,19 @@ export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
       if (!response.ok) throw new Error(`filer answered ${response.status}`);
       const listing = await response.json();
       return (listing.Entries ?? []).map((entry) => entry.FullPath.split('/').pop());
+    },
+    /** Turns S3 versioning on for the bucket, through the S3 API as an operator would. */
+    async enableVersioning() {
+      const body = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        + '<Status>Enabled</Status></VersioningConfiguration>';
+      const request = aws4.sign({
+        host: new URL(store.endpoint).host, path: `/${bucket}?versioning`, method: 'PUT',
+        service: 's3', region: 'us-east-1', body, headers: { 'content-type': 'application/xml' },
+      }, { accessKeyId: accessKey, secretAccessKey: secretKey });
+      const response = await fetch(`${store.endpoint}${request.path}`, {
+        method: 'PUT', headers: request.headers, body,
+      });
+      if (!response.ok) throw new Error(`PutBucketVersioning answered ${response.status}`);
     },
     async remove() {
       await store.stop().catch(() => {});

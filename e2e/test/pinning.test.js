@@ -1,6 +1,7 @@
 // Sealers pin ciphertext to a real S3-compatible server (SeaweedFS) from their off-chain worker,
 // on a real development node: pinned and checked byte for byte, storage outages survived,
-// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted.
+// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted,
+// versioned buckets refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
@@ -173,5 +174,23 @@ describe('a sealer with wrong credentials', () => {
     const log = node.log();
     assert.match(log, /403/);
     assert.ok(!log.includes('not-the-right-secret-42'), 'the secret is never logged');
+  });
+});
+
+describe('a sealer given a bucket that keeps object versions', () => {
+  let store;
+
+  before(async () => {
+    await ready();
+    store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
+    await store.enableVersioning();
+  });
+
+  after(async () => {
+    await store?.remove();
+  });
+
+  test('refuses to start, rather than pin ciphertext that erasure could not delete', async () => {
+    await assert.rejects(sealerNode(store, SECRET_KEY), /S3 versioning enabled/);
   });
 });

@@ -3,9 +3,16 @@
 //! it back by SHA-256. The copy goes when no record references the ciphertext any more: the
 //! erasure's block drops it through off-chain indexing (`pallet_pinning`).
 //!
+//! A blob no live record references is *staged*: it counts against the node's staging quota
+//! (`--blob-staging-quota`) and is deleted if no record references it within
+//! `--blob-staging-ttl` of being put. Whoever can reach the RPC can therefore hold at most the
+//! quota of the node's disk, and only for that long; a blob whose record is registered in time
+//! leaves staging and stays until the record is erased.
+//!
 //! The node never sees plaintext: clients encrypt before putting. Every bad request gets a
 //! JSON-RPC error with its own code and nothing is stored; the node stays up whatever arrives.
 
+use codec::{Decode, Encode};
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
 	proc_macros::rpc,
@@ -16,11 +23,24 @@ use sp_core::{
 	offchain::{OffchainStorage, STORAGE_PREFIX},
 	Bytes, H256,
 };
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::{
+	sync::{Arc, Mutex, MutexGuard, PoisonError},
+	time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 /// The largest ciphertext `blobs_put` accepts by default: 4 MiB. Hex in JSON doubles it, which
 /// stays under the RPC server's default 15 MiB request limit (`--rpc-max-request-size`).
 pub const DEFAULT_MAX_BLOB_BYTES: usize = 4 * 1024 * 1024;
+/// How long a put blob may wait for its record by default: one hour.
+pub const DEFAULT_STAGING_TTL_SECS: u64 = 60 * 60;
+/// How many bytes of staged blobs a node keeps by default: 1 GiB.
+pub const DEFAULT_STAGING_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
+/// The most blobs staged at once, whatever their size: the index of staged blobs is one
+/// off-chain storage value, rewritten on every put (about 180 KiB at this count).
+pub const MAX_STAGED_BLOBS: usize = 4_096;
+
+/// The off-chain storage key of the index of staged blobs.
+const STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged";
 
 /// JSON-RPC error codes of the blob methods.
 pub mod error_code {
@@ -32,6 +52,9 @@ pub mod error_code {
 	pub const UNKNOWN: i32 = 4004;
 	/// What the node or cloud storage holds under this SHA-256 does not hash to it.
 	pub const CORRUPT: i32 = 4005;
+	/// The node's staging quota is taken by blobs no record references yet: register the
+	/// records of those already put, or try again once unclaimed ones expire.
+	pub const STAGING_FULL: i32 = 4029;
 	/// Cloud storage could not be asked.
 	pub const STORAGE_UNAVAILABLE: i32 = 4030;
 }
@@ -48,6 +71,10 @@ pub trait RemoteBlobs: Send + Sync + 'static {
 pub trait BlobsApi {
 	/// Keeps `bytes` (a record's ciphertext) in this node for pinning; returns its SHA-256, the
 	/// `content_hash` to register. Putting the same bytes again is harmless.
+	///
+	/// Register the record within the node's staging TTL (`--blob-staging-ttl`, one hour by
+	/// default): a blob no record references by then is deleted. Refused with code 4029 while
+	/// blobs waiting for their records fill the node's staging quota.
 	#[method(name = "blobs_put")]
 	fn put(&self, bytes: Bytes) -> RpcResult<H256>;
 
@@ -57,26 +84,249 @@ pub trait BlobsApi {
 	async fn get(&self, hash: H256) -> RpcResult<Bytes>;
 }
 
-/// The blob methods over the node's off-chain storage.
+/// Whether the chain references a ciphertext (at the node's best block).
+pub trait References: Send + Sync + 'static {
+	/// `Ok(true)` if a live record references the ciphertext `hash`, `Ok(false)` if none does,
+	/// `Err` if that cannot be told now (the blob is then kept).
+	fn is_referenced(&self, hash: H256) -> Result<bool, String>;
+}
+
+/// How long a blob no record references is kept, and how many bytes such blobs may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StagingLimits {
+	/// Deleted this long after being put unless a record references it by then.
+	pub ttl: Duration,
+	/// The most bytes staged blobs may take together.
+	pub quota_bytes: u64,
+}
+
+impl Default for StagingLimits {
+	fn default() -> Self {
+		Self {
+			ttl: Duration::from_secs(DEFAULT_STAGING_TTL_SECS),
+			quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
+		}
+	}
+}
+
+impl StagingLimits {
+	/// How often staged blobs are looked at: a quarter of the TTL, between 1 s and 1 min, so
+	/// that an unclaimed blob outlives its TTL by at most a quarter of it (or a minute).
+	pub fn sweep_period(&self) -> Duration {
+		(self.ttl / 4).clamp(Duration::from_secs(1), Duration::from_secs(60))
+	}
+}
+
+/// A blob put but not yet referenced by a record.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct Staged {
+	hash: H256,
+	size: u64,
+	put_at_ms: u64,
+}
+
+/// What one sweep of the staged blobs did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+	/// Blobs a record now references: no longer staged, kept.
+	pub claimed: usize,
+	/// Blobs nobody referenced within the TTL: deleted.
+	pub expired: usize,
+	/// Blobs still waiting for their record.
+	pub waiting: usize,
+}
+
+/// The blob methods over the node's off-chain storage. Clones share the storage handle, so
+/// the RPC server and the staging sweeper serialise their writes.
 pub struct Blobs<S> {
+	inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for Blobs<S> {
+	fn clone(&self) -> Self {
+		Self { inner: self.inner.clone() }
+	}
+}
+
+struct Inner<S> {
 	// `OffchainStorage::set` takes `&mut self`; the lock serialises writers of this handle.
 	storage: Mutex<S>,
 	max_bytes: usize,
 	remote: Option<Arc<dyn RemoteBlobs>>,
+	references: Arc<dyn References>,
+	staging: StagingLimits,
 }
 
 impl<S: OffchainStorage> Blobs<S> {
-	/// Blobs kept in `storage`, up to `max_bytes` each, falling back to `remote` for reads.
-	pub fn new(storage: S, max_bytes: usize, remote: Option<Arc<dyn RemoteBlobs>>) -> Self {
-		Self { storage: Mutex::new(storage), max_bytes, remote }
+	/// Blobs kept in `storage`, up to `max_bytes` each, falling back to `remote` for reads;
+	/// those `references` does not know are staged within `staging`.
+	pub fn new(
+		storage: S,
+		max_bytes: usize,
+		remote: Option<Arc<dyn RemoteBlobs>>,
+		references: Arc<dyn References>,
+		staging: StagingLimits,
+	) -> Self {
+		Self {
+			inner: Arc::new(Inner {
+				storage: Mutex::new(storage),
+				max_bytes,
+				remote,
+				references,
+				staging,
+			}),
+		}
+	}
+
+	/// Keeps `bytes` as of `now_ms`: staged unless a record already references them.
+	fn put_at(&self, bytes: &[u8], now_ms: u64) -> RpcResult<H256> {
+		if bytes.is_empty() {
+			return Err(error(error_code::EMPTY, "the blob is empty"));
+		}
+		if bytes.len() > self.inner.max_bytes {
+			return Err(error(
+				error_code::TOO_LARGE,
+				format!(
+					"the blob is {} bytes, more than this node's limit of {} (--blob-max-bytes)",
+					bytes.len(),
+					self.inner.max_bytes
+				),
+			));
+		}
+		let hash = sha256(bytes);
+		let key = blob_key(&hash);
+		// Asked before taking the lock: the answer may need the runtime.
+		let referenced = matches!(self.inner.references.is_referenced(hash), Ok(true));
+		let mut storage = self.storage();
+		let held = storage.get(STORAGE_PREFIX, &key);
+		if held.as_deref() == Some(bytes) {
+			// Put again while waiting for its record: the TTL starts again.
+			let mut staged = staged_index(&*storage);
+			if let Some(blob) = staged.iter_mut().find(|blob| blob.hash == hash) {
+				blob.put_at_ms = now_ms;
+				storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
+			}
+			return Ok(hash);
+		}
+		// A copy that does not match is corrupt: replaced, and counted once if staged.
+		if !referenced && held.is_none() {
+			let mut staged = staged_index(&*storage);
+			let staged_bytes: u64 = staged.iter().map(|blob| blob.size).sum();
+			let size = bytes.len() as u64;
+			if staged.len() >= MAX_STAGED_BLOBS
+				|| staged_bytes.saturating_add(size) > self.inner.staging.quota_bytes
+			{
+				return Err(error(
+					error_code::STAGING_FULL,
+					format!(
+						"{} blobs ({staged_bytes} bytes) wait for their records on this node, \
+						 the most it keeps (--blob-staging-quota {} bytes, {MAX_STAGED_BLOBS} \
+						 blobs); try again later",
+						staged.len(),
+						self.inner.staging.quota_bytes
+					),
+				));
+			}
+			staged.push(Staged { hash, size, put_at_ms: now_ms });
+			// The index first: a crash between the two writes leaves an entry the sweep
+			// clears, never a blob that no sweep would find.
+			storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
+		}
+		storage.set(STORAGE_PREFIX, &key, bytes);
+		log::debug!(target: "blobs", "kept blob {hash:?} of {} bytes", bytes.len());
+		Ok(hash)
+	}
+
+	/// Looks at the staged blobs as of `now_ms`: those a record references leave staging,
+	/// those past the TTL are deleted.
+	pub fn sweep(&self, now_ms: u64) -> SweepReport {
+		let staged = staged_index(&*self.storage());
+		if staged.is_empty() {
+			return SweepReport::default();
+		}
+		// The runtime is asked without holding the lock, so puts go on meanwhile.
+		let ttl_ms = u64::try_from(self.inner.staging.ttl.as_millis()).unwrap_or(u64::MAX);
+		let mut claimed = Vec::new();
+		let mut expired = Vec::new();
+		for blob in &staged {
+			match self.inner.references.is_referenced(blob.hash) {
+				Ok(true) => claimed.push(blob.clone()),
+				Ok(false) if now_ms >= blob.put_at_ms.saturating_add(ttl_ms) => {
+					expired.push(blob.clone())
+				},
+				Ok(false) => {},
+				Err(reason) => log::debug!(
+					target: "blobs",
+					"cannot tell whether blob {:?} is referenced, kept: {reason}",
+					blob.hash
+				),
+			}
+		}
+		let mut storage = self.storage();
+		// Only entries unchanged since the index was read are acted on: one put or put again
+		// meanwhile waits for the next sweep.
+		let mut report = SweepReport::default();
+		let mut remaining = Vec::new();
+		for blob in staged_index(&*storage) {
+			if claimed.contains(&blob) {
+				report.claimed += 1;
+			} else if expired.contains(&blob) {
+				storage.remove(STORAGE_PREFIX, &blob_key(&blob.hash));
+				report.expired += 1;
+				log::info!(
+					target: "blobs",
+					"deleted blob {:?} ({} bytes): no record referenced it within the staging TTL",
+					blob.hash,
+					blob.size
+				);
+			} else {
+				remaining.push(blob);
+			}
+		}
+		if remaining.is_empty() {
+			storage.remove(STORAGE_PREFIX, STAGED_INDEX_KEY);
+		} else {
+			storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &remaining.encode());
+		}
+		report.waiting = remaining.len();
+		report
 	}
 }
 
 impl<S> Blobs<S> {
 	fn storage(&self) -> MutexGuard<'_, S> {
 		// A writer that panicked left nothing half-written: `set` is one call.
-		self.storage.lock().unwrap_or_else(PoisonError::into_inner)
+		self.inner.storage.lock().unwrap_or_else(PoisonError::into_inner)
 	}
+}
+
+/// The staged blobs, oldest first; an unreadable index counts as empty (its blobs then stay
+/// until their records are erased, as before staging existed).
+fn staged_index<S: OffchainStorage>(storage: &S) -> Vec<Staged> {
+	storage
+		.get(STORAGE_PREFIX, STAGED_INDEX_KEY)
+		.and_then(|encoded| Vec::<Staged>::decode(&mut &encoded[..]).ok())
+		.unwrap_or_default()
+}
+
+/// Sweeps `blobs`' staged blobs every [`StagingLimits::sweep_period`], for ever. Runs on a
+/// thread of its own: a sweep calls the runtime once per staged blob.
+pub async fn sweep_staged_blobs<S: OffchainStorage>(blobs: Blobs<S>) {
+	let period = blobs.inner.staging.sweep_period();
+	loop {
+		tokio::time::sleep(period).await;
+		let report = blobs.sweep(unix_time_ms());
+		if report.claimed > 0 || report.expired > 0 {
+			log::debug!(target: "blobs", "staged blobs: {report:?}");
+		}
+	}
+}
+
+fn unix_time_ms() -> u64 {
+	SystemTime::now()
+		.duration_since(UNIX_EPOCH)
+		.map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+		.unwrap_or(0)
 }
 
 fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
@@ -90,23 +340,7 @@ fn sha256(bytes: &[u8]) -> H256 {
 #[async_trait]
 impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 	fn put(&self, bytes: Bytes) -> RpcResult<H256> {
-		if bytes.is_empty() {
-			return Err(error(error_code::EMPTY, "the blob is empty"));
-		}
-		if bytes.len() > self.max_bytes {
-			return Err(error(
-				error_code::TOO_LARGE,
-				format!(
-					"the blob is {} bytes, more than this node's limit of {} (--blob-max-bytes)",
-					bytes.len(),
-					self.max_bytes
-				),
-			));
-		}
-		let hash = sha256(&bytes);
-		self.storage().set(STORAGE_PREFIX, &blob_key(&hash), &bytes);
-		log::debug!(target: "blobs", "kept blob {hash:?} of {} bytes", bytes.len());
-		Ok(hash)
+		self.put_at(&bytes, unix_time_ms())
 	}
 
 	async fn get(&self, hash: H256) -> RpcResult<Bytes> {
@@ -117,7 +351,7 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 			}
 			log::warn!(target: "blobs", "local copy of blob {hash:?} is corrupt; asking cloud storage");
 		}
-		let Some(remote) = &self.remote else {
+		let Some(remote) = &self.inner.remote else {
 			return Err(error(error_code::UNKNOWN, format!("no blob {hash:?} on this node")));
 		};
 		match remote.fetch(hash).await {
@@ -152,12 +386,144 @@ mod tests {
 		}
 	}
 
+	/// The chain as the tests set it: which ciphertexts live records reference, or that the
+	/// runtime cannot be asked.
+	#[derive(Default)]
+	struct Chain {
+		referenced: Mutex<std::collections::BTreeSet<H256>>,
+		unreachable: std::sync::atomic::AtomicBool,
+	}
+
+	impl Chain {
+		fn register(&self, bytes: &[u8]) {
+			self.referenced.lock().unwrap().insert(sha256(bytes));
+		}
+	}
+
+	impl References for Chain {
+		fn is_referenced(&self, hash: H256) -> Result<bool, String> {
+			if self.unreachable.load(std::sync::atomic::Ordering::SeqCst) {
+				return Err("no runtime".into());
+			}
+			Ok(self.referenced.lock().unwrap().contains(&hash))
+		}
+	}
+
+	const TTL_MS: u64 = 60_000;
+	const QUOTA: u64 = 40;
+
+	fn staged_blobs(chain: Arc<Chain>) -> Blobs<InMemOffchainStorage> {
+		let staging = StagingLimits { ttl: Duration::from_millis(TTL_MS), quota_bytes: QUOTA };
+		Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging)
+	}
+
 	fn blobs(remote: Option<FixedRemote>) -> Blobs<InMemOffchainStorage> {
 		Blobs::new(
 			InMemOffchainStorage::default(),
 			16,
 			remote.map(|r| Arc::new(r) as Arc<dyn RemoteBlobs>),
+			Arc::new(Chain::default()),
+			StagingLimits::default(),
 		)
+	}
+
+	fn held(blobs: &Blobs<InMemOffchainStorage>, bytes: &[u8]) -> bool {
+		blobs.storage().get(STORAGE_PREFIX, &blob_key(&sha256(bytes))).is_some()
+	}
+
+	fn staged_hashes(blobs: &Blobs<InMemOffchainStorage>) -> Vec<H256> {
+		staged_index(&*blobs.storage()).into_iter().map(|blob| blob.hash).collect()
+	}
+
+	#[test]
+	fn a_blob_no_record_claims_within_the_ttl_is_deleted() {
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_blobs(chain.clone());
+		blobs.put_at(b"orphan", 1_000).unwrap();
+		blobs.put_at(b"claimed", 1_000).unwrap();
+		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan"), sha256(b"claimed")]);
+		chain.register(b"claimed");
+
+		// Before the TTL: the claimed one leaves staging, the other waits.
+		let report = blobs.sweep(1_000 + TTL_MS - 1);
+		assert_eq!(report, SweepReport { claimed: 1, expired: 0, waiting: 1 });
+		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan")]);
+
+		let report = blobs.sweep(1_000 + TTL_MS);
+		assert_eq!(report, SweepReport { claimed: 0, expired: 1, waiting: 0 });
+		assert!(!held(&blobs, b"orphan"));
+		assert!(held(&blobs, b"claimed"));
+		assert!(staged_hashes(&blobs).is_empty());
+		// The claimed blob stays however late it is: only its erasure drops it.
+		assert_eq!(blobs.sweep(u64::MAX), SweepReport::default());
+		assert!(held(&blobs, b"claimed"));
+	}
+
+	#[test]
+	fn the_staging_quota_bounds_what_unclaimed_blobs_take() {
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_blobs(chain.clone());
+		blobs.put_at(&[1u8; 16], 0).unwrap();
+		blobs.put_at(&[2u8; 16], 0).unwrap();
+		// 32 of 40 bytes staged: 9 more do not fit, and nothing is kept of them.
+		assert_eq!(code(blobs.put_at(&[3u8; 9], 0)), error_code::STAGING_FULL);
+		assert!(!held(&blobs, &[3u8; 9]));
+		blobs.put_at(&[4u8; 8], 0).unwrap();
+		// A ciphertext a record already references is not staged, so the quota does not
+		// apply (a client putting it again after the node lost it).
+		chain.register(&[5u8; 16]);
+		blobs.put_at(&[5u8; 16], 0).unwrap();
+		assert!(held(&blobs, &[5u8; 16]));
+		// Once records claim staged blobs, their room is free again.
+		chain.register(&[1u8; 16]);
+		blobs.sweep(1);
+		blobs.put_at(&[3u8; 9], 1).unwrap();
+	}
+
+	#[test]
+	fn at_most_max_staged_blobs_wait_whatever_their_size() {
+		let blobs = Blobs::new(
+			InMemOffchainStorage::default(),
+			16,
+			None,
+			Arc::new(Chain::default()),
+			StagingLimits { ttl: Duration::from_secs(60), quota_bytes: u64::MAX },
+		);
+		for n in 0..MAX_STAGED_BLOBS as u32 {
+			blobs.put_at(&n.to_le_bytes(), 0).unwrap();
+		}
+		assert_eq!(code(blobs.put_at(b"one more", 0)), error_code::STAGING_FULL);
+	}
+
+	#[test]
+	fn putting_again_restarts_the_ttl_and_counts_once() {
+		let blobs = staged_blobs(Arc::new(Chain::default()));
+		blobs.put_at(&[1u8; 16], 0).unwrap();
+		blobs.put_at(&[1u8; 16], TTL_MS / 2).unwrap();
+		assert_eq!(staged_hashes(&blobs).len(), 1);
+		assert_eq!(blobs.sweep(TTL_MS).expired, 0);
+		assert_eq!(blobs.sweep(TTL_MS / 2 + TTL_MS).expired, 1);
+		assert!(!held(&blobs, &[1u8; 16]));
+	}
+
+	#[test]
+	fn nothing_is_deleted_while_the_chain_cannot_be_asked() {
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_blobs(chain.clone());
+		blobs.put_at(b"waiting", 0).unwrap();
+		chain.unreachable.store(true, std::sync::atomic::Ordering::SeqCst);
+		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 1 });
+		assert!(held(&blobs, b"waiting"));
+		chain.unreachable.store(false, std::sync::atomic::Ordering::SeqCst);
+		assert_eq!(blobs.sweep(10 * TTL_MS).expired, 1);
+	}
+
+	#[test]
+	fn the_sweep_period_follows_the_ttl_within_bounds() {
+		let limits = |secs| StagingLimits { ttl: Duration::from_secs(secs), quota_bytes: 1 };
+		assert_eq!(limits(2).sweep_period(), Duration::from_secs(1));
+		assert_eq!(limits(20).sweep_period(), Duration::from_secs(5));
+		assert_eq!(limits(3_600).sweep_period(), Duration::from_secs(60));
 	}
 
 	fn code<T: std::fmt::Debug>(result: RpcResult<T>) -> i32 {

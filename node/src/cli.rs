@@ -27,6 +27,19 @@ pub struct NodeOptions {
 	#[arg(long, value_name = "BYTES", default_value_t = crate::blobs::DEFAULT_MAX_BLOB_BYTES)]
 	pub blob_max_bytes: usize,
 
+	/// How long a ciphertext put with `blobs_put` waits for a record that references it, in
+	/// seconds. One still unreferenced then is deleted, so blobs nobody registers do not
+	/// take the node's disk for good.
+	#[arg(long, value_name = "SECONDS", default_value_t = crate::blobs::DEFAULT_STAGING_TTL_SECS,
+		value_parser = clap::value_parser!(u64).range(1..))]
+	pub blob_staging_ttl: u64,
+
+	/// The most bytes of ciphertext waiting for their records (see `--blob-staging-ttl`)
+	/// this node keeps; `blobs_put` is refused (code 4029) while they fill it.
+	#[arg(long, value_name = "BYTES",
+		default_value_t = crate::blobs::DEFAULT_STAGING_QUOTA_BYTES)]
+	pub blob_staging_quota: u64,
+
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub pinning: PinningOptions,

@@ -67,32 +67,117 @@ impl CloudBlobs {
 		})
 	}
 
-	async fn get(&self, hash: H256) -> Result<Option<Vec<u8>>, String> {
+	/// Sends the `GET` that `sign` builds for the current time; returns the status and, on
+	/// 200, up to `max_body` bytes of the body.
+	async fn signed_get(
+		&self,
+		sign: impl FnOnce(&AmzDateTime) -> Result<medchain_sigv4::S3Request, medchain_sigv4::Error>,
+		max_body: usize,
+	) -> Result<(u16, Vec<u8>), String> {
 		let now = SystemTime::now()
 			.duration_since(UNIX_EPOCH)
 			.map_err(|_| "the clock is before 1970".to_string())?;
 		let time = AmzDateTime::from_unix_seconds(now.as_secs())
 			.map_err(|e| format!("cannot sign at this time: {e:?}"))?;
-		let signed = self
-			.config
-			.get_object(&self.bucket, &object_key(&hash), &time)
-			.map_err(|e| format!("cannot sign the request: {e:?}"))?;
+		let signed = sign(&time).map_err(|e| format!("cannot sign the request: {e:?}"))?;
 		let mut request = hyper::Request::get(signed.url(&self.scheme));
 		for (name, value) in &signed.headers {
 			request = request.header(name.as_str(), value.as_str());
 		}
 		let request = request.body(Empty::new()).map_err(|e| format!("bad request: {e}"))?;
 		let response = self.client.request(request).await.map_err(|e| format!("{e}"))?;
-		match response.status().as_u16() {
-			200 => {
-				let body = Limited::new(response.into_body(), self.max_bytes)
-					.collect()
-					.await
-					.map_err(|e| format!("reading the object failed: {e}"))?;
-				Ok(Some(body.to_bytes().to_vec()))
+		let status = response.status().as_u16();
+		if status != 200 {
+			return Ok((status, Vec::new()));
+		}
+		let body = Limited::new(response.into_body(), max_body)
+			.collect()
+			.await
+			.map_err(|e| format!("reading the answer failed: {e}"))?;
+		Ok((status, body.to_bytes().to_vec()))
+	}
+
+	async fn get(&self, hash: H256) -> Result<Option<Vec<u8>>, String> {
+		let key = object_key(&hash);
+		let sign = |time: &AmzDateTime| self.config.get_object(&self.bucket, &key, time);
+		match self.signed_get(sign, self.max_bytes).await? {
+			(200, body) => Ok(Some(body)),
+			(404, _) => Ok(None),
+			(status, _) => Err(format!("cloud storage answered HTTP {status}")),
+		}
+	}
+
+	/// Whether the bucket keeps old versions of its objects.
+	async fn versioning(&self) -> Result<BucketVersioning, String> {
+		let sign = |time: &AmzDateTime| self.config.get_bucket_versioning(&self.bucket, time);
+		match self.signed_get(sign, 64 * 1024).await? {
+			(200, body) => Ok(BucketVersioning::from_configuration(&body)),
+			(status, _) => Err(format!("cloud storage answered HTTP {status}")),
+		}
+	}
+
+	/// Refuses to pin into a bucket with versioning enabled: there a `DELETE` only hides an
+	/// object behind a delete marker, so erasing a record would leave its ciphertext in the
+	/// bucket. A bucket whose versioning is suspended is accepted with a warning (objects put
+	/// from then on are deleted for good). If the bucket cannot be asked, the node pins anyway
+	/// and says so.
+	pub async fn refuse_versioned_bucket(&self) -> Result<(), String> {
+		let answer = tokio::time::timeout(FETCH_TIMEOUT, self.versioning())
+			.await
+			.unwrap_or_else(|_| Err(format!("no answer in {} s", FETCH_TIMEOUT.as_secs())));
+		match answer {
+			Ok(BucketVersioning::Enabled) => Err(format!(
+				"the pinning bucket {:?} has S3 versioning enabled: deleting an erased record's \
+				 ciphertext would only hide it behind a delete marker, and every version would \
+				 stay. Versioning cannot be turned off again; pin to a bucket that never had it \
+				 (and no Object Lock), or run without --pinning-endpoint",
+				self.bucket
+			)),
+			Ok(BucketVersioning::Suspended) => {
+				log::warn!(
+					target: "pinning",
+					"the pinning bucket {:?} has S3 versioning suspended: objects put from now on \
+					 are deleted for good, but versions kept while it was enabled stay",
+					self.bucket
+				);
+				Ok(())
 			},
-			404 => Ok(None),
-			status => Err(format!("cloud storage answered HTTP {status}")),
+			Ok(BucketVersioning::Off) => Ok(()),
+			Err(reason) => {
+				log::warn!(
+					target: "pinning",
+					"could not check that the pinning bucket {:?} does not keep object versions \
+					 ({reason}); pinning anyway",
+					self.bucket
+				);
+				Ok(())
+			},
+		}
+	}
+}
+
+/// A bucket's versioning state (`GetBucketVersioning`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketVersioning {
+	/// Never enabled: a `DELETE` removes the object.
+	Off,
+	/// Every version is kept; a `DELETE` adds a delete marker.
+	Enabled,
+	/// Was enabled; new objects are not versioned, older versions remain.
+	Suspended,
+}
+
+impl BucketVersioning {
+	/// From a `VersioningConfiguration` document: its `Status` element, absent if versioning
+	/// was never enabled.
+	pub fn from_configuration(xml: &[u8]) -> Self {
+		let text = String::from_utf8_lossy(xml);
+		if text.contains("<Status>Enabled</Status>") {
+			Self::Enabled
+		} else if text.contains("<Status>Suspended</Status>") {
+			Self::Suspended
+		} else {
+			Self::Off
 		}
 	}
 }
@@ -114,6 +199,25 @@ mod tests {
 	fn objects_are_keyed_by_the_lowercase_hex_of_their_hash() {
 		let hash = H256::from_slice(&[0xab; 32]);
 		assert_eq!(object_key(&hash), "ab".repeat(32));
+	}
+
+	#[test]
+	fn the_versioning_status_is_read_from_the_configuration() {
+		let configuration = |status: &str| {
+			format!(
+				"<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+				 {status}</VersioningConfiguration>"
+			)
+		};
+		let read =
+			|status: &str| BucketVersioning::from_configuration(configuration(status).as_bytes());
+		assert_eq!(read(""), BucketVersioning::Off);
+		assert_eq!(read("<Status>Enabled</Status>"), BucketVersioning::Enabled);
+		assert_eq!(read("<Status>Suspended</Status>"), BucketVersioning::Suspended);
+		assert_eq!(
+			read("<Status>Enabled</Status><MfaDelete>Disabled</MfaDelete>"),
+			BucketVersioning::Enabled
+		);
 	}
 
 	#[test]

@@ -136,9 +136,11 @@ pub fn run() -> sc_cli::Result<()> {
 							medchain_runtime::opaque::Block,
 							<medchain_runtime::opaque::Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config, options),
+					>(config, options)
+					.await,
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, options)
+							.await
 					},
 				}
 				.map_err(sc_cli::Error::Service)

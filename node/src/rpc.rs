@@ -16,12 +16,8 @@ pub struct FullDeps<C, P, S> {
 	pub client: Arc<C>,
 	/// Transaction pool instance.
 	pub pool: Arc<P>,
-	/// The node's off-chain storage, where put ciphertext is kept (none: no blob methods).
-	pub offchain_storage: Option<S>,
-	/// The largest ciphertext `blobs_put` accepts.
-	pub max_blob_bytes: usize,
-	/// Where `blobs_get` looks for ciphertext the node no longer holds.
-	pub remote_blobs: Option<Arc<dyn crate::blobs::RemoteBlobs>>,
+	/// The ciphertext the node keeps in its off-chain storage (none: no blob methods).
+	pub blobs: Option<crate::blobs::Blobs<S>>,
 }
 
 /// Instantiate all full RPC extensions.
@@ -42,13 +38,13 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, offchain_storage, max_blob_bytes, remote_blobs } = deps;
+	let FullDeps { client, pool, blobs } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
-	if let Some(storage) = offchain_storage {
-		use crate::blobs::{Blobs, BlobsApiServer};
-		module.merge(Blobs::new(storage, max_blob_bytes, remote_blobs).into_rpc())?;
+	if let Some(blobs) = blobs {
+		use crate::blobs::BlobsApiServer;
+		module.merge(blobs.into_rpc())?;
 	}
 
 	Ok(module)

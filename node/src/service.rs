@@ -142,7 +142,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node.
-pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
+pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	mut config: Configuration,
 	options: NodeOptions,
 ) -> Result<TaskManager, ServiceError> {
@@ -218,29 +218,50 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	let pinning_settings =
 		crate::pinning::settings_from(&options.pinning, |name| std::env::var(name).ok())
 			.map_err(ServiceError::Other)?;
+	// Checked before the worker is given the settings: it must never upload to such a bucket.
+	let remote_blobs = match &pinning_settings {
+		Some(settings) => {
+			let cloud = crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
+				.map_err(ServiceError::Other)?;
+			cloud.refuse_versioned_bucket().await.map_err(ServiceError::Other)?;
+			Some(Arc::new(cloud) as Arc<dyn crate::blobs::RemoteBlobs>)
+		},
+		None => None,
+	};
 	if let Some(mut storage) = backend.offchain_storage() {
 		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
 	}
 
+	let blobs = match backend.offchain_storage() {
+		Some(storage) => {
+			let blobs = crate::blobs::Blobs::new(
+				storage,
+				options.blob_max_bytes,
+				remote_blobs,
+				Arc::new(ChainReferences { client: client.clone() }),
+				crate::blobs::StagingLimits {
+					ttl: std::time::Duration::from_secs(options.blob_staging_ttl),
+					quota_bytes: options.blob_staging_quota,
+				},
+			);
+			task_manager.spawn_handle().spawn_blocking(
+				"blob-staging-sweeper",
+				None,
+				crate::blobs::sweep_staged_blobs(blobs.clone()),
+			);
+			Some(blobs)
+		},
+		None => None,
+	};
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		let offchain_storage = backend.offchain_storage();
-		let max_blob_bytes = options.blob_max_bytes;
-		let remote_blobs = match &pinning_settings {
-			Some(settings) => Some(Arc::new(
-				crate::cloud::CloudBlobs::new(settings, max_blob_bytes)
-					.map_err(ServiceError::Other)?,
-			) as Arc<dyn crate::blobs::RemoteBlobs>),
-			None => None,
-		};
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
-				offchain_storage: offchain_storage.clone(),
-				max_blob_bytes,
-				remote_blobs: remote_blobs.clone(),
+				blobs: blobs.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
@@ -329,4 +350,17 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	}
 
 	Ok(task_manager)
+}
+
+/// Whether a live record references a ciphertext, asked of the runtime at the best block.
+struct ChainReferences {
+	client: Arc<FullClient>,
+}
+
+impl crate::blobs::References for ChainReferences {
+	fn is_referenced(&self, hash: sp_core::H256) -> Result<bool, String> {
+		use pallet_pinning::runtime_api::PinningApi;
+		let best = self.client.info().best_hash;
+		self.client.runtime_api().is_referenced(best, hash).map_err(|e| e.to_string())
+	}
 }

@@ -1,0 +1,65 @@
+// What a node keeps of the ciphertext handed to it with `blobs_put`, on a real development node:
+// a blob no record references within the staging TTL is deleted, one whose record is
+// registered stays, and unreferenced blobs never take more than the staging quota.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { stringToU8a } from '@polkadot/util';
+import { connect, keyFromUri } from '../lib/chain.js';
+import { ready, sha256Hex } from '../lib/crypto.js';
+import { startDevNode } from '../lib/node.js';
+import {
+  encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
+} from '../lib/records.js';
+
+const TTL_SECONDS = 6;
+const QUOTA_BYTES = 4096;
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+describe('blobs waiting for their records', () => {
+  let node;
+  let api;
+  let patient;
+
+  before(async () => {
+    await ready();
+    node = await startDevNode({
+      extraArgs: [
+        '--blob-staging-ttl', String(TTL_SECONDS), '--blob-staging-quota', String(QUOTA_BYTES),
+      ],
+    });
+    api = await connect(node.url);
+    patient = keyFromUri('//Ferdie');
+    await publishEncryptionKey(api, patient, encryptionKeysOf(patient));
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('an unregistered blob is deleted after the TTL; a registered one stays', async () => {
+    const orphan = stringToU8a('ciphertext nobody registers');
+    const orphanHash = await putBlob(api, orphan);
+    assert.equal(orphanHash, sha256Hex(orphan));
+    const { contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"kept"}'),
+    );
+    // Both are served while the orphan is young.
+    assert.deepEqual(await getBlob(api, orphanHash), orphan);
+
+    // TTL plus two sweep periods (a quarter of the TTL each, at least 1 s).
+    await sleep((TTL_SECONDS + 2 * Math.max(1, TTL_SECONDS / 4)) * 1000 + 500);
+    await assert.rejects(getBlob(api, orphanHash), /4004/);
+    assert.equal(sha256Hex(await getBlob(api, contentHash)), contentHash);
+  });
+
+  test('unreferenced blobs never take more than the staging quota', async () => {
+    const half = (fill) => new Uint8Array(QUOTA_BYTES / 2).fill(fill);
+    await putBlob(api, half(1));
+    await putBlob(api, half(2));
+    await assert.rejects(putBlob(api, half(3)), /4029/);
+    // Putting bytes already held is not a new blob: still accepted.
+    await putBlob(api, half(1));
+  });
+});
