@@ -105,10 +105,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `576`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 96_614_000 picoseconds.
-		Weight::from_parts(27_468_869, 3676)
-			// Standard Error: 9_950
-			.saturating_add(Weight::from_parts(7_589_990, 0).saturating_mul(n.into()))
+		// Minimum execution time: 98_005_000 picoseconds.
+		Weight::from_parts(99_016_000, 3676)
+			// Standard Error: 18_577
+			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -254,10 +254,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 49_373_000 picoseconds.
-		Weight::from_parts(31_175_328, 7139)
-			// Standard Error: 29_981
-			.saturating_add(Weight::from_parts(11_234_896, 0).saturating_mul(n.into()))
+		// Minimum execution time: 48_692_000 picoseconds.
+		Weight::from_parts(86_720_272, 7139)
+			// Standard Error: 58_624
+			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -526,8 +526,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission(n: u32, ) -> Weight {
-		Weight::from_parts(27_468_869, 3676)
-			.saturating_add(Weight::from_parts(7_589_990, 0).saturating_mul(n.into()))
+		Weight::from_parts(99_016_000, 3676)
+			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -571,8 +571,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(31_175_328, 7139)
-			.saturating_add(Weight::from_parts(11_234_896, 0).saturating_mul(n.into()))
+		Weight::from_parts(86_720_272, 7139)
+			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
