@@ -445,7 +445,8 @@ pub enum EventDetail {
 	None,
 	/// On a child of an aggregation (`ADD`) or disaggregation (`DELETE`): its parent, and the
 	/// sequence number of the same event in the parent's history. A child's history includes
-	/// the parent's entries between the two.
+	/// the parent's own entries between the two (its moves, not its packing or unpacking of
+	/// other items).
 	Parent {
 		/// The container (`parentID`).
 		parent: Sscc,
