@@ -3,11 +3,11 @@
 //! it back by SHA-256. The copy goes when no record references the ciphertext any more: the
 //! erasure's block drops it through off-chain indexing (`pallet_pinning`).
 //!
-//! A blob no live record references is *staged*: it counts against the node's staging quota
-//! (`--blob-staging-quota`) and is deleted if no record references it within
-//! `--blob-staging-ttl` of being put. Whoever can reach the RPC can therefore hold at most the
-//! quota of the node's disk, and only for that long; a blob whose record is registered in time
-//! leaves staging and stays until the record is erased.
+//! Every new blob is *staged*: it counts against the node's staging quota
+//! (`--blob-staging-quota`) and is deleted if, `--blob-staging-ttl` after it was put, no record
+//! references it at the best or the finalized block. It leaves staging, to stay until the
+//! record is erased, once a record referencing it is finalized. Whoever can reach the RPC can
+//! therefore hold at most the quota of the node's disk, each blob for at most the TTL.
 //!
 //! The node never sees plaintext: clients encrypt before putting. Every bad request gets a
 //! JSON-RPC error with its own code and nothing is stored; the node stays up whatever arrives.
@@ -84,11 +84,20 @@ pub trait BlobsApi {
 	async fn get(&self, hash: H256) -> RpcResult<Bytes>;
 }
 
-/// Whether the chain references a ciphertext (at the node's best block).
+/// Whether live records reference a ciphertext, at the node's best and finalized blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Referenced {
+	/// At the best block: the record may still be reorganised away.
+	pub at_best: bool,
+	/// At the finalized block: for good.
+	pub at_finalized: bool,
+}
+
+/// Asks the chain about ciphertexts.
 pub trait References: Send + Sync + 'static {
-	/// `Ok(true)` if a live record references the ciphertext `hash`, `Ok(false)` if none does,
-	/// `Err` if that cannot be told now (the blob is then kept).
-	fn is_referenced(&self, hash: H256) -> Result<bool, String>;
+	/// Where live records reference the ciphertext `hash`; `Err` if that cannot be told now
+	/// (the blob is then kept).
+	fn is_referenced(&self, hash: H256) -> Result<Referenced, String>;
 }
 
 /// How long a blob no record references is kept, and how many bytes such blobs may take.
@@ -128,7 +137,7 @@ struct Staged {
 /// What one sweep of the staged blobs did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SweepReport {
-	/// Blobs a record now references: no longer staged, kept.
+	/// Blobs a finalized record now references: no longer staged, kept.
 	pub claimed: usize,
 	/// Blobs nobody referenced within the TTL: deleted.
 	pub expired: usize,
@@ -178,7 +187,7 @@ impl<S: OffchainStorage> Blobs<S> {
 		}
 	}
 
-	/// Keeps `bytes` as of `now_ms`: staged unless a record already references them.
+	/// Keeps `bytes` as of `now_ms`, staged if the node did not hold them yet.
 	fn put_at(&self, bytes: &[u8], now_ms: u64) -> RpcResult<H256> {
 		if bytes.is_empty() {
 			return Err(error(error_code::EMPTY, "the blob is empty"));
@@ -195,21 +204,17 @@ impl<S: OffchainStorage> Blobs<S> {
 		}
 		let hash = sha256(bytes);
 		let key = blob_key(&hash);
-		// Asked before taking the lock: the answer may need the runtime.
-		let referenced = matches!(self.inner.references.is_referenced(hash), Ok(true));
 		let mut storage = self.storage();
 		let held = storage.get(STORAGE_PREFIX, &key);
 		if held.as_deref() == Some(bytes) {
-			// Put again while waiting for its record: the TTL starts again.
-			let mut staged = staged_index(&*storage);
-			if let Some(blob) = staged.iter_mut().find(|blob| blob.hash == hash) {
-				blob.put_at_ms = now_ms;
-				storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
-			}
+			// Put again: nothing changes, the TTL included (else re-putting would hold a
+			// blob for ever).
 			return Ok(hash);
 		}
-		// A copy that does not match is corrupt: replaced, and counted once if staged.
-		if !referenced && held.is_none() {
+		// Staged even if a record references it now: the erasure that drops it could be
+		// imported between that check and this write, and leave it for good. A copy that does
+		// not match is corrupt: replaced, and staged as it was or was not.
+		if held.is_none() {
 			let mut staged = staged_index(&*storage);
 			let staged_bytes: u64 = staged.iter().map(|blob| blob.size).sum();
 			let size = bytes.len() as u64;
@@ -237,8 +242,9 @@ impl<S: OffchainStorage> Blobs<S> {
 		Ok(hash)
 	}
 
-	/// Looks at the staged blobs as of `now_ms`: those a record references leave staging,
-	/// those past the TTL are deleted.
+	/// Looks at the staged blobs as of `now_ms`: those a finalized record references leave
+	/// staging, those past the TTL that no record references at the best or the finalized
+	/// block are deleted.
 	pub fn sweep(&self, now_ms: u64) -> SweepReport {
 		let staged = staged_index(&*self.storage());
 		if staged.is_empty() {
@@ -250,11 +256,13 @@ impl<S: OffchainStorage> Blobs<S> {
 		let mut expired = Vec::new();
 		for blob in &staged {
 			match self.inner.references.is_referenced(blob.hash) {
-				Ok(true) => claimed.push(blob.clone()),
-				Ok(false) if now_ms >= blob.put_at_ms.saturating_add(ttl_ms) => {
+				Ok(Referenced { at_finalized: true, .. }) => claimed.push(blob.clone()),
+				Ok(Referenced { at_best: false, .. })
+					if now_ms >= blob.put_at_ms.saturating_add(ttl_ms) =>
+				{
 					expired.push(blob.clone())
 				},
-				Ok(false) => {},
+				Ok(_) => {},
 				Err(reason) => log::debug!(
 					target: "blobs",
 					"cannot tell whether blob {:?} is referenced, kept: {reason}",
@@ -386,26 +394,39 @@ mod tests {
 		}
 	}
 
-	/// The chain as the tests set it: which ciphertexts live records reference, or that the
-	/// runtime cannot be asked.
+	/// The chain as the tests set it: which ciphertexts live records reference at the best
+	/// and the finalized block, or that the runtime cannot be asked.
 	#[derive(Default)]
 	struct Chain {
-		referenced: Mutex<std::collections::BTreeSet<H256>>,
+		referenced: Mutex<std::collections::BTreeMap<H256, Referenced>>,
 		unreachable: std::sync::atomic::AtomicBool,
 	}
 
 	impl Chain {
-		fn register(&self, bytes: &[u8]) {
-			self.referenced.lock().unwrap().insert(sha256(bytes));
+		fn set(&self, bytes: &[u8], at_best: bool, at_finalized: bool) {
+			self.referenced
+				.lock()
+				.unwrap()
+				.insert(sha256(bytes), Referenced { at_best, at_finalized });
+		}
+
+		/// A record referencing `bytes` is in the best block, not yet finalized.
+		fn include(&self, bytes: &[u8]) {
+			self.set(bytes, true, false);
+		}
+
+		/// A record referencing `bytes` is finalized.
+		fn finalize(&self, bytes: &[u8]) {
+			self.set(bytes, true, true);
 		}
 	}
 
 	impl References for Chain {
-		fn is_referenced(&self, hash: H256) -> Result<bool, String> {
+		fn is_referenced(&self, hash: H256) -> Result<Referenced, String> {
 			if self.unreachable.load(std::sync::atomic::Ordering::SeqCst) {
 				return Err("no runtime".into());
 			}
-			Ok(self.referenced.lock().unwrap().contains(&hash))
+			Ok(self.referenced.lock().unwrap().get(&hash).copied().unwrap_or_default())
 		}
 	}
 
@@ -442,7 +463,7 @@ mod tests {
 		blobs.put_at(b"orphan", 1_000).unwrap();
 		blobs.put_at(b"claimed", 1_000).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan"), sha256(b"claimed")]);
-		chain.register(b"claimed");
+		chain.finalize(b"claimed");
 
 		// Before the TTL: the claimed one leaves staging, the other waits.
 		let report = blobs.sweep(1_000 + TTL_MS - 1);
@@ -469,13 +490,11 @@ mod tests {
 		assert_eq!(code(blobs.put_at(&[3u8; 9], 0)), error_code::STAGING_FULL);
 		assert!(!held(&blobs, &[3u8; 9]));
 		blobs.put_at(&[4u8; 8], 0).unwrap();
-		// A ciphertext a record already references is not staged, so the quota does not
-		// apply (a client putting it again after the node lost it).
-		chain.register(&[5u8; 16]);
-		blobs.put_at(&[5u8; 16], 0).unwrap();
-		assert!(held(&blobs, &[5u8; 16]));
-		// Once records claim staged blobs, their room is free again.
-		chain.register(&[1u8; 16]);
+		// A record only in the best block does not free the room yet; a finalized one does.
+		chain.include(&[1u8; 16]);
+		blobs.sweep(1);
+		assert_eq!(code(blobs.put_at(&[3u8; 9], 1)), error_code::STAGING_FULL);
+		chain.finalize(&[1u8; 16]);
 		blobs.sweep(1);
 		blobs.put_at(&[3u8; 9], 1).unwrap();
 	}
@@ -496,14 +515,45 @@ mod tests {
 	}
 
 	#[test]
-	fn putting_again_restarts_the_ttl_and_counts_once() {
+	fn putting_again_counts_once_and_keeps_the_deadline() {
 		let blobs = staged_blobs(Arc::new(Chain::default()));
 		blobs.put_at(&[1u8; 16], 0).unwrap();
 		blobs.put_at(&[1u8; 16], TTL_MS / 2).unwrap();
 		assert_eq!(staged_hashes(&blobs).len(), 1);
-		assert_eq!(blobs.sweep(TTL_MS).expired, 0);
-		assert_eq!(blobs.sweep(TTL_MS / 2 + TTL_MS).expired, 1);
+		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
 		assert!(!held(&blobs, &[1u8; 16]));
+	}
+
+	#[test]
+	fn a_record_not_yet_final_keeps_its_blob_and_a_reorganised_one_does_not() {
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_blobs(chain.clone());
+		blobs.put_at(b"pending", 0).unwrap();
+		blobs.put_at(b"reorganised", 0).unwrap();
+		chain.include(b"pending");
+		chain.include(b"reorganised");
+		// Past the TTL, both records are in the best block: kept, still staged.
+		assert_eq!(blobs.sweep(TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 2 });
+		// One record is finalized; the other's block is reorganised away.
+		chain.finalize(b"pending");
+		chain.set(b"reorganised", false, false);
+		assert_eq!(blobs.sweep(TTL_MS + 1), SweepReport { claimed: 1, expired: 1, waiting: 0 });
+		assert!(held(&blobs, b"pending"));
+		assert!(!held(&blobs, b"reorganised"));
+	}
+
+	#[test]
+	fn a_blob_put_while_its_record_is_live_is_staged_all_the_same() {
+		// Its erasure could be imported between the check and the write: only staging makes
+		// sure such a copy does not stay for good.
+		let chain = Arc::new(Chain::default());
+		chain.finalize(b"registered");
+		let blobs = staged_blobs(chain.clone());
+		blobs.put_at(b"registered", 0).unwrap();
+		assert_eq!(staged_hashes(&blobs), vec![sha256(b"registered")]);
+		chain.set(b"registered", false, false);
+		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
+		assert!(!held(&blobs, b"registered"));
 	}
 
 	#[test]

@@ -28,8 +28,8 @@ pub struct NodeOptions {
 	pub blob_max_bytes: usize,
 
 	/// How long a ciphertext put with `blobs_put` waits for a record that references it, in
-	/// seconds. One still unreferenced then is deleted, so blobs nobody registers do not
-	/// take the node's disk for good.
+	/// seconds. One that no record in the best or the finalized block references then is
+	/// deleted, so blobs nobody registers do not take the node's disk for good.
 	#[arg(long, value_name = "SECONDS", default_value_t = crate::blobs::DEFAULT_STAGING_TTL_SECS,
 		value_parser = clap::value_parser!(u64).range(1..))]
 	pub blob_staging_ttl: u64,

@@ -17,6 +17,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long one read from cloud storage may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most of an S3 error document, or of a bucket's versioning configuration, that is read.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// The object key a ciphertext is pinned under: the lowercase hex of its SHA-256, as the
 /// pinning worker writes it.
@@ -68,7 +70,8 @@ impl CloudBlobs {
 	}
 
 	/// Sends the `GET` that `sign` builds for the current time; returns the status and, on
-	/// 200, up to `max_body` bytes of the body.
+	/// 200, up to `max_body` bytes of the body (of an error, up to 64 KiB: S3's error
+	/// document).
 	async fn signed_get(
 		&self,
 		sign: impl FnOnce(&AmzDateTime) -> Result<medchain_sigv4::S3Request, medchain_sigv4::Error>,
@@ -87,10 +90,8 @@ impl CloudBlobs {
 		let request = request.body(Empty::new()).map_err(|e| format!("bad request: {e}"))?;
 		let response = self.client.request(request).await.map_err(|e| format!("{e}"))?;
 		let status = response.status().as_u16();
-		if status != 200 {
-			return Ok((status, Vec::new()));
-		}
-		let body = Limited::new(response.into_body(), max_body)
+		let limit = if status == 200 { max_body } else { ERROR_BODY_LIMIT };
+		let body = Limited::new(response.into_body(), limit)
 			.collect()
 			.await
 			.map_err(|e| format!("reading the answer failed: {e}"))?;
@@ -108,23 +109,31 @@ impl CloudBlobs {
 	}
 
 	/// Whether the bucket keeps old versions of its objects.
-	async fn versioning(&self) -> Result<BucketVersioning, String> {
+	async fn versioning(&self) -> Result<BucketVersioning, VersioningUnknown> {
 		let sign = |time: &AmzDateTime| self.config.get_bucket_versioning(&self.bucket, time);
-		match self.signed_get(sign, 64 * 1024).await? {
-			(200, body) => Ok(BucketVersioning::from_configuration(&body)),
-			(status, _) => Err(format!("cloud storage answered HTTP {status}")),
+		match self.signed_get(sign, ERROR_BODY_LIMIT).await {
+			Ok((200, body)) => Ok(BucketVersioning::from_configuration(&body)),
+			Ok((status, body)) => Err(VersioningUnknown::from_error(status, &body)),
+			Err(reason) => Err(VersioningUnknown::Unreachable(reason)),
 		}
 	}
 
 	/// Refuses to pin into a bucket with versioning enabled: there a `DELETE` only hides an
 	/// object behind a delete marker, so erasing a record would leave its ciphertext in the
-	/// bucket. A bucket whose versioning is suspended is accepted with a warning (objects put
-	/// from then on are deleted for good). If the bucket cannot be asked, the node pins anyway
-	/// and says so.
+	/// bucket. Also refuses credentials the bucket does not let read its versioning state
+	/// (`AccessDenied`: grant `s3:GetBucketVersioning`), since the check would then never run.
+	/// A bucket whose versioning is suspended is accepted with a warning (objects put from
+	/// then on are deleted for good). If the bucket cannot be asked for another reason (down,
+	/// wrong credentials, which the worker then reports on chain, or a server without the
+	/// operation), the node pins anyway and says so.
 	pub async fn refuse_versioned_bucket(&self) -> Result<(), String> {
-		let answer = tokio::time::timeout(FETCH_TIMEOUT, self.versioning())
-			.await
-			.unwrap_or_else(|_| Err(format!("no answer in {} s", FETCH_TIMEOUT.as_secs())));
+		let answer =
+			tokio::time::timeout(FETCH_TIMEOUT, self.versioning()).await.unwrap_or_else(|_| {
+				Err(VersioningUnknown::Unreachable(format!(
+					"no answer in {} s",
+					FETCH_TIMEOUT.as_secs()
+				)))
+			});
 		match answer {
 			Ok(BucketVersioning::Enabled) => Err(format!(
 				"the pinning bucket {:?} has S3 versioning enabled: deleting an erased record's \
@@ -143,7 +152,13 @@ impl CloudBlobs {
 				Ok(())
 			},
 			Ok(BucketVersioning::Off) => Ok(()),
-			Err(reason) => {
+			Err(VersioningUnknown::Denied) => Err(format!(
+				"the pinning credentials may not read the versioning state of bucket {:?} \
+				 (AccessDenied): grant them s3:GetBucketVersioning, so that the node can check \
+				 that erased ciphertext is really deleted",
+				self.bucket
+			)),
+			Err(VersioningUnknown::Unreachable(reason)) => {
 				log::warn!(
 					target: "pinning",
 					"could not check that the pinning bucket {:?} does not keep object versions \
@@ -152,6 +167,32 @@ impl CloudBlobs {
 				);
 				Ok(())
 			},
+		}
+	}
+}
+
+/// Why a bucket's versioning state is not known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum VersioningUnknown {
+	/// The credentials are valid but may not read it.
+	Denied,
+	/// Anything else: no answer, another S3 error, or a server without the operation.
+	Unreachable(String),
+}
+
+impl VersioningUnknown {
+	/// From a non-200 answer: its status and S3 error document.
+	fn from_error(status: u16, body: &[u8]) -> Self {
+		let text = String::from_utf8_lossy(body);
+		if text.contains("<Code>AccessDenied</Code>") {
+			Self::Denied
+		} else {
+			let code = text
+				.split_once("<Code>")
+				.and_then(|(_, rest)| rest.split_once("</Code>"))
+				.map(|(code, _)| format!(" {code}"))
+				.unwrap_or_default();
+			Self::Unreachable(format!("cloud storage answered HTTP {status}{code}"))
 		}
 	}
 }
@@ -217,6 +258,25 @@ mod tests {
 		assert_eq!(
 			read("<Status>Enabled</Status><MfaDelete>Disabled</MfaDelete>"),
 			BucketVersioning::Enabled
+		);
+	}
+
+	#[test]
+	fn only_access_denied_counts_as_a_refusal_to_say() {
+		let error = |code: &str| format!("<Error><Code>{code}</Code><Message>m</Message></Error>");
+		assert_eq!(
+			VersioningUnknown::from_error(403, error("AccessDenied").as_bytes()),
+			VersioningUnknown::Denied
+		);
+		assert_eq!(
+			VersioningUnknown::from_error(403, error("SignatureDoesNotMatch").as_bytes()),
+			VersioningUnknown::Unreachable(
+				"cloud storage answered HTTP 403 SignatureDoesNotMatch".into()
+			)
+		);
+		assert_eq!(
+			VersioningUnknown::from_error(501, b""),
+			VersioningUnknown::Unreachable("cloud storage answered HTTP 501".into())
 		);
 	}
 

@@ -160,6 +160,25 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		other: (pow_block_import, algorithm, mut telemetry),
 	} = new_partial(&config)?;
 
+	let pinning_settings =
+		crate::pinning::settings_from(&options.pinning, |name| std::env::var(name).ok())
+			.map_err(ServiceError::Other)?;
+	// Checked before the network or the off-chain workers start, and before the worker is given
+	// the settings (a restart finds the last run's in off-chain storage until they are
+	// replaced): the worker must never upload to such a bucket.
+	let remote_blobs = match &pinning_settings {
+		Some(settings) => {
+			let cloud = crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
+				.map_err(ServiceError::Other)?;
+			cloud.refuse_versioned_bucket().await.map_err(ServiceError::Other)?;
+			Some(Arc::new(cloud) as Arc<dyn crate::blobs::RemoteBlobs>)
+		},
+		None => None,
+	};
+	if let Some(mut storage) = backend.offchain_storage() {
+		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
+	}
+
 	let net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as BlockT>::Hash,
@@ -213,23 +232,6 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		keystore
 			.sr25519_generate_new(SEALER_KEY_TYPE, Some(seed))
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev sealer key: {e}")))?;
-	}
-
-	let pinning_settings =
-		crate::pinning::settings_from(&options.pinning, |name| std::env::var(name).ok())
-			.map_err(ServiceError::Other)?;
-	// Checked before the worker is given the settings: it must never upload to such a bucket.
-	let remote_blobs = match &pinning_settings {
-		Some(settings) => {
-			let cloud = crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
-				.map_err(ServiceError::Other)?;
-			cloud.refuse_versioned_bucket().await.map_err(ServiceError::Other)?;
-			Some(Arc::new(cloud) as Arc<dyn crate::blobs::RemoteBlobs>)
-		},
-		None => None,
-	};
-	if let Some(mut storage) = backend.offchain_storage() {
-		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
 	}
 
 	let blobs = match backend.offchain_storage() {
@@ -352,15 +354,33 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	Ok(task_manager)
 }
 
-/// Whether a live record references a ciphertext, asked of the runtime at the best block.
+/// Whether live records reference a ciphertext, asked of the runtime at the best and the
+/// finalized block.
 struct ChainReferences {
 	client: Arc<FullClient>,
 }
 
 impl crate::blobs::References for ChainReferences {
-	fn is_referenced(&self, hash: sp_core::H256) -> Result<bool, String> {
+	fn is_referenced(&self, hash: sp_core::H256) -> Result<crate::blobs::Referenced, String> {
+		use medchain_runtime::{AccountId, BlockNumber};
 		use pallet_pinning::runtime_api::PinningApi;
-		let best = self.client.info().best_hash;
-		self.client.runtime_api().is_referenced(best, hash).map_err(|e| e.to_string())
+		use sp_api::ApiExt;
+		let info = self.client.info();
+		let at = |block| {
+			let api = self.client.runtime_api();
+			let version = api
+				.api_version::<dyn PinningApi<Block, AccountId, BlockNumber>>(block)
+				.map_err(|e| e.to_string())?;
+			if version.unwrap_or(0) < 2 {
+				// A runtime before the question existed: every blob counts as registered,
+				// kept until erased, as before staging (rather than filling the quota).
+				return Ok(true);
+			}
+			api.is_referenced(block, hash).map_err(|e| e.to_string())
+		};
+		Ok(crate::blobs::Referenced {
+			at_best: at(info.best_hash)?,
+			at_finalized: at(info.finalized_hash)?,
+		})
 	}
 }
