@@ -218,6 +218,48 @@ fn containers_with_own_batches<T: Config>(
 		.collect()
 }
 
+/// A shipment in transit, shipped at `NOW`, from a wholesaler to a pharmacy.
+struct InTransit<T: Config> {
+	/// The pharmacy's pharmacist (the whitelisted caller).
+	buyer_member: T::AccountId,
+	/// The wholesaler's member who shipped it.
+	seller_member: T::AccountId,
+	/// The wholesaler.
+	seller: OrgId,
+	/// The shipment.
+	shipment: ShipmentId,
+	/// Its first item.
+	first: Option<Epc>,
+}
+
+/// A shipment of `count` containers, each holding packs of `MaxBatchesPerContainer` batches of
+/// its own (all read for recall and expiry when it is received).
+fn shipment_in_transit<T: Config>(count: u32) -> InTransit<T> {
+	let (buyer_member, buyer) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
+	let (seller_member, seller) = member::<T>("seller", OrgKind::Wholesaler, Role::RecordsClerk);
+	let shipment = NextShipmentId::<T>::get();
+	NextShipmentId::<T>::put(shipment.saturating_add(1));
+	let items = containers_with_own_batches::<T>(
+		count,
+		Position::InTransit(shipment),
+		seller,
+		&seller_member,
+	);
+	let first = items.first().cloned();
+	Shipments::<T>::insert(
+		shipment,
+		Shipment {
+			seller,
+			buyer,
+			items: BoundedVec::truncate_from(items),
+			transaction: H256::repeat_byte(1),
+			shipped_at: NOW,
+			event: 0,
+		},
+	);
+	InTransit { buyer_member, seller_member, seller, shipment, first }
+}
+
 /// A pack of batch 0 (written) at the deepest level: inside `MaxNestingDepth - 1` containers,
 /// the outermost at `root`. Returns the pack.
 fn deepest_pack<T: Config>(
@@ -360,28 +402,7 @@ mod benchmarks {
 	#[benchmark]
 	fn receive(n: Linear<1, { T::MaxShipmentItems::get() }>) {
 		T::BenchmarkHelper::set_time(NOW);
-		let (who, buyer) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
-		let (seller_member, seller) =
-			member::<T>("seller", OrgKind::Wholesaler, Role::RecordsClerk);
-		let shipment = NextShipmentId::<T>::get();
-		NextShipmentId::<T>::put(shipment.saturating_add(1));
-		let items = containers_with_own_batches::<T>(
-			n,
-			Position::InTransit(shipment),
-			seller,
-			&seller_member,
-		);
-		Shipments::<T>::insert(
-			shipment,
-			Shipment {
-				seller,
-				buyer,
-				items: BoundedVec::truncate_from(items),
-				transaction: H256::repeat_byte(1),
-				shipped_at: NOW,
-				event: 0,
-			},
-		);
+		let InTransit { buyer_member: who, shipment, .. } = shipment_in_transit::<T>(n);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), shipment);
@@ -393,29 +414,8 @@ mod benchmarks {
 	#[benchmark]
 	fn reject(n: Linear<1, { T::MaxShipmentItems::get() }>) {
 		T::BenchmarkHelper::set_time(NOW);
-		let (who, buyer) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
-		let (seller_member, seller) =
-			member::<T>("seller", OrgKind::Wholesaler, Role::RecordsClerk);
-		let shipment = NextShipmentId::<T>::get();
-		NextShipmentId::<T>::put(shipment.saturating_add(1));
-		let items = containers_with_own_batches::<T>(
-			n,
-			Position::InTransit(shipment),
-			seller,
-			&seller_member,
-		);
-		let first = items.first().cloned();
-		Shipments::<T>::insert(
-			shipment,
-			Shipment {
-				seller,
-				buyer,
-				items: BoundedVec::truncate_from(items),
-				transaction: H256::repeat_byte(1),
-				shipped_at: NOW,
-				event: 0,
-			},
-		);
+		let InTransit { buyer_member: who, seller, shipment, first, .. } =
+			shipment_in_transit::<T>(n);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), shipment);
@@ -432,31 +432,8 @@ mod benchmarks {
 	/// is a read either way.
 	#[benchmark]
 	fn cancel_shipment(n: Linear<1, { T::MaxShipmentItems::get() }>) {
-		let overdue = NOW.saturating_add(T::ShipmentTimeout::get());
-		T::BenchmarkHelper::set_time(overdue);
-		let (_, buyer) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
-		let (seller_member, seller) =
-			member::<T>("seller", OrgKind::Wholesaler, Role::RecordsClerk);
-		let shipment = NextShipmentId::<T>::get();
-		NextShipmentId::<T>::put(shipment.saturating_add(1));
-		let items = containers_with_own_batches::<T>(
-			n,
-			Position::InTransit(shipment),
-			seller,
-			&seller_member,
-		);
-		let first = items.first().cloned();
-		Shipments::<T>::insert(
-			shipment,
-			Shipment {
-				seller,
-				buyer,
-				items: BoundedVec::truncate_from(items),
-				transaction: H256::repeat_byte(1),
-				shipped_at: NOW,
-				event: 0,
-			},
-		);
+		T::BenchmarkHelper::set_time(NOW.saturating_add(T::ShipmentTimeout::get()));
+		let InTransit { seller_member, seller, shipment, first, .. } = shipment_in_transit::<T>(n);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(seller_member), shipment);
