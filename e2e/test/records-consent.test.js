@@ -23,6 +23,8 @@ const DOCUMENT = '{"resourceType":"Observation","code":"blood glucose","value":"
 let node;
 let api;
 const people = {};
+/** The hospital's organisation id. */
+let hospital;
 let custodianService;
 
 /**
@@ -87,6 +89,7 @@ before(async () => {
     'Hospital', stringToU8a(HOSPITAL_GLN), people.admin.address,
   ));
   const org = findEvent(events, 'consortium', 'OrganisationRegistered').org.toNumber();
+  hospital = org;
   await submit(api, people.admin.account, api.tx.utility.batchAll([
     api.tx.consortium.addMember(org, people.doctor.address, ['Clinician']),
     api.tx.consortium.addMember(org, people.erDoctor.address, ['Emergency']),
@@ -312,7 +315,7 @@ test('the patient\'s client finishes a revocation that leaves more envelopes tha
     assert.ok((await api.query.records.keyEnvelopes(record, doctor.address)).isNone);
     assert.ok((await api.query.records.keyEnvelopes(record, patient.address)).isSome);
   }
-  const indexed = await api.query.records.envelopesByHolder.keys(patient.address, doctor.address);
+  const indexed = await api.query.records.envelopesByHolder.keys(doctor.address, patient.address);
   assert.equal(indexed.length, 0);
 });
 
@@ -335,4 +338,34 @@ test('a provider appending under consent is charged what it declared, less the p
   // The provider takes the consent decision it was charged for; no deletion of the same
   // ciphertext was pending, so pinning did not write one off: one database write refunded.
   assert.equal(declared + base - charged, api.consts.system.dbWeight.write.toBigInt());
+});
+
+test('a clinician who leaves the hospital loses the keys held through it', async () => {
+  const { patient, admin } = people;
+  const locum = keyFromUri('//Bob//stash');
+  await submit(api, admin.account, api.tx.consortium.addMember(hospital, locum.address, ['Clinician']));
+  await publishEncryptionKey(api, locum, encryptionKeysOf(locum));
+  // The patient trusts the hospital's clinicians, whoever they are.
+  const { events: granted } = await submit(api, patient.account, api.tx.consent.grant(
+    patient.address, { Organisation: { org: hospital, role: 'Clinician' } }, 'AllRecords', ['Read'],
+    ['Treatment'], null, null, null,
+  ));
+  const consent = findEvent(granted, 'consent', 'ConsentGranted').consent.toNumber();
+  const { record } = await registerDocument(
+    api, patient.account, patient.address, DOCUMENT, { recipients: [patient.address, locum.address] },
+  );
+  assert.ok((await api.query.records.keyEnvelopes(record, locum.address)).isSome);
+  assert.equal((await canAccess(api, locum.address, record)).allowed, true);
+
+  const { events } = await submit(api, admin.account, api.tx.consortium.removeMember(hospital, locum.address));
+
+  const sweep = findEvent(events, 'records', 'UnneededEnvelopesOfHolderRemoved');
+  assert.equal(sweep.holder.toString(), locum.address);
+  assert.deepEqual([sweep.examined.toNumber(), sweep.removed.toNumber()], [1, 1]);
+  assert.ok(sweep.resumeAfter.isNone);
+  assert.ok((await api.query.records.keyEnvelopes(record, locum.address)).isNone);
+  assert.ok((await api.query.records.keyEnvelopes(record, patient.address)).isSome);
+  assert.equal((await canAccess(api, locum.address, record)).allowed, false);
+  assert.equal((await api.query.records.envelopesByHolder.keys(locum.address)).length, 0);
+  await revoke(api, patient.account, consent);
 });

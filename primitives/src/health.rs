@@ -461,6 +461,30 @@ impl<AccountId> ConsentRevocationHooks<AccountId> for () {
 	}
 }
 
+/// Told by the consortium when an account's membership shrinks (it leaves its organisation, or
+/// loses a role there), so that the record registry removes the key envelopes the account held
+/// only through that membership.
+///
+/// Implementations must not fail: the change stands whatever they find. The consortium
+/// charges [`MembershipHooks::max_weight`] up front and refunds the rest.
+pub trait MembershipHooks<AccountId> {
+	/// `member` left its organisation or lost a role there. Returns the weight used, at most
+	/// [`MembershipHooks::max_weight`].
+	fn on_membership_reduced(member: &AccountId) -> Weight;
+	/// The most [`MembershipHooks::on_membership_reduced`] may use.
+	fn max_weight() -> Weight;
+}
+
+/// Nobody listens.
+impl<AccountId> MembershipHooks<AccountId> for () {
+	fn on_membership_reduced(_member: &AccountId) -> Weight {
+		Weight::zero()
+	}
+	fn max_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 /// Told by the record registry when a record's ciphertext must be kept or may be deleted
 /// (e.g. by the pinning pallet).
 ///

@@ -71,7 +71,8 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::health::{
-		sorted_set, OrgId, OrgKind, Organisations as OrganisationsTrait, Role, Roles, SetError,
+		sorted_set, MembershipHooks, OrgId, OrgKind, Organisations as OrganisationsTrait, Role,
+		Roles, SetError,
 	};
 	use sp_runtime::traits::Zero;
 
@@ -103,6 +104,10 @@ pub mod pallet {
 		/// The largest number of members an organisation may have.
 		#[pallet::constant]
 		type MaxMembersPerOrganisation: Get<u32>;
+		/// Told when a member leaves its organisation or loses a role there, so that access
+		/// granted through the membership ends (the record registry removes the key envelopes
+		/// the member may no longer read with); `()` if nobody.
+		type MembershipHooks: MembershipHooks<Self::AccountId>;
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -455,41 +460,58 @@ pub mod pallet {
 		}
 
 		/// Replace the roles of `member` of `org` with `roles`. The organisation's admin only.
+		///
+		/// A member who loses a role loses what consents naming the organisation with that
+		/// role gave them: the key envelopes they may no longer read with are removed, as when
+		/// a member leaves ([`Pallet::remove_member`]).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::set_member_roles())]
+		#[pallet::weight(
+			T::WeightInfo::set_member_roles().saturating_add(T::MembershipHooks::max_weight())
+		)]
 		pub fn set_member_roles(
 			origin: OriginFor<T>,
 			org: OrgId,
 			member: T::AccountId,
 			roles: Roles,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let roles = Self::validated_roles(roles)?;
 			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
 			ensure!(entry.admin == who, Error::<T>::NotAdmin);
-			Members::<T>::try_mutate(&member, |maybe_member| {
+			let lost_a_role = Members::<T>::try_mutate(&member, |maybe_member| {
 				let membership = maybe_member
 					.as_mut()
 					.filter(|membership| membership.org == org)
 					.ok_or(Error::<T>::NotMember)?;
+				let lost_a_role = membership.roles.iter().any(|role| !roles.contains(role));
 				membership.roles = roles.clone();
-				Ok::<_, Error<T>>(())
+				Ok::<_, Error<T>>(lost_a_role)
 			})?;
-			Self::deposit_event(Event::MemberRolesChanged { org, member, roles });
-			Ok(())
+			Self::deposit_event(Event::MemberRolesChanged { org, member: member.clone(), roles });
+			let hooks_weight = if lost_a_role {
+				T::MembershipHooks::on_membership_reduced(&member)
+			} else {
+				Weight::zero()
+			};
+			Ok(Some(T::WeightInfo::set_member_roles().saturating_add(hooks_weight)).into())
 		}
 
 		/// Remove `member` from `org` and return the deposit to whoever paid it.
 		///
 		/// The organisation's admin, governance, or the member leaving may do so; once the
-		/// organisation is deregistered, anyone may.
+		/// organisation is deregistered, anyone may. What consents naming the organisation
+		/// gave the member ends: the key envelopes they may no longer read with are removed
+		/// (the record registry's `UnneededEnvelopesOfHolderRemoved` tells how many, and where
+		/// to go on if there were more than one call examines).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::remove_member())]
+		#[pallet::weight(
+			T::WeightInfo::remove_member().saturating_add(T::MembershipHooks::max_weight())
+		)]
 		pub fn remove_member(
 			origin: OriginFor<T>,
 			org: OrgId,
 			member: T::AccountId,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let by_governance = T::OrganisationOrigin::try_origin(origin);
 			let membership = Members::<T>::get(&member)
 				.filter(|membership| membership.org == org)
@@ -519,8 +541,9 @@ pub mod pallet {
 				&membership.deposit.depositor,
 				membership.deposit.amount,
 			)?;
-			Self::deposit_event(Event::MemberRemoved { org, member });
-			Ok(())
+			Self::deposit_event(Event::MemberRemoved { org, member: member.clone() });
+			let hooks_weight = T::MembershipHooks::on_membership_reduced(&member);
+			Ok(Some(T::WeightInfo::remove_member().saturating_add(hooks_weight)).into())
 		}
 
 		/// Publish the caller's X25519 public key, so record keys can be wrapped for them;

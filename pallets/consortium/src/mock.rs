@@ -53,7 +53,36 @@ impl pallet_consortium::Config for Test {
 	type MemberDeposit = MemberDeposit;
 	type EncryptionKeyDeposit = EncryptionKeyDeposit;
 	type MaxMembersPerOrganisation = MaxMembersPerOrganisation;
+	type MembershipHooks = RecordingMembershipHooks;
 	type WeightInfo = ();
+}
+
+thread_local! {
+	static REDUCED_MEMBERSHIPS: core::cell::RefCell<Vec<u64>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Remembers whose membership shrank, and says it used [`RecordingMembershipHooks::USED`].
+pub struct RecordingMembershipHooks;
+
+impl RecordingMembershipHooks {
+	/// The weight every call of the hook says it used.
+	pub const USED: frame_support::weights::Weight =
+		frame_support::weights::Weight::from_parts(7_000, 0);
+
+	/// The members the hook was told about, in order, since the test began.
+	pub fn reduced() -> Vec<u64> {
+		REDUCED_MEMBERSHIPS.with(|reduced| reduced.borrow().clone())
+	}
+}
+
+impl medchain_primitives::health::MembershipHooks<u64> for RecordingMembershipHooks {
+	fn on_membership_reduced(member: &u64) -> frame_support::weights::Weight {
+		REDUCED_MEMBERSHIPS.with(|reduced| reduced.borrow_mut().push(*member));
+		Self::USED
+	}
+	fn max_weight() -> frame_support::weights::Weight {
+		Self::USED.saturating_mul(3)
+	}
 }
 
 /// Sealers at genesis in every test: 1 and 2.

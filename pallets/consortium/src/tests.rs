@@ -144,7 +144,7 @@ mod identities {
 	use crate::{
 		benchmark_gln, is_valid_gln, mock::*, EncryptionKey, EncryptionKeys, Error, Event,
 		GenesisOrganisation, Gln, HoldReason, Members, Membership, NextOrganisationId,
-		Organisation, OrganisationByGln, Organisations,
+		Organisation, OrganisationByGln, Organisations, WeightInfo,
 	};
 	use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 	use medchain_primitives::health::{OrgKind, Organisations as _, Role, Roles};
@@ -433,9 +433,19 @@ mod identities {
 				}
 				.into(),
 			);
+			// Gaining a role takes nothing away: the membership hooks are not told.
+			assert_eq!(RecordingMembershipHooks::reduced(), Vec::<u64>::new());
 			let set = |who, org, member, list: &[Role]| {
 				Consortium::set_member_roles(RuntimeOrigin::signed(who), org, member, roles(list))
 			};
+			// Losing one is told, and charged for what the hooks used, not for their most.
+			let lost_clinician = set(ADMIN, org, ALICE, &[Role::Auditor]).expect("the admin may");
+			assert!(!Consortium::has_role(org, &ALICE, Role::Clinician));
+			assert_eq!(RecordingMembershipHooks::reduced(), vec![ALICE]);
+			assert_eq!(
+				lost_clinician.actual_weight,
+				Some(<() as WeightInfo>::set_member_roles() + RecordingMembershipHooks::USED)
+			);
 			assert_noop!(set(ALICE, org, ALICE, &[Role::Emergency]), Error::<Test>::NotAdmin);
 			assert_noop!(
 				set(ADMIN, org + 1, ALICE, &[Role::Nurse]),
@@ -478,11 +488,20 @@ mod identities {
 				Error::<Test>::NotMember
 			);
 			assert_noop!(Consortium::remove_member(RuntimeOrigin::none(), org, ALICE), BadOrigin);
+			// A refused removal tells the membership hooks nothing.
+			assert_eq!(RecordingMembershipHooks::reduced(), Vec::<u64>::new());
 
-			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, ALICE));
+			let removed = Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, ALICE)
+				.expect("the admin may");
 			System::assert_last_event(Event::MemberRemoved { org, member: ALICE }.into());
+			assert_eq!(
+				removed.actual_weight,
+				Some(<() as WeightInfo>::remove_member() + RecordingMembershipHooks::USED)
+			);
 			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(BOB), org, BOB));
 			assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), org, CAROL));
+			// Each member who left is told to the hooks, so access through the hospital ends.
+			assert_eq!(RecordingMembershipHooks::reduced(), vec![ALICE, BOB, CAROL]);
 			assert_eq!(Members::<Test>::get(ALICE), None);
 			assert_eq!(Consortium::organisation_of(&BOB), None);
 			assert_eq!(Organisations::<Test>::get(org).map(|o| o.members), Some(0));

@@ -348,5 +348,36 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Removing `n` envelopes held by one account that may no longer read them, after it left
+	/// its organisation: the worst case as for `remove_unneeded_envelopes`, each envelope of
+	/// another patient's record and paid for by another account, so every removal releases a
+	/// different hold. The access decisions are added to it, as there.
+	#[benchmark]
+	fn remove_unneeded_envelopes_of(
+		n: Linear<1, { T::MaxEnvelopesExaminedOnRevoke::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let holder: T::AccountId = account("holder", 0, 0);
+		let org =
+			T::OrganisationsHelper::member_with_role(&holder, OrgKind::Hospital, Role::Clinician);
+		// One more than examined: the first goes in an earlier sweep.
+		for i in 0..=n {
+			let patient: T::AccountId = account("patient", i, 0);
+			fund::<T>(&patient);
+			let record = register_record::<T>(&patient, 0)?;
+			envelope_paid_by::<T>(&patient, record, &holder, &account("depositor", i, 0))?;
+			Pallet::<T>::index_envelope(&patient, &holder, record, Some(org));
+		}
+		let earlier = Pallet::<T>::sweep_unneeded_envelopes_of(&holder, None, 1);
+		assert_eq!((earlier.examined, earlier.removed), (1, 1));
+		let caller: T::AccountId = account("cleaner", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), holder.clone(), earlier.resume_after);
+
+		assert_eq!(EnvelopesByHolder::<T>::iter_prefix((&holder,)).count(), 0);
+		assert_eq!(EnvelopesByOrganisation::<T>::iter_keys().count(), 0);
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

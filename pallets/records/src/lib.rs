@@ -91,8 +91,8 @@ pub mod pallet {
 	use medchain_primitives::{
 		health::{
 			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId,
-			ConsentRevocationHooks, GranteeKey, OrgId, Organisations, Purpose, RecordHooks,
-			RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
+			ConsentRevocationHooks, GranteeKey, MembershipHooks, OrgId, Organisations, Purpose,
+			RecordHooks, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
 		},
 		vocabulary::{is_document_category, is_media_type},
 	};
@@ -188,10 +188,11 @@ pub mod pallet {
 		KeyEnvelopeOf<T>,
 	>;
 
-	/// The key envelopes of each patient's records held by someone other than the patient, by
-	/// patient and holder, with the organisation the holder was a member of when the envelope
-	/// was written: where a revocation of a consent naming an account looks for envelopes
-	/// nobody needs any more.
+	/// The key envelopes of patients' records held by someone other than the patient, by
+	/// holder, patient and record, with the organisation the holder was a member of when the
+	/// envelope was written or last found still needed: where a revocation of a consent naming
+	/// an account, and a holder's leaving an organisation, look for envelopes nobody needs any
+	/// more.
 	#[pallet::storage]
 	pub type EnvelopesByHolder<T: Config> = StorageNMap<
 		_,
@@ -204,8 +205,8 @@ pub mod pallet {
 	>;
 
 	/// The key envelopes of each patient's records held by members of an organisation (a
-	/// member when the envelope was written), by patient, organisation and holder: where a
-	/// revocation of a consent naming an organisation looks.
+	/// member when the envelope was written or last found still needed), by patient,
+	/// organisation and holder: where a revocation of a consent naming an organisation looks.
 	#[pallet::storage]
 	pub type EnvelopesByOrganisation<T: Config> = StorageNMap<
 		_,
@@ -315,6 +316,22 @@ pub mod pallet {
 			/// examined, to give to `remove_unneeded_envelopes` to go on from there.
 			resume_after: Option<(T::AccountId, RecordId)>,
 		},
+		/// Key envelopes held by `holder`, of any patient's records, were examined after the
+		/// holder left an organisation or lost a role there, or at someone's request, and
+		/// those the holder may no longer read with were removed (each also has its
+		/// `KeyEnvelopeRemoved`).
+		UnneededEnvelopesOfHolderRemoved {
+			/// Whose envelopes.
+			holder: T::AccountId,
+			/// How many envelopes were examined.
+			examined: u32,
+			/// How many of them were removed.
+			removed: u32,
+			/// `None` once every envelope was examined. Otherwise more were left than one go
+			/// examines (`MaxEnvelopesExaminedOnRevoke`): the patient and record of the last
+			/// one examined, to give to `remove_unneeded_envelopes_of` to go on from there.
+			resume_after: Option<(T::AccountId, RecordId)>,
+		},
 	}
 
 	/// Errors of the record registry.
@@ -388,7 +405,8 @@ pub mod pallet {
 		/// break-glass access to the patient (nor a consent for emergencies).
 		RecipientMayNotReadInEmergency,
 		/// There is no key envelope of this patient's records held by this grantee (or its
-		/// members) to examine, after the resume point if one was given.
+		/// members), or held by this holder, to examine, after the resume point if one was
+		/// given.
 		NoEnvelopesToExamine,
 		/// The resume point names another holder than the grantee account: give the one from
 		/// the last `UnneededEnvelopesRemoved` event.
@@ -763,6 +781,38 @@ pub mod pallet {
 			);
 			Ok(Some(Self::unneeded_envelopes_weight(sweep.examined)).into())
 		}
+
+		/// Remove the key envelopes held by `holder`, of any patient's records, that the
+		/// holder may no longer read, now or under a consent not started yet, and return
+		/// their deposits to whoever paid them.
+		///
+		/// When the holder leaves an organisation or loses a role there, the consortium has
+		/// this done by itself for up to `MaxEnvelopesExaminedOnRevoke` envelopes; when it
+		/// leaves more, its `UnneededEnvelopesOfHolderRemoved` event gives `resume_after`, and
+		/// anyone may call this with it to go on from there (`None` starts from the first
+		/// envelope). Each call examines at most `MaxEnvelopesExaminedOnRevoke` envelopes,
+		/// those still needed included, and is charged for those it examined.
+		#[pallet::call_index(7)]
+		#[pallet::weight(Pallet::<T>::unneeded_envelopes_of_weight(
+			T::MaxEnvelopesExaminedOnRevoke::get()
+		))]
+		pub fn remove_unneeded_envelopes_of(
+			origin: OriginFor<T>,
+			holder: T::AccountId,
+			resume_after: Option<(T::AccountId, RecordId)>,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let sweep = Self::sweep_unneeded_envelopes_of(
+				&holder,
+				resume_after,
+				T::MaxEnvelopesExaminedOnRevoke::get(),
+			);
+			ensure!(
+				sweep.examined > 0,
+				Error::<T>::NoEnvelopesToExamine.with_weight(Self::unneeded_envelopes_of_weight(0))
+			);
+			Ok(Some(Self::unneeded_envelopes_of_weight(sweep.examined)).into())
+		}
 	}
 
 	/// The parts of a new version that differ between [`Pallet::register`] and
@@ -1058,7 +1108,7 @@ pub mod pallet {
 			record: RecordId,
 			holder_org: Option<OrgId>,
 		) {
-			EnvelopesByHolder::<T>::insert((patient, holder, record), holder_org);
+			EnvelopesByHolder::<T>::insert((holder, patient, record), holder_org);
 			if let Some(org) = holder_org {
 				EnvelopesByOrganisation::<T>::insert((patient, org, holder, record), ());
 			}
@@ -1070,35 +1120,43 @@ pub mod pallet {
 				// Never indexed (see `insert_envelope`).
 				return;
 			}
-			if let Some(org) = EnvelopesByHolder::<T>::take((patient, holder, record)).flatten() {
+			if let Some(org) = EnvelopesByHolder::<T>::take((holder, patient, record)).flatten() {
 				EnvelopesByOrganisation::<T>::remove((patient, org, holder, record));
 			}
 		}
 
 		/// Removes the envelopes of `patient`'s records that nobody needs any more among those
 		/// held by the grantee account, or by the grantee organisation's members (members when
-		/// the envelope was written): those whose holder may no longer read the record now or
-		/// later. Examines at most `limit` envelopes, in storage order after `resume_after`
-		/// (from the first if `None`).
+		/// the envelope was written or last found still needed): those whose holder may no
+		/// longer read the record now or later. Examines at most `limit` envelopes, in storage
+		/// order after `resume_after` (a holder and record; from the first if `None`).
 		pub(crate) fn sweep_unneeded_envelopes(
 			patient: &T::AccountId,
 			grantee: &GranteeKey<T::AccountId>,
 			resume_after: Option<(T::AccountId, RecordId)>,
 			limit: u32,
-		) -> EnvelopeSweep<T::AccountId> {
+		) -> EnvelopeSweep<(T::AccountId, RecordId)> {
 			// One more than the limit, to learn whether any were left unexamined.
 			let take = (limit as usize).saturating_add(1);
-			let mut candidates: Vec<(T::AccountId, RecordId)> = match grantee {
+			let candidates: Vec<IndexedEnvelope<T::AccountId>> = match grantee {
 				GranteeKey::Account(holder) => {
-					let prefix = (patient, holder);
-					let keys = match resume_after {
-						Some((_, record)) => EnvelopesByHolder::<T>::iter_key_prefix_from(
+					let prefix = (holder, patient);
+					let entries = match resume_after {
+						Some((_, record)) => EnvelopesByHolder::<T>::iter_prefix_from(
 							prefix,
-							EnvelopesByHolder::<T>::hashed_key_for((patient, holder, record)),
+							EnvelopesByHolder::<T>::hashed_key_for((holder, patient, record)),
 						),
-						None => EnvelopesByHolder::<T>::iter_key_prefix(prefix),
+						None => EnvelopesByHolder::<T>::iter_prefix(prefix),
 					};
-					keys.take(take).map(|record| (holder.clone(), record)).collect()
+					entries
+						.take(take)
+						.map(|(record, org)| IndexedEnvelope {
+							patient: patient.clone(),
+							holder: holder.clone(),
+							record,
+							org,
+						})
+						.collect()
 				},
 				GranteeKey::Organisation(org) => {
 					let prefix = (patient, *org);
@@ -1113,17 +1171,100 @@ pub mod pallet {
 						},
 						None => EnvelopesByOrganisation::<T>::iter_key_prefix(prefix),
 					};
-					keys.take(take).collect()
+					keys.take(take)
+						.map(|(holder, record)| IndexedEnvelope {
+							patient: patient.clone(),
+							holder,
+							record,
+							org: Some(*org),
+						})
+						.collect()
 				},
 			};
-			let all_examined = candidates.len() < take;
+			let sweep = Self::examine_envelopes(candidates, limit);
+			let sweep = EnvelopeSweep {
+				examined: sweep.examined,
+				removed: sweep.removed,
+				resume_after: sweep.resume_after.map(|last| (last.holder, last.record)),
+			};
+			if sweep.examined > 0 {
+				Self::deposit_event(Event::UnneededEnvelopesRemoved {
+					patient: patient.clone(),
+					grantee: grantee.clone(),
+					examined: sweep.examined,
+					removed: sweep.removed,
+					resume_after: sweep.resume_after.clone(),
+				});
+			}
+			sweep
+		}
+
+		/// Removes the envelopes held by `holder`, of any patient's records, that the holder
+		/// may no longer read now or later: after the holder left an organisation or lost a
+		/// role there. Examines at most `limit` envelopes, in storage order after
+		/// `resume_after` (a patient and record; from the first if `None`).
+		pub(crate) fn sweep_unneeded_envelopes_of(
+			holder: &T::AccountId,
+			resume_after: Option<(T::AccountId, RecordId)>,
+			limit: u32,
+		) -> EnvelopeSweep<(T::AccountId, RecordId)> {
+			let take = (limit as usize).saturating_add(1);
+			let prefix = (holder,);
+			let entries = match resume_after {
+				Some((patient, record)) => EnvelopesByHolder::<T>::iter_prefix_from(
+					prefix,
+					EnvelopesByHolder::<T>::hashed_key_for((holder, patient, record)),
+				),
+				None => EnvelopesByHolder::<T>::iter_prefix(prefix),
+			};
+			let candidates = entries
+				.take(take)
+				.map(|((patient, record), org)| IndexedEnvelope {
+					patient,
+					holder: holder.clone(),
+					record,
+					org,
+				})
+				.collect();
+			let sweep = Self::examine_envelopes(candidates, limit);
+			let sweep = EnvelopeSweep {
+				examined: sweep.examined,
+				removed: sweep.removed,
+				resume_after: sweep.resume_after.map(|last| (last.patient, last.record)),
+			};
+			if sweep.examined > 0 {
+				Self::deposit_event(Event::UnneededEnvelopesOfHolderRemoved {
+					holder: holder.clone(),
+					examined: sweep.examined,
+					removed: sweep.removed,
+					resume_after: sweep.resume_after.clone(),
+				});
+			}
+			sweep
+		}
+
+		/// Examines the first `limit` of `candidates` (one more tells that some are left):
+		/// removes the envelopes whose holder may no longer read the record now or later, and
+		/// lists those still needed under the organisation their holder is a member of now, so
+		/// that the revocation that ends the holder's access finds them. Returns the counts,
+		/// and the last envelope examined if some were left.
+		fn examine_envelopes(
+			mut candidates: Vec<IndexedEnvelope<T::AccountId>>,
+			limit: u32,
+		) -> EnvelopeSweep<IndexedEnvelope<T::AccountId>> {
+			let all_examined = candidates.len() <= limit as usize;
 			candidates.truncate(limit as usize);
 			// Iteration goes on from a removed key as well as from a kept one.
 			let resume_after = if all_examined { None } else { candidates.last().cloned() };
 			let examined = candidates.len() as u32;
 			let mut removed: u32 = 0;
-			for (holder, record) in candidates {
+			for IndexedEnvelope { patient, holder, record, org } in candidates {
 				if T::Consent::may_read_now_or_later(&holder, record) {
+					let member_of = T::Organisations::organisation_of(&holder);
+					if member_of != org {
+						Self::unindex_envelope(&patient, &holder, record);
+						Self::index_envelope(&patient, &holder, record, member_of);
+					}
 					continue;
 				}
 				let (Some(mut entry), Some(envelope)) =
@@ -1131,7 +1272,7 @@ pub mod pallet {
 				else {
 					// Never expected: an index entry without its envelope would otherwise take
 					// a place in every later revocation.
-					Self::unindex_envelope(patient, &holder, record);
+					Self::unindex_envelope(&patient, &holder, record);
 					continue;
 				};
 				// The release cannot fail (the deposit was held when the envelope was written);
@@ -1145,15 +1286,6 @@ pub mod pallet {
 					removed = removed.saturating_add(1);
 				}
 			}
-			if examined > 0 {
-				Self::deposit_event(Event::UnneededEnvelopesRemoved {
-					patient: patient.clone(),
-					grantee: grantee.clone(),
-					examined,
-					removed,
-					resume_after: resume_after.clone(),
-				});
-			}
 			EnvelopeSweep { examined, removed, resume_after }
 		}
 
@@ -1162,6 +1294,13 @@ pub mod pallet {
 		/// removal.
 		pub(crate) fn unneeded_envelopes_weight(examined: u32) -> Weight {
 			T::WeightInfo::remove_unneeded_envelopes(examined)
+				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
+		}
+
+		/// The weight of [`Pallet::sweep_unneeded_envelopes_of`] examining `examined`
+		/// envelopes, each in its worst case: an access decision and a removal.
+		pub(crate) fn unneeded_envelopes_of_weight(examined: u32) -> Weight {
+			T::WeightInfo::remove_unneeded_envelopes_of(examined)
 				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
 		}
 
@@ -1189,6 +1328,21 @@ pub mod pallet {
 				Precision::BestEffort,
 			)
 			.map(|_released| ())
+		}
+	}
+
+	impl<T: Config> MembershipHooks<T::AccountId> for Pallet<T> {
+		fn on_membership_reduced(member: &T::AccountId) -> Weight {
+			let sweep = Self::sweep_unneeded_envelopes_of(
+				member,
+				None,
+				T::MaxEnvelopesExaminedOnRevoke::get(),
+			);
+			Self::unneeded_envelopes_of_weight(sweep.examined)
+		}
+
+		fn max_weight() -> Weight {
+			Self::unneeded_envelopes_of_weight(T::MaxEnvelopesExaminedOnRevoke::get())
 		}
 	}
 

@@ -12,8 +12,8 @@ use frame_support::{
 };
 use medchain_primitives::{
 	health::{
-		AccessPolicy, Action, GranteeKey, OrgKind, Purpose, RecordId, RecordInspect, RecordStatus,
-		RecordSummary, Role,
+		AccessPolicy, Action, GranteeKey, OrgId, OrgKind, Purpose, RecordId, RecordInspect,
+		RecordStatus, RecordSummary, Role,
 	},
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
@@ -1539,7 +1539,7 @@ fn share(record: RecordId, recipient: u64) {
 /// The records whose envelopes for `holder` a revocation would look at.
 fn indexed_envelopes(holder: u64) -> Vec<RecordId> {
 	let mut records: Vec<RecordId> =
-		EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, holder)).collect();
+		EnvelopesByHolder::<Test>::iter_key_prefix((holder, PATIENT)).collect();
 	records.sort();
 	records
 }
@@ -1690,7 +1690,7 @@ fn a_revocation_examines_a_bounded_number_of_envelopes_and_anyone_goes_on_from_t
 			share(*record, DOCTOR);
 		}
 		let storage_order: Vec<RecordId> =
-			EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, DOCTOR)).collect();
+			EnvelopesByHolder::<Test>::iter_key_prefix((DOCTOR, PATIENT)).collect();
 
 		assert_ok!(revoke(consent));
 
@@ -1728,7 +1728,7 @@ fn going_on_after_the_resume_point_passes_envelopes_still_needed() {
 			share(*record, DOCTOR);
 		}
 		let storage_order: Vec<RecordId> =
-			EnvelopesByHolder::<Test>::iter_key_prefix((PATIENT, DOCTOR)).collect();
+			EnvelopesByHolder::<Test>::iter_key_prefix((DOCTOR, PATIENT)).collect();
 		// The records examined first stay readable under a second consent.
 		let still_readable = storage_order[..limit].to_vec();
 		let treatment = grant_doctor_treatment();
@@ -1938,5 +1938,210 @@ fn whoever_revokes_an_ended_consent_clears_its_envelopes() {
 			KeyEnvelopeDeposit::get()
 		);
 		assert_eq!(held(STRANGER), 0);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Membership changes
+// ---------------------------------------------------------------------------------------------
+
+/// The consortium tells the record registry that `member` left an organisation or lost a role.
+fn membership_reduced(member: u64) -> frame_support::weights::Weight {
+	<Records as medchain_primitives::health::MembershipHooks<u64>>::on_membership_reduced(&member)
+}
+
+/// The examined and removed counts and resume point of the sweep of `holder`'s envelopes that
+/// the last event reports.
+fn last_holder_sweep(holder: u64) -> (u32, u32, Option<(u64, RecordId)>) {
+	match System::events().pop().map(|record| record.event) {
+		Some(RuntimeEvent::Records(Event::UnneededEnvelopesOfHolderRemoved {
+			holder: swept,
+			examined,
+			removed,
+			resume_after,
+		})) if swept == holder => (examined, removed, resume_after),
+		other => panic!("the last event is not a sweep of {holder}'s envelopes: {other:?}"),
+	}
+}
+
+/// Where `holder`'s envelope of `PATIENT`'s `record` is listed for revocations: under which
+/// organisation by holder, and whether by organisation too.
+fn listed_under(holder: u64, record: RecordId) -> Option<Option<OrgId>> {
+	let by_holder = EnvelopesByHolder::<Test>::get((holder, PATIENT, record));
+	if let Some(Some(org)) = by_holder {
+		assert!(
+			crate::EnvelopesByOrganisation::<Test>::contains_key((PATIENT, org, holder, record)),
+			"listed by holder under {org} but not by that organisation"
+		);
+	}
+	by_holder
+}
+
+#[test]
+fn a_member_who_leaves_loses_the_envelopes_held_through_the_organisation() {
+	new_test_ext().execute_with(|| {
+		let through_hospital = register_note(PATIENT, PATIENT, 1);
+		let through_own_consent = register_note(PATIENT, PATIENT, 2);
+		grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
+		grant(
+			Grantee::Account(DOCTOR),
+			records_scope(&[through_own_consent]),
+			&[Action::Read],
+			&[Purpose::Research],
+			None,
+		);
+		share(through_hospital, DOCTOR);
+		share(through_own_consent, DOCTOR);
+		// The nurse stays at the hospital and keeps hers.
+		share(through_hospital, NURSE);
+		let deposits = || hold_of(crate::HoldReason::KeyEnvelopeDeposit, PATIENT);
+		let held_before = deposits();
+
+		MockOrganisations::remove_member(DOCTOR);
+		let used = membership_reduced(DOCTOR);
+
+		assert!(!KeyEnvelopes::<Test>::contains_key(through_hospital, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(through_own_consent, DOCTOR));
+		assert!(KeyEnvelopes::<Test>::contains_key(through_hospital, NURSE));
+		assert_eq!(deposits(), held_before - KeyEnvelopeDeposit::get());
+		assert_eq!(record_of(through_hospital).envelopes, 2);
+		assert_eq!(last_holder_sweep(DOCTOR), (2, 1, None));
+		System::assert_has_event(
+			Event::KeyEnvelopeRemoved { record: through_hospital, recipient: DOCTOR }.into(),
+		);
+		// The envelope kept is now listed as held outside any organisation.
+		assert_eq!(listed_under(DOCTOR, through_own_consent), Some(None));
+		assert_eq!(listed_under(DOCTOR, through_hospital), None);
+		// Charged for the two envelopes examined, not for the most the hook may examine.
+		assert_eq!(used, crate::Pallet::<Test>::unneeded_envelopes_of_weight(2));
+		use medchain_primitives::health::MembershipHooks;
+		assert!(used.all_lt(<Records as MembershipHooks<u64>>::max_weight()));
+		// Someone who holds no envelope costs one look and says nothing.
+		System::reset_events();
+		assert_eq!(
+			membership_reduced(CLINIC_DOCTOR),
+			crate::Pallet::<Test>::unneeded_envelopes_of_weight(0)
+		);
+		assert!(System::events().is_empty());
+	});
+}
+
+#[test]
+fn an_envelope_kept_through_a_newer_membership_goes_when_that_access_is_revoked() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		// The key is wrapped for someone outside any organisation, under their own consent.
+		let own = grant_treatment_reads(Grantee::Account(STRANGER));
+		share(record, STRANGER);
+		assert_eq!(listed_under(STRANGER, record), Some(None));
+		// They join the clinic, which the patient also trusts; then their own consent goes.
+		MockOrganisations::add_member(CLINIC, STRANGER, &[Role::Clinician]);
+		let clinic = grant_treatment_reads(Grantee::Organisation { org: CLINIC, role: None });
+		assert_ok!(revoke(own));
+		// Still needed, through the clinic: kept, and now listed under the clinic.
+		assert!(KeyEnvelopes::<Test>::contains_key(record, STRANGER));
+		assert_last_revocation_sweep(GranteeKey::Account(STRANGER), 1, 0);
+		assert_eq!(listed_under(STRANGER, record), Some(Some(CLINIC)));
+
+		assert_ok!(revoke(clinic));
+
+		// The clinic's revocation finds it and removes it.
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, STRANGER));
+		assert_last_revocation_sweep(GranteeKey::Organisation(CLINIC), 1, 1);
+		assert_eq!(listed_under(STRANGER, record), None);
+	});
+}
+
+#[test]
+fn a_moved_member_envelope_goes_when_the_new_organisation_loses_its_consent() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
+		let clinic = grant_treatment_reads(Grantee::Organisation { org: CLINIC, role: None });
+		share(record, DOCTOR);
+		assert_eq!(listed_under(DOCTOR, record), Some(Some(HOSPITAL)));
+		// The doctor moves from the hospital to the clinic.
+		MockOrganisations::remove_member(DOCTOR);
+		MockOrganisations::add_member(CLINIC, DOCTOR, &[Role::Clinician]);
+		membership_reduced(DOCTOR);
+		assert_eq!(last_holder_sweep(DOCTOR), (1, 0, None));
+		assert_eq!(listed_under(DOCTOR, record), Some(Some(CLINIC)));
+
+		assert_ok!(revoke(clinic));
+
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		assert_last_revocation_sweep(GranteeKey::Organisation(CLINIC), 1, 1);
+	});
+}
+
+#[test]
+fn a_holder_sweep_examines_a_bounded_number_and_anyone_goes_on_across_patients() {
+	new_test_ext().execute_with(|| {
+		let limit = sweep_limit();
+		grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
+		let mut records: Vec<RecordId> =
+			(0..limit).map(|seed| register_note(PATIENT, PATIENT, seed as u8 + 1)).collect();
+		for record in &records {
+			share(*record, DOCTOR);
+		}
+		// One more, in another patient's file, under that patient's consent to the hospital.
+		let other = register_note(OTHER_PATIENT, OTHER_PATIENT, 99);
+		assert_ok!(Consent::grant(
+			RuntimeOrigin::signed(OTHER_PATIENT),
+			OTHER_PATIENT,
+			Grantee::Organisation { org: HOSPITAL, role: None },
+			ConsentScope::AllRecords,
+			actions(&[Action::Read]),
+			purposes(&[Purpose::Treatment]),
+			None,
+			None,
+			None,
+		));
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(OTHER_PATIENT),
+			other,
+			DOCTOR,
+			wrapped_key(9)
+		));
+		records.push(other);
+		let storage_order: Vec<(u64, RecordId)> =
+			EnvelopesByHolder::<Test>::iter_key_prefix((DOCTOR,)).collect();
+		assert_eq!(storage_order.len(), limit as usize + 1);
+		let nothing_examined = || {
+			use frame_support::dispatch::WithPostDispatchInfo;
+			Error::<Test>::NoEnvelopesToExamine
+				.with_weight(crate::Pallet::<Test>::unneeded_envelopes_of_weight(0))
+		};
+		// While the doctor may still read, nothing goes, but the sweep still counts.
+		assert_ok!(Records::remove_unneeded_envelopes_of(
+			RuntimeOrigin::signed(STRANGER),
+			DOCTOR,
+			None
+		));
+		assert_eq!(last_holder_sweep(DOCTOR), (limit, 0, Some(storage_order[limit as usize - 1])));
+
+		MockOrganisations::remove_member(DOCTOR);
+		membership_reduced(DOCTOR);
+
+		let resume_after = Some(storage_order[limit as usize - 1]);
+		assert_eq!(last_holder_sweep(DOCTOR), (limit, limit, resume_after));
+		let swept = Records::remove_unneeded_envelopes_of(
+			RuntimeOrigin::signed(STRANGER),
+			DOCTOR,
+			resume_after,
+		);
+		assert_eq!(last_holder_sweep(DOCTOR), (1, 1, None));
+		assert_eq!(charged(swept), Some(crate::Pallet::<Test>::unneeded_envelopes_of_weight(1)));
+		assert!(records.iter().all(|record| !KeyEnvelopes::<Test>::contains_key(record, DOCTOR)));
+		assert_eq!(EnvelopesByHolder::<Test>::iter_prefix((DOCTOR,)).count(), 0);
+		// Nothing left to examine: a named error, charged for looking only.
+		assert_noop!(
+			Records::remove_unneeded_envelopes_of(RuntimeOrigin::signed(STRANGER), DOCTOR, None),
+			nothing_examined()
+		);
+		assert_noop!(
+			Records::remove_unneeded_envelopes_of(RuntimeOrigin::none(), DOCTOR, None),
+			sp_runtime::traits::BadOrigin
+		);
 	});
 }

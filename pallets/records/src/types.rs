@@ -101,11 +101,25 @@ pub struct KeyEnvelope<AccountId, Balance, WrappedKey> {
 
 /// What one sweep for key envelopes nobody needs any more did.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct EnvelopeSweep<AccountId> {
+pub struct EnvelopeSweep<ResumePoint> {
 	/// How many envelopes it examined.
 	pub examined: u32,
 	/// How many of them it removed.
 	pub removed: u32,
-	/// The holder and record of the last envelope examined, if some were left unexamined.
-	pub resume_after: Option<(AccountId, RecordId)>,
+	/// Where the last envelope examined is, if some were left unexamined.
+	pub resume_after: Option<ResumePoint>,
+}
+
+/// A key envelope as a sweep finds it in the revocation indexes.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct IndexedEnvelope<AccountId> {
+	/// The patient whose record the envelope opens.
+	pub patient: AccountId,
+	/// Whom the envelope is for.
+	pub holder: AccountId,
+	/// The record the envelope opens.
+	pub record: RecordId,
+	/// The organisation it is listed under: the holder's when the envelope was written or last
+	/// found still needed.
+	pub org: Option<OrgId>,
 }

@@ -43,6 +43,7 @@ pub trait WeightInfo {
 	fn add_key_envelope() -> Weight;
 	fn remove_key_envelope() -> Weight;
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight;
+	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_records` measured on the MedChain runtime.
@@ -292,6 +293,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
+	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight {
+		Weight::from_parts(13_553_743, 3595)
+			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
+	}
 }
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
@@ -346,6 +355,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
+		Weight::from_parts(13_553_743, 3595)
+			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
+	}
+	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight {
 		Weight::from_parts(13_553_743, 3595)
 			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))

@@ -161,6 +161,7 @@ impl pallet_consortium::Config for Runtime {
 	type MemberDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
 	type EncryptionKeyDeposit = ConstU128<{ 2 * MILLI_UNIT }>;
 	type MaxMembersPerOrganisation = ConstU32<10_000>;
+	type MembershipHooks = Records;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
 
