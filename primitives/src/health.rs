@@ -461,23 +461,25 @@ impl<AccountId> ConsentRevocationHooks<AccountId> for () {
 	}
 }
 
-/// Told by the consortium when an account's membership shrinks (it leaves its organisation, or
-/// loses a role there), so that the record registry removes the key envelopes the account held
-/// only through that membership.
+/// Told by the consortium when an account's membership changes in a way that can change what
+/// consents naming an organisation give it: it joins an organisation, leaves it, or loses a
+/// role there. The record registry then removes the key envelopes the account may no longer
+/// read with, whatever gave them, and lists those it keeps under the account's organisation
+/// now, where a revocation of that organisation's consent looks.
 ///
 /// Implementations must not fail: the change stands whatever they find. The consortium
 /// charges [`MembershipHooks::max_weight`] up front and refunds the rest.
 pub trait MembershipHooks<AccountId> {
-	/// `member` left its organisation or lost a role there. Returns the weight used, at most
-	/// [`MembershipHooks::max_weight`].
-	fn on_membership_reduced(member: &AccountId) -> Weight;
-	/// The most [`MembershipHooks::on_membership_reduced`] may use.
+	/// `member` joined an organisation, left it or lost a role there. Returns the weight used,
+	/// at most [`MembershipHooks::max_weight`].
+	fn on_membership_changed(member: &AccountId) -> Weight;
+	/// The most [`MembershipHooks::on_membership_changed`] may use.
 	fn max_weight() -> Weight;
 }
 
 /// Nobody listens.
 impl<AccountId> MembershipHooks<AccountId> for () {
-	fn on_membership_reduced(_member: &AccountId) -> Weight {
+	fn on_membership_changed(_member: &AccountId) -> Weight {
 		Weight::zero()
 	}
 	fn max_weight() -> Weight {

@@ -63,6 +63,7 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use frame_support::{
+		dispatch::WithPostDispatchInfo,
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
@@ -445,18 +446,28 @@ pub mod pallet {
 
 		/// Make `member` a member of `org` with `roles`. The organisation's admin only; holds
 		/// `MemberDeposit` from the admin.
+		///
+		/// The key envelopes the new member already holds are listed under `org` (up to 32;
+		/// the record registry's `UnneededEnvelopesOfHolderRemoved`, when they hold any, says
+		/// how many, and where to go on if there were more), so that revoking a consent naming
+		/// `org` finds them.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::add_member())]
+		#[pallet::weight(
+			T::WeightInfo::add_member().saturating_add(T::MembershipHooks::max_weight())
+		)]
 		pub fn add_member(
 			origin: OriginFor<T>,
 			org: OrgId,
 			member: T::AccountId,
 			roles: Roles,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let roles = Self::do_add_member(&who, org, &member, roles)?;
-			Self::deposit_event(Event::MemberAdded { org, member, roles });
-			Ok(())
+		) -> DispatchResultWithPostInfo {
+			let alone = T::WeightInfo::add_member();
+			let who = ensure_signed(origin).map_err(|e| e.with_weight(alone))?;
+			let roles =
+				Self::do_add_member(&who, org, &member, roles).map_err(|e| e.with_weight(alone))?;
+			Self::deposit_event(Event::MemberAdded { org, member: member.clone(), roles });
+			let hooks_weight = T::MembershipHooks::on_membership_changed(&member);
+			Ok(Some(alone.saturating_add(hooks_weight)).into())
 		}
 
 		/// Replace the roles of `member` of `org` with `roles`. The organisation's admin only.
@@ -474,35 +485,25 @@ pub mod pallet {
 			member: T::AccountId,
 			roles: Roles,
 		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let roles = Self::validated_roles(roles)?;
-			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
-			ensure!(entry.admin == who, Error::<T>::NotAdmin);
-			let lost_a_role = Members::<T>::try_mutate(&member, |maybe_member| {
-				let membership = maybe_member
-					.as_mut()
-					.filter(|membership| membership.org == org)
-					.ok_or(Error::<T>::NotMember)?;
-				let lost_a_role = membership.roles.iter().any(|role| !roles.contains(role));
-				membership.roles = roles.clone();
-				Ok::<_, Error<T>>(lost_a_role)
-			})?;
-			Self::deposit_event(Event::MemberRolesChanged { org, member: member.clone(), roles });
+			let alone = T::WeightInfo::set_member_roles();
+			let who = ensure_signed(origin).map_err(|e| e.with_weight(alone))?;
+			let lost_a_role = Self::do_set_member_roles(&who, org, &member, roles)
+				.map_err(|e| e.with_weight(alone))?;
 			let hooks_weight = if lost_a_role {
-				T::MembershipHooks::on_membership_reduced(&member)
+				T::MembershipHooks::on_membership_changed(&member)
 			} else {
 				Weight::zero()
 			};
-			Ok(Some(T::WeightInfo::set_member_roles().saturating_add(hooks_weight)).into())
+			Ok(Some(alone.saturating_add(hooks_weight)).into())
 		}
 
 		/// Remove `member` from `org` and return the deposit to whoever paid it.
 		///
 		/// The organisation's admin, governance, or the member leaving may do so; once the
 		/// organisation is deregistered, anyone may. What consents naming the organisation
-		/// gave the member ends: the key envelopes they may no longer read with are removed
-		/// (the record registry's `UnneededEnvelopesOfHolderRemoved` tells how many, and where
-		/// to go on if there were more than one call examines).
+		/// gave the member ends: the key envelopes they may no longer read with are removed,
+		/// up to 32 (the record registry's `UnneededEnvelopesOfHolderRemoved`, when they held
+		/// any, says how many, and where to go on if there were more).
 		#[pallet::call_index(7)]
 		#[pallet::weight(
 			T::WeightInfo::remove_member().saturating_add(T::MembershipHooks::max_weight())
@@ -512,38 +513,10 @@ pub mod pallet {
 			org: OrgId,
 			member: T::AccountId,
 		) -> DispatchResultWithPostInfo {
-			let by_governance = T::OrganisationOrigin::try_origin(origin);
-			let membership = Members::<T>::get(&member)
-				.filter(|membership| membership.org == org)
-				.ok_or(Error::<T>::NotMember)?;
-			let registered = Organisations::<T>::get(org);
-			match by_governance {
-				Ok(_) => {},
-				Err(origin) => {
-					let who = ensure_signed(origin)?;
-					let allowed = match &registered {
-						Some(entry) => who == entry.admin || who == member,
-						None => true,
-					};
-					ensure!(allowed, Error::<T>::CannotRemoveMember);
-				},
-			}
-			if registered.is_some() {
-				Organisations::<T>::mutate(org, |maybe_org| {
-					if let Some(entry) = maybe_org {
-						entry.members = entry.members.saturating_sub(1);
-					}
-				});
-			}
-			Members::<T>::remove(&member);
-			Self::release(
-				HoldReason::MemberDeposit,
-				&membership.deposit.depositor,
-				membership.deposit.amount,
-			)?;
-			Self::deposit_event(Event::MemberRemoved { org, member: member.clone() });
-			let hooks_weight = T::MembershipHooks::on_membership_reduced(&member);
-			Ok(Some(T::WeightInfo::remove_member().saturating_add(hooks_weight)).into())
+			let alone = T::WeightInfo::remove_member();
+			Self::do_remove_member(origin, org, &member).map_err(|e| e.with_weight(alone))?;
+			let hooks_weight = T::MembershipHooks::on_membership_changed(&member);
+			Ok(Some(alone.saturating_add(hooks_weight)).into())
 		}
 
 		/// Publish the caller's X25519 public key, so record keys can be wrapped for them;
@@ -645,6 +618,69 @@ pub mod pallet {
 			Self::hold(HoldReason::MemberDeposit, &deposit.depositor, deposit.amount)?;
 			Members::<T>::insert(member, Membership { org, roles: roles.clone(), deposit });
 			Ok(roles)
+		}
+
+		/// Replaces the roles of `member` of `org`, as `who` asks; returns whether the member
+		/// lost a role.
+		fn do_set_member_roles(
+			who: &T::AccountId,
+			org: OrgId,
+			member: &T::AccountId,
+			roles: Roles,
+		) -> Result<bool, Error<T>> {
+			let roles = Self::validated_roles(roles)?;
+			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
+			ensure!(entry.admin == *who, Error::<T>::NotAdmin);
+			let lost_a_role = Members::<T>::try_mutate(member, |maybe_member| {
+				let membership = maybe_member
+					.as_mut()
+					.filter(|membership| membership.org == org)
+					.ok_or(Error::<T>::NotMember)?;
+				let lost_a_role = membership.roles.iter().any(|role| !roles.contains(role));
+				membership.roles = roles.clone();
+				Ok::<_, Error<T>>(lost_a_role)
+			})?;
+			Self::deposit_event(Event::MemberRolesChanged { org, member: member.clone(), roles });
+			Ok(lost_a_role)
+		}
+
+		/// Removes `member` from `org`, as `origin` asks, and returns its deposit.
+		fn do_remove_member(
+			origin: OriginFor<T>,
+			org: OrgId,
+			member: &T::AccountId,
+		) -> DispatchResult {
+			let by_governance = T::OrganisationOrigin::try_origin(origin);
+			let membership = Members::<T>::get(member)
+				.filter(|membership| membership.org == org)
+				.ok_or(Error::<T>::NotMember)?;
+			let registered = Organisations::<T>::get(org);
+			match by_governance {
+				Ok(_) => {},
+				Err(origin) => {
+					let who = ensure_signed(origin)?;
+					let allowed = match &registered {
+						Some(entry) => who == entry.admin || who == *member,
+						None => true,
+					};
+					ensure!(allowed, Error::<T>::CannotRemoveMember);
+				},
+			}
+			if registered.is_some() {
+				Organisations::<T>::mutate(org, |maybe_org| {
+					if let Some(entry) = maybe_org {
+						entry.members = entry.members.saturating_sub(1);
+					}
+				});
+			}
+			Members::<T>::remove(member);
+			Self::release(
+				HoldReason::MemberDeposit,
+				&membership.deposit.depositor,
+				membership.deposit.amount,
+			)?;
+			Self::deposit_event(Event::MemberRemoved { org, member: member.clone() });
+			Ok(())
 		}
 
 		/// `roles`, sorted, if there is at least one and none twice.

@@ -58,10 +58,10 @@ impl pallet_consortium::Config for Test {
 }
 
 thread_local! {
-	static REDUCED_MEMBERSHIPS: core::cell::RefCell<Vec<u64>> = const { core::cell::RefCell::new(Vec::new()) };
+	static CHANGED_MEMBERSHIPS: core::cell::RefCell<Vec<u64>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
-/// Remembers whose membership shrank, and says it used [`RecordingMembershipHooks::USED`].
+/// Remembers whose membership changed, and says it used [`RecordingMembershipHooks::USED`].
 pub struct RecordingMembershipHooks;
 
 impl RecordingMembershipHooks {
@@ -70,14 +70,14 @@ impl RecordingMembershipHooks {
 		frame_support::weights::Weight::from_parts(7_000, 0);
 
 	/// The members the hook was told about, in order, since the test began.
-	pub fn reduced() -> Vec<u64> {
-		REDUCED_MEMBERSHIPS.with(|reduced| reduced.borrow().clone())
+	pub fn changed() -> Vec<u64> {
+		CHANGED_MEMBERSHIPS.with(|changed| changed.borrow().clone())
 	}
 }
 
 impl medchain_primitives::health::MembershipHooks<u64> for RecordingMembershipHooks {
-	fn on_membership_reduced(member: &u64) -> frame_support::weights::Weight {
-		REDUCED_MEMBERSHIPS.with(|reduced| reduced.borrow_mut().push(*member));
+	fn on_membership_changed(member: &u64) -> frame_support::weights::Weight {
+		CHANGED_MEMBERSHIPS.with(|changed| changed.borrow_mut().push(*member));
 		Self::USED
 	}
 	fn max_weight() -> frame_support::weights::Weight {

@@ -141,6 +141,16 @@ fn a_removed_sealer_can_no_longer_author() {
 // ---------------------------------------------------------------------------------------------
 
 mod identities {
+	/// `error` charged `weight`: a refused membership call pays for itself alone, not for the
+	/// most the membership hooks may use.
+	fn charged_alone(
+		error: impl Into<sp_runtime::DispatchError>,
+		weight: frame_support::weights::Weight,
+	) -> frame_support::dispatch::DispatchErrorWithPostInfo {
+		use frame_support::dispatch::WithPostDispatchInfo;
+		error.into().with_weight(weight)
+	}
+
 	use crate::{
 		benchmark_gln, is_valid_gln, mock::*, EncryptionKey, EncryptionKeys, Error, Event,
 		GenesisOrganisation, Gln, HoldReason, Members, Membership, NextOrganisationId,
@@ -175,7 +185,11 @@ mod identities {
 		org
 	}
 
-	fn add(org: u32, member: u64, list: &[Role]) -> sp_runtime::DispatchResult {
+	fn add(
+		org: u32,
+		member: u64,
+		list: &[Role],
+	) -> frame_support::dispatch::DispatchResultWithPostInfo {
 		Consortium::add_member(RuntimeOrigin::signed(ADMIN), org, member, roles(list))
 	}
 
@@ -311,7 +325,15 @@ mod identities {
 		new_test_ext().execute_with(|| {
 			let org = register_hospital();
 			// Roles given out of order are stored sorted.
-			assert_ok!(add(org, ALICE, &[Role::Emergency, Role::Clinician]));
+			let added =
+				add(org, ALICE, &[Role::Emergency, Role::Clinician]).expect("the admin may");
+			// The hooks are told, so the envelopes Alice holds are listed under the hospital;
+			// charged for what they used, not for their most.
+			assert_eq!(RecordingMembershipHooks::changed(), vec![ALICE]);
+			assert_eq!(
+				added.actual_weight,
+				Some(<() as WeightInfo>::add_member() + RecordingMembershipHooks::USED)
+			);
 			assert_eq!(
 				Members::<Test>::get(ALICE),
 				Some(Membership {
@@ -353,7 +375,7 @@ mod identities {
 			));
 			assert_noop!(
 				add(org + 5, ALICE, &[Role::Clinician]),
-				Error::<Test>::UnknownOrganisation
+				charged_alone(Error::<Test>::UnknownOrganisation, <() as WeightInfo>::add_member())
 			);
 			assert_noop!(
 				Consortium::add_member(
@@ -362,15 +384,21 @@ mod identities {
 					ALICE,
 					roles(&[Role::Clinician])
 				),
-				Error::<Test>::NotAdmin
+				charged_alone(Error::<Test>::NotAdmin, <() as WeightInfo>::add_member())
 			);
-			assert_noop!(add(org, ALICE, &[]), Error::<Test>::NoRoles);
+			assert_noop!(
+				add(org, ALICE, &[]),
+				charged_alone(Error::<Test>::NoRoles, <() as WeightInfo>::add_member())
+			);
 			assert_noop!(
 				add(org, ALICE, &[Role::Nurse, Role::Nurse]),
-				Error::<Test>::DuplicateRole
+				charged_alone(Error::<Test>::DuplicateRole, <() as WeightInfo>::add_member())
 			);
 			assert_ok!(add(org, ALICE, &[Role::Clinician]));
-			assert_noop!(add(org, ALICE, &[Role::Nurse]), Error::<Test>::AlreadyMember);
+			assert_noop!(
+				add(org, ALICE, &[Role::Nurse]),
+				charged_alone(Error::<Test>::AlreadyMember, <() as WeightInfo>::add_member())
+			);
 			// One organisation per account.
 			assert_noop!(
 				Consortium::add_member(
@@ -379,15 +407,21 @@ mod identities {
 					ALICE,
 					roles(&[Role::Pharmacist])
 				),
-				Error::<Test>::AlreadyMember
+				charged_alone(Error::<Test>::AlreadyMember, <() as WeightInfo>::add_member())
 			);
 			assert_ok!(add(org, BOB, &[Role::Nurse]));
 			assert_ok!(add(org, CAROL, &[Role::Auditor]));
-			assert_noop!(add(org, DAVE, &[Role::Nurse]), Error::<Test>::TooManyMembers);
-			assert_noop!(add(org, DAVE, &[Role::Nurse]), Error::<Test>::TooManyMembers);
+			assert_noop!(
+				add(org, DAVE, &[Role::Nurse]),
+				charged_alone(Error::<Test>::TooManyMembers, <() as WeightInfo>::add_member())
+			);
+			assert_noop!(
+				add(org, DAVE, &[Role::Nurse]),
+				charged_alone(Error::<Test>::TooManyMembers, <() as WeightInfo>::add_member())
+			);
 			assert_noop!(
 				Consortium::add_member(RuntimeOrigin::none(), org, DAVE, roles(&[Role::Nurse])),
-				BadOrigin
+				charged_alone(BadOrigin, <() as WeightInfo>::add_member())
 			);
 		});
 	}
@@ -408,7 +442,7 @@ mod identities {
 					ALICE,
 					roles(&[Role::Nurse])
 				),
-				TokenError::FundsUnavailable
+				charged_alone(TokenError::FundsUnavailable, <() as WeightInfo>::add_member())
 			);
 		});
 	}
@@ -433,29 +467,50 @@ mod identities {
 				}
 				.into(),
 			);
-			// Gaining a role takes nothing away: the membership hooks are not told.
-			assert_eq!(RecordingMembershipHooks::reduced(), Vec::<u64>::new());
+			// Joining was told to the membership hooks; gaining a role takes nothing away, so
+			// it is not, and is charged for the call alone.
+			assert_eq!(RecordingMembershipHooks::changed(), vec![ALICE]);
 			let set = |who, org, member, list: &[Role]| {
 				Consortium::set_member_roles(RuntimeOrigin::signed(who), org, member, roles(list))
 			};
+			let gained_emergency =
+				set(ADMIN, org, ALICE, &[Role::Auditor, Role::Clinician, Role::Emergency])
+					.expect("the admin may");
+			assert_eq!(
+				gained_emergency.actual_weight,
+				Some(<() as WeightInfo>::set_member_roles())
+			);
+			assert_eq!(RecordingMembershipHooks::changed(), vec![ALICE]);
 			// Losing one is told, and charged for what the hooks used, not for their most.
 			let lost_clinician = set(ADMIN, org, ALICE, &[Role::Auditor]).expect("the admin may");
 			assert!(!Consortium::has_role(org, &ALICE, Role::Clinician));
-			assert_eq!(RecordingMembershipHooks::reduced(), vec![ALICE]);
+			assert_eq!(RecordingMembershipHooks::changed(), vec![ALICE, ALICE]);
 			assert_eq!(
 				lost_clinician.actual_weight,
 				Some(<() as WeightInfo>::set_member_roles() + RecordingMembershipHooks::USED)
 			);
-			assert_noop!(set(ALICE, org, ALICE, &[Role::Emergency]), Error::<Test>::NotAdmin);
+			assert_noop!(
+				set(ALICE, org, ALICE, &[Role::Emergency]),
+				charged_alone(Error::<Test>::NotAdmin, <() as WeightInfo>::set_member_roles())
+			);
 			assert_noop!(
 				set(ADMIN, org + 1, ALICE, &[Role::Nurse]),
-				Error::<Test>::UnknownOrganisation
+				charged_alone(
+					Error::<Test>::UnknownOrganisation,
+					<() as WeightInfo>::set_member_roles()
+				)
 			);
-			assert_noop!(set(ADMIN, org, BOB, &[Role::Nurse]), Error::<Test>::NotMember);
-			assert_noop!(set(ADMIN, org, ALICE, &[]), Error::<Test>::NoRoles);
+			assert_noop!(
+				set(ADMIN, org, BOB, &[Role::Nurse]),
+				charged_alone(Error::<Test>::NotMember, <() as WeightInfo>::set_member_roles())
+			);
+			assert_noop!(
+				set(ADMIN, org, ALICE, &[]),
+				charged_alone(Error::<Test>::NoRoles, <() as WeightInfo>::set_member_roles())
+			);
 			assert_noop!(
 				set(ADMIN, org, ALICE, &[Role::Nurse, Role::Nurse]),
-				Error::<Test>::DuplicateRole
+				charged_alone(Error::<Test>::DuplicateRole, <() as WeightInfo>::set_member_roles())
 			);
 			// A member of another organisation is not this admin's to change.
 			assert_ok!(Consortium::register_organisation(
@@ -464,7 +519,10 @@ mod identities {
 				OTHER_GLN,
 				ADMIN
 			));
-			assert_noop!(set(ADMIN, org + 1, ALICE, &[Role::Nurse]), Error::<Test>::NotMember);
+			assert_noop!(
+				set(ADMIN, org + 1, ALICE, &[Role::Nurse]),
+				charged_alone(Error::<Test>::NotMember, <() as WeightInfo>::set_member_roles())
+			);
 		});
 	}
 
@@ -477,19 +535,25 @@ mod identities {
 			assert_ok!(add(org, CAROL, &[Role::Clinician]));
 			assert_noop!(
 				Consortium::remove_member(RuntimeOrigin::signed(BOB), org, ALICE),
-				Error::<Test>::CannotRemoveMember
+				charged_alone(
+					Error::<Test>::CannotRemoveMember,
+					<() as WeightInfo>::remove_member()
+				)
 			);
 			assert_noop!(
 				Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, DAVE),
-				Error::<Test>::NotMember
+				charged_alone(Error::<Test>::NotMember, <() as WeightInfo>::remove_member())
 			);
 			assert_noop!(
 				Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org + 1, ALICE),
-				Error::<Test>::NotMember
+				charged_alone(Error::<Test>::NotMember, <() as WeightInfo>::remove_member())
 			);
-			assert_noop!(Consortium::remove_member(RuntimeOrigin::none(), org, ALICE), BadOrigin);
-			// A refused removal tells the membership hooks nothing.
-			assert_eq!(RecordingMembershipHooks::reduced(), Vec::<u64>::new());
+			assert_noop!(
+				Consortium::remove_member(RuntimeOrigin::none(), org, ALICE),
+				charged_alone(BadOrigin, <() as WeightInfo>::remove_member())
+			);
+			// Each member who joined was told to the hooks; a refused removal tells nothing.
+			assert_eq!(RecordingMembershipHooks::changed(), vec![ALICE, BOB, CAROL]);
 
 			let removed = Consortium::remove_member(RuntimeOrigin::signed(ADMIN), org, ALICE)
 				.expect("the admin may");
@@ -501,7 +565,10 @@ mod identities {
 			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(BOB), org, BOB));
 			assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), org, CAROL));
 			// Each member who left is told to the hooks, so access through the hospital ends.
-			assert_eq!(RecordingMembershipHooks::reduced(), vec![ALICE, BOB, CAROL]);
+			assert_eq!(
+				RecordingMembershipHooks::changed(),
+				vec![ALICE, BOB, CAROL, ALICE, BOB, CAROL]
+			);
 			assert_eq!(Members::<Test>::get(ALICE), None);
 			assert_eq!(Consortium::organisation_of(&BOB), None);
 			assert_eq!(Organisations::<Test>::get(org).map(|o| o.members), Some(0));
@@ -551,7 +618,10 @@ mod identities {
 				Error::<Test>::UnknownOrganisation
 			);
 			// Its admin no longer manages anything.
-			assert_noop!(add(org, BOB, &[Role::Nurse]), Error::<Test>::UnknownOrganisation);
+			assert_noop!(
+				add(org, BOB, &[Role::Nurse]),
+				charged_alone(Error::<Test>::UnknownOrganisation, <() as WeightInfo>::add_member())
+			);
 
 			// Anyone may clean up the orphaned member; the admin gets the deposit back.
 			assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(DAVE), org, ALICE));

@@ -15,11 +15,13 @@
 //! - [`Pallet::erase`] is the patient's right to erasure: the key envelopes go (the ciphertext
 //!   can no longer be opened), [`Config::Hooks`] releases the blob for deletion, deposits are
 //!   returned, and a [`Tombstone`] keeps the hash, status and version links.
-//! - Key envelopes go when they are no longer needed: with their record on erasure, and on
+//! - Key envelopes go when they are no longer needed: with their record on erasure; on
 //!   revocation of a consent (the consent pallet calls this pallet's
 //!   `ConsentRevocationHooks`), which removes the envelopes of the patient's records that the
 //!   grantee may no longer read, found through the indexes [`EnvelopesByHolder`] and
-//!   [`EnvelopesByOrganisation`].
+//!   [`EnvelopesByOrganisation`]; and when their holder joins or leaves an organisation or
+//!   loses a role there (the consortium calls `MembershipHooks`), which removes the holder's
+//!   envelopes they may no longer read and lists those kept under their organisation now.
 //! - Every record and every key envelope holds a deposit from whoever created it, returned
 //!   when it is freed.
 //! - The per-patient index [`RecordsOf`] has one entry per record that is not erased, so a
@@ -317,9 +319,9 @@ pub mod pallet {
 			resume_after: Option<(T::AccountId, RecordId)>,
 		},
 		/// Key envelopes held by `holder`, of any patient's records, were examined after the
-		/// holder left an organisation or lost a role there, or at someone's request, and
-		/// those the holder may no longer read with were removed (each also has its
-		/// `KeyEnvelopeRemoved`).
+		/// holder joined or left an organisation or lost a role there, or at someone's
+		/// request: those the holder may no longer read with were removed (each also has its
+		/// `KeyEnvelopeRemoved`), the others are listed under the holder's organisation now.
 		UnneededEnvelopesOfHolderRemoved {
 			/// Whose envelopes.
 			holder: T::AccountId,
@@ -786,8 +788,10 @@ pub mod pallet {
 		/// holder may no longer read, now or under a consent not started yet, and return
 		/// their deposits to whoever paid them.
 		///
-		/// When the holder leaves an organisation or loses a role there, the consortium has
-		/// this done by itself for up to `MaxEnvelopesExaminedOnRevoke` envelopes; when it
+		/// Envelopes kept are listed under the organisation the holder is a member of now, so
+		/// that revoking a consent naming it finds them. When the holder joins or leaves an
+		/// organisation or loses a role there, the consortium has this done by itself for up
+		/// to `MaxEnvelopesExaminedOnRevoke` envelopes; when it
 		/// leaves more, its `UnneededEnvelopesOfHolderRemoved` event gives `resume_after`, and
 		/// anyone may call this with it to go on from there (`None` starts from the first
 		/// envelope). Each call examines at most `MaxEnvelopesExaminedOnRevoke` envelopes,
@@ -1200,8 +1204,9 @@ pub mod pallet {
 		}
 
 		/// Removes the envelopes held by `holder`, of any patient's records, that the holder
-		/// may no longer read now or later: after the holder left an organisation or lost a
-		/// role there. Examines at most `limit` envelopes, in storage order after
+		/// may no longer read now or later, and lists those kept under the holder's
+		/// organisation now: after the holder joined or left an organisation or lost a role
+		/// there. Examines at most `limit` envelopes, in storage order after
 		/// `resume_after` (a patient and record; from the first if `None`).
 		pub(crate) fn sweep_unneeded_envelopes_of(
 			holder: &T::AccountId,
@@ -1291,14 +1296,17 @@ pub mod pallet {
 
 		/// The weight of [`Pallet::sweep_unneeded_envelopes`] examining `examined` envelopes,
 		/// each in its worst case: an access decision (benchmarked by the consent pallet) and a
-		/// removal.
+		/// removal. Listing a kept envelope under its holder's organisation now (the holder's
+		/// membership, and at most 1 read and 4 writes of the indexes) costs less than a
+		/// removal (9 reads and 6 writes, and a released hold).
 		pub(crate) fn unneeded_envelopes_weight(examined: u32) -> Weight {
 			T::WeightInfo::remove_unneeded_envelopes(examined)
 				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
 		}
 
 		/// The weight of [`Pallet::sweep_unneeded_envelopes_of`] examining `examined`
-		/// envelopes, each in its worst case: an access decision and a removal.
+		/// envelopes, each in its worst case: an access decision and a removal (see
+		/// [`Pallet::unneeded_envelopes_weight`]).
 		pub(crate) fn unneeded_envelopes_of_weight(examined: u32) -> Weight {
 			T::WeightInfo::remove_unneeded_envelopes_of(examined)
 				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
@@ -1332,7 +1340,7 @@ pub mod pallet {
 	}
 
 	impl<T: Config> MembershipHooks<T::AccountId> for Pallet<T> {
-		fn on_membership_reduced(member: &T::AccountId) -> Weight {
+		fn on_membership_changed(member: &T::AccountId) -> Weight {
 			let sweep = Self::sweep_unneeded_envelopes_of(
 				member,
 				None,

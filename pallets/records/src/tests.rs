@@ -1946,8 +1946,8 @@ fn whoever_revokes_an_ended_consent_clears_its_envelopes() {
 // ---------------------------------------------------------------------------------------------
 
 /// The consortium tells the record registry that `member` left an organisation or lost a role.
-fn membership_reduced(member: u64) -> frame_support::weights::Weight {
-	<Records as medchain_primitives::health::MembershipHooks<u64>>::on_membership_reduced(&member)
+fn membership_changed(member: u64) -> frame_support::weights::Weight {
+	<Records as medchain_primitives::health::MembershipHooks<u64>>::on_membership_changed(&member)
 }
 
 /// The examined and removed counts and resume point of the sweep of `holder`'s envelopes that
@@ -1965,15 +1965,16 @@ fn last_holder_sweep(holder: u64) -> (u32, u32, Option<(u64, RecordId)>) {
 }
 
 /// Where `holder`'s envelope of `PATIENT`'s `record` is listed for revocations: under which
-/// organisation by holder, and whether by organisation too.
+/// organisation by holder, after checking that exactly that organisation lists it too.
 fn listed_under(holder: u64, record: RecordId) -> Option<Option<OrgId>> {
 	let by_holder = EnvelopesByHolder::<Test>::get((holder, PATIENT, record));
-	if let Some(Some(org)) = by_holder {
-		assert!(
-			crate::EnvelopesByOrganisation::<Test>::contains_key((PATIENT, org, holder, record)),
-			"listed by holder under {org} but not by that organisation"
-		);
-	}
+	let by_organisation: Vec<OrgId> = crate::EnvelopesByOrganisation::<Test>::iter_keys()
+		.filter(|(patient, _, listed_holder, listed_record)| {
+			(*patient, *listed_holder, *listed_record) == (PATIENT, holder, record)
+		})
+		.map(|(_, org, _, _)| org)
+		.collect();
+	assert_eq!(by_organisation, by_holder.flatten().into_iter().collect::<Vec<_>>());
 	by_holder
 }
 
@@ -1998,7 +1999,7 @@ fn a_member_who_leaves_loses_the_envelopes_held_through_the_organisation() {
 		let held_before = deposits();
 
 		MockOrganisations::remove_member(DOCTOR);
-		let used = membership_reduced(DOCTOR);
+		let used = membership_changed(DOCTOR);
 
 		assert!(!KeyEnvelopes::<Test>::contains_key(through_hospital, DOCTOR));
 		assert!(KeyEnvelopes::<Test>::contains_key(through_own_consent, DOCTOR));
@@ -2019,7 +2020,7 @@ fn a_member_who_leaves_loses_the_envelopes_held_through_the_organisation() {
 		// Someone who holds no envelope costs one look and says nothing.
 		System::reset_events();
 		assert_eq!(
-			membership_reduced(CLINIC_DOCTOR),
+			membership_changed(CLINIC_DOCTOR),
 			crate::Pallet::<Test>::unneeded_envelopes_of_weight(0)
 		);
 		assert!(System::events().is_empty());
@@ -2056,21 +2057,56 @@ fn an_envelope_kept_through_a_newer_membership_goes_when_that_access_is_revoked(
 fn a_moved_member_envelope_goes_when_the_new_organisation_loses_its_consent() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
-		grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: None });
-		let clinic = grant_treatment_reads(Grantee::Organisation { org: CLINIC, role: None });
+		// The doctor reads under a consent of their own, which ends in a day.
+		grant(
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			&[Action::Read],
+			&[Purpose::Treatment],
+			Some(START + DAY),
+		);
 		share(record, DOCTOR);
 		assert_eq!(listed_under(DOCTOR, record), Some(Some(HOSPITAL)));
-		// The doctor moves from the hospital to the clinic.
+		// They leave the hospital: still needed, so kept, now listed under no organisation.
 		MockOrganisations::remove_member(DOCTOR);
-		MockOrganisations::add_member(CLINIC, DOCTOR, &[Role::Clinician]);
-		membership_reduced(DOCTOR);
+		membership_changed(DOCTOR);
 		assert_eq!(last_holder_sweep(DOCTOR), (1, 0, None));
+		assert_eq!(listed_under(DOCTOR, record), Some(None));
+		// They join the clinic, which the patient also trusts: listed under the clinic.
+		MockOrganisations::add_member(CLINIC, DOCTOR, &[Role::Clinician]);
+		membership_changed(DOCTOR);
 		assert_eq!(listed_under(DOCTOR, record), Some(Some(CLINIC)));
+		let clinic = grant_treatment_reads(Grantee::Organisation { org: CLINIC, role: None });
+		// Their own consent ends on its own: nothing is swept then.
+		set_now(START + DAY);
 
 		assert_ok!(revoke(clinic));
 
+		// The clinic's revocation finds the envelope and removes it.
 		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
 		assert_last_revocation_sweep(GranteeKey::Organisation(CLINIC), 1, 1);
+		assert_eq!(listed_under(DOCTOR, record), None);
+	});
+}
+
+#[test]
+fn a_member_who_loses_the_named_role_loses_the_envelopes_it_gave() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		// The patient trusts the hospital's clinicians, not all its staff.
+		grant_treatment_reads(Grantee::Organisation { org: HOSPITAL, role: Some(Role::Clinician) });
+		share(record, DOCTOR);
+		share(record, ER_DOCTOR);
+
+		// The doctor stays at the hospital, as a nurse.
+		MockOrganisations::add_member(HOSPITAL, DOCTOR, &[Role::Nurse]);
+		membership_changed(DOCTOR);
+
+		assert!(!KeyEnvelopes::<Test>::contains_key(record, DOCTOR));
+		assert_eq!(last_holder_sweep(DOCTOR), (1, 1, None));
+		assert_eq!(listed_under(DOCTOR, record), None);
+		// Another clinician keeps theirs.
+		assert!(KeyEnvelopes::<Test>::contains_key(record, ER_DOCTOR));
 	});
 }
 
@@ -2121,7 +2157,7 @@ fn a_holder_sweep_examines_a_bounded_number_and_anyone_goes_on_across_patients()
 		assert_eq!(last_holder_sweep(DOCTOR), (limit, 0, Some(storage_order[limit as usize - 1])));
 
 		MockOrganisations::remove_member(DOCTOR);
-		membership_reduced(DOCTOR);
+		membership_changed(DOCTOR);
 
 		let resume_after = Some(storage_order[limit as usize - 1]);
 		assert_eq!(last_holder_sweep(DOCTOR), (limit, limit, resume_after));

@@ -85,12 +85,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2358 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 143_102_000 picoseconds.
-		Weight::from_parts(100_907_457, 7818)
-			// Standard Error: 101_311
-			.saturating_add(Weight::from_parts(67_129_262, 0).saturating_mul(o.into()))
-			// Standard Error: 2_082_701
-			.saturating_add(Weight::from_parts(60_839_716, 0).saturating_mul(p.into()))
+		// Minimum execution time: 143_453_000 picoseconds.
+		Weight::from_parts(88_969_495, 7818)
+			// Standard Error: 62_075
+			.saturating_add(Weight::from_parts(67_550_132, 0).saturating_mul(o.into()))
+			// Standard Error: 1_276_114
+			.saturating_add(Weight::from_parts(49_931_590, 0).saturating_mul(p.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(143_453_000, 7818))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -134,12 +137,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2904 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 159_065_000 picoseconds.
-		Weight::from_parts(106_489_347, 7818)
-			// Standard Error: 89_951
-			.saturating_add(Weight::from_parts(66_311_458, 0).saturating_mul(o.into()))
-			// Standard Error: 1_849_171
-			.saturating_add(Weight::from_parts(67_092_105, 0).saturating_mul(p.into()))
+		// Minimum execution time: 158_865_000 picoseconds.
+		Weight::from_parts(112_424_652, 7818)
+			// Standard Error: 48_122
+			.saturating_add(Weight::from_parts(66_543_896, 0).saturating_mul(o.into()))
+			// Standard Error: 989_270
+			.saturating_add(Weight::from_parts(50_563_648, 0).saturating_mul(p.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(158_865_000, 7818))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -153,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_507_000 picoseconds.
-		Weight::from_parts(27_601_000, 9417)
+		// Minimum execution time: 25_988_000 picoseconds.
+		Weight::from_parts(27_742_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -188,12 +194,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 1]`.
 	fn erase(o: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3699 + o * (466 ±0) + p * (252 ±0)`
+		//  Measured:  `3649 + o * (514 ±0) + p * (252 ±0)`
 		//  Estimated: `9417 + o * (2717 ±0) + p * (2717 ±0)`
-		// Minimum execution time: 155_981_000 picoseconds.
-		Weight::from_parts(159_436_094, 9417)
-			// Standard Error: 152_288
-			.saturating_add(Weight::from_parts(65_310_366, 0).saturating_mul(o.into()))
+		// Minimum execution time: 155_681_000 picoseconds.
+		Weight::from_parts(89_750_988, 9417)
+			// Standard Error: 117_023
+			.saturating_add(Weight::from_parts(67_493_565, 0).saturating_mul(o.into()))
+			// Standard Error: 2_405_710
+			.saturating_add(Weight::from_parts(54_457_365, 0).saturating_mul(p.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(155_681_000, 9417))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -221,8 +232,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 105_777_000 picoseconds.
-		Weight::from_parts(117_013_000, 3799)
+		// Minimum execution time: 106_528_000 picoseconds.
+		Weight::from_parts(115_371_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -250,10 +261,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn remove_key_envelope() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3228`
+		//  Measured:  `3227`
 		//  Estimated: `6200`
-		// Minimum execution time: 123_493_000 picoseconds.
-		Weight::from_parts(137_764_000, 6200)
+		// Minimum execution time: 124_214_000 picoseconds.
+		Weight::from_parts(140_228_000, 6200)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -282,33 +293,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 32]`.
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `877 + n * (603 ±0)`
+		//  Measured:  `827 + n * (651 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 128_710_000 picoseconds.
-		Weight::from_parts(13_553_743, 3595)
-			// Standard Error: 370_329
-			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+		// Minimum execution time: 130_444_000 picoseconds.
+		Weight::from_parts(2_961_311, 3595)
+			// Standard Error: 165_338
+			.saturating_add(Weight::from_parts(97_290_284, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(130_444_000, 3595))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
+	/// Storage: `Records::EnvelopesByHolder` (r:33 w:32)
+	/// Proof: `Records::EnvelopesByHolder` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Records` (r:32 w:32)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsByGrantee` (r:64 w:0)
+	/// Proof: `Consent::ConsentsByGrantee` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::OpenEmergencyAccesses` (r:32 w:0)
+	/// Proof: `Consent::OpenEmergencyAccesses` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `Records::KeyEnvelopes` (r:32 w:32)
+	/// Proof: `Records::KeyEnvelopes` (`max_values`: None, `max_size`: Some(242), added: 2717, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:32 w:32)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Records::EnvelopesByOrganisation` (r:0 w:32)
+	/// Proof: `Records::EnvelopesByOrganisation` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 32]`.
 	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight {
-		Weight::from_parts(13_553_743, 3595)
-			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `574 + n * (775 ±0)`
+		//  Estimated: `3582 + n * (5210 ±0)`
+		// Minimum execution time: 126_087_000 picoseconds.
+		Weight::from_parts(2_089_225, 3582)
+			// Standard Error: 163_085
+			.saturating_add(Weight::from_parts(100_090_530, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(126_087_000, 3582))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5210).saturating_mul(n.into()))
 	}
 }
 
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(100_907_457, 7818)
-			.saturating_add(Weight::from_parts(67_129_262, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(60_839_716, 0).saturating_mul(p.into()))
+		Weight::from_parts(88_969_495, 7818)
+			.saturating_add(Weight::from_parts(67_550_132, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(49_931_590, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(143_453_000, 7818))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -317,9 +363,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn amend(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(106_489_347, 7818)
-			.saturating_add(Weight::from_parts(66_311_458, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(67_092_105, 0).saturating_mul(p.into()))
+		Weight::from_parts(112_424_652, 7818)
+			.saturating_add(Weight::from_parts(66_543_896, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(50_563_648, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(158_865_000, 7818))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -328,13 +375,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_601_000, 9417)
+		Weight::from_parts(27_742_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(159_436_094, 9417)
-			.saturating_add(Weight::from_parts(65_310_366, 0).saturating_mul(o.into()))
+		Weight::from_parts(89_750_988, 9417)
+			.saturating_add(Weight::from_parts(67_493_565, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(54_457_365, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(155_681_000, 9417))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -345,29 +394,31 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(117_013_000, 3799)
+		Weight::from_parts(115_371_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(137_764_000, 6200)
+		Weight::from_parts(140_228_000, 6200)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(13_553_743, 3595)
-			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_961_311, 3595)
+			.saturating_add(Weight::from_parts(97_290_284, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(130_444_000, 3595))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight {
-		Weight::from_parts(13_553_743, 3595)
-			.saturating_add(Weight::from_parts(96_083_565, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_089_225, 3582)
+			.saturating_add(Weight::from_parts(100_090_530, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(126_087_000, 3582))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5210).saturating_mul(n.into()))
 	}
 }
