@@ -58,8 +58,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4535`
 		//  Estimated: `7818`
-		// Minimum execution time: 77_274_000 picoseconds.
-		Weight::from_parts(84_014_000, 7818)
+		// Minimum execution time: 78_897_000 picoseconds.
+		Weight::from_parts(86_578_000, 7818)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `394`
 		//  Estimated: `7818`
-		// Minimum execution time: 65_407_000 picoseconds.
-		Weight::from_parts(73_208_000, 7818)
+		// Minimum execution time: 65_907_000 picoseconds.
+		Weight::from_parts(73_028_000, 7818)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4161`
 		//  Estimated: `7625`
-		// Minimum execution time: 61_912_000 picoseconds.
-		Weight::from_parts(69_373_000, 7625)
+		// Minimum execution time: 61_992_000 picoseconds.
+		Weight::from_parts(70_885_000, 7625)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2246`
 		//  Estimated: `7818`
-		// Minimum execution time: 30_535_000 picoseconds.
-		Weight::from_parts(32_959_000, 7818)
+		// Minimum execution time: 30_455_000 picoseconds.
+		Weight::from_parts(32_749_000, 7818)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6419`
 		//  Estimated: `7818`
-		// Minimum execution time: 22_102_000 picoseconds.
-		Weight::from_parts(24_246_000, 7818)
+		// Minimum execution time: 22_483_000 picoseconds.
+		Weight::from_parts(24_266_000, 7818)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -128,27 +128,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn confirm_pin() -> Weight {
-		Weight::from_parts(84_014_000, 7818)
+		Weight::from_parts(86_578_000, 7818)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn report_pin_failure() -> Weight {
-		Weight::from_parts(73_208_000, 7818)
+		Weight::from_parts(73_028_000, 7818)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn confirm_unpin() -> Weight {
-		Weight::from_parts(69_373_000, 7625)
+		Weight::from_parts(70_885_000, 7625)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_registered() -> Weight {
-		Weight::from_parts(32_959_000, 7818)
+		Weight::from_parts(32_749_000, 7818)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn on_erased() -> Weight {
-		Weight::from_parts(24_246_000, 7818)
+		Weight::from_parts(24_266_000, 7818)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

@@ -85,15 +85,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2358 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 143_453_000 picoseconds.
-		Weight::from_parts(88_969_495, 7818)
-			// Standard Error: 62_075
-			.saturating_add(Weight::from_parts(67_550_132, 0).saturating_mul(o.into()))
-			// Standard Error: 1_276_114
-			.saturating_add(Weight::from_parts(49_931_590, 0).saturating_mul(p.into()))
+		// Minimum execution time: 143_102_000 picoseconds.
+		Weight::from_parts(179_757_453, 7818)
+			// Standard Error: 194_716
+			.saturating_add(Weight::from_parts(66_004_322, 0).saturating_mul(o.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(143_453_000, 7818))
+			.max(Weight::from_parts(143_102_000, 7818))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -137,15 +135,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2904 + o * (158 ±0)`
 		//  Estimated: `7818 + o * (2585 ±0)`
-		// Minimum execution time: 158_865_000 picoseconds.
-		Weight::from_parts(112_424_652, 7818)
-			// Standard Error: 48_122
-			.saturating_add(Weight::from_parts(66_543_896, 0).saturating_mul(o.into()))
-			// Standard Error: 989_270
-			.saturating_add(Weight::from_parts(50_563_648, 0).saturating_mul(p.into()))
+		// Minimum execution time: 156_542_000 picoseconds.
+		Weight::from_parts(88_470_816, 7818)
+			// Standard Error: 60_500
+			.saturating_add(Weight::from_parts(67_245_545, 0).saturating_mul(o.into()))
+			// Standard Error: 1_243_733
+			.saturating_add(Weight::from_parts(67_360_068, 0).saturating_mul(p.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(158_865_000, 7818))
+			.max(Weight::from_parts(156_542_000, 7818))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -159,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `9417`
-		// Minimum execution time: 25_988_000 picoseconds.
-		Weight::from_parts(27_742_000, 9417)
+		// Minimum execution time: 25_017_000 picoseconds.
+		Weight::from_parts(26_930_000, 9417)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -196,15 +194,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3649 + o * (514 ±0) + p * (252 ±0)`
 		//  Estimated: `9417 + o * (2717 ±0) + p * (2717 ±0)`
-		// Minimum execution time: 155_681_000 picoseconds.
-		Weight::from_parts(89_750_988, 9417)
-			// Standard Error: 117_023
-			.saturating_add(Weight::from_parts(67_493_565, 0).saturating_mul(o.into()))
-			// Standard Error: 2_405_710
-			.saturating_add(Weight::from_parts(54_457_365, 0).saturating_mul(p.into()))
+		// Minimum execution time: 153_908_000 picoseconds.
+		Weight::from_parts(136_630_074, 9417)
+			// Standard Error: 105_936
+			.saturating_add(Weight::from_parts(66_129_467, 0).saturating_mul(o.into()))
+			// Standard Error: 2_177_787
+			.saturating_add(Weight::from_parts(11_059_335, 0).saturating_mul(p.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(155_681_000, 9417))
+			.max(Weight::from_parts(153_908_000, 9417))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -232,8 +230,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2228`
 		//  Estimated: `3799`
-		// Minimum execution time: 106_528_000 picoseconds.
-		Weight::from_parts(115_371_000, 3799)
+		// Minimum execution time: 105_236_000 picoseconds.
+		Weight::from_parts(113_068_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -263,8 +261,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3227`
 		//  Estimated: `6200`
-		// Minimum execution time: 124_214_000 picoseconds.
-		Weight::from_parts(140_228_000, 6200)
+		// Minimum execution time: 120_910_000 picoseconds.
+		Weight::from_parts(128_230_000, 6200)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -295,13 +293,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `827 + n * (651 ±0)`
 		//  Estimated: `3595 + n * (2809 ±0)`
-		// Minimum execution time: 130_444_000 picoseconds.
-		Weight::from_parts(2_961_311, 3595)
-			// Standard Error: 165_338
-			.saturating_add(Weight::from_parts(97_290_284, 0).saturating_mul(n.into()))
+		// Minimum execution time: 127_028_000 picoseconds.
+		Weight::from_parts(4_541_715, 3595)
+			// Standard Error: 106_446
+			.saturating_add(Weight::from_parts(93_740_009, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(130_444_000, 3595))
+			.max(Weight::from_parts(127_028_000, 3595))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -334,13 +332,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `574 + n * (775 ±0)`
 		//  Estimated: `3582 + n * (5210 ±0)`
-		// Minimum execution time: 126_087_000 picoseconds.
-		Weight::from_parts(2_089_225, 3582)
-			// Standard Error: 163_085
-			.saturating_add(Weight::from_parts(100_090_530, 0).saturating_mul(n.into()))
+		// Minimum execution time: 126_668_000 picoseconds.
+		Weight::from_parts(129_362_000, 3582)
+			// Standard Error: 151_619
+			.saturating_add(Weight::from_parts(94_792_650, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(126_087_000, 3582))
+			.max(Weight::from_parts(126_668_000, 3582))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
@@ -351,10 +349,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(88_969_495, 7818)
-			.saturating_add(Weight::from_parts(67_550_132, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(49_931_590, 0).saturating_mul(p.into()))
-			.max(Weight::from_parts(143_453_000, 7818))
+		Weight::from_parts(179_757_453, 7818)
+			.saturating_add(Weight::from_parts(66_004_322, 0).saturating_mul(o.into()))
+			.max(Weight::from_parts(143_102_000, 7818))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -363,10 +360,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn amend(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(112_424_652, 7818)
-			.saturating_add(Weight::from_parts(66_543_896, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(50_563_648, 0).saturating_mul(p.into()))
-			.max(Weight::from_parts(158_865_000, 7818))
+		Weight::from_parts(88_470_816, 7818)
+			.saturating_add(Weight::from_parts(67_245_545, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(67_360_068, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(156_542_000, 7818))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -375,15 +372,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2585).saturating_mul(o.into()))
 	}
 	fn mark_entered_in_error() -> Weight {
-		Weight::from_parts(27_742_000, 9417)
+		Weight::from_parts(26_930_000, 9417)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn erase(o: u32, p: u32, ) -> Weight {
-		Weight::from_parts(89_750_988, 9417)
-			.saturating_add(Weight::from_parts(67_493_565, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(54_457_365, 0).saturating_mul(p.into()))
-			.max(Weight::from_parts(155_681_000, 9417))
+		Weight::from_parts(136_630_074, 9417)
+			.saturating_add(Weight::from_parts(66_129_467, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(11_059_335, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(153_908_000, 9417))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
@@ -394,28 +391,28 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2717).saturating_mul(p.into()))
 	}
 	fn add_key_envelope() -> Weight {
-		Weight::from_parts(115_371_000, 3799)
+		Weight::from_parts(113_068_000, 3799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_key_envelope() -> Weight {
-		Weight::from_parts(140_228_000, 6200)
+		Weight::from_parts(128_230_000, 6200)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove_unneeded_envelopes(n: u32, ) -> Weight {
-		Weight::from_parts(2_961_311, 3595)
-			.saturating_add(Weight::from_parts(97_290_284, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(130_444_000, 3595))
+		Weight::from_parts(4_541_715, 3595)
+			.saturating_add(Weight::from_parts(93_740_009, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(127_028_000, 3595))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(n.into()))
 	}
 	fn remove_unneeded_envelopes_of(n: u32, ) -> Weight {
-		Weight::from_parts(2_089_225, 3582)
-			.saturating_add(Weight::from_parts(100_090_530, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(126_087_000, 3582))
+		Weight::from_parts(129_362_000, 3582)
+			.saturating_add(Weight::from_parts(94_792_650, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(126_668_000, 3582))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))

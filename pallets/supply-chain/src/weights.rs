@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `405`
 		//  Estimated: `3676`
-		// Minimum execution time: 71_817_000 picoseconds.
-		Weight::from_parts(74_941_000, 3676)
+		// Minimum execution time: 74_080_000 picoseconds.
+		Weight::from_parts(77_465_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -105,10 +105,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `576`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 98_005_000 picoseconds.
-		Weight::from_parts(99_016_000, 3676)
-			// Standard Error: 18_577
-			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
+		// Minimum execution time: 99_197_000 picoseconds.
+		Weight::from_parts(69_714_908, 3676)
+			// Standard Error: 22_845
+			.saturating_add(Weight::from_parts(8_056_035, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(99_197_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -134,10 +137,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `799 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 93_108_000 picoseconds.
-		Weight::from_parts(94_320_000, 3783)
-			// Standard Error: 18_022
-			.saturating_add(Weight::from_parts(10_167_129, 0).saturating_mul(n.into()))
+		// Minimum execution time: 92_487_000 picoseconds.
+		Weight::from_parts(94_029_000, 3783)
+			// Standard Error: 12_543
+			.saturating_add(Weight::from_parts(10_369_709, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(92_487_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -161,10 +167,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1126 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 49_464_000 picoseconds.
-		Weight::from_parts(51_346_000, 3783)
-			// Standard Error: 13_747
-			.saturating_add(Weight::from_parts(10_247_682, 0).saturating_mul(n.into()))
+		// Minimum execution time: 49_634_000 picoseconds.
+		Weight::from_parts(51_296_000, 3783)
+			// Standard Error: 28_529
+			.saturating_add(Weight::from_parts(11_107_409, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(49_634_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -194,10 +203,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `791 + n * (1598 ±0)`
 		//  Estimated: `6064 + n * (41440 ±0)`
-		// Minimum execution time: 113_338_000 picoseconds.
-		Weight::from_parts(114_339_000, 6064)
-			// Standard Error: 212_087
-			.saturating_add(Weight::from_parts(86_321_990, 0).saturating_mul(n.into()))
+		// Minimum execution time: 114_560_000 picoseconds.
+		Weight::from_parts(116_082_000, 6064)
+			// Standard Error: 298_790
+			.saturating_add(Weight::from_parts(89_283_097, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(114_560_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -225,10 +237,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + n * (1621 ±0)`
 		//  Estimated: `7139 + n * (41440 ±0)`
-		// Minimum execution time: 114_039_000 picoseconds.
-		Weight::from_parts(115_722_000, 7139)
-			// Standard Error: 167_279
-			.saturating_add(Weight::from_parts(86_747_023, 0).saturating_mul(n.into()))
+		// Minimum execution time: 113_258_000 picoseconds.
+		Weight::from_parts(114_831_000, 7139)
+			// Standard Error: 317_399
+			.saturating_add(Weight::from_parts(91_935_918, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(113_258_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -254,10 +269,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 48_692_000 picoseconds.
-		Weight::from_parts(86_720_272, 7139)
-			// Standard Error: 58_624
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+		// Minimum execution time: 48_712_000 picoseconds.
+		Weight::from_parts(77_906_327, 7139)
+			// Standard Error: 44_691
+			.saturating_add(Weight::from_parts(11_273_432, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(48_712_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -283,10 +301,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `769 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 52_628_000 picoseconds.
-		Weight::from_parts(42_761_320, 7139)
-			// Standard Error: 27_810
-			.saturating_add(Weight::from_parts(11_088_733, 0).saturating_mul(n.into()))
+		// Minimum execution time: 53_530_000 picoseconds.
+		Weight::from_parts(43_857_632, 7139)
+			// Standard Error: 84_028
+			.saturating_add(Weight::from_parts(12_213_571, 0).saturating_mul(n.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(53_530_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -311,8 +332,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
 		//  Estimated: `3609`
-		// Minimum execution time: 42_183_000 picoseconds.
-		Weight::from_parts(45_057_000, 3609)
+		// Minimum execution time: 42_673_000 picoseconds.
+		Weight::from_parts(45_367_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -332,8 +353,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `644`
 		//  Estimated: `3609`
-		// Minimum execution time: 34_051_000 picoseconds.
-		Weight::from_parts(36_454_000, 3609)
+		// Minimum execution time: 34_301_000 picoseconds.
+		Weight::from_parts(36_724_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -355,8 +376,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `720`
 		//  Estimated: `3609`
-		// Minimum execution time: 45_658_000 picoseconds.
-		Weight::from_parts(48_522_000, 3609)
+		// Minimum execution time: 45_787_000 picoseconds.
+		Weight::from_parts(48_743_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -376,8 +397,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `705`
 		//  Estimated: `3580`
-		// Minimum execution time: 38_147_000 picoseconds.
-		Weight::from_parts(40_901_000, 3580)
+		// Minimum execution time: 38_076_000 picoseconds.
+		Weight::from_parts(40_680_000, 3580)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -399,8 +420,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `960`
 		//  Estimated: `6576`
-		// Minimum execution time: 53_189_000 picoseconds.
-		Weight::from_parts(56_304_000, 6576)
+		// Minimum execution time: 53_028_000 picoseconds.
+		Weight::from_parts(56_324_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -422,8 +443,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `6576`
-		// Minimum execution time: 54_260_000 picoseconds.
-		Weight::from_parts(57_675_000, 6576)
+		// Minimum execution time: 54_801_000 picoseconds.
+		Weight::from_parts(57_845_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -443,8 +464,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `781`
 		//  Estimated: `3609`
-		// Minimum execution time: 38_938_000 picoseconds.
-		Weight::from_parts(41_362_000, 3609)
+		// Minimum execution time: 38_417_000 picoseconds.
+		Weight::from_parts(41_181_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -467,10 +488,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `586`
 		//  Estimated: `3676`
-		// Minimum execution time: 65_637_000 picoseconds.
-		Weight::from_parts(68_446_120, 3676)
-			// Standard Error: 870
-			.saturating_add(Weight::from_parts(2_263_611, 0).saturating_mul(h.into()))
+		// Minimum execution time: 66_438_000 picoseconds.
+		Weight::from_parts(69_773_577, 3676)
+			// Standard Error: 1_243
+			.saturating_add(Weight::from_parts(2_342_549, 0).saturating_mul(h.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(66_438_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -490,10 +514,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `3783`
-		// Minimum execution time: 56_013_000 picoseconds.
-		Weight::from_parts(57_889_576, 3783)
-			// Standard Error: 807
-			.saturating_add(Weight::from_parts(2_257_430, 0).saturating_mul(h.into()))
+		// Minimum execution time: 56_584_000 picoseconds.
+		Weight::from_parts(58_380_783, 3783)
+			// Standard Error: 1_117
+			.saturating_add(Weight::from_parts(2_321_379, 0).saturating_mul(h.into()))
+			// Never less than the fastest run measured (at the smallest components): the
+			// regression's intercept can fall below it.
+			.max(Weight::from_parts(56_584_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -512,8 +539,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `819`
 		//  Estimated: `7139`
-		// Minimum execution time: 25_968_000 picoseconds.
-		Weight::from_parts(27_521_000, 7139)
+		// Minimum execution time: 25_688_000 picoseconds.
+		Weight::from_parts(27_701_000, 7139)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 }
@@ -521,13 +548,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(74_941_000, 3676)
+		Weight::from_parts(77_465_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission(n: u32, ) -> Weight {
-		Weight::from_parts(99_016_000, 3676)
-			.saturating_add(Weight::from_parts(7_797_742, 0).saturating_mul(n.into()))
+		Weight::from_parts(69_714_908, 3676)
+			.saturating_add(Weight::from_parts(8_056_035, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(99_197_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -535,8 +563,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(94_320_000, 3783)
-			.saturating_add(Weight::from_parts(10_167_129, 0).saturating_mul(n.into()))
+		Weight::from_parts(94_029_000, 3783)
+			.saturating_add(Weight::from_parts(10_369_709, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(92_487_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -544,8 +573,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn disaggregate(n: u32, ) -> Weight {
-		Weight::from_parts(51_346_000, 3783)
-			.saturating_add(Weight::from_parts(10_247_682, 0).saturating_mul(n.into()))
+		Weight::from_parts(51_296_000, 3783)
+			.saturating_add(Weight::from_parts(11_107_409, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(49_634_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -553,8 +583,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn ship(n: u32, ) -> Weight {
-		Weight::from_parts(114_339_000, 6064)
-			.saturating_add(Weight::from_parts(86_321_990, 0).saturating_mul(n.into()))
+		Weight::from_parts(116_082_000, 6064)
+			.saturating_add(Weight::from_parts(89_283_097, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(114_560_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -562,8 +593,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn receive(n: u32, ) -> Weight {
-		Weight::from_parts(115_722_000, 7139)
-			.saturating_add(Weight::from_parts(86_747_023, 0).saturating_mul(n.into()))
+		Weight::from_parts(114_831_000, 7139)
+			.saturating_add(Weight::from_parts(91_935_918, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(113_258_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -571,8 +603,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(86_720_272, 7139)
-			.saturating_add(Weight::from_parts(11_164_708, 0).saturating_mul(n.into()))
+		Weight::from_parts(77_906_327, 7139)
+			.saturating_add(Weight::from_parts(11_273_432, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(48_712_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -580,8 +613,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(n: u32, ) -> Weight {
-		Weight::from_parts(42_761_320, 7139)
-			.saturating_add(Weight::from_parts(11_088_733, 0).saturating_mul(n.into()))
+		Weight::from_parts(43_857_632, 7139)
+			.saturating_add(Weight::from_parts(12_213_571, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(53_530_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -589,56 +623,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(45_057_000, 3609)
+		Weight::from_parts(45_367_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(36_454_000, 3609)
+		Weight::from_parts(36_724_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn revert_decommission() -> Weight {
-		Weight::from_parts(48_522_000, 3609)
+		Weight::from_parts(48_743_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn recall() -> Weight {
-		Weight::from_parts(40_901_000, 3580)
+		Weight::from_parts(40_680_000, 3580)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn mark_suspect() -> Weight {
-		Weight::from_parts(56_304_000, 6576)
+		Weight::from_parts(56_324_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn clear_suspect() -> Weight {
-		Weight::from_parts(57_675_000, 6576)
+		Weight::from_parts(57_845_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn confirm_illegitimate() -> Weight {
-		Weight::from_parts(41_362_000, 3609)
+		Weight::from_parts(41_181_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn purge_pack(h: u32, ) -> Weight {
-		Weight::from_parts(68_446_120, 3676)
-			.saturating_add(Weight::from_parts(2_263_611, 0).saturating_mul(h.into()))
+		Weight::from_parts(69_773_577, 3676)
+			.saturating_add(Weight::from_parts(2_342_549, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(66_438_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn purge_container(h: u32, ) -> Weight {
-		Weight::from_parts(57_889_576, 3783)
-			.saturating_add(Weight::from_parts(2_257_430, 0).saturating_mul(h.into()))
+		Weight::from_parts(58_380_783, 3783)
+			.saturating_add(Weight::from_parts(2_321_379, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(56_584_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn verify_pack() -> Weight {
-		Weight::from_parts(27_521_000, 7139)
+		Weight::from_parts(27_701_000, 7139)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }
