@@ -55,6 +55,8 @@ try {
     extraArgs: [
       '--pinning-endpoint', store.endpoint, '--pinning-bucket', BUCKET, '-lruntime::pinning=debug',
       '--blob-max-bytes', String(mib * 1024 * 1024), '--rpc-max-request-size', String(4 * mib + 1),
+      // Measures pinning, not puts: a node only this script reaches.
+      '--blob-put-unsigned',
     ],
     env: { MEDCHAIN_PINNING_ACCESS_KEY_ID: ACCESS_KEY, MEDCHAIN_PINNING_SECRET_ACCESS_KEY: SECRET_KEY },
   });

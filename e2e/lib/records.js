@@ -29,9 +29,21 @@ export async function publishedKey(api, who) {
   return entry.unwrap().key.toU8a();
 }
 
-/** Hands `ciphertext` to the node (`blobs_put`); resolves with the SHA-256 the node computed. */
-export async function putBlob(api, ciphertext) {
-  return rawRpc(api, 'blobs_put', [u8aToHex(ciphertext)]);
+/**
+ * What `signer` signs to put the ciphertext whose SHA-256 is `contentHash` (hex) on the chain
+ * `api` is connected to: "medchain blobs_put ", the genesis hash, the content hash.
+ */
+export function putMessage(api, contentHash) {
+  return u8aConcat(stringToU8a('medchain blobs_put '), api.genesisHash.toU8a(), hexToU8a(contentHash));
+}
+
+/**
+ * Hands `ciphertext` to the node (`blobs_put`), signed by `signer` (a key pair whose account
+ * published an encryption key); resolves with the SHA-256 the node computed.
+ */
+export async function putBlob(api, ciphertext, signer) {
+  const signature = signer.sign(putMessage(api, sha256Hex(ciphertext)));
+  return rawRpc(api, 'blobs_put', [u8aToHex(ciphertext), signer.address, u8aToHex(signature)]);
 }
 
 /** The ciphertext whose SHA-256 is `hash`, from the node or its cloud storage (`blobs_get`). */
@@ -50,7 +62,7 @@ export async function documentRegistration(api, author, patient, plaintext, opti
   const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
   const { ciphertext, dataKey } = encryptDocument(plaintext);
   const contentHash = sha256Hex(ciphertext);
-  const stored = await putBlob(api, ciphertext);
+  const stored = await putBlob(api, ciphertext, author);
   if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
   const recipients = options.recipients
     ?? [patient, ...(author.address === patient ? [] : [author.address])];

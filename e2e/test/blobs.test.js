@@ -14,6 +14,7 @@ import {
 // Longer than a registration takes to reach the best block (a block every 6 s or so).
 const TTL_SECONDS = 20;
 const QUOTA_BYTES = 4096;
+const QUOTA_PER_ACCOUNT_BYTES = 2048;
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
@@ -21,17 +22,23 @@ describe('blobs waiting for their records', () => {
   let node;
   let api;
   let patient;
+  /** Two more accounts with published encryption keys. */
+  let others;
 
   before(async () => {
     await ready();
     node = await startDevNode({
       extraArgs: [
         '--blob-staging-ttl', String(TTL_SECONDS), '--blob-staging-quota', String(QUOTA_BYTES),
+        '--blob-staging-quota-per-account', String(QUOTA_PER_ACCOUNT_BYTES),
       ],
     });
     api = await connect(node.url);
     patient = keyFromUri('//Ferdie');
-    await publishEncryptionKey(api, patient, encryptionKeysOf(patient));
+    others = [keyFromUri('//Eve'), keyFromUri('//Dave')];
+    for (const who of [patient, ...others]) {
+      await publishEncryptionKey(api, who, encryptionKeysOf(who));
+    }
   });
 
   after(async () => {
@@ -41,7 +48,7 @@ describe('blobs waiting for their records', () => {
 
   test('an unregistered blob is deleted after the TTL; a registered one stays', async () => {
     const orphan = stringToU8a('ciphertext nobody registers');
-    const orphanHash = await putBlob(api, orphan);
+    const orphanHash = await putBlob(api, orphan, patient);
     assert.equal(orphanHash, sha256Hex(orphan));
     const { contentHash } = await registerDocument(
       api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"kept"}'),
@@ -56,13 +63,17 @@ describe('blobs waiting for their records', () => {
     assert.equal(sha256Hex(await getBlob(api, contentHash)), contentHash);
   });
 
-  test('blobs waiting for their records never take more than the staging quota', async () => {
+  test('blobs waiting for their records never take more than the staging quotas', async () => {
     // 7/8 of the quota, leaving room for what the first test may still have staged.
     const blob = (fill, size) => new Uint8Array(size).fill(fill);
-    await putBlob(api, blob(1, (QUOTA_BYTES * 7) / 16));
-    await putBlob(api, blob(2, (QUOTA_BYTES * 7) / 16));
-    await assert.rejects(putBlob(api, blob(3, QUOTA_BYTES / 4)), /4029/);
+    const [eve, dave] = others;
+    await putBlob(api, blob(1, (QUOTA_BYTES * 7) / 16), eve);
+    // One account's blobs take at most its own quota.
+    await assert.rejects(putBlob(api, blob(2, QUOTA_PER_ACCOUNT_BYTES / 4), eve), /4028/);
+    await putBlob(api, blob(2, (QUOTA_BYTES * 7) / 16), dave);
+    // All of them take at most the node's.
+    await assert.rejects(putBlob(api, blob(3, QUOTA_BYTES / 4), patient), /4029/);
     // Putting bytes already held is not a new blob: still accepted.
-    await putBlob(api, blob(1, (QUOTA_BYTES * 7) / 16));
+    await putBlob(api, blob(1, (QUOTA_BYTES * 7) / 16), eve);
   });
 });

@@ -105,7 +105,7 @@ describe('a sealer with the right credentials', () => {
 
   test('never uploads or confirms ciphertext that does not match its hash', async () => {
     const ciphertext = stringToU8a('ciphertext that will be corrupted on the node');
-    const contentHash = await putBlob(api, ciphertext);
+    const contentHash = await putBlob(api, ciphertext, patient);
     // Corrupt the node's copy behind its back (what a disk fault or an intruder would do).
     const storageKey = blobStorageKey(contentHash);
     await rawRpc(api, 'offchain_localStorageSet', ['PERSISTENT', storageKey, u8aToHex(stringToU8a('tampered'))]);

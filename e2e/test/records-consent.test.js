@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { stringToU8a, u8aToString } from '@polkadot/util';
+import { stringToU8a, u8aToHex, u8aToString } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
   canAccess, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey,
-  readDocument, registerDocument, revoke, shareRecordKey,
+  putMessage, readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 
 const HOSPITAL_GLN = '0614141000012';
@@ -267,7 +267,7 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
 
 test('the node keeps ciphertext put over RPC and refuses bad blobs with clear errors', async () => {
   const ciphertext = stringToU8a('opaque ciphertext bytes');
-  const hash = await putBlob(api, ciphertext);
+  const hash = await putBlob(api, ciphertext, people.patient.account);
   assert.equal(hash, sha256Hex(ciphertext));
   assert.deepEqual(await getBlob(api, hash), ciphertext);
 
@@ -280,6 +280,14 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   await rpcError(rawRpc(api, 'blobs_put', ['not hex']), -32602);
   await rpcError(rawRpc(api, 'blobs_get', [`0x${'11'.repeat(32)}`]), 4004);
   await rpcError(rawRpc(api, 'blobs_get', ['0x1234']), -32602);
+  // Only signed puts, by an account that published an encryption key.
+  const other = stringToU8a('other ciphertext bytes');
+  await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other)]), 4010);
+  const { patient, doctor } = people;
+  const doctorsSignature = u8aToHex(doctor.account.sign(putMessage(api, sha256Hex(other))));
+  await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other), patient.address, doctorsSignature]), 4011);
+  await rpcError(putBlob(api, other, keyFromUri('//Ferdie//stash')), 4012);
+  await assert.rejects(getBlob(api, sha256Hex(other)), /4004/);
   // Still up and serving.
   assert.deepEqual(await getBlob(api, hash), ciphertext);
 });

@@ -7,7 +7,15 @@
 //! (`--blob-staging-quota`) and is deleted if, `--blob-staging-ttl` after it was put, no record
 //! references it at the best or the finalized block. It leaves staging, to stay until the
 //! record is erased, once a record referencing it is finalized. Whoever can reach the RPC can
-//! therefore hold at most the quota of the node's disk, each blob for at most the TTL.
+//! therefore hold at most the quota of the node's disk, each blob for at most the TTL. While
+//! the node catches up with the chain, staged blobs wait: the blocks that reference them may
+//! not be imported yet.
+//!
+//! A put is signed (sr25519, [`put_message`]) by an account that published an encryption key
+//! on chain (and so holds a deposit there), and each account's staged blobs take at most
+//! `--blob-staging-quota-per-account`: nobody fills the node's quota without an account, and
+//! one account cannot fill it alone. `--blob-put-unsigned` also accepts unsigned puts, within
+//! the node's quota only (for nodes only trusted clients reach).
 //!
 //! The node never sees plaintext: clients encrypt before putting. Every bad request gets a
 //! JSON-RPC error with its own code and nothing is stored; the node stays up whatever arrives.
@@ -20,8 +28,9 @@ use jsonrpsee::{
 };
 use medchain_primitives::pinning::blob_key;
 use sp_core::{
+	crypto::{AccountId32, Pair as _},
 	offchain::{OffchainStorage, STORAGE_PREFIX},
-	Bytes, H256,
+	sr25519, Bytes, H256,
 };
 use std::{
 	sync::{Arc, Mutex, MutexGuard, PoisonError},
@@ -35,8 +44,10 @@ pub const DEFAULT_MAX_BLOB_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_STAGING_TTL_SECS: u64 = 60 * 60;
 /// How many bytes of staged blobs a node keeps by default: 1 GiB.
 pub const DEFAULT_STAGING_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
+/// How many bytes of staged blobs one account may have on a node by default: 64 MiB.
+pub const DEFAULT_STAGING_QUOTA_PER_ACCOUNT_BYTES: u64 = 64 * 1024 * 1024;
 /// The most blobs staged at once, whatever their size: the index of staged blobs is one
-/// off-chain storage value, rewritten on every put (about 180 KiB at this count).
+/// off-chain storage value, rewritten on every put (about 320 KiB at this count).
 pub const MAX_STAGED_BLOBS: usize = 4_096;
 
 /// The off-chain storage key of the index of staged blobs.
@@ -52,6 +63,16 @@ pub mod error_code {
 	pub const UNKNOWN: i32 = 4004;
 	/// What the node or cloud storage holds under this SHA-256 does not hash to it.
 	pub const CORRUPT: i32 = 4005;
+	/// The put is not signed, and this node accepts signed puts only.
+	pub const UNSIGNED: i32 = 4010;
+	/// The signature is not the signer's over [`super::put_message`], or is malformed.
+	pub const BAD_SIGNATURE: i32 = 4011;
+	/// The signer has not published an encryption key on chain.
+	pub const UNKNOWN_SIGNER: i32 = 4012;
+	/// The node cannot read the chain to check the signer now; try again.
+	pub const CHAIN_UNAVAILABLE: i32 = 4013;
+	/// The signer's own staging quota is taken by their blobs no record references yet.
+	pub const ACCOUNT_STAGING_FULL: i32 = 4028;
 	/// The node's staging quota is taken by blobs no record references yet: register the
 	/// records of those already put, or try again once unclaimed ones expire.
 	pub const STAGING_FULL: i32 = 4029;
@@ -72,11 +93,22 @@ pub trait BlobsApi {
 	/// Keeps `bytes` (a record's ciphertext) in this node for pinning; returns its SHA-256, the
 	/// `content_hash` to register. Putting the same bytes again is harmless.
 	///
+	/// `signature` is `signer`'s sr25519 signature over [`put_message`] (as is, or wrapped in
+	/// `<Bytes>…</Bytes>` as wallets' `signRaw` does); `signer` must have published an
+	/// encryption key. Unsigned puts are refused (4010) unless the node runs with
+	/// `--blob-put-unsigned`.
+	///
 	/// Register the record within the node's staging TTL (`--blob-staging-ttl`, one hour by
-	/// default): a blob no record references by then is deleted. Refused with code 4029 while
-	/// blobs waiting for their records fill the node's staging quota.
+	/// default): a blob no record references by then is deleted. Refused with code 4028 while
+	/// the signer's blobs waiting for their records fill their quota, 4029 while all of them
+	/// fill the node's.
 	#[method(name = "blobs_put")]
-	fn put(&self, bytes: Bytes) -> RpcResult<H256>;
+	fn put(
+		&self,
+		bytes: Bytes,
+		signer: Option<AccountId32>,
+		signature: Option<Bytes>,
+	) -> RpcResult<H256>;
 
 	/// The ciphertext whose SHA-256 is `hash`, from this node, or from cloud storage when the
 	/// node no longer holds it. The bytes are checked against `hash` before they are returned.
@@ -100,6 +132,69 @@ pub trait References: Send + Sync + 'static {
 	fn is_referenced(&self, hash: H256) -> Result<Referenced, String>;
 }
 
+/// Asks `R` only while the node is not catching up with the chain: a node far behind has not
+/// imported the blocks whose records may reference a blob put to it, and would otherwise
+/// expire the blob of a record registered long ago. Staged blobs then wait, neither claimed
+/// nor expired, until the node has caught up.
+pub struct WhenSynced<R> {
+	/// What answers once the node is in sync.
+	pub references: R,
+	/// Whether the node is catching up.
+	pub sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
+}
+
+impl<R: References + ?Sized> References for Arc<R> {
+	fn is_referenced(&self, hash: H256) -> Result<Referenced, String> {
+		(**self).is_referenced(hash)
+	}
+}
+
+impl<R: References> References for WhenSynced<R> {
+	fn is_referenced(&self, hash: H256) -> Result<Referenced, String> {
+		if self.sync.is_major_syncing() {
+			return Err("the node is catching up with the chain".into());
+		}
+		self.references.is_referenced(hash)
+	}
+}
+
+/// Tells who may put blobs.
+pub trait Putters: Send + Sync + 'static {
+	/// Whether `who` published an encryption key at the best block; `Err` if that cannot be
+	/// told now.
+	fn may_put(&self, who: &AccountId32) -> Result<bool, String>;
+}
+
+/// Which puts a node accepts.
+#[derive(Clone)]
+pub struct PutPolicy {
+	/// Whether unsigned puts are accepted too (`--blob-put-unsigned`).
+	pub accept_unsigned: bool,
+	/// The genesis hash of the chain, in what signers sign: a signature is good on one chain.
+	pub genesis: H256,
+	/// Who may put.
+	pub putters: Arc<dyn Putters>,
+}
+
+/// The context every [`put_message`] starts with.
+const PUT_CONTEXT: &[u8] = b"medchain blobs_put ";
+
+/// What `signer` signs to put the blob whose SHA-256 is `hash` on the chain whose genesis hash
+/// is `genesis`: the bytes of `"medchain blobs_put "`, then `genesis`, then `hash`.
+pub fn put_message(genesis: &H256, hash: &H256) -> Vec<u8> {
+	[PUT_CONTEXT, genesis.as_bytes(), hash.as_bytes()].concat()
+}
+
+/// Whether `signature` is `signer`'s over `message`, as is or wrapped in `<Bytes>…</Bytes>`
+/// (what the polkadot.js extension's `signRaw` signs).
+fn signed_by(signer: &AccountId32, signature: &sr25519::Signature, message: &[u8]) -> bool {
+	let raw: &[u8; 32] = signer.as_ref();
+	let public = sr25519::Public::from_raw(*raw);
+	let wrapped = [b"<Bytes>".as_slice(), message, b"</Bytes>".as_slice()].concat();
+	sr25519::Pair::verify(signature, message, &public)
+		|| sr25519::Pair::verify(signature, &wrapped, &public)
+}
+
 /// How long a blob no record references is kept, and how many bytes such blobs may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StagingLimits {
@@ -107,6 +202,8 @@ pub struct StagingLimits {
 	pub ttl: Duration,
 	/// The most bytes staged blobs may take together.
 	pub quota_bytes: u64,
+	/// The most bytes one signer's staged blobs may take together.
+	pub quota_per_account_bytes: u64,
 }
 
 impl Default for StagingLimits {
@@ -114,6 +211,7 @@ impl Default for StagingLimits {
 		Self {
 			ttl: Duration::from_secs(DEFAULT_STAGING_TTL_SECS),
 			quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
+			quota_per_account_bytes: DEFAULT_STAGING_QUOTA_PER_ACCOUNT_BYTES,
 		}
 	}
 }
@@ -132,6 +230,8 @@ struct Staged {
 	hash: H256,
 	size: u64,
 	put_at_ms: u64,
+	/// Who signed the put; `None` for an unsigned one.
+	signer: Option<AccountId32>,
 }
 
 /// What one sweep of the staged blobs did.
@@ -164,17 +264,19 @@ struct Inner<S> {
 	remote: Option<Arc<dyn RemoteBlobs>>,
 	references: Arc<dyn References>,
 	staging: StagingLimits,
+	policy: PutPolicy,
 }
 
 impl<S: OffchainStorage> Blobs<S> {
-	/// Blobs kept in `storage`, up to `max_bytes` each, falling back to `remote` for reads;
-	/// those `references` does not know are staged within `staging`.
+	/// Blobs kept in `storage`, up to `max_bytes` each, falling back to `remote` for reads,
+	/// put as `policy` allows; those `references` does not know are staged within `staging`.
 	pub fn new(
 		storage: S,
 		max_bytes: usize,
 		remote: Option<Arc<dyn RemoteBlobs>>,
 		references: Arc<dyn References>,
 		staging: StagingLimits,
+		policy: PutPolicy,
 	) -> Self {
 		Self {
 			inner: Arc::new(Inner {
@@ -183,12 +285,68 @@ impl<S: OffchainStorage> Blobs<S> {
 				remote,
 				references,
 				staging,
+				policy,
 			}),
 		}
 	}
 
-	/// Keeps `bytes` as of `now_ms`, staged if the node did not hold them yet.
-	fn put_at(&self, bytes: &[u8], now_ms: u64) -> RpcResult<H256> {
+	/// Who signed the put of the blob `hash`, if anyone: refuses a bad signature, a signer
+	/// who may not put, and an unsigned put the policy does not accept.
+	fn signer_of(
+		&self,
+		hash: &H256,
+		signer: Option<AccountId32>,
+		signature: Option<&[u8]>,
+	) -> RpcResult<Option<AccountId32>> {
+		let policy = &self.inner.policy;
+		let (signer, signature) = match (signer, signature) {
+			(None, None) if policy.accept_unsigned => return Ok(None),
+			(None, None) => {
+				return Err(error(
+					error_code::UNSIGNED,
+					"this node accepts signed puts only: give the signer and its sr25519 \
+					 signature over the put message",
+				))
+			},
+			(Some(signer), Some(signature)) => (signer, signature),
+			_ => {
+				return Err(error(
+					error_code::BAD_SIGNATURE,
+					"give both the signer and the signature, or neither",
+				))
+			},
+		};
+		let signature = <[u8; 64]>::try_from(signature)
+			.map(sr25519::Signature::from_raw)
+			.map_err(|_| error(error_code::BAD_SIGNATURE, "the signature is not 64 bytes"))?;
+		if !signed_by(&signer, &signature, &put_message(&policy.genesis, hash)) {
+			return Err(error(
+				error_code::BAD_SIGNATURE,
+				format!("the signature is not {signer}'s over the put message of {hash:?}"),
+			));
+		}
+		match policy.putters.may_put(&signer) {
+			Ok(true) => Ok(Some(signer)),
+			Ok(false) => Err(error(
+				error_code::UNKNOWN_SIGNER,
+				format!("{signer} has not published an encryption key on chain"),
+			)),
+			Err(reason) => Err(error(
+				error_code::CHAIN_UNAVAILABLE,
+				format!("cannot check the signer now: {reason}"),
+			)),
+		}
+	}
+
+	/// Keeps `bytes` put as of `now_ms` by `signer` with `signature` (neither: unsigned), if
+	/// the policy accepts the put; staged if the node did not hold them yet.
+	fn checked_put(
+		&self,
+		bytes: &[u8],
+		signer: Option<AccountId32>,
+		signature: Option<&[u8]>,
+		now_ms: u64,
+	) -> RpcResult<H256> {
 		if bytes.is_empty() {
 			return Err(error(error_code::EMPTY, "the blob is empty"));
 		}
@@ -203,6 +361,7 @@ impl<S: OffchainStorage> Blobs<S> {
 			));
 		}
 		let hash = sha256(bytes);
+		let signer = self.signer_of(&hash, signer, signature)?;
 		let key = blob_key(&hash);
 		let mut storage = self.storage();
 		let held = storage.get(STORAGE_PREFIX, &key);
@@ -218,6 +377,25 @@ impl<S: OffchainStorage> Blobs<S> {
 			let mut staged = staged_index(&*storage);
 			let staged_bytes: u64 = staged.iter().map(|blob| blob.size).sum();
 			let size = bytes.len() as u64;
+			if let Some(who) = &signer {
+				let signers_bytes: u64 = staged
+					.iter()
+					.filter(|blob| blob.signer.as_ref() == Some(who))
+					.map(|blob| blob.size)
+					.sum();
+				let quota = self.inner.staging.quota_per_account_bytes;
+				if signers_bytes.saturating_add(size) > quota {
+					return Err(error(
+						error_code::ACCOUNT_STAGING_FULL,
+						format!(
+							"{who}'s blobs waiting for their records take {signers_bytes} \
+							 bytes on this node; with this one they would pass its quota of \
+							 {quota} bytes per account (--blob-staging-quota-per-account): \
+							 register their records, or try again once unclaimed ones expire"
+						),
+					));
+				}
+			}
 			if staged.len() >= MAX_STAGED_BLOBS
 				|| staged_bytes.saturating_add(size) > self.inner.staging.quota_bytes
 			{
@@ -232,7 +410,7 @@ impl<S: OffchainStorage> Blobs<S> {
 					),
 				));
 			}
-			staged.push(Staged { hash, size, put_at_ms: now_ms });
+			staged.push(Staged { hash, size, put_at_ms: now_ms, signer });
 			// The index first: a crash between the two writes leaves an entry the sweep
 			// clears, never a blob that no sweep would find.
 			storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
@@ -347,8 +525,13 @@ fn sha256(bytes: &[u8]) -> H256 {
 
 #[async_trait]
 impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
-	fn put(&self, bytes: Bytes) -> RpcResult<H256> {
-		self.put_at(&bytes, unix_time_ms())
+	fn put(
+		&self,
+		bytes: Bytes,
+		signer: Option<AccountId32>,
+		signature: Option<Bytes>,
+	) -> RpcResult<H256> {
+		self.checked_put(&bytes, signer, signature.as_deref(), unix_time_ms())
 	}
 
 	async fn get(&self, hash: H256) -> RpcResult<Bytes> {
@@ -432,10 +615,40 @@ mod tests {
 
 	const TTL_MS: u64 = 60_000;
 	const QUOTA: u64 = 40;
+	const GENESIS: H256 = H256::repeat_byte(0x47);
+
+	/// The accounts that published an encryption key, or that the chain cannot be read.
+	#[derive(Default)]
+	struct Published {
+		accounts: Mutex<Vec<AccountId32>>,
+		unreadable: std::sync::atomic::AtomicBool,
+	}
+
+	impl Putters for Published {
+		fn may_put(&self, who: &AccountId32) -> Result<bool, String> {
+			if self.unreadable.load(std::sync::atomic::Ordering::SeqCst) {
+				return Err("no state".into());
+			}
+			Ok(self.accounts.lock().unwrap().contains(who))
+		}
+	}
+
+	/// Unsigned puts accepted too, as with `--blob-put-unsigned`.
+	fn open_policy() -> PutPolicy {
+		PutPolicy {
+			accept_unsigned: true,
+			genesis: GENESIS,
+			putters: Arc::new(Published::default()),
+		}
+	}
+
+	fn limits(ttl: Duration, quota_bytes: u64) -> StagingLimits {
+		StagingLimits { ttl, quota_bytes, quota_per_account_bytes: u64::MAX }
+	}
 
 	fn staged_blobs(chain: Arc<Chain>) -> Blobs<InMemOffchainStorage> {
-		let staging = StagingLimits { ttl: Duration::from_millis(TTL_MS), quota_bytes: QUOTA };
-		Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging)
+		let staging = limits(Duration::from_millis(TTL_MS), QUOTA);
+		Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging, open_policy())
 	}
 
 	fn blobs(remote: Option<FixedRemote>) -> Blobs<InMemOffchainStorage> {
@@ -445,6 +658,7 @@ mod tests {
 			remote.map(|r| Arc::new(r) as Arc<dyn RemoteBlobs>),
 			Arc::new(Chain::default()),
 			StagingLimits::default(),
+			open_policy(),
 		)
 	}
 
@@ -460,8 +674,8 @@ mod tests {
 	fn a_blob_no_record_claims_within_the_ttl_is_deleted() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.put_at(b"orphan", 1_000).unwrap();
-		blobs.put_at(b"claimed", 1_000).unwrap();
+		blobs.checked_put(b"orphan", None, None, 1_000).unwrap();
+		blobs.checked_put(b"claimed", None, None, 1_000).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan"), sha256(b"claimed")]);
 		chain.finalize(b"claimed");
 
@@ -484,19 +698,19 @@ mod tests {
 	fn the_staging_quota_bounds_what_unclaimed_blobs_take() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.put_at(&[1u8; 16], 0).unwrap();
-		blobs.put_at(&[2u8; 16], 0).unwrap();
+		blobs.checked_put(&[1u8; 16], None, None, 0).unwrap();
+		blobs.checked_put(&[2u8; 16], None, None, 0).unwrap();
 		// 32 of 40 bytes staged: 9 more do not fit, and nothing is kept of them.
-		assert_eq!(code(blobs.put_at(&[3u8; 9], 0)), error_code::STAGING_FULL);
+		assert_eq!(code(blobs.checked_put(&[3u8; 9], None, None, 0)), error_code::STAGING_FULL);
 		assert!(!held(&blobs, &[3u8; 9]));
-		blobs.put_at(&[4u8; 8], 0).unwrap();
+		blobs.checked_put(&[4u8; 8], None, None, 0).unwrap();
 		// A record only in the best block does not free the room yet; a finalized one does.
 		chain.include(&[1u8; 16]);
 		blobs.sweep(1);
-		assert_eq!(code(blobs.put_at(&[3u8; 9], 1)), error_code::STAGING_FULL);
+		assert_eq!(code(blobs.checked_put(&[3u8; 9], None, None, 1)), error_code::STAGING_FULL);
 		chain.finalize(&[1u8; 16]);
 		blobs.sweep(1);
-		blobs.put_at(&[3u8; 9], 1).unwrap();
+		blobs.checked_put(&[3u8; 9], None, None, 1).unwrap();
 	}
 
 	#[test]
@@ -506,19 +720,20 @@ mod tests {
 			16,
 			None,
 			Arc::new(Chain::default()),
-			StagingLimits { ttl: Duration::from_secs(60), quota_bytes: u64::MAX },
+			limits(Duration::from_secs(60), u64::MAX),
+			open_policy(),
 		);
 		for n in 0..MAX_STAGED_BLOBS as u32 {
-			blobs.put_at(&n.to_le_bytes(), 0).unwrap();
+			blobs.checked_put(&n.to_le_bytes(), None, None, 0).unwrap();
 		}
-		assert_eq!(code(blobs.put_at(b"one more", 0)), error_code::STAGING_FULL);
+		assert_eq!(code(blobs.checked_put(b"one more", None, None, 0)), error_code::STAGING_FULL);
 	}
 
 	#[test]
 	fn putting_again_counts_once_and_keeps_the_deadline() {
 		let blobs = staged_blobs(Arc::new(Chain::default()));
-		blobs.put_at(&[1u8; 16], 0).unwrap();
-		blobs.put_at(&[1u8; 16], TTL_MS / 2).unwrap();
+		blobs.checked_put(&[1u8; 16], None, None, 0).unwrap();
+		blobs.checked_put(&[1u8; 16], None, None, TTL_MS / 2).unwrap();
 		assert_eq!(staged_hashes(&blobs).len(), 1);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
 		assert!(!held(&blobs, &[1u8; 16]));
@@ -528,8 +743,8 @@ mod tests {
 	fn a_record_not_yet_final_keeps_its_blob_and_a_reorganised_one_does_not() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.put_at(b"pending", 0).unwrap();
-		blobs.put_at(b"reorganised", 0).unwrap();
+		blobs.checked_put(b"pending", None, None, 0).unwrap();
+		blobs.checked_put(b"reorganised", None, None, 0).unwrap();
 		chain.include(b"pending");
 		chain.include(b"reorganised");
 		// Past the TTL, both records are in the best block: kept, still staged.
@@ -549,7 +764,7 @@ mod tests {
 		let chain = Arc::new(Chain::default());
 		chain.finalize(b"registered");
 		let blobs = staged_blobs(chain.clone());
-		blobs.put_at(b"registered", 0).unwrap();
+		blobs.checked_put(b"registered", None, None, 0).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"registered")]);
 		chain.set(b"registered", false, false);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
@@ -560,7 +775,7 @@ mod tests {
 	fn nothing_is_deleted_while_the_chain_cannot_be_asked() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.put_at(b"waiting", 0).unwrap();
+		blobs.checked_put(b"waiting", None, None, 0).unwrap();
 		chain.unreachable.store(true, std::sync::atomic::Ordering::SeqCst);
 		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 1 });
 		assert!(held(&blobs, b"waiting"));
@@ -568,9 +783,49 @@ mod tests {
 		assert_eq!(blobs.sweep(10 * TTL_MS).expired, 1);
 	}
 
+	/// A node that is, or is not, catching up with the chain.
+	struct Syncing(std::sync::atomic::AtomicBool);
+
+	impl sp_consensus::SyncOracle for Syncing {
+		fn is_major_syncing(&self) -> bool {
+			self.0.load(std::sync::atomic::Ordering::SeqCst)
+		}
+		fn is_offline(&self) -> bool {
+			false
+		}
+	}
+
+	#[test]
+	fn nothing_expires_or_is_claimed_while_the_node_catches_up() {
+		let chain = Arc::new(Chain::default());
+		let syncing = Arc::new(Syncing(true.into()));
+		let references = WhenSynced { references: chain.clone(), sync: syncing.clone() };
+		let staging = limits(Duration::from_millis(TTL_MS), QUOTA);
+		let blobs = Blobs::new(
+			InMemOffchainStorage::default(),
+			16,
+			None,
+			Arc::new(references),
+			staging,
+			open_policy(),
+		);
+		blobs.checked_put(b"old record", None, None, 0).unwrap();
+		blobs.checked_put(b"orphan", None, None, 0).unwrap();
+		// The record was finalized long ago, in a block this node has not imported yet.
+		chain.finalize(b"old record");
+		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 2 });
+		assert!(held(&blobs, b"old record") && held(&blobs, b"orphan"));
+
+		syncing.0.store(false, std::sync::atomic::Ordering::SeqCst);
+
+		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 1, expired: 1, waiting: 0 });
+		assert!(held(&blobs, b"old record"));
+		assert!(!held(&blobs, b"orphan"));
+	}
+
 	#[test]
 	fn the_sweep_period_follows_the_ttl_within_bounds() {
-		let limits = |secs| StagingLimits { ttl: Duration::from_secs(secs), quota_bytes: 1 };
+		let limits = |secs| limits(Duration::from_secs(secs), 1);
 		assert_eq!(limits(2).sweep_period(), Duration::from_secs(1));
 		assert_eq!(limits(20).sweep_period(), Duration::from_secs(5));
 		assert_eq!(limits(3_600).sweep_period(), Duration::from_secs(60));
@@ -583,31 +838,31 @@ mod tests {
 	#[test]
 	fn put_keeps_the_bytes_under_their_sha256() {
 		let blobs = blobs(None);
-		let hash = blobs.put(Bytes(b"ciphertext".to_vec())).unwrap();
+		let hash = blobs.put(Bytes(b"ciphertext".to_vec()), None, None).unwrap();
 		assert_eq!(hash, sha256(b"ciphertext"));
 		assert_eq!(
 			blobs.storage().get(STORAGE_PREFIX, &blob_key(&hash)),
 			Some(b"ciphertext".to_vec())
 		);
 		// Again: same hash, nothing else changes.
-		assert_eq!(blobs.put(Bytes(b"ciphertext".to_vec())).unwrap(), hash);
+		assert_eq!(blobs.put(Bytes(b"ciphertext".to_vec()), None, None).unwrap(), hash);
 	}
 
 	#[test]
 	fn empty_and_oversized_blobs_are_refused_and_not_kept() {
 		let blobs = blobs(None);
-		assert_eq!(code(blobs.put(Bytes(Vec::new()))), error_code::EMPTY);
+		assert_eq!(code(blobs.put(Bytes(Vec::new()), None, None)), error_code::EMPTY);
 		let too_big = vec![7u8; 17];
-		assert_eq!(code(blobs.put(Bytes(too_big.clone()))), error_code::TOO_LARGE);
+		assert_eq!(code(blobs.put(Bytes(too_big.clone()), None, None)), error_code::TOO_LARGE);
 		assert_eq!(blobs.storage().get(STORAGE_PREFIX, &blob_key(&sha256(&too_big))), None);
 		// Exactly the limit is fine.
-		assert!(blobs.put(Bytes(vec![7u8; 16])).is_ok());
+		assert!(blobs.put(Bytes(vec![7u8; 16]), None, None).is_ok());
 	}
 
 	#[tokio::test]
 	async fn get_serves_local_blobs_and_names_unknown_ones() {
 		let blobs = blobs(None);
-		let hash = blobs.put(Bytes(b"sealed".to_vec())).unwrap();
+		let hash = blobs.put(Bytes(b"sealed".to_vec()), None, None).unwrap();
 		assert_eq!(blobs.get(hash).await.unwrap().0, b"sealed".to_vec());
 		assert_eq!(code(blobs.get(H256::repeat_byte(1)).await), error_code::UNKNOWN);
 	}
@@ -631,5 +886,116 @@ mod tests {
 		let hash = sha256(b"original");
 		blobs.storage().set(STORAGE_PREFIX, &blob_key(&hash), b"bit-flipped");
 		assert_eq!(code(blobs.get(hash).await), error_code::UNKNOWN);
+	}
+
+	/// Blobs only signed puts reach, as by default, with a quota of 20 bytes per account;
+	/// `published` have published an encryption key.
+	fn signed_blobs(published: &[&AccountId32]) -> (Blobs<InMemOffchainStorage>, Arc<Published>) {
+		let putters = Arc::new(Published::default());
+		putters.accounts.lock().unwrap().extend(published.iter().map(|who| (*who).clone()));
+		let staging = StagingLimits {
+			ttl: Duration::from_millis(TTL_MS),
+			quota_bytes: QUOTA,
+			quota_per_account_bytes: 20,
+		};
+		let policy =
+			PutPolicy { accept_unsigned: false, genesis: GENESIS, putters: putters.clone() };
+		let blobs = Blobs::new(
+			InMemOffchainStorage::default(),
+			16,
+			None,
+			Arc::new(Chain::default()),
+			staging,
+			policy,
+		);
+		(blobs, putters)
+	}
+
+	fn keyring(seed: &str) -> (sr25519::Pair, AccountId32) {
+		let pair = sr25519::Pair::from_string(&format!("//{seed}"), None).unwrap();
+		let account = AccountId32::from(pair.public());
+		(pair, account)
+	}
+
+	/// `pair`'s signature over the put message of `bytes` on `genesis`.
+	fn signature(pair: &sr25519::Pair, genesis: H256, bytes: &[u8]) -> Bytes {
+		let signature = pair.sign(&put_message(&genesis, &sha256(bytes)));
+		Bytes(AsRef::<[u8]>::as_ref(&signature).to_vec())
+	}
+
+	#[test]
+	fn a_put_signed_by_an_account_with_a_published_key_is_kept() {
+		let (alice, alice_id) = keyring("Alice");
+		let (blobs, _) = signed_blobs(&[&alice_id]);
+		let signed = signature(&alice, GENESIS, b"ciphertext");
+		let hash = blobs.put(Bytes(b"ciphertext".to_vec()), Some(alice_id.clone()), Some(signed));
+		assert_eq!(hash.unwrap(), sha256(b"ciphertext"));
+		assert!(held(&blobs, b"ciphertext"));
+		assert_eq!(staged_index(&*blobs.storage())[0].signer, Some(alice_id.clone()));
+		// A wallet's `signRaw` signs the message wrapped in `<Bytes>…</Bytes>`: accepted too.
+		let message = put_message(&GENESIS, &sha256(b"wallet"));
+		let wrapped = [b"<Bytes>".as_slice(), &message, b"</Bytes>".as_slice()].concat();
+		let by_wallet = Bytes(AsRef::<[u8]>::as_ref(&alice.sign(&wrapped)).to_vec());
+		assert!(blobs.put(Bytes(b"wallet".to_vec()), Some(alice_id), Some(by_wallet)).is_ok());
+	}
+
+	#[test]
+	fn unsigned_badly_signed_and_unknown_puts_are_refused_and_not_kept() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let (blobs, putters) = signed_blobs(&[&alice_id]);
+		let bytes = b"ciphertext";
+		let put = |signer: Option<&AccountId32>, signature: Option<Bytes>| {
+			code(blobs.put(Bytes(bytes.to_vec()), signer.cloned(), signature))
+		};
+		assert_eq!(put(None, None), error_code::UNSIGNED);
+		assert_eq!(put(Some(&alice_id), None), error_code::BAD_SIGNATURE);
+		assert_eq!(put(None, Some(signature(&alice, GENESIS, bytes))), error_code::BAD_SIGNATURE);
+		// Bob's signature given as Alice's; Alice's for another chain, or for other bytes.
+		assert_eq!(
+			put(Some(&alice_id), Some(signature(&bob, GENESIS, bytes))),
+			error_code::BAD_SIGNATURE
+		);
+		let other_chain = signature(&alice, H256::repeat_byte(1), bytes);
+		assert_eq!(put(Some(&alice_id), Some(other_chain)), error_code::BAD_SIGNATURE);
+		let other_bytes = signature(&alice, GENESIS, b"other");
+		assert_eq!(put(Some(&alice_id), Some(other_bytes)), error_code::BAD_SIGNATURE);
+		assert_eq!(put(Some(&alice_id), Some(Bytes(vec![0; 63]))), error_code::BAD_SIGNATURE);
+		// Bob signs well but has published no encryption key.
+		assert_eq!(
+			put(Some(&bob_id), Some(signature(&bob, GENESIS, bytes))),
+			error_code::UNKNOWN_SIGNER
+		);
+		// The chain cannot be read: no answer either way, try again.
+		putters.unreadable.store(true, std::sync::atomic::Ordering::SeqCst);
+		let good = signature(&alice, GENESIS, bytes);
+		assert_eq!(put(Some(&alice_id), Some(good.clone())), error_code::CHAIN_UNAVAILABLE);
+		assert!(!held(&blobs, bytes));
+		assert!(staged_hashes(&blobs).is_empty());
+		putters.unreadable.store(false, std::sync::atomic::Ordering::SeqCst);
+		assert!(blobs.put(Bytes(bytes.to_vec()), Some(alice_id), Some(good)).is_ok());
+	}
+
+	#[test]
+	fn one_account_cannot_fill_the_staging_quota_alone() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let (carol, carol_id) = keyring("Carol");
+		let (blobs, _) = signed_blobs(&[&alice_id, &bob_id, &carol_id]);
+		let put_by = |pair: &sr25519::Pair, who: &AccountId32, bytes: &[u8], now: u64| {
+			let signed = signature(pair, GENESIS, bytes);
+			blobs.checked_put(bytes, Some(who.clone()), Some(&signed), now)
+		};
+		put_by(&alice, &alice_id, &[1u8; 12], 0).unwrap();
+		put_by(&alice, &alice_id, &[2u8; 8], 0).unwrap();
+		// Alice's 20 bytes are her quota; Bob still has his.
+		assert_eq!(code(put_by(&alice, &alice_id, &[3u8; 1], 0)), error_code::ACCOUNT_STAGING_FULL);
+		put_by(&bob, &bob_id, &[3u8; 1], 0).unwrap();
+		put_by(&bob, &bob_id, &[4u8; 12], 0).unwrap();
+		// The node's 40 bytes bound them all: Carol's first 8 would make 41.
+		assert_eq!(code(put_by(&carol, &carol_id, &[5u8; 8], 0)), error_code::STAGING_FULL);
+		// Once Alice's blobs expire unclaimed, she may put again.
+		assert_eq!(blobs.sweep(TTL_MS).expired, 4);
+		put_by(&alice, &alice_id, &[3u8; 16], TTL_MS).unwrap();
 	}
 }

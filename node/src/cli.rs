@@ -40,6 +40,18 @@ pub struct NodeOptions {
 		default_value_t = crate::blobs::DEFAULT_STAGING_QUOTA_BYTES)]
 	pub blob_staging_quota: u64,
 
+	/// The most bytes of ciphertext waiting for their records that one account's signed
+	/// puts may take on this node; `blobs_put` is refused (code 4028) while theirs fill it.
+	#[arg(long, value_name = "BYTES",
+		default_value_t = crate::blobs::DEFAULT_STAGING_QUOTA_PER_ACCOUNT_BYTES)]
+	pub blob_staging_quota_per_account: u64,
+
+	/// Also accept `blobs_put` without a signature (within `--blob-staging-quota` only). By
+	/// default a put must be signed by an account that published an encryption key: use this
+	/// only on a node that nobody but trusted clients can reach.
+	#[arg(long)]
+	pub blob_put_unsigned: bool,
+
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub pinning: PinningOptions,

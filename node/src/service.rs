@@ -240,10 +240,19 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 				storage,
 				options.blob_max_bytes,
 				remote_blobs,
-				Arc::new(ChainReferences { client: client.clone() }),
+				Arc::new(crate::blobs::WhenSynced {
+					references: ChainReferences { client: client.clone() },
+					sync: sync_service.clone(),
+				}),
 				crate::blobs::StagingLimits {
 					ttl: std::time::Duration::from_secs(options.blob_staging_ttl),
 					quota_bytes: options.blob_staging_quota,
+					quota_per_account_bytes: options.blob_staging_quota_per_account,
+				},
+				crate::blobs::PutPolicy {
+					accept_unsigned: options.blob_put_unsigned,
+					genesis: client.info().genesis_hash,
+					putters: Arc::new(ChainPutters { client: client.clone() }),
 				},
 			);
 			task_manager.spawn_handle().spawn_blocking(
@@ -356,6 +365,24 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 
 /// Whether live records reference a ciphertext, asked of the runtime at the best and the
 /// finalized block.
+/// Who may put blobs: the accounts with an encryption key in the consortium pallet's state at
+/// the best block.
+struct ChainPutters {
+	client: Arc<FullClient>,
+}
+
+impl crate::blobs::Putters for ChainPutters {
+	fn may_put(&self, who: &sp_core::crypto::AccountId32) -> Result<bool, String> {
+		use sc_client_api::StorageProvider;
+		let key =
+			pallet_consortium::EncryptionKeys::<medchain_runtime::Runtime>::hashed_key_for(who);
+		self.client
+			.storage(self.client.info().best_hash, &sc_client_api::StorageKey(key))
+			.map(|value| value.is_some())
+			.map_err(|e| e.to_string())
+	}
+}
+
 struct ChainReferences {
 	client: Arc<FullClient>,
 }
