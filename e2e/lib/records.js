@@ -1,6 +1,6 @@
 // Patient and provider steps around the record registry and consent pallets. Used by the
 // end-to-end tests and by the command-line client, so both walk the same path.
-import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { findEvent, rawRpc, submit } from './chain.js';
 import {
@@ -30,20 +30,28 @@ export async function publishedKey(api, who) {
 }
 
 /**
- * What `signer` signs to put the ciphertext whose SHA-256 is `contentHash` (hex) on the chain
- * `api` is connected to: "medchain blobs_put ", the genesis hash, the content hash.
+ * What a signer signs to put the ciphertext whose SHA-256 is `contentHash` (hex) on the chain
+ * `api` is connected to, valid until `validUntilMs` (Unix time, at most ten minutes ahead):
+ * "medchain blobs_put v1 ", the genesis hash, the content hash, `validUntilMs` as a
+ * little-endian u64.
  */
-export function putMessage(api, contentHash) {
-  return u8aConcat(stringToU8a('medchain blobs_put '), api.genesisHash.toU8a(), hexToU8a(contentHash));
+export function putMessage(api, contentHash, validUntilMs) {
+  return u8aConcat(
+    stringToU8a('medchain blobs_put v1 '), api.genesisHash.toU8a(), hexToU8a(contentHash),
+    bnToU8a(validUntilMs, { bitLength: 64, isLe: true }),
+  );
 }
 
 /**
  * Hands `ciphertext` to the node (`blobs_put`), signed by `signer` (a key pair whose account
- * published an encryption key); resolves with the SHA-256 the node computed.
+ * published an encryption key) for five minutes; resolves with the SHA-256 the node computed.
  */
 export async function putBlob(api, ciphertext, signer) {
-  const signature = signer.sign(putMessage(api, sha256Hex(ciphertext)));
-  return rawRpc(api, 'blobs_put', [u8aToHex(ciphertext), signer.address, u8aToHex(signature)]);
+  const validUntilMs = Date.now() + 5 * 60 * 1000;
+  const signature = signer.sign(putMessage(api, sha256Hex(ciphertext), validUntilMs));
+  return rawRpc(api, 'blobs_put', [
+    u8aToHex(ciphertext), signer.address, u8aToHex(signature), validUntilMs,
+  ]);
 }
 
 /** The ciphertext whose SHA-256 is `hash`, from the node or its cloud storage (`blobs_get`). */

@@ -284,8 +284,12 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   const other = stringToU8a('other ciphertext bytes');
   await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other)]), 4010);
   const { patient, doctor } = people;
-  const doctorsSignature = u8aToHex(doctor.account.sign(putMessage(api, sha256Hex(other))));
-  await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other), patient.address, doctorsSignature]), 4011);
+  const validUntilMs = Date.now() + 60_000;
+  const doctorsSignature = u8aToHex(doctor.account.sign(putMessage(api, sha256Hex(other), validUntilMs)));
+  await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other), patient.address, doctorsSignature, validUntilMs]), 4011);
+  const stale = Date.now() - 1;
+  const staleSignature = u8aToHex(patient.account.sign(putMessage(api, sha256Hex(other), stale)));
+  await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other), patient.address, staleSignature, stale]), 4014);
   await rpcError(putBlob(api, other, keyFromUri('//Ferdie//stash')), 4012);
   await assert.rejects(getBlob(api, sha256Hex(other)), /4004/);
   // Still up and serving.
@@ -349,8 +353,10 @@ test('a provider appending under consent is charged what it declared, less the p
 });
 
 test('a clinician who leaves the hospital loses the keys held through it', async () => {
-  const { patient, admin } = people;
-  const locum = keyFromUri('//Bob//stash');
+  const { patient, admin, governance } = people;
+  // An account of its own (the supply-chain flows use the stash accounts on the same chain).
+  const locum = keyFromUri('//Locum');
+  await submit(api, governance.account, api.tx.balances.transferKeepAlive(locum.address, 10n ** 12n));
   await submit(api, admin.account, api.tx.consortium.addMember(hospital, locum.address, ['Clinician']));
   await publishEncryptionKey(api, locum, encryptionKeysOf(locum));
   // The patient trusts the hospital's clinicians, whoever they are.

@@ -6,13 +6,14 @@
 //! Every new blob is *staged*: it counts against the node's staging quota
 //! (`--blob-staging-quota`) and is deleted if, `--blob-staging-ttl` after it was put, no record
 //! references it at the best or the finalized block. It leaves staging, to stay until the
-//! record is erased, once a record referencing it is finalized. Whoever can reach the RPC can
-//! therefore hold at most the quota of the node's disk, each blob for at most the TTL. While
-//! the node catches up with the chain, staged blobs wait: the blocks that reference them may
-//! not be imported yet.
+//! record is erased, once a record referencing it is finalized. Whoever may put can
+//! therefore hold at most the quota of the node's disk, each blob for at most the TTL (plus
+//! the time the node spends catching up with the chain: staged blobs wait then, as the blocks
+//! that reference them may not be imported yet).
 //!
-//! A put is signed (sr25519, [`put_message`]) by an account that published an encryption key
-//! on chain (and so holds a deposit there), and each account's staged blobs take at most
+//! A put is signed (sr25519, [`put_message`], valid for at most ten minutes) by an account
+//! that published an encryption key on chain (and so holds a deposit there, or loses its
+//! staged blobs), and each account's staged blobs take at most
 //! `--blob-staging-quota-per-account`: nobody fills the node's quota without an account, and
 //! one account cannot fill it alone. `--blob-put-unsigned` also accepts unsigned puts, within
 //! the node's quota only (for nodes only trusted clients reach).
@@ -51,7 +52,13 @@ pub const DEFAULT_STAGING_QUOTA_PER_ACCOUNT_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_STAGED_BLOBS: usize = 4_096;
 
 /// The off-chain storage key of the index of staged blobs.
-const STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged";
+const STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged/v2";
+/// Where nodes before signed puts kept it, entries without a signer ([`LegacyStaged`]): read
+/// when there is no index at [`STAGED_INDEX_KEY`], removed when that is first written.
+const LEGACY_STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged";
+/// The longest a put signature may stay valid: ten minutes. A signature can be replayed
+/// (on this node after its blob expired, or on another node) only until then.
+pub const MAX_PUT_SIGNATURE_VALIDITY_MS: u64 = 10 * 60 * 1000;
 
 /// JSON-RPC error codes of the blob methods.
 pub mod error_code {
@@ -69,8 +76,12 @@ pub mod error_code {
 	pub const BAD_SIGNATURE: i32 = 4011;
 	/// The signer has not published an encryption key on chain.
 	pub const UNKNOWN_SIGNER: i32 = 4012;
-	/// The node cannot read the chain to check the signer now; try again.
+	/// The node cannot read the chain to check the signer now (or is catching up with it);
+	/// try again.
 	pub const CHAIN_UNAVAILABLE: i32 = 4013;
+	/// The signature's `valid_until_ms` has passed, or is more than
+	/// [`super::MAX_PUT_SIGNATURE_VALIDITY_MS`] ahead of the node's clock.
+	pub const SIGNATURE_OUT_OF_DATE: i32 = 4014;
 	/// The signer's own staging quota is taken by their blobs no record references yet.
 	pub const ACCOUNT_STAGING_FULL: i32 = 4028;
 	/// The node's staging quota is taken by blobs no record references yet: register the
@@ -94,9 +105,10 @@ pub trait BlobsApi {
 	/// `content_hash` to register. Putting the same bytes again is harmless.
 	///
 	/// `signature` is `signer`'s sr25519 signature over [`put_message`] (as is, or wrapped in
-	/// `<Bytes>…</Bytes>` as wallets' `signRaw` does); `signer` must have published an
-	/// encryption key. Unsigned puts are refused (4010) unless the node runs with
-	/// `--blob-put-unsigned`.
+	/// `<Bytes>…</Bytes>` as wallets' `signRaw` does), which ends with `valid_until_ms` (Unix
+	/// time, at most ten minutes ahead); `signer` must have published an encryption key.
+	/// Unsigned puts are refused (4010) unless the node runs with `--blob-put-unsigned`; a
+	/// signer without a signature, or the reverse, is refused as a bad signature (4011).
 	///
 	/// Register the record within the node's staging TTL (`--blob-staging-ttl`, one hour by
 	/// default): a blob no record references by then is deleted. Refused with code 4028 while
@@ -108,6 +120,7 @@ pub trait BlobsApi {
 		bytes: Bytes,
 		signer: Option<AccountId32>,
 		signature: Option<Bytes>,
+		valid_until_ms: Option<u64>,
 	) -> RpcResult<H256>;
 
 	/// The ciphertext whose SHA-256 is `hash`, from this node, or from cloud storage when the
@@ -177,12 +190,14 @@ pub struct PutPolicy {
 }
 
 /// The context every [`put_message`] starts with.
-const PUT_CONTEXT: &[u8] = b"medchain blobs_put ";
+const PUT_CONTEXT: &[u8] = b"medchain blobs_put v1 ";
 
-/// What `signer` signs to put the blob whose SHA-256 is `hash` on the chain whose genesis hash
-/// is `genesis`: the bytes of `"medchain blobs_put "`, then `genesis`, then `hash`.
-pub fn put_message(genesis: &H256, hash: &H256) -> Vec<u8> {
-	[PUT_CONTEXT, genesis.as_bytes(), hash.as_bytes()].concat()
+/// What a signer signs to put the blob whose SHA-256 is `hash` on the chain whose genesis hash
+/// is `genesis`, valid until `valid_until_ms` (Unix time): the bytes of
+/// `"medchain blobs_put v1 "`, then `genesis`, then `hash`, then `valid_until_ms` as 8
+/// little-endian bytes.
+pub fn put_message(genesis: &H256, hash: &H256, valid_until_ms: u64) -> Vec<u8> {
+	[PUT_CONTEXT, genesis.as_bytes(), hash.as_bytes(), &valid_until_ms.to_le_bytes()].concat()
 }
 
 /// Whether `signature` is `signer`'s over `message`, as is or wrapped in `<Bytes>…</Bytes>`
@@ -222,6 +237,14 @@ impl StagingLimits {
 	pub fn sweep_period(&self) -> Duration {
 		(self.ttl / 4).clamp(Duration::from_secs(1), Duration::from_secs(60))
 	}
+}
+
+/// A blob staged by a node before signed puts.
+#[derive(Decode)]
+struct LegacyStaged {
+	hash: H256,
+	size: u64,
+	put_at_ms: u64,
 }
 
 /// A blob put but not yet referenced by a record.
@@ -295,11 +318,11 @@ impl<S: OffchainStorage> Blobs<S> {
 	fn signer_of(
 		&self,
 		hash: &H256,
-		signer: Option<AccountId32>,
-		signature: Option<&[u8]>,
+		signed: PutSignature<'_>,
+		now_ms: u64,
 	) -> RpcResult<Option<AccountId32>> {
 		let policy = &self.inner.policy;
-		let (signer, signature) = match (signer, signature) {
+		let (signer, signature) = match (signed.signer, signed.signature) {
 			(None, None) if policy.accept_unsigned => return Ok(None),
 			(None, None) => {
 				return Err(error(
@@ -319,14 +342,32 @@ impl<S: OffchainStorage> Blobs<S> {
 		let signature = <[u8; 64]>::try_from(signature)
 			.map(sr25519::Signature::from_raw)
 			.map_err(|_| error(error_code::BAD_SIGNATURE, "the signature is not 64 bytes"))?;
-		if !signed_by(&signer, &signature, &put_message(&policy.genesis, hash)) {
+		let Some(valid_until_ms) = signed.valid_until_ms else {
+			return Err(error(
+				error_code::BAD_SIGNATURE,
+				"give valid_until_ms, the time the signature was made valid until",
+			));
+		};
+		if now_ms > valid_until_ms
+			|| valid_until_ms > now_ms.saturating_add(MAX_PUT_SIGNATURE_VALIDITY_MS)
+		{
+			return Err(error(
+				error_code::SIGNATURE_OUT_OF_DATE,
+				format!(
+					"the signature is valid until {valid_until_ms} ms; the node's clock says \
+					 {now_ms}: sign again, valid for at most {MAX_PUT_SIGNATURE_VALIDITY_MS} ms"
+				),
+			));
+		}
+		let message = put_message(&policy.genesis, hash, valid_until_ms);
+		if !signed_by(&signer, &signature, &message) {
 			return Err(error(
 				error_code::BAD_SIGNATURE,
 				format!("the signature is not {signer}'s over the put message of {hash:?}"),
 			));
 		}
 		match policy.putters.may_put(&signer) {
-			Ok(true) => Ok(Some(signer)),
+			Ok(true) => Ok(Some(signer.clone())),
 			Ok(false) => Err(error(
 				error_code::UNKNOWN_SIGNER,
 				format!("{signer} has not published an encryption key on chain"),
@@ -338,15 +379,9 @@ impl<S: OffchainStorage> Blobs<S> {
 		}
 	}
 
-	/// Keeps `bytes` put as of `now_ms` by `signer` with `signature` (neither: unsigned), if
-	/// the policy accepts the put; staged if the node did not hold them yet.
-	fn checked_put(
-		&self,
-		bytes: &[u8],
-		signer: Option<AccountId32>,
-		signature: Option<&[u8]>,
-		now_ms: u64,
-	) -> RpcResult<H256> {
+	/// Keeps `bytes` put as of `now_ms` as `signed` (nothing: unsigned), if the policy
+	/// accepts the put; staged if the node did not hold them yet.
+	fn checked_put(&self, bytes: &[u8], signed: PutSignature<'_>, now_ms: u64) -> RpcResult<H256> {
 		if bytes.is_empty() {
 			return Err(error(error_code::EMPTY, "the blob is empty"));
 		}
@@ -361,7 +396,7 @@ impl<S: OffchainStorage> Blobs<S> {
 			));
 		}
 		let hash = sha256(bytes);
-		let signer = self.signer_of(&hash, signer, signature)?;
+		let signer = self.signer_of(&hash, signed, now_ms)?;
 		let key = blob_key(&hash);
 		let mut storage = self.storage();
 		let held = storage.get(STORAGE_PREFIX, &key);
@@ -413,7 +448,7 @@ impl<S: OffchainStorage> Blobs<S> {
 			staged.push(Staged { hash, size, put_at_ms: now_ms, signer });
 			// The index first: a crash between the two writes leaves an entry the sweep
 			// clears, never a blob that no sweep would find.
-			storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
+			write_staged_index(&mut *storage, &staged);
 		}
 		storage.set(STORAGE_PREFIX, &key, bytes);
 		log::debug!(target: "blobs", "kept blob {hash:?} of {} bytes", bytes.len());
@@ -422,7 +457,10 @@ impl<S: OffchainStorage> Blobs<S> {
 
 	/// Looks at the staged blobs as of `now_ms`: those a finalized record references leave
 	/// staging, those past the TTL that no record references at the best or the finalized
-	/// block are deleted.
+	/// block are deleted, and so are, at once, those no record references at the best block
+	/// whose signer has withdrawn their encryption key (and so their deposit: otherwise one
+	/// deposit, withdrawn and published again from account after account, would hold a
+	/// quota per account).
 	pub fn sweep(&self, now_ms: u64) -> SweepReport {
 		let staged = staged_index(&*self.storage());
 		if staged.is_empty() {
@@ -432,11 +470,19 @@ impl<S: OffchainStorage> Blobs<S> {
 		let ttl_ms = u64::try_from(self.inner.staging.ttl.as_millis()).unwrap_or(u64::MAX);
 		let mut claimed = Vec::new();
 		let mut expired = Vec::new();
+		let mut signers_gone = std::collections::BTreeMap::new();
+		let mut signer_gone = |signer: &Option<AccountId32>| match signer {
+			Some(who) => *signers_gone
+				.entry(who.clone())
+				.or_insert_with(|| self.inner.policy.putters.may_put(who) == Ok(false)),
+			None => false,
+		};
 		for blob in &staged {
 			match self.inner.references.is_referenced(blob.hash) {
 				Ok(Referenced { at_finalized: true, .. }) => claimed.push(blob.clone()),
 				Ok(Referenced { at_best: false, .. })
-					if now_ms >= blob.put_at_ms.saturating_add(ttl_ms) =>
+					if now_ms >= blob.put_at_ms.saturating_add(ttl_ms)
+						|| signer_gone(&blob.signer) =>
 				{
 					expired.push(blob.clone())
 				},
@@ -461,7 +507,8 @@ impl<S: OffchainStorage> Blobs<S> {
 				report.expired += 1;
 				log::info!(
 					target: "blobs",
-					"deleted blob {:?} ({} bytes): no record referenced it within the staging TTL",
+					"deleted blob {:?} ({} bytes): no record referenced it within the staging \
+					 TTL, or its signer withdrew their encryption key",
 					blob.hash,
 					blob.size
 				);
@@ -469,11 +516,7 @@ impl<S: OffchainStorage> Blobs<S> {
 				remaining.push(blob);
 			}
 		}
-		if remaining.is_empty() {
-			storage.remove(STORAGE_PREFIX, STAGED_INDEX_KEY);
-		} else {
-			storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &remaining.encode());
-		}
+		write_staged_index(&mut *storage, &remaining);
 		report.waiting = remaining.len();
 		report
 	}
@@ -486,13 +529,47 @@ impl<S> Blobs<S> {
 	}
 }
 
-/// The staged blobs, oldest first; an unreadable index counts as empty (its blobs then stay
-/// until their records are erased, as before staging existed).
+/// The staged blobs, oldest first: from the index, or from a node's index before signed puts
+/// (unsigned entries) if there is none yet. An unreadable index counts as empty (its blobs
+/// then stay until their records are erased, as before staging existed).
 fn staged_index<S: OffchainStorage>(storage: &S) -> Vec<Staged> {
+	if let Some(encoded) = storage.get(STORAGE_PREFIX, STAGED_INDEX_KEY) {
+		return Vec::<Staged>::decode(&mut &encoded[..]).unwrap_or_default();
+	}
 	storage
-		.get(STORAGE_PREFIX, STAGED_INDEX_KEY)
-		.and_then(|encoded| Vec::<Staged>::decode(&mut &encoded[..]).ok())
+		.get(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY)
+		.and_then(|encoded| Vec::<LegacyStaged>::decode(&mut &encoded[..]).ok())
 		.unwrap_or_default()
+		.into_iter()
+		.map(|LegacyStaged { hash, size, put_at_ms }| Staged {
+			hash,
+			size,
+			put_at_ms,
+			signer: None,
+		})
+		.collect()
+}
+
+/// Stores `staged` as the index of staged blobs (none: no index), in place of a node's index
+/// before signed puts.
+fn write_staged_index<S: OffchainStorage>(storage: &mut S, staged: &[Staged]) {
+	if staged.is_empty() {
+		storage.remove(STORAGE_PREFIX, STAGED_INDEX_KEY);
+	} else {
+		storage.set(STORAGE_PREFIX, STAGED_INDEX_KEY, &staged.encode());
+	}
+	storage.remove(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY);
+}
+
+/// How a put is signed: all `None` if it is not.
+#[derive(Clone, Copy, Default)]
+pub struct PutSignature<'a> {
+	/// Who signed.
+	pub signer: Option<&'a AccountId32>,
+	/// Their sr25519 signature over [`put_message`].
+	pub signature: Option<&'a [u8]>,
+	/// Until when the signature is valid, in Unix time milliseconds.
+	pub valid_until_ms: Option<u64>,
 }
 
 /// Sweeps `blobs`' staged blobs every [`StagingLimits::sweep_period`], for ever. Runs on a
@@ -530,8 +607,14 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 		bytes: Bytes,
 		signer: Option<AccountId32>,
 		signature: Option<Bytes>,
+		valid_until_ms: Option<u64>,
 	) -> RpcResult<H256> {
-		self.checked_put(&bytes, signer, signature.as_deref(), unix_time_ms())
+		let signed = PutSignature {
+			signer: signer.as_ref(),
+			signature: signature.as_deref(),
+			valid_until_ms,
+		};
+		self.checked_put(&bytes, signed, unix_time_ms())
 	}
 
 	async fn get(&self, hash: H256) -> RpcResult<Bytes> {
@@ -674,8 +757,8 @@ mod tests {
 	fn a_blob_no_record_claims_within_the_ttl_is_deleted() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"orphan", None, None, 1_000).unwrap();
-		blobs.checked_put(b"claimed", None, None, 1_000).unwrap();
+		blobs.checked_put(b"orphan", PutSignature::default(), 1_000).unwrap();
+		blobs.checked_put(b"claimed", PutSignature::default(), 1_000).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan"), sha256(b"claimed")]);
 		chain.finalize(b"claimed");
 
@@ -698,19 +781,25 @@ mod tests {
 	fn the_staging_quota_bounds_what_unclaimed_blobs_take() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(&[1u8; 16], None, None, 0).unwrap();
-		blobs.checked_put(&[2u8; 16], None, None, 0).unwrap();
+		blobs.checked_put(&[1u8; 16], PutSignature::default(), 0).unwrap();
+		blobs.checked_put(&[2u8; 16], PutSignature::default(), 0).unwrap();
 		// 32 of 40 bytes staged: 9 more do not fit, and nothing is kept of them.
-		assert_eq!(code(blobs.checked_put(&[3u8; 9], None, None, 0)), error_code::STAGING_FULL);
+		assert_eq!(
+			code(blobs.checked_put(&[3u8; 9], PutSignature::default(), 0)),
+			error_code::STAGING_FULL
+		);
 		assert!(!held(&blobs, &[3u8; 9]));
-		blobs.checked_put(&[4u8; 8], None, None, 0).unwrap();
+		blobs.checked_put(&[4u8; 8], PutSignature::default(), 0).unwrap();
 		// A record only in the best block does not free the room yet; a finalized one does.
 		chain.include(&[1u8; 16]);
 		blobs.sweep(1);
-		assert_eq!(code(blobs.checked_put(&[3u8; 9], None, None, 1)), error_code::STAGING_FULL);
+		assert_eq!(
+			code(blobs.checked_put(&[3u8; 9], PutSignature::default(), 1)),
+			error_code::STAGING_FULL
+		);
 		chain.finalize(&[1u8; 16]);
 		blobs.sweep(1);
-		blobs.checked_put(&[3u8; 9], None, None, 1).unwrap();
+		blobs.checked_put(&[3u8; 9], PutSignature::default(), 1).unwrap();
 	}
 
 	#[test]
@@ -724,16 +813,19 @@ mod tests {
 			open_policy(),
 		);
 		for n in 0..MAX_STAGED_BLOBS as u32 {
-			blobs.checked_put(&n.to_le_bytes(), None, None, 0).unwrap();
+			blobs.checked_put(&n.to_le_bytes(), PutSignature::default(), 0).unwrap();
 		}
-		assert_eq!(code(blobs.checked_put(b"one more", None, None, 0)), error_code::STAGING_FULL);
+		assert_eq!(
+			code(blobs.checked_put(b"one more", PutSignature::default(), 0)),
+			error_code::STAGING_FULL
+		);
 	}
 
 	#[test]
 	fn putting_again_counts_once_and_keeps_the_deadline() {
 		let blobs = staged_blobs(Arc::new(Chain::default()));
-		blobs.checked_put(&[1u8; 16], None, None, 0).unwrap();
-		blobs.checked_put(&[1u8; 16], None, None, TTL_MS / 2).unwrap();
+		blobs.checked_put(&[1u8; 16], PutSignature::default(), 0).unwrap();
+		blobs.checked_put(&[1u8; 16], PutSignature::default(), TTL_MS / 2).unwrap();
 		assert_eq!(staged_hashes(&blobs).len(), 1);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
 		assert!(!held(&blobs, &[1u8; 16]));
@@ -743,8 +835,8 @@ mod tests {
 	fn a_record_not_yet_final_keeps_its_blob_and_a_reorganised_one_does_not() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"pending", None, None, 0).unwrap();
-		blobs.checked_put(b"reorganised", None, None, 0).unwrap();
+		blobs.checked_put(b"pending", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"reorganised", PutSignature::default(), 0).unwrap();
 		chain.include(b"pending");
 		chain.include(b"reorganised");
 		// Past the TTL, both records are in the best block: kept, still staged.
@@ -764,7 +856,7 @@ mod tests {
 		let chain = Arc::new(Chain::default());
 		chain.finalize(b"registered");
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"registered", None, None, 0).unwrap();
+		blobs.checked_put(b"registered", PutSignature::default(), 0).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"registered")]);
 		chain.set(b"registered", false, false);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
@@ -775,7 +867,7 @@ mod tests {
 	fn nothing_is_deleted_while_the_chain_cannot_be_asked() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"waiting", None, None, 0).unwrap();
+		blobs.checked_put(b"waiting", PutSignature::default(), 0).unwrap();
 		chain.unreachable.store(true, std::sync::atomic::Ordering::SeqCst);
 		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 1 });
 		assert!(held(&blobs, b"waiting"));
@@ -809,8 +901,8 @@ mod tests {
 			staging,
 			open_policy(),
 		);
-		blobs.checked_put(b"old record", None, None, 0).unwrap();
-		blobs.checked_put(b"orphan", None, None, 0).unwrap();
+		blobs.checked_put(b"old record", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"orphan", PutSignature::default(), 0).unwrap();
 		// The record was finalized long ago, in a block this node has not imported yet.
 		chain.finalize(b"old record");
 		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 2 });
@@ -838,31 +930,34 @@ mod tests {
 	#[test]
 	fn put_keeps_the_bytes_under_their_sha256() {
 		let blobs = blobs(None);
-		let hash = blobs.put(Bytes(b"ciphertext".to_vec()), None, None).unwrap();
+		let hash = blobs.put(Bytes(b"ciphertext".to_vec()), None, None, None).unwrap();
 		assert_eq!(hash, sha256(b"ciphertext"));
 		assert_eq!(
 			blobs.storage().get(STORAGE_PREFIX, &blob_key(&hash)),
 			Some(b"ciphertext".to_vec())
 		);
 		// Again: same hash, nothing else changes.
-		assert_eq!(blobs.put(Bytes(b"ciphertext".to_vec()), None, None).unwrap(), hash);
+		assert_eq!(blobs.put(Bytes(b"ciphertext".to_vec()), None, None, None).unwrap(), hash);
 	}
 
 	#[test]
 	fn empty_and_oversized_blobs_are_refused_and_not_kept() {
 		let blobs = blobs(None);
-		assert_eq!(code(blobs.put(Bytes(Vec::new()), None, None)), error_code::EMPTY);
+		assert_eq!(code(blobs.put(Bytes(Vec::new()), None, None, None)), error_code::EMPTY);
 		let too_big = vec![7u8; 17];
-		assert_eq!(code(blobs.put(Bytes(too_big.clone()), None, None)), error_code::TOO_LARGE);
+		assert_eq!(
+			code(blobs.put(Bytes(too_big.clone()), None, None, None)),
+			error_code::TOO_LARGE
+		);
 		assert_eq!(blobs.storage().get(STORAGE_PREFIX, &blob_key(&sha256(&too_big))), None);
 		// Exactly the limit is fine.
-		assert!(blobs.put(Bytes(vec![7u8; 16]), None, None).is_ok());
+		assert!(blobs.put(Bytes(vec![7u8; 16]), None, None, None).is_ok());
 	}
 
 	#[tokio::test]
 	async fn get_serves_local_blobs_and_names_unknown_ones() {
 		let blobs = blobs(None);
-		let hash = blobs.put(Bytes(b"sealed".to_vec()), None, None).unwrap();
+		let hash = blobs.put(Bytes(b"sealed".to_vec()), None, None, None).unwrap();
 		assert_eq!(blobs.get(hash).await.unwrap().0, b"sealed".to_vec());
 		assert_eq!(code(blobs.get(H256::repeat_byte(1)).await), error_code::UNKNOWN);
 	}
@@ -912,15 +1007,39 @@ mod tests {
 	}
 
 	fn keyring(seed: &str) -> (sr25519::Pair, AccountId32) {
-		let pair = sr25519::Pair::from_string(&format!("//{seed}"), None).unwrap();
+		let pair =
+			<sr25519::Pair as sp_core::Pair>::from_string(&format!("//{seed}"), None).unwrap();
 		let account = AccountId32::from(pair.public());
 		(pair, account)
 	}
 
-	/// `pair`'s signature over the put message of `bytes` on `genesis`.
-	fn signature(pair: &sr25519::Pair, genesis: H256, bytes: &[u8]) -> Bytes {
-		let signature = pair.sign(&put_message(&genesis, &sha256(bytes)));
-		Bytes(AsRef::<[u8]>::as_ref(&signature).to_vec())
+	/// When the tests put: the node's clock.
+	const NOW: u64 = 1_000_000;
+	/// What the tests' signatures are valid until.
+	const VALID_UNTIL: u64 = NOW + 60_000;
+
+	/// `pair`'s signature over the put message of `bytes` on `genesis`, valid until `until`.
+	fn signature_until(pair: &sr25519::Pair, genesis: H256, bytes: &[u8], until: u64) -> Vec<u8> {
+		let signature = pair.sign(&put_message(&genesis, &sha256(bytes), until));
+		AsRef::<[u8]>::as_ref(&signature).to_vec()
+	}
+
+	/// `pair`'s signature over the put message of `bytes` on `genesis`, valid until
+	/// [`VALID_UNTIL`].
+	fn signature(pair: &sr25519::Pair, genesis: H256, bytes: &[u8]) -> Vec<u8> {
+		signature_until(pair, genesis, bytes, VALID_UNTIL)
+	}
+
+	/// `bytes` put as `signer` with `signature` valid until `until`, at [`NOW`].
+	fn put_signed(
+		blobs: &Blobs<InMemOffchainStorage>,
+		bytes: &[u8],
+		signer: Option<&AccountId32>,
+		signature: Option<&[u8]>,
+		until: u64,
+	) -> RpcResult<H256> {
+		let signed = PutSignature { signer, signature, valid_until_ms: Some(until) };
+		blobs.checked_put(bytes, signed, NOW)
 	}
 
 	#[test]
@@ -928,52 +1047,86 @@ mod tests {
 		let (alice, alice_id) = keyring("Alice");
 		let (blobs, _) = signed_blobs(&[&alice_id]);
 		let signed = signature(&alice, GENESIS, b"ciphertext");
-		let hash = blobs.put(Bytes(b"ciphertext".to_vec()), Some(alice_id.clone()), Some(signed));
+		let hash = put_signed(&blobs, b"ciphertext", Some(&alice_id), Some(&signed), VALID_UNTIL);
 		assert_eq!(hash.unwrap(), sha256(b"ciphertext"));
 		assert!(held(&blobs, b"ciphertext"));
 		assert_eq!(staged_index(&*blobs.storage())[0].signer, Some(alice_id.clone()));
 		// A wallet's `signRaw` signs the message wrapped in `<Bytes>…</Bytes>`: accepted too.
-		let message = put_message(&GENESIS, &sha256(b"wallet"));
+		let message = put_message(&GENESIS, &sha256(b"wallet"), VALID_UNTIL);
 		let wrapped = [b"<Bytes>".as_slice(), &message, b"</Bytes>".as_slice()].concat();
-		let by_wallet = Bytes(AsRef::<[u8]>::as_ref(&alice.sign(&wrapped)).to_vec());
-		assert!(blobs.put(Bytes(b"wallet".to_vec()), Some(alice_id), Some(by_wallet)).is_ok());
+		let by_wallet = AsRef::<[u8]>::as_ref(&alice.sign(&wrapped)).to_vec();
+		assert!(
+			put_signed(&blobs, b"wallet", Some(&alice_id), Some(&by_wallet), VALID_UNTIL).is_ok()
+		);
 	}
 
 	#[test]
-	fn unsigned_badly_signed_and_unknown_puts_are_refused_and_not_kept() {
+	fn unsigned_badly_signed_out_of_date_and_unknown_puts_are_refused_and_not_kept() {
 		let (alice, alice_id) = keyring("Alice");
 		let (bob, bob_id) = keyring("Bob");
 		let (blobs, putters) = signed_blobs(&[&alice_id]);
 		let bytes = b"ciphertext";
-		let put = |signer: Option<&AccountId32>, signature: Option<Bytes>| {
-			code(blobs.put(Bytes(bytes.to_vec()), signer.cloned(), signature))
+		let put = |signer: Option<&AccountId32>, signature: Option<Vec<u8>>, until: u64| {
+			code(put_signed(&blobs, bytes, signer, signature.as_deref(), until))
 		};
-		assert_eq!(put(None, None), error_code::UNSIGNED);
-		assert_eq!(put(Some(&alice_id), None), error_code::BAD_SIGNATURE);
-		assert_eq!(put(None, Some(signature(&alice, GENESIS, bytes))), error_code::BAD_SIGNATURE);
-		// Bob's signature given as Alice's; Alice's for another chain, or for other bytes.
+		let good = signature(&alice, GENESIS, bytes);
 		assert_eq!(
-			put(Some(&alice_id), Some(signature(&bob, GENESIS, bytes))),
+			code(blobs.checked_put(bytes, PutSignature::default(), NOW)),
+			error_code::UNSIGNED
+		);
+		assert_eq!(put(Some(&alice_id), None, VALID_UNTIL), error_code::BAD_SIGNATURE);
+		assert_eq!(put(None, Some(good.clone()), VALID_UNTIL), error_code::BAD_SIGNATURE);
+		let without_validity =
+			PutSignature { signer: Some(&alice_id), signature: Some(&good), valid_until_ms: None };
+		assert_eq!(
+			code(blobs.checked_put(bytes, without_validity, NOW)),
 			error_code::BAD_SIGNATURE
 		);
+		// Bob's signature given as Alice's; Alice's for another chain, other bytes, or another
+		// validity than the one given.
+		let bobs = signature(&bob, GENESIS, bytes);
+		assert_eq!(put(Some(&alice_id), Some(bobs), VALID_UNTIL), error_code::BAD_SIGNATURE);
 		let other_chain = signature(&alice, H256::repeat_byte(1), bytes);
-		assert_eq!(put(Some(&alice_id), Some(other_chain)), error_code::BAD_SIGNATURE);
+		assert_eq!(put(Some(&alice_id), Some(other_chain), VALID_UNTIL), error_code::BAD_SIGNATURE);
 		let other_bytes = signature(&alice, GENESIS, b"other");
-		assert_eq!(put(Some(&alice_id), Some(other_bytes)), error_code::BAD_SIGNATURE);
-		assert_eq!(put(Some(&alice_id), Some(Bytes(vec![0; 63]))), error_code::BAD_SIGNATURE);
-		// Bob signs well but has published no encryption key.
+		assert_eq!(put(Some(&alice_id), Some(other_bytes), VALID_UNTIL), error_code::BAD_SIGNATURE);
 		assert_eq!(
-			put(Some(&bob_id), Some(signature(&bob, GENESIS, bytes))),
-			error_code::UNKNOWN_SIGNER
+			put(Some(&alice_id), Some(good.clone()), VALID_UNTIL + 1),
+			error_code::BAD_SIGNATURE
 		);
+		assert_eq!(put(Some(&alice_id), Some(vec![0; 63]), VALID_UNTIL), error_code::BAD_SIGNATURE);
+		// Out of date: past, or valid for longer than a node accepts.
+		let past = signature_until(&alice, GENESIS, bytes, NOW - 1);
+		assert_eq!(put(Some(&alice_id), Some(past), NOW - 1), error_code::SIGNATURE_OUT_OF_DATE);
+		let too_far = NOW + MAX_PUT_SIGNATURE_VALIDITY_MS + 1;
+		let long_lived = signature_until(&alice, GENESIS, bytes, too_far);
+		assert_eq!(
+			put(Some(&alice_id), Some(long_lived), too_far),
+			error_code::SIGNATURE_OUT_OF_DATE
+		);
+		// Bob signs well but has published no encryption key.
+		let bobs_own = signature(&bob, GENESIS, bytes);
+		assert_eq!(put(Some(&bob_id), Some(bobs_own), VALID_UNTIL), error_code::UNKNOWN_SIGNER);
 		// The chain cannot be read: no answer either way, try again.
 		putters.unreadable.store(true, std::sync::atomic::Ordering::SeqCst);
-		let good = signature(&alice, GENESIS, bytes);
-		assert_eq!(put(Some(&alice_id), Some(good.clone())), error_code::CHAIN_UNAVAILABLE);
+		assert_eq!(
+			put(Some(&alice_id), Some(good.clone()), VALID_UNTIL),
+			error_code::CHAIN_UNAVAILABLE
+		);
 		assert!(!held(&blobs, bytes));
 		assert!(staged_hashes(&blobs).is_empty());
 		putters.unreadable.store(false, std::sync::atomic::Ordering::SeqCst);
-		assert!(blobs.put(Bytes(bytes.to_vec()), Some(alice_id), Some(good)).is_ok());
+		// Exactly at the end of its validity, and exactly at the longest validity, it is good.
+		let at_end = PutSignature {
+			signer: Some(&alice_id),
+			signature: Some(&good),
+			valid_until_ms: Some(VALID_UNTIL),
+		};
+		assert!(blobs.checked_put(bytes, at_end, VALID_UNTIL).is_ok());
+		let longest = NOW + MAX_PUT_SIGNATURE_VALIDITY_MS;
+		let other = b"other";
+		let signed = signature_until(&alice, GENESIS, other, longest);
+		assert!(put_signed(&blobs, other, Some(&alice_id), Some(&signed), longest).is_ok());
 	}
 
 	#[test]
@@ -982,20 +1135,55 @@ mod tests {
 		let (bob, bob_id) = keyring("Bob");
 		let (carol, carol_id) = keyring("Carol");
 		let (blobs, _) = signed_blobs(&[&alice_id, &bob_id, &carol_id]);
-		let put_by = |pair: &sr25519::Pair, who: &AccountId32, bytes: &[u8], now: u64| {
+		let put_by = |pair: &sr25519::Pair, who: &AccountId32, bytes: &[u8]| {
 			let signed = signature(pair, GENESIS, bytes);
-			blobs.checked_put(bytes, Some(who.clone()), Some(&signed), now)
+			put_signed(&blobs, bytes, Some(who), Some(&signed), VALID_UNTIL)
 		};
-		put_by(&alice, &alice_id, &[1u8; 12], 0).unwrap();
-		put_by(&alice, &alice_id, &[2u8; 8], 0).unwrap();
+		put_by(&alice, &alice_id, &[1u8; 12]).unwrap();
+		put_by(&alice, &alice_id, &[2u8; 8]).unwrap();
 		// Alice's 20 bytes are her quota; Bob still has his.
-		assert_eq!(code(put_by(&alice, &alice_id, &[3u8; 1], 0)), error_code::ACCOUNT_STAGING_FULL);
-		put_by(&bob, &bob_id, &[3u8; 1], 0).unwrap();
-		put_by(&bob, &bob_id, &[4u8; 12], 0).unwrap();
+		assert_eq!(code(put_by(&alice, &alice_id, &[3u8; 1])), error_code::ACCOUNT_STAGING_FULL);
+		put_by(&bob, &bob_id, &[3u8; 1]).unwrap();
+		put_by(&bob, &bob_id, &[4u8; 12]).unwrap();
 		// The node's 40 bytes bound them all: Carol's first 8 would make 41.
-		assert_eq!(code(put_by(&carol, &carol_id, &[5u8; 8], 0)), error_code::STAGING_FULL);
+		assert_eq!(code(put_by(&carol, &carol_id, &[5u8; 8])), error_code::STAGING_FULL);
 		// Once Alice's blobs expire unclaimed, she may put again.
-		assert_eq!(blobs.sweep(TTL_MS).expired, 4);
-		put_by(&alice, &alice_id, &[3u8; 16], TTL_MS).unwrap();
+		assert_eq!(blobs.sweep(NOW + TTL_MS).expired, 4);
+		put_by(&alice, &alice_id, &[3u8; 16]).unwrap();
+	}
+
+	#[test]
+	fn a_signer_who_withdraws_their_key_loses_their_unclaimed_blobs_at_once() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let (blobs, putters) = signed_blobs(&[&alice_id, &bob_id]);
+		for (pair, who, bytes) in [(&alice, &alice_id, b"alice's"), (&bob, &bob_id, b"bob's..")] {
+			let signed = signature(pair, GENESIS, bytes);
+			put_signed(&blobs, bytes, Some(who), Some(&signed), VALID_UNTIL).unwrap();
+		}
+		// Alice takes her deposit back, long before the TTL.
+		putters.accounts.lock().unwrap().retain(|who| *who != alice_id);
+
+		assert_eq!(blobs.sweep(NOW + 1), SweepReport { claimed: 0, expired: 1, waiting: 1 });
+		assert!(!held(&blobs, b"alice's"));
+		assert!(held(&blobs, b"bob's.."));
+	}
+
+	#[test]
+	fn an_index_from_before_signed_puts_is_read_and_replaced() {
+		let blobs = staged_blobs(Arc::new(Chain::default()));
+		let legacy = vec![(sha256(b"old"), 3u64, 0u64)];
+		{
+			let mut storage = blobs.storage();
+			storage.set(STORAGE_PREFIX, &blob_key(&sha256(b"old")), b"old");
+			storage.set(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY, &legacy.encode());
+		}
+		assert_eq!(staged_hashes(&blobs), vec![sha256(b"old")]);
+		blobs.checked_put(b"new", PutSignature::default(), 1).unwrap();
+		assert_eq!(staged_hashes(&blobs), vec![sha256(b"old"), sha256(b"new")]);
+		assert_eq!(blobs.storage().get(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY), None);
+		// The old entry expires as any unsigned one.
+		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
+		assert!(!held(&blobs, b"old"));
 	}
 }

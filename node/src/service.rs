@@ -252,7 +252,10 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 				crate::blobs::PutPolicy {
 					accept_unsigned: options.blob_put_unsigned,
 					genesis: client.info().genesis_hash,
-					putters: Arc::new(ChainPutters { client: client.clone() }),
+					putters: Arc::new(ChainPutters {
+						client: client.clone(),
+						sync: sync_service.clone(),
+					}),
 				},
 			);
 			task_manager.spawn_handle().spawn_blocking(
@@ -363,17 +366,20 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	Ok(task_manager)
 }
 
-/// Whether live records reference a ciphertext, asked of the runtime at the best and the
-/// finalized block.
 /// Who may put blobs: the accounts with an encryption key in the consortium pallet's state at
-/// the best block.
+/// the best block. While the node catches up with the chain it cannot tell (a key published
+/// lately is in a block not imported yet).
 struct ChainPutters {
 	client: Arc<FullClient>,
+	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
 }
 
 impl crate::blobs::Putters for ChainPutters {
 	fn may_put(&self, who: &sp_core::crypto::AccountId32) -> Result<bool, String> {
 		use sc_client_api::StorageProvider;
+		if self.sync.is_major_syncing() {
+			return Err("the node is catching up with the chain".into());
+		}
 		let key =
 			pallet_consortium::EncryptionKeys::<medchain_runtime::Runtime>::hashed_key_for(who);
 		self.client
@@ -383,6 +389,8 @@ impl crate::blobs::Putters for ChainPutters {
 	}
 }
 
+/// Whether live records reference a ciphertext, asked of the runtime at the best and the
+/// finalized block.
 struct ChainReferences {
 	client: Arc<FullClient>,
 }
