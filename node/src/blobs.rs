@@ -360,13 +360,13 @@ impl<S: OffchainStorage> Blobs<S> {
 			));
 		}
 		let message = put_message(&policy.genesis, hash, valid_until_ms);
-		if !signed_by(&signer, &signature, &message) {
+		if !signed_by(signer, &signature, &message) {
 			return Err(error(
 				error_code::BAD_SIGNATURE,
 				format!("the signature is not {signer}'s over the put message of {hash:?}"),
 			));
 		}
-		match policy.putters.may_put(&signer) {
+		match policy.putters.may_put(signer) {
 			Ok(true) => Ok(Some(signer.clone())),
 			Ok(false) => Err(error(
 				error_code::UNKNOWN_SIGNER,
