@@ -24,9 +24,12 @@ export function rawRpc(api, method, params) {
   return providers.get(api).send(method, params);
 }
 
-/** An sr25519 key pair from a secret URI such as `//Alice` or a mnemonic. */
-export function keyFromUri(uri) {
-  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(uri);
+/**
+ * A key pair from a secret URI such as `//Alice` or a mnemonic: sr25519 unless `type` says
+ * `ed25519` or `ecdsa`.
+ */
+export function keyFromUri(uri, type = 'sr25519') {
+  return new Keyring({ type, ss58Format: 42 }).addFromUri(uri);
 }
 
 /** A failed extrinsic: `error` is `pallet.Error` as named in the runtime, e.g. `consent.NoConsent`. */

@@ -8,9 +8,9 @@ import {
 } from './crypto.js';
 
 /**
- * The account's X25519 key pair, derived from its sr25519 secret (its unencrypted PKCS#8
- * encoding), so the same account always has the same encryption key whether it was loaded from
- * a secret URI or a JSON key file. The chain only ever sees the public half.
+ * The account's X25519 key pair, derived from its secret (sr25519, ed25519 or ecdsa: its
+ * unencrypted PKCS#8 encoding), so the same account always has the same encryption key whether
+ * it was loaded from a secret URI or a JSON key file. The chain only ever sees the public half.
  */
 export function encryptionKeysOf(account) {
   const seedInput = u8aConcat(stringToU8a('medchain-encryption-key:'), account.encodePkcs8());
@@ -54,9 +54,45 @@ export async function putBlob(api, ciphertext, signer) {
   ]);
 }
 
-/** The ciphertext whose SHA-256 is `hash`, from the node or its cloud storage (`blobs_get`). */
-export async function getBlob(api, hash) {
-  return hexToU8a(await rawRpc(api, 'blobs_get', [hash]));
+/** `purpose` as the chain's `Purpose` type, from the metadata (no type names needed). */
+const chainPurpose = (api, purpose) => api.tx.consent.recordAccess(0, purpose).args[1];
+
+/** Where a node keeps the blob `hash` (hex) in its off-chain storage (`offchain_localStorage*`). */
+export const blobStorageKey = (hash) => `${u8aToHex(stringToU8a('medchain/blob/'))}${hash.slice(2)}`;
+
+/**
+ * What a reader signs to get the ciphertext whose SHA-256 is `contentHash` (hex) for `context`
+ * (`{ record, purpose }`; none for their own put still waiting for its record), valid until
+ * `validUntilMs`: "medchain blobs_get v1 ", the genesis hash, the content hash, the context
+ * SCALE-encoded (0x00, or 0x01, the record id as a little-endian u64 and the purpose's index),
+ * `validUntilMs` as a little-endian u64.
+ */
+export function getMessage(api, contentHash, context, validUntilMs) {
+  const encodedContext = context
+    ? u8aConcat(
+      new Uint8Array([1]), bnToU8a(context.record, { bitLength: 64, isLe: true }),
+      chainPurpose(api, context.purpose).toU8a(),
+    )
+    : new Uint8Array([0]);
+  return u8aConcat(
+    stringToU8a('medchain blobs_get v1 '), api.genesisHash.toU8a(), hexToU8a(contentHash),
+    encodedContext, bnToU8a(validUntilMs, { bitLength: 64, isLe: true }),
+  );
+}
+
+/**
+ * The ciphertext whose SHA-256 is `hash`, from the node or its cloud storage (`blobs_get`),
+ * signed by `reader` (a key pair) for five minutes. `context` (`{ record, purpose }`) names a
+ * record whose ciphertext it is and what the reader reads it for: the chain's consent must
+ * allow that read. Without it, only the reader's own put still waiting for its record is served.
+ */
+export async function getBlob(api, hash, reader, context) {
+  const validUntilMs = Date.now() + 5 * 60 * 1000;
+  const signature = reader.sign(getMessage(api, hash, context, validUntilMs));
+  const params = [hash, reader.address, u8aToHex(signature), validUntilMs];
+  // The purpose as the chain spells it: polkadot.js also takes `treatment` or an index.
+  if (context) params.push(context.record, chainPurpose(api, context.purpose).toString());
+  return hexToU8a(await rawRpc(api, 'blobs_get', params));
 }
 
 /**
@@ -68,7 +104,7 @@ export async function getBlob(api, hash) {
  */
 export async function documentRegistration(api, author, patient, plaintext, options = {}) {
   const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
-  const { ciphertext, dataKey } = encryptDocument(plaintext);
+  const { ciphertext, dataKey } = encryptDocument(plaintext, patient);
   const contentHash = sha256Hex(ciphertext);
   const stored = await putBlob(api, ciphertext, author);
   if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
@@ -163,13 +199,13 @@ export async function revoke(api, patient, consent) {
 
 /**
  * A reader opens `record`: leaves a read receipt on chain (refused without consent), fetches the
- * ciphertext from the node, checks it against the registered hash, unwraps the data key and
- * decrypts.
+ * ciphertext from the node (which checks the same consent), checks it against the registered
+ * hash, unwraps the data key and decrypts.
  */
 export async function readDocument(api, reader, readerKeys, record, purpose = 'Treatment') {
   await submit(api, reader, api.tx.consent.recordAccess(record, purpose));
   const entry = (await api.query.records.records(record)).unwrap();
-  const ciphertext = await getBlob(api, entry.contentHash.toHex());
+  const ciphertext = await getBlob(api, entry.contentHash.toHex(), reader, { record, purpose });
   if (sha256Hex(ciphertext) !== entry.contentHash.toHex()) {
     throw new Error(`ciphertext of record ${record} does not match its registered hash`);
   }

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a } from '@polkadot/util';
-import { connect, keyFromUri } from '../lib/chain.js';
+import { connect, keyFromUri, rawRpc } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startDevNode } from '../lib/node.js';
 import {
-  encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
+  blobStorageKey, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
 } from '../lib/records.js';
 
 // Longer than a registration takes to reach the best block (a block every 6 s or so).
@@ -50,17 +50,20 @@ describe('blobs waiting for their records', () => {
     const orphan = stringToU8a('ciphertext nobody registers');
     const orphanHash = await putBlob(api, orphan, patient);
     assert.equal(orphanHash, sha256Hex(orphan));
-    const { contentHash } = await registerDocument(
+    const { record, contentHash } = await registerDocument(
       api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"kept"}'),
     );
-    // Both are served while the orphan is young.
-    assert.deepEqual(await getBlob(api, orphanHash), orphan);
-    assert.equal(sha256Hex(await getBlob(api, contentHash)), contentHash);
+    const throughRecord = { record, purpose: 'Treatment' };
+    // Both are served while the orphan is young: the orphan to the one who put it.
+    assert.deepEqual(await getBlob(api, orphanHash, patient), orphan);
+    assert.equal(sha256Hex(await getBlob(api, contentHash, patient, throughRecord)), contentHash);
 
     // TTL plus two sweep periods (a quarter of the TTL each, at least 1 s).
     await sleep((TTL_SECONDS + 2 * Math.max(1, TTL_SECONDS / 4)) * 1000 + 500);
-    await assert.rejects(getBlob(api, orphanHash), /4004/);
-    assert.equal(sha256Hex(await getBlob(api, contentHash)), contentHash);
+    assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', blobStorageKey(orphanHash)]), null);
+    // No longer a put waiting for its record, and no record's ciphertext: nobody gets it.
+    await assert.rejects(getBlob(api, orphanHash, patient), /4015/);
+    assert.equal(sha256Hex(await getBlob(api, contentHash, patient, throughRecord)), contentHash);
   });
 
   test('blobs waiting for their records never take more than the staging quotas', async () => {

@@ -9,7 +9,9 @@ import { connect, findEvent, keyFromUri, nextBlock, rawRpc, submit } from '../li
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startDevNode } from '../lib/node.js';
 import { pinStatus, waitForPin } from '../lib/pinning.js';
-import { encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument } from '../lib/records.js';
+import {
+  blobStorageKey, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
+} from '../lib/records.js';
 import { startSeaweedfs } from '../lib/seaweedfs.js';
 
 const ACCESS_KEY = 'medchainpinning';
@@ -18,8 +20,6 @@ const BUCKET = 'medchain-records';
 const ALICE = keyFromUri('//Alice').address;
 
 const objectKey = (hash) => hash.replace(/^0x/, '');
-// Where the node keeps put ciphertext in its off-chain storage: b"medchain/blob/" ++ hash.
-const blobStorageKey = (hash) => `${u8aToHex(stringToU8a('medchain/blob/'))}${hash.slice(2)}`;
 
 async function sealerNode(store, secret) {
   return startDevNode({
@@ -82,7 +82,8 @@ describe('a sealer with the right credentials', () => {
     const nodeKey = blobStorageKey(contentHash);
     await rawRpc(api, 'offchain_localStorageClear', ['PERSISTENT', nodeKey]);
     assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', nodeKey]), null);
-    assert.deepEqual(await getBlob(api, contentHash), ciphertext);
+    const asPatient = { record, purpose: 'Treatment' };
+    assert.deepEqual(await getBlob(api, contentHash, patient, asPatient), ciphertext);
   });
 
   test('retries while storage is down and pins once it is back, without duplicates', async () => {
@@ -109,7 +110,7 @@ describe('a sealer with the right credentials', () => {
     // Corrupt the node's copy behind its back (what a disk fault or an intruder would do).
     const storageKey = blobStorageKey(contentHash);
     await rawRpc(api, 'offchain_localStorageSet', ['PERSISTENT', storageKey, u8aToHex(stringToU8a('tampered'))]);
-    await assert.rejects(getBlob(api, contentHash), /4004/);
+    await assert.rejects(getBlob(api, contentHash, patient), /4004/);
 
     const { events } = await submit(api, patient, api.tx.records.register(
       patient.address, '11488-4', contentHash, ciphertext.length, 'application/octet-stream', 'Treatment', [],
@@ -140,8 +141,10 @@ describe('a sealer with the right credentials', () => {
       unpin = await api.query.pinning.unpins(contentHash);
     }
     assert.ok(unpin.isNone, 'the unpin request is settled on chain');
-    // Nor does the node keep its own copy, or fetch one from the bucket, to serve.
-    await assert.rejects(getBlob(api, contentHash), /4004/);
+    // Nor does the node keep its own copy, or serve the erased record's ciphertext.
+    const nodeKey = blobStorageKey(contentHash);
+    assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', nodeKey]), null);
+    await assert.rejects(getBlob(api, contentHash, patient, { record, purpose: 'Treatment' }), /4016/);
   });
 });
 

@@ -13,8 +13,8 @@ import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/cha
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
-  canAccess, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob, publishEncryptionKey,
-  putMessage, readDocument, registerDocument, revoke, shareRecordKey,
+  blobStorageKey, canAccess, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob,
+  publishEncryptionKey, putMessage, readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 
 const HOSPITAL_GLN = '0614141000012';
@@ -123,12 +123,14 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   const ids = await api.call.recordsApi.recordsOf(patient.address, null, 100);
   assert.ok(ids.map((id) => id.toNumber()).includes(record));
 
-  // Without consent the provider is refused, on chain.
+  // Without consent the provider is refused, on chain and by the node holding the ciphertext.
   assert.deepEqual(await canAccess(api, doctor.address, record), { allowed: false, reason: 'NoConsent' });
   await assert.rejects(
     submit(api, doctor.account, api.tx.consent.recordAccess(record, 'Treatment')),
     { error: 'consent.NoConsent' },
   );
+  const forTreatment = { record, purpose: 'Treatment' };
+  await assert.rejects(getBlob(api, contentHash, doctor.account, forTreatment), /4015:.*NoConsent/);
 
   // Read consent for treatment, ending in a day; the patient wraps the data key for the doctor.
   const consent = await grantRead(api, patient.account, doctor.address, { end: Date.now() + 86_400_000 });
@@ -142,6 +144,15 @@ test('a patient shares a record with a provider for treatment, then revokes', as
     submit(api, doctor.account, api.tx.consent.recordAccess(record, 'Research')),
     { error: 'consent.PurposeNotPermitted' },
   );
+  await assert.rejects(
+    getBlob(api, contentHash, doctor.account, { record, purpose: 'Research' }),
+    /4015:.*PurposeNotPermitted/,
+  );
+  // A record the doctor may read does not open another ciphertext: the node checks the pair.
+  const { contentHash: otherHash } = await registerDocument(
+    api, patient.account, patient.address, stringToU8a('{"note":"another document"}'),
+  );
+  await assert.rejects(getBlob(api, otherHash, doctor.account, forTreatment), /4016:/);
 
   // The provider reads: a receipt on chain, then the original bytes.
   const opened = await readDocument(api, doctor.account, doctor.keys, record);
@@ -168,6 +179,17 @@ test('a patient shares a record with a provider for treatment, then revokes', as
     { error: 'consent.NoConsent' },
   );
   assert.ok((await api.query.records.keyEnvelopes(record, doctor.address)).isNone);
+  // Nor does the node hand the doctor the ciphertext any more.
+  await assert.rejects(getBlob(api, contentHash, doctor.account, forTreatment), /4015:.*NoConsent/);
+  // Nor through a record of the doctor's own naming the patient's ciphertext hash: the chain
+  // cannot tell (it never sees the bytes), but the ciphertext is sealed for the patient.
+  const { events: copied } = await submit(api, doctor.account, api.tx.records.register(
+    doctor.address, '11488-4', contentHash, ciphertext.length, 'application/fhir+json', 'Treatment', [],
+  ));
+  const own = findEvent(copied, 'records', 'RecordRegistered').record.toNumber();
+  assert.equal((await canAccess(api, doctor.address, own)).allowed, true);
+  await assert.rejects(getBlob(api, contentHash, doctor.account, { record: own, purpose: 'Treatment' }), /4016:/);
+  await submit(api, doctor.account, api.tx.records.erase(own));
   // The ciphertext alone, tampered or not, gives nothing: a changed byte fails the hash.
   const tampered = Uint8Array.from(ciphertext);
   tampered[tampered.length - 1] ^= 1;
@@ -269,7 +291,8 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   const ciphertext = stringToU8a('opaque ciphertext bytes');
   const hash = await putBlob(api, ciphertext, people.patient.account);
   assert.equal(hash, sha256Hex(ciphertext));
-  assert.deepEqual(await getBlob(api, hash), ciphertext);
+  // The one who put it gets it back while it waits for its record.
+  assert.deepEqual(await getBlob(api, hash, people.patient.account), ciphertext);
 
   const rpcError = (promise, code) => assert.rejects(promise, (error) => {
     assert.match(String(error.message), new RegExp(`^${code}:`));
@@ -278,8 +301,13 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   await rpcError(rawRpc(api, 'blobs_put', ['0x']), 4000);
   await rpcError(rawRpc(api, 'blobs_put', [`0x${'00'.repeat(4 * 1024 * 1024 + 1)}`]), 4001);
   await rpcError(rawRpc(api, 'blobs_put', ['not hex']), -32602);
-  await rpcError(rawRpc(api, 'blobs_get', [`0x${'11'.repeat(32)}`]), 4004);
   await rpcError(rawRpc(api, 'blobs_get', ['0x1234']), -32602);
+  // Only signed gets: by the one who put the blob, or naming a record and a purpose the
+  // chain's consent allows.
+  await rpcError(rawRpc(api, 'blobs_get', [hash]), 4010);
+  await rpcError(getBlob(api, hash, people.doctor.account), 4015);
+  await rpcError(rawRpc(api, 'blobs_get', [hash, null, null, null, 1]), -32602);
+  await rpcError(rawRpc(api, 'blobs_get', [hash, null, null, null, 1, 'Gossip']), -32602);
   // Only signed puts, by an account that published an encryption key.
   const other = stringToU8a('other ciphertext bytes');
   await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other)]), 4010);
@@ -291,9 +319,20 @@ test('the node keeps ciphertext put over RPC and refuses bad blobs with clear er
   const staleSignature = u8aToHex(patient.account.sign(putMessage(api, sha256Hex(other), stale)));
   await rpcError(rawRpc(api, 'blobs_put', [u8aToHex(other), patient.address, staleSignature, stale]), 4014);
   await rpcError(putBlob(api, other, keyFromUri('//Ferdie//stash')), 4012);
-  await assert.rejects(getBlob(api, sha256Hex(other)), /4004/);
+  // Nothing of the refused puts was kept.
+  assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', blobStorageKey(sha256Hex(other))]), null);
+  await rpcError(getBlob(api, sha256Hex(other), patient.account), 4015);
   // Still up and serving.
-  assert.deepEqual(await getBlob(api, hash), ciphertext);
+  assert.deepEqual(await getBlob(api, hash, patient.account), ciphertext);
+  // Accounts of every kind sign puts and gets: ed25519 (as Ledger devices hold them) and ecdsa.
+  for (const type of ['ed25519', 'ecdsa']) {
+    const holder = keyFromUri(`//Blobs ${type}`, type);
+    await submit(api, people.governance.account, api.tx.balances.transferKeepAlive(holder.address, 10n ** 12n));
+    await publishEncryptionKey(api, holder, encryptionKeysOf(holder));
+    const own = stringToU8a(`ciphertext put by an ${type} account`);
+    assert.equal(await putBlob(api, own, holder), sha256Hex(own));
+    assert.deepEqual(await getBlob(api, sha256Hex(own), holder), own);
+  }
 });
 
 test('the patient\'s client finishes a revocation that leaves more envelopes than one sweep examines', async () => {

@@ -1,38 +1,54 @@
 //! `blobs_put` / `blobs_get`: clients hand a record's ciphertext to a consortium node, which
 //! keeps it in its off-chain storage (where the pinning off-chain worker finds it) and serves
-//! it back by SHA-256. The copy goes when no record references the ciphertext any more: the
-//! erasure's block drops it through off-chain indexing (`pallet_pinning`).
+//! it back by SHA-256, to those the chain's consent lets read a record of it. The copy goes
+//! when no record references the ciphertext any more: the erasure's block drops it through
+//! off-chain indexing (`pallet_pinning`).
 //!
 //! Every new blob is *staged*: it counts against the node's staging quota
 //! (`--blob-staging-quota`) and is deleted if, `--blob-staging-ttl` after it was put, no record
 //! references it at the best or the finalized block. It leaves staging, to stay until the
 //! record is erased, once a record referencing it is finalized. Whoever may put can
 //! therefore hold at most the quota of the node's disk, each blob for at most the TTL (plus
-//! the time the node spends catching up with the chain: staged blobs wait then, as the blocks
-//! that reference them may not be imported yet).
+//! the time the node spends catching up with the chain, and the first TTL after it starts:
+//! staged blobs wait then, as the blocks that reference them may not be imported yet).
 //!
-//! A put is signed (sr25519, [`put_message`], valid for at most ten minutes) by an account
-//! that published an encryption key on chain (and so holds a deposit there, or loses its
-//! staged blobs), and each account's staged blobs take at most
+//! A put is signed ([`put_message`], valid for at most ten minutes; sr25519, ed25519 or ecdsa)
+//! by an account that published an encryption key on chain (and so holds a deposit there, or
+//! loses its staged blobs), and each account's staged blobs take at most
 //! `--blob-staging-quota-per-account`: nobody fills the node's quota without an account, and
 //! one account cannot fill it alone. `--blob-put-unsigned` also accepts unsigned puts, within
 //! the node's quota only (for nodes only trusted clients reach).
 //!
+//! A get is signed too ([`get_message`]), by a reader who names the record that references
+//! the blob and the purpose of the read: the node serves the bytes only if that record's
+//! ciphertext is the blob and `can_access(reader, record, Read, purpose)` allows it at the best
+//! block, so a revoked or expired consent, or a member who left the organisation a consent
+//! names, stops the fetch as it stops the key envelope. Each served read is logged (target
+//! `blobs`) with the reader, record, purpose and the consent used: the node's trace of what it
+//! handed out, next to the read receipts readers leave on chain. The signer of a blob still
+//! waiting for its record may get it back without naming one. `--blob-get-unsigned` serves
+//! anyone (for nodes only trusted clients reach).
+//!
 //! The node never sees plaintext: clients encrypt before putting. Every bad request gets a
 //! JSON-RPC error with its own code and nothing is stored; the node stays up whatever arrives.
 
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
 	proc_macros::rpc,
-	types::ErrorObjectOwned,
+	types::{error::INVALID_PARAMS_CODE, ErrorObjectOwned},
 };
-use medchain_primitives::pinning::blob_key;
+use medchain_primitives::{
+	health::{AccessDecision, Purpose, RecordId},
+	pinning::blob_key,
+};
 use sp_core::{
-	crypto::{AccountId32, Pair as _},
+	crypto::AccountId32,
+	ecdsa, ed25519,
 	offchain::{OffchainStorage, STORAGE_PREFIX},
 	sr25519, Bytes, H256,
 };
+use sp_runtime::{traits::Verify, MultiSignature};
 use std::{
 	sync::{Arc, Mutex, MutexGuard, PoisonError},
 	time::{Duration, SystemTime, UNIX_EPOCH},
@@ -56,9 +72,10 @@ const STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged/v2";
 /// Where nodes before signed puts kept it, entries without a signer ([`LegacyStaged`]): read
 /// when there is no index at [`STAGED_INDEX_KEY`], removed when that is first written.
 const LEGACY_STAGED_INDEX_KEY: &[u8] = b"medchain/blobs/staged";
-/// The longest a put signature may stay valid: ten minutes. A signature can be replayed
-/// (on this node after its blob expired, or on another node) only until then.
-pub const MAX_PUT_SIGNATURE_VALIDITY_MS: u64 = 10 * 60 * 1000;
+/// The longest a put or get signature may stay valid: ten minutes. A signature can be replayed
+/// (a put on this node after its blob expired, or on another node; a get by whoever saw it)
+/// only until then.
+pub const MAX_SIGNATURE_VALIDITY_MS: u64 = 10 * 60 * 1000;
 
 /// JSON-RPC error codes of the blob methods.
 pub mod error_code {
@@ -70,18 +87,26 @@ pub mod error_code {
 	pub const UNKNOWN: i32 = 4004;
 	/// What the node or cloud storage holds under this SHA-256 does not hash to it.
 	pub const CORRUPT: i32 = 4005;
-	/// The put is not signed, and this node accepts signed puts only.
+	/// The put or get is not signed, and this node accepts signed ones only.
 	pub const UNSIGNED: i32 = 4010;
-	/// The signature is not the signer's over [`super::put_message`], or is malformed.
+	/// The signature is not the signer's over [`super::put_message`] (or
+	/// [`super::get_message`]), or is malformed.
 	pub const BAD_SIGNATURE: i32 = 4011;
 	/// The signer has not published an encryption key on chain.
 	pub const UNKNOWN_SIGNER: i32 = 4012;
-	/// The node cannot read the chain to check the signer now (or is catching up with it);
-	/// try again.
+	/// The node cannot read the chain to check the signer or the reader's consent now (or is
+	/// catching up with it); try again.
 	pub const CHAIN_UNAVAILABLE: i32 = 4013;
 	/// The signature's `valid_until_ms` has passed, or is more than
-	/// [`super::MAX_PUT_SIGNATURE_VALIDITY_MS`] ahead of the node's clock.
+	/// [`super::MAX_SIGNATURE_VALIDITY_MS`] ahead of the node's clock.
 	pub const SIGNATURE_OUT_OF_DATE: i32 = 4014;
+	/// The chain's consent does not let the reader read the record named for this purpose
+	/// (the message says why), or no record was named by a reader who did not put the blob.
+	pub const READ_REFUSED: i32 = 4015;
+	/// The record named is not one whose ciphertext is this blob: no such record lives at the
+	/// best block, its `content_hash` is another, or the blob is not sealed for its patient
+	/// ([`super::sealed_for`]).
+	pub const NOT_THE_RECORDS_BLOB: i32 = 4016;
 	/// The signer's own staging quota is taken by their blobs no record references yet.
 	pub const ACCOUNT_STAGING_FULL: i32 = 4028;
 	/// The node's staging quota is taken by blobs no record references yet: register the
@@ -104,7 +129,8 @@ pub trait BlobsApi {
 	/// Keeps `bytes` (a record's ciphertext) in this node for pinning; returns its SHA-256, the
 	/// `content_hash` to register. Putting the same bytes again is harmless.
 	///
-	/// `signature` is `signer`'s sr25519 signature over [`put_message`] (as is, or wrapped in
+	/// `signature` is `signer`'s signature (sr25519 or ed25519, 64 bytes; ecdsa, 65 bytes; or
+	/// any as a SCALE `MultiSignature`) over [`put_message`] (as is, or wrapped in
 	/// `<Bytes>…</Bytes>` as wallets' `signRaw` does), which ends with `valid_until_ms` (Unix
 	/// time, at most ten minutes ahead); `signer` must have published an encryption key.
 	/// Unsigned puts are refused (4010) unless the node runs with `--blob-put-unsigned`; a
@@ -114,7 +140,7 @@ pub trait BlobsApi {
 	/// default): a blob no record references by then is deleted. Refused with code 4028 while
 	/// the signer's blobs waiting for their records fill their quota, 4029 while all of them
 	/// fill the node's.
-	#[method(name = "blobs_put")]
+	#[method(name = "blobs_put", blocking)]
 	fn put(
 		&self,
 		bytes: Bytes,
@@ -125,8 +151,25 @@ pub trait BlobsApi {
 
 	/// The ciphertext whose SHA-256 is `hash`, from this node, or from cloud storage when the
 	/// node no longer holds it. The bytes are checked against `hash` before they are returned.
+	///
+	/// `signature` is `reader`'s signature (as for puts) over [`get_message`] (as is or
+	/// wrapped in `<Bytes>…</Bytes>`), valid until `valid_until_ms` (at most ten minutes
+	/// ahead). `record` is a record whose ciphertext is `hash`, and `purpose` (`"Treatment"`,
+	/// `"Emergency"`, …, as the chain spells `Purpose`) what the reader reads it for: the
+	/// chain's `can_access(reader, record, Read, purpose)` must allow it at the best block
+	/// (else 4015; 4016 if the record's ciphertext is not `hash`). Without `record` and
+	/// `purpose`, only the signer of a put still waiting for its record gets it. Unsigned gets
+	/// are refused (4010) unless the node runs with `--blob-get-unsigned`.
 	#[method(name = "blobs_get")]
-	async fn get(&self, hash: H256) -> RpcResult<Bytes>;
+	async fn get(
+		&self,
+		hash: H256,
+		reader: Option<AccountId32>,
+		signature: Option<Bytes>,
+		valid_until_ms: Option<u64>,
+		record: Option<RecordId>,
+		purpose: Option<String>,
+	) -> RpcResult<Bytes>;
 }
 
 /// Whether live records reference a ciphertext, at the node's best and finalized blocks.
@@ -171,6 +214,42 @@ impl<R: References> References for WhenSynced<R> {
 	}
 }
 
+/// How long the node may go without importing a block before its view of the chain is too
+/// old to decide puts and reads on: five minutes, fifty target block times.
+pub const MAX_CHAIN_SILENCE_MS: u64 = 5 * 60 * 1000;
+
+/// When the node last imported a block (its own or a peer's), to tell whether what it reads
+/// of the chain is current. A node restarted after a while is not known to be behind until
+/// peers tell it: a consent revoked meanwhile would still let a reader in. Until it imports
+/// a block, and whenever it has imported none for [`MAX_CHAIN_SILENCE_MS`], it decides
+/// nothing.
+#[derive(Debug, Default)]
+pub struct LastImport(std::sync::atomic::AtomicU64);
+
+impl LastImport {
+	/// A block was imported at `now_ms`.
+	pub fn record(&self, now_ms: u64) {
+		self.0.fetch_max(now_ms, std::sync::atomic::Ordering::SeqCst);
+	}
+
+	/// `Err`, saying why, unless a block was imported within [`MAX_CHAIN_SILENCE_MS`] of
+	/// `now_ms`.
+	pub fn current(&self, now_ms: u64) -> Result<(), String> {
+		let last = self.0.load(std::sync::atomic::Ordering::SeqCst);
+		if last == 0 {
+			return Err("no block imported since the node started: it may be behind".into());
+		}
+		let silence = now_ms.saturating_sub(last);
+		if silence > MAX_CHAIN_SILENCE_MS {
+			return Err(format!(
+				"no block imported for {} s: the node may be behind",
+				silence / 1000
+			));
+		}
+		Ok(())
+	}
+}
+
 /// Tells who may put blobs.
 pub trait Putters: Send + Sync + 'static {
 	/// Whether `who` published an encryption key at the best block; `Err` if that cannot be
@@ -178,19 +257,75 @@ pub trait Putters: Send + Sync + 'static {
 	fn may_put(&self, who: &AccountId32) -> Result<bool, String>;
 }
 
-/// Which puts a node accepts.
+/// What a reader says a get is for: the record whose ciphertext the blob is, and the purpose
+/// of the read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode)]
+pub struct ReadContext {
+	/// A record whose ciphertext the blob is.
+	pub record: RecordId,
+	/// What the reader reads it for.
+	pub purpose: Purpose,
+}
+
+/// What the chain says of a read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadDecision {
+	/// No live record of that id has this blob as its ciphertext.
+	NotTheRecordsBlob,
+	/// The consent decision for the read of the record of `patient`.
+	Decided {
+		/// Whether the reader may, under what, and why.
+		decision: AccessDecision,
+		/// Whose record it is: the ciphertext must be sealed for them ([`sealed_for`]).
+		patient: AccountId32,
+	},
+}
+
+/// What a client's ciphertext starts with: `"medchain"`, then the format's version (1), then
+/// the patient's 32-byte account id (the whole header is the AEAD's associated data, so it
+/// cannot be changed without the data key).
+pub const CIPHERTEXT_MAGIC: &[u8] = b"medchain\x01";
+
+/// The patient the ciphertext `bytes` was sealed for, read from its header; `None` if it has
+/// none. A record's ciphertext is served through that record only if it was sealed for the
+/// record's patient: whoever registers another patient's ciphertext hash as a record of their
+/// own (the chain cannot tell, it never sees the bytes) does not get the bytes.
+pub fn sealed_for(bytes: &[u8]) -> Option<AccountId32> {
+	let account = bytes.strip_prefix(CIPHERTEXT_MAGIC)?.get(..32)?;
+	<[u8; 32]>::try_from(account).ok().map(AccountId32::new)
+}
+
+/// Tells who may read a record's ciphertext.
+pub trait Readers: Send + Sync + 'static {
+	/// Whether `who` may read the blob `hash` as `context` says, at the best block; `Err` if
+	/// that cannot be told now.
+	fn may_read(
+		&self,
+		who: &AccountId32,
+		hash: H256,
+		context: ReadContext,
+	) -> Result<ReadDecision, String>;
+}
+
+/// Which puts and gets a node accepts.
 #[derive(Clone)]
-pub struct PutPolicy {
+pub struct AccessPolicy {
 	/// Whether unsigned puts are accepted too (`--blob-put-unsigned`).
-	pub accept_unsigned: bool,
+	pub accept_unsigned_puts: bool,
+	/// Whether unsigned gets are served too (`--blob-get-unsigned`).
+	pub accept_unsigned_gets: bool,
 	/// The genesis hash of the chain, in what signers sign: a signature is good on one chain.
 	pub genesis: H256,
 	/// Who may put.
 	pub putters: Arc<dyn Putters>,
+	/// Who may read.
+	pub readers: Arc<dyn Readers>,
 }
 
 /// The context every [`put_message`] starts with.
 const PUT_CONTEXT: &[u8] = b"medchain blobs_put v1 ";
+/// The context every [`get_message`] starts with.
+const GET_CONTEXT: &[u8] = b"medchain blobs_get v1 ";
 
 /// What a signer signs to put the blob whose SHA-256 is `hash` on the chain whose genesis hash
 /// is `genesis`, valid until `valid_until_ms` (Unix time): the bytes of
@@ -200,14 +335,60 @@ pub fn put_message(genesis: &H256, hash: &H256, valid_until_ms: u64) -> Vec<u8> 
 	[PUT_CONTEXT, genesis.as_bytes(), hash.as_bytes(), &valid_until_ms.to_le_bytes()].concat()
 }
 
+/// What a reader signs to get the blob whose SHA-256 is `hash` on the chain whose genesis hash
+/// is `genesis`, as `context` says (`None`: their own put, waiting for its record), valid until
+/// `valid_until_ms` (Unix time): the bytes of `"medchain blobs_get v1 "`, then `genesis`, then
+/// `hash`, then `context` SCALE-encoded (`0x00`; or `0x01`, the record id as 8 little-endian
+/// bytes and the purpose's index, one byte), then `valid_until_ms` as 8 little-endian bytes.
+pub fn get_message(
+	genesis: &H256,
+	hash: &H256,
+	context: Option<ReadContext>,
+	valid_until_ms: u64,
+) -> Vec<u8> {
+	[
+		GET_CONTEXT,
+		genesis.as_bytes(),
+		hash.as_bytes(),
+		&context.encode(),
+		&valid_until_ms.to_le_bytes(),
+	]
+	.concat()
+}
+
+/// The purpose spelt `name` as the chain's metadata spells it (`"Treatment"`, …).
+fn purpose_named(name: &str) -> Option<Purpose> {
+	Purpose::ALL.into_iter().find(|purpose| format!("{purpose:?}") == name)
+}
+
+/// What `signature` may be, by its length: an sr25519 or ed25519 signature (64 bytes), an
+/// ecdsa one (65), or any of them SCALE-encoded as a `MultiSignature` (a type byte first, as
+/// some wallets give them). Every account kind the chain accepts can so sign.
+fn signature_candidates(signature: &[u8]) -> Vec<MultiSignature> {
+	let mut candidates = Vec::new();
+	if let Ok(raw) = <[u8; 64]>::try_from(signature) {
+		candidates.push(sr25519::Signature::from_raw(raw).into());
+		candidates.push(ed25519::Signature::from_raw(raw).into());
+	}
+	if let Ok(raw) = <[u8; 65]>::try_from(signature) {
+		candidates.push(ecdsa::Signature::from_raw(raw).into());
+	}
+	if let Ok(typed) = MultiSignature::decode_all(&mut &signature[..]) {
+		candidates.push(typed);
+	}
+	candidates
+}
+
 /// Whether `signature` is `signer`'s over `message`, as is or wrapped in `<Bytes>…</Bytes>`
-/// (what the polkadot.js extension's `signRaw` signs).
-fn signed_by(signer: &AccountId32, signature: &sr25519::Signature, message: &[u8]) -> bool {
-	let raw: &[u8; 32] = signer.as_ref();
-	let public = sr25519::Public::from_raw(*raw);
+/// (what wallets' `signRaw` signs), under any scheme the signature's length allows: sr25519
+/// or ed25519 (the account is the public key), or ecdsa (the account is the hash of the key
+/// the signature recovers). Every candidate is checked against the same account, so no
+/// scheme lets a signature pass for someone else's.
+fn signed_by(signer: &AccountId32, signature: &[u8], message: &[u8]) -> bool {
 	let wrapped = [b"<Bytes>".as_slice(), message, b"</Bytes>".as_slice()].concat();
-	sr25519::Pair::verify(signature, message, &public)
-		|| sr25519::Pair::verify(signature, &wrapped, &public)
+	signature_candidates(signature).iter().any(|candidate| {
+		candidate.verify(message, signer) || candidate.verify(wrapped.as_slice(), signer)
+	})
 }
 
 /// How long a blob no record references is kept, and how many bytes such blobs may take.
@@ -287,19 +468,23 @@ struct Inner<S> {
 	remote: Option<Arc<dyn RemoteBlobs>>,
 	references: Arc<dyn References>,
 	staging: StagingLimits,
-	policy: PutPolicy,
+	policy: AccessPolicy,
+	/// When the node started: nothing expires in the first TTL after it (see [`Blobs::sweep`]).
+	started_at_ms: u64,
 }
 
 impl<S: OffchainStorage> Blobs<S> {
 	/// Blobs kept in `storage`, up to `max_bytes` each, falling back to `remote` for reads,
-	/// put as `policy` allows; those `references` does not know are staged within `staging`.
+	/// put and got as `policy` allows; those `references` does not know are staged within
+	/// `staging`, on a node that started at `started_at_ms` (Unix time).
 	pub fn new(
 		storage: S,
 		max_bytes: usize,
 		remote: Option<Arc<dyn RemoteBlobs>>,
 		references: Arc<dyn References>,
 		staging: StagingLimits,
-		policy: PutPolicy,
+		policy: AccessPolicy,
+		started_at_ms: u64,
 	) -> Self {
 		Self {
 			inner: Arc::new(Inner {
@@ -309,26 +494,30 @@ impl<S: OffchainStorage> Blobs<S> {
 				references,
 				staging,
 				policy,
+				started_at_ms,
 			}),
 		}
 	}
 
-	/// Who signed the put of the blob `hash`, if anyone: refuses a bad signature, a signer
-	/// who may not put, and an unsigned put the policy does not accept.
-	fn signer_of(
-		&self,
-		hash: &H256,
-		signed: PutSignature<'_>,
+	/// Who signed a request (`what`: "puts" or "gets") whose signed message, for a validity
+	/// until `valid_until_ms`, is `message(valid_until_ms)`, if anyone: refuses a malformed,
+	/// bad or out-of-date signature, and an unsigned request unless `accept_unsigned`.
+	fn verified_signer<'a>(
+		signed: RequestSignature<'a>,
+		accept_unsigned: bool,
+		what: &str,
+		message: impl FnOnce(u64) -> Vec<u8>,
 		now_ms: u64,
-	) -> RpcResult<Option<AccountId32>> {
-		let policy = &self.inner.policy;
+	) -> RpcResult<Option<&'a AccountId32>> {
 		let (signer, signature) = match (signed.signer, signed.signature) {
-			(None, None) if policy.accept_unsigned => return Ok(None),
+			(None, None) if accept_unsigned => return Ok(None),
 			(None, None) => {
 				return Err(error(
 					error_code::UNSIGNED,
-					"this node accepts signed puts only: give the signer and its sr25519 \
-					 signature over the put message",
+					format!(
+						"this node accepts signed {what} only: give the signer and its \
+						 signature over the message of the request"
+					),
 				))
 			},
 			(Some(signer), Some(signature)) => (signer, signature),
@@ -339,9 +528,13 @@ impl<S: OffchainStorage> Blobs<S> {
 				))
 			},
 		};
-		let signature = <[u8; 64]>::try_from(signature)
-			.map(sr25519::Signature::from_raw)
-			.map_err(|_| error(error_code::BAD_SIGNATURE, "the signature is not 64 bytes"))?;
+		if signature_candidates(signature).is_empty() {
+			return Err(error(
+				error_code::BAD_SIGNATURE,
+				"the signature is not an sr25519 or ed25519 (64 bytes) or ecdsa (65 bytes) one, \
+				 nor a SCALE-encoded MultiSignature",
+			));
+		}
 		let Some(valid_until_ms) = signed.valid_until_ms else {
 			return Err(error(
 				error_code::BAD_SIGNATURE,
@@ -349,23 +542,40 @@ impl<S: OffchainStorage> Blobs<S> {
 			));
 		};
 		if now_ms > valid_until_ms
-			|| valid_until_ms > now_ms.saturating_add(MAX_PUT_SIGNATURE_VALIDITY_MS)
+			|| valid_until_ms > now_ms.saturating_add(MAX_SIGNATURE_VALIDITY_MS)
 		{
 			return Err(error(
 				error_code::SIGNATURE_OUT_OF_DATE,
 				format!(
 					"the signature is valid until {valid_until_ms} ms; the node's clock says \
-					 {now_ms}: sign again, valid for at most {MAX_PUT_SIGNATURE_VALIDITY_MS} ms"
+					 {now_ms}: sign again, valid for at most {MAX_SIGNATURE_VALIDITY_MS} ms"
 				),
 			));
 		}
-		let message = put_message(&policy.genesis, hash, valid_until_ms);
-		if !signed_by(signer, &signature, &message) {
+		if !signed_by(signer, signature, &message(valid_until_ms)) {
 			return Err(error(
 				error_code::BAD_SIGNATURE,
-				format!("the signature is not {signer}'s over the put message of {hash:?}"),
+				format!("the signature is not {signer}'s over the message of this request"),
 			));
 		}
+		Ok(Some(signer))
+	}
+
+	/// Who signed the put of the blob `hash`, if anyone: refuses a bad signature, a signer
+	/// who may not put, and an unsigned put the policy does not accept.
+	fn signer_of(
+		&self,
+		hash: &H256,
+		signed: RequestSignature<'_>,
+		now_ms: u64,
+	) -> RpcResult<Option<AccountId32>> {
+		let policy = &self.inner.policy;
+		let message = |valid_until_ms| put_message(&policy.genesis, hash, valid_until_ms);
+		let Some(signer) =
+			Self::verified_signer(signed, policy.accept_unsigned_puts, "puts", message, now_ms)?
+		else {
+			return Ok(None);
+		};
 		match policy.putters.may_put(signer) {
 			Ok(true) => Ok(Some(signer.clone())),
 			Ok(false) => Err(error(
@@ -379,9 +589,109 @@ impl<S: OffchainStorage> Blobs<S> {
 		}
 	}
 
+	/// Whether the get of the blob `hash`, signed as `signed` for `context`, may be served as
+	/// of `now_ms`: refuses what [`Self::verified_signer`] refuses, a read the chain's consent
+	/// does not allow, a record whose ciphertext is not `hash`, and a get without a context
+	/// by anyone but the signer of a put of `hash` still waiting for its record. Returns the
+	/// patient the bytes must be sealed for ([`sealed_for`]), if they are served through a
+	/// record.
+	fn check_get(
+		&self,
+		hash: &H256,
+		signed: RequestSignature<'_>,
+		context: Option<ReadContext>,
+		now_ms: u64,
+	) -> RpcResult<Option<AccountId32>> {
+		let policy = &self.inner.policy;
+		let message = |valid_until_ms| get_message(&policy.genesis, hash, context, valid_until_ms);
+		let Some(reader) =
+			Self::verified_signer(signed, policy.accept_unsigned_gets, "gets", message, now_ms)?
+		else {
+			return Ok(None);
+		};
+		let Some(context) = context else {
+			let own_put_waiting = staged_index(&*self.storage())
+				.iter()
+				.any(|blob| blob.hash == *hash && blob.signer.as_ref() == Some(reader));
+			if own_put_waiting {
+				return Ok(None);
+			}
+			return Err(error(
+				error_code::READ_REFUSED,
+				format!(
+					"name the record whose ciphertext {hash:?} is and the purpose of the read: \
+					 only the signer of a put still waiting for its record may get it without"
+				),
+			));
+		};
+		let ReadContext { record, purpose } = context;
+		match policy.readers.may_read(reader, *hash, context) {
+			Ok(ReadDecision::Decided { decision, patient }) if decision.allowed => {
+				// The node's own trace of what it handed out, to whom and under what.
+				log::info!(
+					target: "blobs",
+					"serving blob {hash:?} of record {record} to {reader} for {purpose:?} \
+					 ({:?}, consent {:?})",
+					decision.reason,
+					decision.consent_used
+				);
+				Ok(Some(patient))
+			},
+			Ok(ReadDecision::Decided { decision, .. }) => Err(error(
+				error_code::READ_REFUSED,
+				format!(
+					"{reader} may not read record {record} for {purpose:?}: {:?}",
+					decision.reason
+				),
+			)),
+			Ok(ReadDecision::NotTheRecordsBlob) => Err(error(
+				error_code::NOT_THE_RECORDS_BLOB,
+				format!("no live record {record} has {hash:?} as its ciphertext"),
+			)),
+			Err(reason) => Err(error(
+				error_code::CHAIN_UNAVAILABLE,
+				format!("cannot check the reader now: {reason}"),
+			)),
+		}
+	}
+
+	/// The blob `hash`, from this node or else from cloud storage, checked against `hash`.
+	async fn fetch(&self, hash: H256) -> RpcResult<Bytes> {
+		let local = self.storage().get(STORAGE_PREFIX, &blob_key(&hash));
+		if let Some(bytes) = local {
+			if sha256(&bytes) == hash {
+				return Ok(bytes.into());
+			}
+			log::warn!(target: "blobs", "local copy of blob {hash:?} is corrupt; asking cloud storage");
+		}
+		let Some(remote) = &self.inner.remote else {
+			return Err(error(error_code::UNKNOWN, format!("no blob {hash:?} on this node")));
+		};
+		match remote.fetch(hash).await {
+			Ok(Some(bytes)) if sha256(&bytes) == hash => Ok(bytes.into()),
+			Ok(Some(_)) => Err(error(
+				error_code::CORRUPT,
+				format!("cloud storage's copy of {hash:?} does not match its hash"),
+			)),
+			Ok(None) => Err(error(
+				error_code::UNKNOWN,
+				format!("no blob {hash:?} on this node or in cloud storage"),
+			)),
+			Err(reason) => Err(error(
+				error_code::STORAGE_UNAVAILABLE,
+				format!("cloud storage could not be asked for {hash:?}: {reason}"),
+			)),
+		}
+	}
+
 	/// Keeps `bytes` put as of `now_ms` as `signed` (nothing: unsigned), if the policy
 	/// accepts the put; staged if the node did not hold them yet.
-	fn checked_put(&self, bytes: &[u8], signed: PutSignature<'_>, now_ms: u64) -> RpcResult<H256> {
+	fn checked_put(
+		&self,
+		bytes: &[u8],
+		signed: RequestSignature<'_>,
+		now_ms: u64,
+	) -> RpcResult<H256> {
 		if bytes.is_empty() {
 			return Err(error(error_code::EMPTY, "the blob is empty"));
 		}
@@ -461,6 +771,12 @@ impl<S: OffchainStorage> Blobs<S> {
 	/// whose signer has withdrawn their encryption key (and so their deposit: otherwise one
 	/// deposit, withdrawn and published again from account after account, would hold a
 	/// quota per account).
+	///
+	/// Nothing expires within the TTL after the node started. A node restarted after a
+	/// while does not know yet that it is behind until peers tell it (so the catching-up
+	/// guard, [`WhenSynced`], does not hold yet), and would otherwise delete, past their TTL,
+	/// the blobs of records registered while it was down: possibly the only copy, if not yet
+	/// pinned.
 	pub fn sweep(&self, now_ms: u64) -> SweepReport {
 		let staged = staged_index(&*self.storage());
 		if staged.is_empty() {
@@ -468,6 +784,7 @@ impl<S: OffchainStorage> Blobs<S> {
 		}
 		// The runtime is asked without holding the lock, so puts go on meanwhile.
 		let ttl_ms = u64::try_from(self.inner.staging.ttl.as_millis()).unwrap_or(u64::MAX);
+		let may_expire = now_ms >= self.inner.started_at_ms.saturating_add(ttl_ms);
 		let mut claimed = Vec::new();
 		let mut expired = Vec::new();
 		let mut signers_gone = std::collections::BTreeMap::new();
@@ -481,8 +798,9 @@ impl<S: OffchainStorage> Blobs<S> {
 			match self.inner.references.is_referenced(blob.hash) {
 				Ok(Referenced { at_finalized: true, .. }) => claimed.push(blob.clone()),
 				Ok(Referenced { at_best: false, .. })
-					if now_ms >= blob.put_at_ms.saturating_add(ttl_ms)
-						|| signer_gone(&blob.signer) =>
+					if may_expire
+						&& (now_ms >= blob.put_at_ms.saturating_add(ttl_ms)
+							|| signer_gone(&blob.signer)) =>
 				{
 					expired.push(blob.clone())
 				},
@@ -561,12 +879,12 @@ fn write_staged_index<S: OffchainStorage>(storage: &mut S, staged: &[Staged]) {
 	storage.remove(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY);
 }
 
-/// How a put is signed: all `None` if it is not.
+/// How a put or a get is signed: all `None` if it is not.
 #[derive(Clone, Copy, Default)]
-pub struct PutSignature<'a> {
+pub struct RequestSignature<'a> {
 	/// Who signed.
 	pub signer: Option<&'a AccountId32>,
-	/// Their sr25519 signature over [`put_message`].
+	/// Their signature over [`put_message`] or [`get_message`].
 	pub signature: Option<&'a [u8]>,
 	/// Until when the signature is valid, in Unix time milliseconds.
 	pub valid_until_ms: Option<u64>,
@@ -585,7 +903,8 @@ pub async fn sweep_staged_blobs<S: OffchainStorage>(blobs: Blobs<S>) {
 	}
 }
 
-fn unix_time_ms() -> u64 {
+/// Now, in Unix time milliseconds (0 if the clock is before 1970).
+pub fn unix_time_ms() -> u64 {
 	SystemTime::now()
 		.duration_since(UNIX_EPOCH)
 		.map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
@@ -609,7 +928,7 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 		signature: Option<Bytes>,
 		valid_until_ms: Option<u64>,
 	) -> RpcResult<H256> {
-		let signed = PutSignature {
+		let signed = RequestSignature {
 			signer: signer.as_ref(),
 			signature: signature.as_deref(),
 			valid_until_ms,
@@ -617,31 +936,58 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 		self.checked_put(&bytes, signed, unix_time_ms())
 	}
 
-	async fn get(&self, hash: H256) -> RpcResult<Bytes> {
-		let local = self.storage().get(STORAGE_PREFIX, &blob_key(&hash));
-		if let Some(bytes) = local {
-			if sha256(&bytes) == hash {
-				return Ok(bytes.into());
-			}
-			log::warn!(target: "blobs", "local copy of blob {hash:?} is corrupt; asking cloud storage");
-		}
-		let Some(remote) = &self.inner.remote else {
-			return Err(error(error_code::UNKNOWN, format!("no blob {hash:?} on this node")));
+	async fn get(
+		&self,
+		hash: H256,
+		reader: Option<AccountId32>,
+		signature: Option<Bytes>,
+		valid_until_ms: Option<u64>,
+		record: Option<RecordId>,
+		purpose: Option<String>,
+	) -> RpcResult<Bytes> {
+		let context = match (record, purpose) {
+			(None, None) => None,
+			(Some(record), Some(name)) => {
+				let purpose = purpose_named(&name).ok_or_else(|| {
+					error(
+						INVALID_PARAMS_CODE,
+						format!(
+							"no purpose {name:?}: one of {:?}, as the chain's metadata spells them",
+							Purpose::ALL
+						),
+					)
+				})?;
+				Some(ReadContext { record, purpose })
+			},
+			_ => {
+				return Err(error(
+					INVALID_PARAMS_CODE,
+					"give both the record and the purpose of the read, or neither",
+				))
+			},
 		};
-		match remote.fetch(hash).await {
-			Ok(Some(bytes)) if sha256(&bytes) == hash => Ok(bytes.into()),
-			Ok(Some(_)) => Err(error(
-				error_code::CORRUPT,
-				format!("cloud storage's copy of {hash:?} does not match its hash"),
+		// The check calls the runtime: off the RPC server's async workers.
+		let blobs = self.clone();
+		let sealed_for_patient = tokio::task::spawn_blocking(move || {
+			let signed = RequestSignature {
+				signer: reader.as_ref(),
+				signature: signature.as_deref(),
+				valid_until_ms,
+			};
+			blobs.check_get(&hash, signed, context, unix_time_ms())
+		})
+		.await
+		.map_err(|e| error(error_code::CHAIN_UNAVAILABLE, format!("the check failed: {e}")))??;
+		let bytes = self.fetch(hash).await?;
+		match sealed_for_patient {
+			Some(patient) if sealed_for(&bytes).as_ref() != Some(&patient) => Err(error(
+				error_code::NOT_THE_RECORDS_BLOB,
+				format!(
+					"{hash:?} is not sealed for {patient}, the patient of the record named: \
+					 it is not that record's ciphertext"
+				),
 			)),
-			Ok(None) => Err(error(
-				error_code::UNKNOWN,
-				format!("no blob {hash:?} on this node or in cloud storage"),
-			)),
-			Err(reason) => Err(error(
-				error_code::STORAGE_UNAVAILABLE,
-				format!("cloud storage could not be asked for {hash:?}: {reason}"),
-			)),
+			_ => Ok(bytes),
 		}
 	}
 }
@@ -649,7 +995,9 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use sp_core::offchain::storage::InMemOffchainStorage;
+	use medchain_primitives::health::AccessReason;
+	use sp_core::{offchain::storage::InMemOffchainStorage, Pair as _};
+	use sp_runtime::{traits::IdentifyAccount, MultiSigner};
 
 	struct FixedRemote(Result<Option<Vec<u8>>, String>);
 
@@ -716,12 +1064,53 @@ mod tests {
 		}
 	}
 
-	/// Unsigned puts accepted too, as with `--blob-put-unsigned`.
-	fn open_policy() -> PutPolicy {
-		PutPolicy {
-			accept_unsigned: true,
+	/// The chain's records and consents as the tests set them: each live record's
+	/// ciphertext and patient, who may read which record for which purpose, or that the chain
+	/// cannot be read.
+	#[derive(Default)]
+	struct Consents {
+		records: Mutex<std::collections::BTreeMap<RecordId, (H256, AccountId32)>>,
+		allowed: Mutex<Vec<(AccountId32, RecordId, Purpose)>>,
+		unreadable: std::sync::atomic::AtomicBool,
+	}
+
+	/// The consent the tests' allowed reads are made under.
+	const CONSENT: u64 = 7;
+
+	impl Readers for Consents {
+		fn may_read(
+			&self,
+			who: &AccountId32,
+			hash: H256,
+			context: ReadContext,
+		) -> Result<ReadDecision, String> {
+			if self.unreadable.load(std::sync::atomic::Ordering::SeqCst) {
+				return Err("no state".into());
+			}
+			let records = self.records.lock().unwrap();
+			let Some((_, patient)) = records.get(&context.record).filter(|(of, _)| *of == hash)
+			else {
+				return Ok(ReadDecision::NotTheRecordsBlob);
+			};
+			let allowed = (who.clone(), context.record, context.purpose);
+			let decision = if self.allowed.lock().unwrap().contains(&allowed) {
+				AccessDecision::allow(AccessReason::Consent, Some(CONSENT))
+			} else {
+				AccessDecision::deny(AccessReason::NoConsent)
+			};
+			Ok(ReadDecision::Decided { decision, patient: patient.clone() })
+		}
+	}
+
+	/// Unsigned puts and gets accepted too, as with `--blob-put-unsigned` and
+	/// `--blob-get-unsigned`.
+	fn open_policy() -> AccessPolicy {
+		AccessPolicy {
+			accept_unsigned_puts: true,
+			accept_unsigned_gets: true,
 			genesis: GENESIS,
 			putters: Arc::new(Published::default()),
+			readers: Arc::new(Consents::default()),
 		}
 	}
 
@@ -731,7 +1120,7 @@ mod tests {
 
 	fn staged_blobs(chain: Arc<Chain>) -> Blobs<InMemOffchainStorage> {
 		let staging = limits(Duration::from_millis(TTL_MS), QUOTA);
-		Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging, open_policy())
+		Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging, open_policy(), 0)
 	}
 
 	fn blobs(remote: Option<FixedRemote>) -> Blobs<InMemOffchainStorage> {
@@ -742,6 +1131,7 @@ mod tests {
 			Arc::new(Chain::default()),
 			StagingLimits::default(),
 			open_policy(),
+			0,
 		)
 	}
 
@@ -757,8 +1147,8 @@ mod tests {
 	fn a_blob_no_record_claims_within_the_ttl_is_deleted() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"orphan", PutSignature::default(), 1_000).unwrap();
-		blobs.checked_put(b"claimed", PutSignature::default(), 1_000).unwrap();
+		blobs.checked_put(b"orphan", RequestSignature::default(), 1_000).unwrap();
+		blobs.checked_put(b"claimed", RequestSignature::default(), 1_000).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"orphan"), sha256(b"claimed")]);
 		chain.finalize(b"claimed");
 
@@ -781,25 +1171,25 @@ mod tests {
 	fn the_staging_quota_bounds_what_unclaimed_blobs_take() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(&[1u8; 16], PutSignature::default(), 0).unwrap();
-		blobs.checked_put(&[2u8; 16], PutSignature::default(), 0).unwrap();
+		blobs.checked_put(&[1u8; 16], RequestSignature::default(), 0).unwrap();
+		blobs.checked_put(&[2u8; 16], RequestSignature::default(), 0).unwrap();
 		// 32 of 40 bytes staged: 9 more do not fit, and nothing is kept of them.
 		assert_eq!(
-			code(blobs.checked_put(&[3u8; 9], PutSignature::default(), 0)),
+			code(blobs.checked_put(&[3u8; 9], RequestSignature::default(), 0)),
 			error_code::STAGING_FULL
 		);
 		assert!(!held(&blobs, &[3u8; 9]));
-		blobs.checked_put(&[4u8; 8], PutSignature::default(), 0).unwrap();
+		blobs.checked_put(&[4u8; 8], RequestSignature::default(), 0).unwrap();
 		// A record only in the best block does not free the room yet; a finalized one does.
 		chain.include(&[1u8; 16]);
 		blobs.sweep(1);
 		assert_eq!(
-			code(blobs.checked_put(&[3u8; 9], PutSignature::default(), 1)),
+			code(blobs.checked_put(&[3u8; 9], RequestSignature::default(), 1)),
 			error_code::STAGING_FULL
 		);
 		chain.finalize(&[1u8; 16]);
 		blobs.sweep(1);
-		blobs.checked_put(&[3u8; 9], PutSignature::default(), 1).unwrap();
+		blobs.checked_put(&[3u8; 9], RequestSignature::default(), 1).unwrap();
 	}
 
 	#[test]
@@ -811,12 +1201,13 @@ mod tests {
 			Arc::new(Chain::default()),
 			limits(Duration::from_secs(60), u64::MAX),
 			open_policy(),
+			0,
 		);
 		for n in 0..MAX_STAGED_BLOBS as u32 {
-			blobs.checked_put(&n.to_le_bytes(), PutSignature::default(), 0).unwrap();
+			blobs.checked_put(&n.to_le_bytes(), RequestSignature::default(), 0).unwrap();
 		}
 		assert_eq!(
-			code(blobs.checked_put(b"one more", PutSignature::default(), 0)),
+			code(blobs.checked_put(b"one more", RequestSignature::default(), 0)),
 			error_code::STAGING_FULL
 		);
 	}
@@ -824,8 +1215,8 @@ mod tests {
 	#[test]
 	fn putting_again_counts_once_and_keeps_the_deadline() {
 		let blobs = staged_blobs(Arc::new(Chain::default()));
-		blobs.checked_put(&[1u8; 16], PutSignature::default(), 0).unwrap();
-		blobs.checked_put(&[1u8; 16], PutSignature::default(), TTL_MS / 2).unwrap();
+		blobs.checked_put(&[1u8; 16], RequestSignature::default(), 0).unwrap();
+		blobs.checked_put(&[1u8; 16], RequestSignature::default(), TTL_MS / 2).unwrap();
 		assert_eq!(staged_hashes(&blobs).len(), 1);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
 		assert!(!held(&blobs, &[1u8; 16]));
@@ -835,8 +1226,8 @@ mod tests {
 	fn a_record_not_yet_final_keeps_its_blob_and_a_reorganised_one_does_not() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"pending", PutSignature::default(), 0).unwrap();
-		blobs.checked_put(b"reorganised", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"pending", RequestSignature::default(), 0).unwrap();
+		blobs.checked_put(b"reorganised", RequestSignature::default(), 0).unwrap();
 		chain.include(b"pending");
 		chain.include(b"reorganised");
 		// Past the TTL, both records are in the best block: kept, still staged.
@@ -856,7 +1247,7 @@ mod tests {
 		let chain = Arc::new(Chain::default());
 		chain.finalize(b"registered");
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"registered", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"registered", RequestSignature::default(), 0).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"registered")]);
 		chain.set(b"registered", false, false);
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
@@ -867,7 +1258,7 @@ mod tests {
 	fn nothing_is_deleted_while_the_chain_cannot_be_asked() {
 		let chain = Arc::new(Chain::default());
 		let blobs = staged_blobs(chain.clone());
-		blobs.checked_put(b"waiting", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"waiting", RequestSignature::default(), 0).unwrap();
 		chain.unreachable.store(true, std::sync::atomic::Ordering::SeqCst);
 		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 1 });
 		assert!(held(&blobs, b"waiting"));
@@ -900,9 +1291,10 @@ mod tests {
 			Arc::new(references),
 			staging,
 			open_policy(),
+			0,
 		);
-		blobs.checked_put(b"old record", PutSignature::default(), 0).unwrap();
-		blobs.checked_put(b"orphan", PutSignature::default(), 0).unwrap();
+		blobs.checked_put(b"old record", RequestSignature::default(), 0).unwrap();
+		blobs.checked_put(b"orphan", RequestSignature::default(), 0).unwrap();
 		// The record was finalized long ago, in a block this node has not imported yet.
 		chain.finalize(b"old record");
 		assert_eq!(blobs.sweep(10 * TTL_MS), SweepReport { claimed: 0, expired: 0, waiting: 2 });
@@ -925,6 +1317,11 @@ mod tests {
 
 	fn code<T: std::fmt::Debug>(result: RpcResult<T>) -> i32 {
 		result.expect_err("an error").code()
+	}
+
+	/// `blobs_get` of `hash` without a signature.
+	async fn get_unsigned(blobs: &Blobs<InMemOffchainStorage>, hash: H256) -> RpcResult<Bytes> {
+		blobs.get(hash, None, None, None, None, None).await
 	}
 
 	#[test]
@@ -958,21 +1355,21 @@ mod tests {
 	async fn get_serves_local_blobs_and_names_unknown_ones() {
 		let blobs = blobs(None);
 		let hash = blobs.put(Bytes(b"sealed".to_vec()), None, None, None).unwrap();
-		assert_eq!(blobs.get(hash).await.unwrap().0, b"sealed".to_vec());
-		assert_eq!(code(blobs.get(H256::repeat_byte(1)).await), error_code::UNKNOWN);
+		assert_eq!(get_unsigned(&blobs, hash).await.unwrap().0, b"sealed".to_vec());
+		assert_eq!(code(get_unsigned(&blobs, H256::repeat_byte(1)).await), error_code::UNKNOWN);
 	}
 
 	#[tokio::test]
 	async fn get_falls_back_to_cloud_storage_and_checks_what_comes_back() {
 		let hash = sha256(b"pinned elsewhere");
 		let found = blobs(Some(FixedRemote(Ok(Some(b"pinned elsewhere".to_vec())))));
-		assert_eq!(found.get(hash).await.unwrap().0, b"pinned elsewhere".to_vec());
+		assert_eq!(get_unsigned(&found, hash).await.unwrap().0, b"pinned elsewhere".to_vec());
 		let tampered = blobs(Some(FixedRemote(Ok(Some(b"tampered".to_vec())))));
-		assert_eq!(code(tampered.get(hash).await), error_code::CORRUPT);
+		assert_eq!(code(get_unsigned(&tampered, hash).await), error_code::CORRUPT);
 		let missing = blobs(Some(FixedRemote(Ok(None))));
-		assert_eq!(code(missing.get(hash).await), error_code::UNKNOWN);
+		assert_eq!(code(get_unsigned(&missing, hash).await), error_code::UNKNOWN);
 		let down = blobs(Some(FixedRemote(Err("connection refused".into()))));
-		assert_eq!(code(down.get(hash).await), error_code::STORAGE_UNAVAILABLE);
+		assert_eq!(code(get_unsigned(&down, hash).await), error_code::STORAGE_UNAVAILABLE);
 	}
 
 	#[tokio::test]
@@ -980,12 +1377,22 @@ mod tests {
 		let blobs = blobs(None);
 		let hash = sha256(b"original");
 		blobs.storage().set(STORAGE_PREFIX, &blob_key(&hash), b"bit-flipped");
-		assert_eq!(code(blobs.get(hash).await), error_code::UNKNOWN);
+		assert_eq!(code(get_unsigned(&blobs, hash).await), error_code::UNKNOWN);
 	}
 
-	/// Blobs only signed puts reach, as by default, with a quota of 20 bytes per account;
-	/// `published` have published an encryption key.
+	/// Blobs only signed puts and gets reach, as by default, with a quota of 20 bytes per
+	/// account; `published` have published an encryption key.
 	fn signed_blobs(published: &[&AccountId32]) -> (Blobs<InMemOffchainStorage>, Arc<Published>) {
+		let (blobs, putters, _) = signed_blobs_reading(published, Arc::new(Chain::default()));
+		(blobs, putters)
+	}
+
+	/// As [`signed_blobs`], with the chain's records and consents to set, and `chain` telling
+	/// which blobs records reference.
+	fn signed_blobs_reading(
+		published: &[&AccountId32],
+		chain: Arc<Chain>,
+	) -> (Blobs<InMemOffchainStorage>, Arc<Published>, Arc<Consents>) {
 		let putters = Arc::new(Published::default());
 		putters.accounts.lock().unwrap().extend(published.iter().map(|who| (*who).clone()));
 		let staging = StagingLimits {
@@ -993,17 +1400,17 @@ mod tests {
 			quota_bytes: QUOTA,
 			quota_per_account_bytes: 20,
 		};
-		let policy =
-			PutPolicy { accept_unsigned: false, genesis: GENESIS, putters: putters.clone() };
-		let blobs = Blobs::new(
-			InMemOffchainStorage::default(),
-			16,
-			None,
-			Arc::new(Chain::default()),
-			staging,
-			policy,
-		);
-		(blobs, putters)
+		let readers = Arc::new(Consents::default());
+		let policy = AccessPolicy {
+			accept_unsigned_puts: false,
+			accept_unsigned_gets: false,
+			genesis: GENESIS,
+			putters: putters.clone(),
+			readers: readers.clone(),
+		};
+		let blobs =
+			Blobs::new(InMemOffchainStorage::default(), 16, None, chain, staging, policy, 0);
+		(blobs, putters, readers)
 	}
 
 	fn keyring(seed: &str) -> (sr25519::Pair, AccountId32) {
@@ -1038,7 +1445,7 @@ mod tests {
 		signature: Option<&[u8]>,
 		until: u64,
 	) -> RpcResult<H256> {
-		let signed = PutSignature { signer, signature, valid_until_ms: Some(until) };
+		let signed = RequestSignature { signer, signature, valid_until_ms: Some(until) };
 		blobs.checked_put(bytes, signed, NOW)
 	}
 
@@ -1071,13 +1478,16 @@ mod tests {
 		};
 		let good = signature(&alice, GENESIS, bytes);
 		assert_eq!(
-			code(blobs.checked_put(bytes, PutSignature::default(), NOW)),
+			code(blobs.checked_put(bytes, RequestSignature::default(), NOW)),
 			error_code::UNSIGNED
 		);
 		assert_eq!(put(Some(&alice_id), None, VALID_UNTIL), error_code::BAD_SIGNATURE);
 		assert_eq!(put(None, Some(good.clone()), VALID_UNTIL), error_code::BAD_SIGNATURE);
-		let without_validity =
-			PutSignature { signer: Some(&alice_id), signature: Some(&good), valid_until_ms: None };
+		let without_validity = RequestSignature {
+			signer: Some(&alice_id),
+			signature: Some(&good),
+			valid_until_ms: None,
+		};
 		assert_eq!(
 			code(blobs.checked_put(bytes, without_validity, NOW)),
 			error_code::BAD_SIGNATURE
@@ -1098,7 +1508,7 @@ mod tests {
 		// Out of date: past, or valid for longer than a node accepts.
 		let past = signature_until(&alice, GENESIS, bytes, NOW - 1);
 		assert_eq!(put(Some(&alice_id), Some(past), NOW - 1), error_code::SIGNATURE_OUT_OF_DATE);
-		let too_far = NOW + MAX_PUT_SIGNATURE_VALIDITY_MS + 1;
+		let too_far = NOW + MAX_SIGNATURE_VALIDITY_MS + 1;
 		let long_lived = signature_until(&alice, GENESIS, bytes, too_far);
 		assert_eq!(
 			put(Some(&alice_id), Some(long_lived), too_far),
@@ -1117,13 +1527,13 @@ mod tests {
 		assert!(staged_hashes(&blobs).is_empty());
 		putters.unreadable.store(false, std::sync::atomic::Ordering::SeqCst);
 		// Exactly at the end of its validity, and exactly at the longest validity, it is good.
-		let at_end = PutSignature {
+		let at_end = RequestSignature {
 			signer: Some(&alice_id),
 			signature: Some(&good),
 			valid_until_ms: Some(VALID_UNTIL),
 		};
 		assert!(blobs.checked_put(bytes, at_end, VALID_UNTIL).is_ok());
-		let longest = NOW + MAX_PUT_SIGNATURE_VALIDITY_MS;
+		let longest = NOW + MAX_SIGNATURE_VALIDITY_MS;
 		let other = b"other";
 		let signed = signature_until(&alice, GENESIS, other, longest);
 		assert!(put_signed(&blobs, other, Some(&alice_id), Some(&signed), longest).is_ok());
@@ -1179,11 +1589,311 @@ mod tests {
 			storage.set(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY, &legacy.encode());
 		}
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"old")]);
-		blobs.checked_put(b"new", PutSignature::default(), 1).unwrap();
+		blobs.checked_put(b"new", RequestSignature::default(), 1).unwrap();
 		assert_eq!(staged_hashes(&blobs), vec![sha256(b"old"), sha256(b"new")]);
 		assert_eq!(blobs.storage().get(STORAGE_PREFIX, LEGACY_STAGED_INDEX_KEY), None);
 		// The old entry expires as any unsigned one.
 		assert_eq!(blobs.sweep(TTL_MS).expired, 1);
 		assert!(!held(&blobs, b"old"));
+	}
+
+	/// `pair`'s signature over the get message of `bytes` for `context`, valid until `until`.
+	fn get_signature(
+		pair: &sr25519::Pair,
+		bytes: &[u8],
+		context: Option<ReadContext>,
+		until: u64,
+	) -> Vec<u8> {
+		let signature = pair.sign(&get_message(&GENESIS, &sha256(bytes), context, until));
+		AsRef::<[u8]>::as_ref(&signature).to_vec()
+	}
+
+	/// Whether `blobs` serves the get of `bytes` by `reader`, signed with `signature` for
+	/// `context` until `until`, at [`NOW`].
+	fn check_signed_get(
+		blobs: &Blobs<InMemOffchainStorage>,
+		bytes: &[u8],
+		reader: &AccountId32,
+		signature: &[u8],
+		context: Option<ReadContext>,
+		until: u64,
+	) -> RpcResult<Option<AccountId32>> {
+		let signed = RequestSignature {
+			signer: Some(reader),
+			signature: Some(signature),
+			valid_until_ms: Some(until),
+		};
+		blobs.check_get(&sha256(bytes), signed, context, NOW)
+	}
+
+	const TREATMENT_OF_RECORD_1: ReadContext =
+		ReadContext { record: 1, purpose: Purpose::Treatment };
+
+	#[tokio::test]
+	async fn a_get_is_served_only_for_a_read_the_consent_allows_of_a_record_of_the_blob() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let (carol, carol_id) = keyring("Carol");
+		let (blobs, _, consents) = signed_blobs_reading(&[&alice_id], Arc::default());
+		let bytes = b"ciphertext";
+		let put = signature(&alice, GENESIS, bytes);
+		put_signed(&blobs, bytes, Some(&alice_id), Some(&put), VALID_UNTIL).unwrap();
+		consents.records.lock().unwrap().extend([
+			(1, (sha256(bytes), alice_id.clone())),
+			(2, (sha256(b"other"), alice_id.clone())),
+		]);
+		consents.allowed.lock().unwrap().push((bob_id.clone(), 1, Purpose::Treatment));
+		let get = |pair: &sr25519::Pair, who: &AccountId32, context: ReadContext| {
+			let signed = get_signature(pair, bytes, Some(context), VALID_UNTIL);
+			code(check_signed_get(&blobs, bytes, who, &signed, Some(context), VALID_UNTIL))
+		};
+
+		// Bob's consent covers record 1 for treatment: allowed, the bytes to be sealed for
+		// Alice, its patient.
+		let signed = get_signature(&bob, bytes, Some(TREATMENT_OF_RECORD_1), VALID_UNTIL);
+		let checked = check_signed_get(
+			&blobs,
+			bytes,
+			&bob_id,
+			&signed,
+			Some(TREATMENT_OF_RECORD_1),
+			VALID_UNTIL,
+		);
+		assert_eq!(checked.unwrap(), Some(alice_id.clone()));
+		// For research, or by Carol, whom no consent names: refused.
+		let research = ReadContext { record: 1, purpose: Purpose::Research };
+		assert_eq!(get(&bob, &bob_id, research), error_code::READ_REFUSED);
+		assert_eq!(get(&carol, &carol_id, TREATMENT_OF_RECORD_1), error_code::READ_REFUSED);
+		// Naming record 2, whose ciphertext is another blob, or a record that does not live.
+		let other_record = ReadContext { record: 2, purpose: Purpose::Treatment };
+		assert_eq!(get(&bob, &bob_id, other_record), error_code::NOT_THE_RECORDS_BLOB);
+		let no_record = ReadContext { record: 3, purpose: Purpose::Treatment };
+		assert_eq!(get(&bob, &bob_id, no_record), error_code::NOT_THE_RECORDS_BLOB);
+		// The context is signed: Bob's signature for treatment does not serve a research read.
+		assert_eq!(
+			code(check_signed_get(&blobs, bytes, &bob_id, &signed, Some(research), VALID_UNTIL)),
+			error_code::BAD_SIGNATURE
+		);
+		// Nor does a put signature, or one past its validity.
+		let bobs_put = signature(&bob, GENESIS, bytes);
+		let as_get = Some(TREATMENT_OF_RECORD_1);
+		assert_eq!(
+			code(check_signed_get(&blobs, bytes, &bob_id, &bobs_put, as_get, VALID_UNTIL)),
+			error_code::BAD_SIGNATURE
+		);
+		let past = get_signature(&bob, bytes, as_get, NOW - 1);
+		assert_eq!(
+			code(check_signed_get(&blobs, bytes, &bob_id, &past, as_get, NOW - 1)),
+			error_code::SIGNATURE_OUT_OF_DATE
+		);
+		// Unsigned: refused, as is a signer without a signature.
+		let unsigned = blobs.check_get(&sha256(bytes), RequestSignature::default(), as_get, NOW);
+		assert_eq!(code(unsigned), error_code::UNSIGNED);
+		let half = RequestSignature { signer: Some(&bob_id), ..Default::default() };
+		assert_eq!(
+			code(blobs.check_get(&sha256(bytes), half, as_get, NOW)),
+			error_code::BAD_SIGNATURE
+		);
+		// The chain cannot be read: no answer either way.
+		consents.unreadable.store(true, std::sync::atomic::Ordering::SeqCst);
+		assert_eq!(get(&bob, &bob_id, TREATMENT_OF_RECORD_1), error_code::CHAIN_UNAVAILABLE);
+		consents.unreadable.store(false, std::sync::atomic::Ordering::SeqCst);
+		// Bob's consent is revoked: refused from then on.
+		consents.allowed.lock().unwrap().clear();
+		assert_eq!(get(&bob, &bob_id, TREATMENT_OF_RECORD_1), error_code::READ_REFUSED);
+	}
+
+	#[test]
+	fn the_signer_of_a_put_waiting_for_its_record_gets_it_back_without_naming_one() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let chain = Arc::new(Chain::default());
+		let (blobs, _, consents) = signed_blobs_reading(&[&alice_id, &bob_id], chain.clone());
+		let bytes = b"ciphertext";
+		let put = signature(&alice, GENESIS, bytes);
+		put_signed(&blobs, bytes, Some(&alice_id), Some(&put), VALID_UNTIL).unwrap();
+		let get_own = |pair: &sr25519::Pair, who: &AccountId32| {
+			let signed = get_signature(pair, bytes, None, VALID_UNTIL);
+			check_signed_get(&blobs, bytes, who, &signed, None, VALID_UNTIL)
+		};
+		assert!(get_own(&alice, &alice_id).is_ok());
+		// Bob did not put it.
+		assert_eq!(code(get_own(&bob, &bob_id)), error_code::READ_REFUSED);
+		// A wallet's `signRaw` wraps the message in `<Bytes>…</Bytes>`: accepted too.
+		let message = get_message(&GENESIS, &sha256(bytes), None, VALID_UNTIL);
+		let wrapped = [b"<Bytes>".as_slice(), &message, b"</Bytes>".as_slice()].concat();
+		let by_wallet = AsRef::<[u8]>::as_ref(&alice.sign(&wrapped)).to_vec();
+		assert!(check_signed_get(&blobs, bytes, &alice_id, &by_wallet, None, VALID_UNTIL).is_ok());
+		// Once a finalized record claims it, Alice reads it as any reader: through the record.
+		consents.records.lock().unwrap().insert(1, (sha256(bytes), alice_id.clone()));
+		chain.finalize(bytes);
+		assert_eq!(blobs.sweep(NOW).claimed, 1);
+		assert_eq!(code(get_own(&alice, &alice_id)), error_code::READ_REFUSED);
+		consents.allowed.lock().unwrap().push((alice_id.clone(), 1, Purpose::Treatment));
+		let through_record = get_signature(&alice, bytes, Some(TREATMENT_OF_RECORD_1), VALID_UNTIL);
+		let context = Some(TREATMENT_OF_RECORD_1);
+		assert!(check_signed_get(&blobs, bytes, &alice_id, &through_record, context, VALID_UNTIL)
+			.is_ok());
+	}
+
+	#[tokio::test]
+	async fn a_get_names_both_the_record_and_a_purpose_the_chain_knows_or_neither() {
+		let blobs = blobs(None);
+		let hash = blobs.put(Bytes(b"sealed".to_vec()), None, None, None).unwrap();
+		let get = |record: Option<RecordId>, purpose: Option<&str>| {
+			blobs.get(hash, None, None, None, record, purpose.map(String::from))
+		};
+		assert_eq!(code(get(Some(1), None).await), INVALID_PARAMS_CODE);
+		assert_eq!(code(get(None, Some("Treatment")).await), INVALID_PARAMS_CODE);
+		assert_eq!(code(get(Some(1), Some("treatment")).await), INVALID_PARAMS_CODE);
+		// Unsigned gets served (`--blob-get-unsigned`): the context is not checked.
+		assert_eq!(get(Some(1), Some("PublicHealth")).await.unwrap().0, b"sealed".to_vec());
+		assert_eq!(
+			Purpose::ALL.map(|purpose| purpose_named(&format!("{purpose:?}"))),
+			Purpose::ALL.map(Some)
+		);
+	}
+
+	#[test]
+	fn ed25519_and_ecdsa_accounts_sign_as_sr25519_ones_do_raw_or_typed() {
+		let (alice, alice_id) = keyring("Alice");
+		let dave = ed25519::Pair::from_string("//Dave", None).unwrap();
+		let dave_id = AccountId32::from(dave.public());
+		let eve = ecdsa::Pair::from_string("//Eve", None).unwrap();
+		let eve_id = MultiSigner::from(eve.public()).into_account();
+		let (blobs, _) = signed_blobs(&[&alice_id, &dave_id, &eve_id]);
+		let message = |bytes: &[u8]| put_message(&GENESIS, &sha256(bytes), VALID_UNTIL);
+		let put = |bytes: &[u8], who: &AccountId32, signature: &[u8]| {
+			put_signed(&blobs, bytes, Some(who), Some(signature), VALID_UNTIL)
+		};
+
+		// As wallets give them: raw ed25519 (64 bytes) and ecdsa (65 bytes) signatures.
+		let by_dave = dave.sign(&message(b"dave's"));
+		assert!(put(b"dave's", &dave_id, AsRef::<[u8]>::as_ref(&by_dave)).is_ok());
+		let by_eve = eve.sign(&message(b"eve's"));
+		assert!(put(b"eve's", &eve_id, AsRef::<[u8]>::as_ref(&by_eve)).is_ok());
+		// Or typed: a SCALE MultiSignature, its scheme's byte first.
+		let typed = MultiSignature::from(alice.sign(&message(b"typed"))).encode();
+		assert_eq!(typed.len(), 65);
+		assert!(put(b"typed", &alice_id, &typed).is_ok());
+		let typed_ecdsa = MultiSignature::from(eve.sign(&message(b"typed ecdsa"))).encode();
+		assert!(put(b"typed ecdsa", &eve_id, &typed_ecdsa).is_ok());
+
+		// Each still binds its signer: Eve's signature given as Dave's, Dave's typed as an
+		// sr25519 one, and a signature of no known length are refused.
+		let by_eve_for_dave = eve.sign(&message(b"other"));
+		assert_eq!(
+			code(put(b"other", &dave_id, AsRef::<[u8]>::as_ref(&by_eve_for_dave))),
+			error_code::BAD_SIGNATURE
+		);
+		let mistyped = [&[1u8][..], AsRef::<[u8]>::as_ref(&dave.sign(&message(b"other")))].concat();
+		assert_eq!(code(put(b"other", &dave_id, &mistyped)), error_code::BAD_SIGNATURE);
+		assert_eq!(code(put(b"other", &dave_id, &[0u8; 67])), error_code::BAD_SIGNATURE);
+		assert!(!held(&blobs, b"other"));
+	}
+
+	#[test]
+	fn the_chain_is_current_only_once_a_block_came_and_while_blocks_keep_coming() {
+		let last_import = LastImport::default();
+		assert!(last_import.current(NOW).is_err(), "nothing imported since the start");
+		last_import.record(NOW);
+		assert_eq!(last_import.current(NOW + MAX_CHAIN_SILENCE_MS), Ok(()));
+		assert!(last_import.current(NOW + MAX_CHAIN_SILENCE_MS + 1).is_err());
+		// A late notification does not move the time back.
+		last_import.record(NOW - 1);
+		assert_eq!(last_import.current(NOW + MAX_CHAIN_SILENCE_MS), Ok(()));
+	}
+
+	#[test]
+	fn nothing_expires_within_a_ttl_of_the_node_starting() {
+		// Restarted long after a blob was put: peers may not have told the node yet that it
+		// is behind, and the blob's record may sit in a block it has not imported.
+		let started = 10 * TTL_MS;
+		let blobs = Blobs::new(
+			InMemOffchainStorage::default(),
+			16,
+			None,
+			Arc::new(Chain::default()),
+			limits(Duration::from_millis(TTL_MS), QUOTA),
+			open_policy(),
+			started,
+		);
+		blobs.checked_put(b"before restart", RequestSignature::default(), 0).unwrap();
+		let waiting = SweepReport { claimed: 0, expired: 0, waiting: 1 };
+		assert_eq!(blobs.sweep(started + 1), waiting);
+		assert_eq!(blobs.sweep(started + TTL_MS - 1), waiting);
+		assert_eq!(blobs.sweep(started + TTL_MS).expired, 1);
+		assert!(!held(&blobs, b"before restart"));
+	}
+
+	#[tokio::test]
+	async fn a_record_naming_another_patients_ciphertext_does_not_open_it() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		let (mallory, mallory_id) = keyring("Mallory");
+		let (blobs, _, consents) = signed_blobs_reading(&[&alice_id], Arc::default());
+		// Alice's registered document, sealed for her, as the client seals it.
+		let sealed = [CIPHERTEXT_MAGIC, AsRef::<[u8]>::as_ref(&alice_id), b"sealed data"].concat();
+		assert_eq!(sealed_for(&sealed), Some(alice_id.clone()));
+		let hash = sha256(&sealed);
+		blobs.storage().set(STORAGE_PREFIX, &blob_key(&hash), &sealed);
+		// Record 1 is hers; Mallory registered record 2 as a record of his own with her
+		// ciphertext's hash (the chain cannot tell), so it lets him, its patient, read it.
+		consents.records.lock().unwrap().extend([
+			(1, (hash, alice_id.clone())),
+			(2, (hash, mallory_id.clone())),
+			(3, (sha256(b"unsealed"), alice_id.clone())),
+		]);
+		consents.allowed.lock().unwrap().extend([
+			(alice_id.clone(), 1, Purpose::Treatment),
+			(bob_id.clone(), 1, Purpose::Treatment),
+			(mallory_id.clone(), 2, Purpose::Treatment),
+			(alice_id.clone(), 3, Purpose::Treatment),
+		]);
+		blobs.storage().set(STORAGE_PREFIX, &blob_key(&sha256(b"unsealed")), b"unsealed");
+		// The RPC method's clock is the real one: sign for it.
+		let until = unix_time_ms() + 60_000;
+		let get = |pair: &sr25519::Pair, who: &AccountId32, hash: H256, record: RecordId| {
+			let context = ReadContext { record, purpose: Purpose::Treatment };
+			let message = get_message(&GENESIS, &hash, Some(context), until);
+			let signature = Bytes(AsRef::<[u8]>::as_ref(&pair.sign(&message)).to_vec());
+			blobs.get(
+				hash,
+				Some(who.clone()),
+				Some(signature),
+				Some(until),
+				Some(record),
+				Some("Treatment".into()),
+			)
+		};
+
+		assert_eq!(get(&alice, &alice_id, hash, 1).await.unwrap().0, sealed);
+		assert_eq!(get(&bob, &bob_id, hash, 1).await.unwrap().0, sealed);
+		assert_eq!(
+			code(get(&mallory, &mallory_id, hash, 2).await),
+			error_code::NOT_THE_RECORDS_BLOB
+		);
+		// Bytes without the header are served through no record, not even their patient's.
+		assert_eq!(sealed_for(b"unsealed"), None);
+		let unsealed = get(&alice, &alice_id, sha256(b"unsealed"), 3).await;
+		assert_eq!(code(unsealed), error_code::NOT_THE_RECORDS_BLOB);
+	}
+
+	#[test]
+	fn a_get_signature_does_not_put_and_a_put_signature_does_not_get() {
+		let (alice, alice_id) = keyring("Alice");
+		let (blobs, _, _) = signed_blobs_reading(&[&alice_id], Arc::default());
+		let bytes = b"ciphertext";
+		let as_get = get_signature(&alice, bytes, None, VALID_UNTIL);
+		assert_eq!(
+			code(put_signed(&blobs, bytes, Some(&alice_id), Some(&as_get), VALID_UNTIL)),
+			error_code::BAD_SIGNATURE
+		);
+		let as_put = signature(&alice, GENESIS, bytes);
+		put_signed(&blobs, bytes, Some(&alice_id), Some(&as_put), VALID_UNTIL).unwrap();
+		assert_eq!(
+			code(check_signed_get(&blobs, bytes, &alice_id, &as_put, None, VALID_UNTIL)),
+			error_code::BAD_SIGNATURE
+		);
 	}
 }

@@ -52,6 +52,13 @@ pub struct NodeOptions {
 	#[arg(long)]
 	pub blob_put_unsigned: bool,
 
+	/// Also serve `blobs_get` without a signature, to anyone who asks. By default a get must
+	/// be signed by a reader whom the chain's consent lets read a record of that ciphertext
+	/// (or who put it and has not registered it yet): use this only on a node that nobody but
+	/// trusted clients can reach.
+	#[arg(long)]
+	pub blob_get_unsigned: bool,
+
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub pinning: PinningOptions,

@@ -236,6 +236,15 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 
 	let blobs = match backend.offchain_storage() {
 		Some(storage) => {
+			let last_import = Arc::new(crate::blobs::LastImport::default());
+			let mut imports = sc_client_api::BlockchainEvents::import_notification_stream(&*client);
+			let imported = last_import.clone();
+			task_manager.spawn_handle().spawn("blob-chain-freshness", None, async move {
+				use futures::StreamExt;
+				while imports.next().await.is_some() {
+					imported.record(crate::blobs::unix_time_ms());
+				}
+			});
 			let blobs = crate::blobs::Blobs::new(
 				storage,
 				options.blob_max_bytes,
@@ -249,14 +258,22 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 					quota_bytes: options.blob_staging_quota,
 					quota_per_account_bytes: options.blob_staging_quota_per_account,
 				},
-				crate::blobs::PutPolicy {
-					accept_unsigned: options.blob_put_unsigned,
+				crate::blobs::AccessPolicy {
+					accept_unsigned_puts: options.blob_put_unsigned,
+					accept_unsigned_gets: options.blob_get_unsigned,
 					genesis: client.info().genesis_hash,
 					putters: Arc::new(ChainPutters {
 						client: client.clone(),
 						sync: sync_service.clone(),
+						last_import: last_import.clone(),
+					}),
+					readers: Arc::new(ChainReaders {
+						client: client.clone(),
+						sync: sync_service.clone(),
+						last_import,
 					}),
 				},
+				crate::blobs::unix_time_ms(),
 			);
 			task_manager.spawn_handle().spawn_blocking(
 				"blob-staging-sweeper",
@@ -366,26 +383,70 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	Ok(task_manager)
 }
 
-/// Who may put blobs: the accounts with an encryption key in the consortium pallet's state at
-/// the best block. While the node catches up with the chain it cannot tell (a key published
+/// Who may put blobs: the accounts with an encryption key at the best block, as the runtime's
+/// `ConsortiumApi` (version 2) tells. While the node catches up with the chain it cannot tell (a key published
 /// lately is in a block not imported yet).
 struct ChainPutters {
 	client: Arc<FullClient>,
 	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
+	last_import: Arc<crate::blobs::LastImport>,
 }
 
 impl crate::blobs::Putters for ChainPutters {
 	fn may_put(&self, who: &sp_core::crypto::AccountId32) -> Result<bool, String> {
-		use sc_client_api::StorageProvider;
+		use sp_api::ApiExt;
 		if self.sync.is_major_syncing() {
 			return Err("the node is catching up with the chain".into());
 		}
-		let key =
-			pallet_consortium::EncryptionKeys::<medchain_runtime::Runtime>::hashed_key_for(who);
-		self.client
-			.storage(self.client.info().best_hash, &sc_client_api::StorageKey(key))
-			.map(|value| value.is_some())
-			.map_err(|e| e.to_string())
+		self.last_import.current(crate::blobs::unix_time_ms())?;
+		let best = self.client.info().best_hash;
+		let api = self.client.runtime_api();
+		// Asked through the versioned runtime API, not by storage key: a runtime upgrade
+		// that moves the keys does not turn every signer away.
+		let version =
+			api.api_version::<dyn ConsortiumApi<Block>>(best).map_err(|e| e.to_string())?;
+		if version.unwrap_or(0) < 2 {
+			return Err("the runtime does not tell published encryption keys \
+				(ConsortiumApi version 2)"
+				.into());
+		}
+		api.encryption_key(best, who.clone()).map(|key| key.is_some()).map_err(|e| e.to_string())
+	}
+}
+
+/// Who may read a record's ciphertext, asked of the runtime at the best block: the record must
+/// have that ciphertext and the consent pallet's `can_access` must allow the read.
+struct ChainReaders {
+	client: Arc<FullClient>,
+	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
+	last_import: Arc<crate::blobs::LastImport>,
+}
+
+impl crate::blobs::Readers for ChainReaders {
+	fn may_read(
+		&self,
+		who: &sp_core::crypto::AccountId32,
+		hash: sp_core::H256,
+		context: crate::blobs::ReadContext,
+	) -> Result<crate::blobs::ReadDecision, String> {
+		use medchain_primitives::health::Action;
+		use pallet_consent::runtime_api::ConsentApi;
+		use pallet_records::runtime_api::RecordsApi;
+		if self.sync.is_major_syncing() {
+			// A node behind the chain may not know of a revocation yet.
+			return Err("the node is catching up with the chain".into());
+		}
+		self.last_import.current(crate::blobs::unix_time_ms())?;
+		let best = self.client.info().best_hash;
+		let api = self.client.runtime_api();
+		let record = api.record(best, context.record).map_err(|e| e.to_string())?;
+		let Some(record) = record.filter(|record| record.content_hash == hash) else {
+			return Ok(crate::blobs::ReadDecision::NotTheRecordsBlob);
+		};
+		let decision = api
+			.can_access(best, who.clone(), context.record, Action::Read, context.purpose)
+			.map_err(|e| e.to_string())?;
+		Ok(crate::blobs::ReadDecision::Decided { decision, patient: record.patient })
 	}
 }
 

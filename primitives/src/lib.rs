@@ -64,11 +64,16 @@ pub fn seal_message(pre_hash: &[u8; 32], nonce: u64) -> [u8; 40] {
 }
 
 sp_api::decl_runtime_apis! {
-	/// What the Proof-of-Work engine asks the runtime about the consortium.
+	/// What the node asks the runtime about the consortium: the Proof-of-Work engine about
+	/// sealers, the blob service about who may put.
+	#[api_version(2)]
 	pub trait ConsortiumApi {
 		/// Whether `who` may seal blocks on top of this block.
 		fn is_sealer(who: AccountId) -> bool;
 		/// Every account that may seal blocks on top of this block.
 		fn sealers() -> Vec<AccountId>;
+		/// The X25519 public key `who` published (`consortium.publishEncryptionKey`), if any.
+		#[api_version(2)]
+		fn encryption_key(who: AccountId) -> Option<[u8; 32]>;
 	}
 }

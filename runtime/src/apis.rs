@@ -168,6 +168,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl medchain_primitives::ConsortiumApi<Block> for Runtime {
 		fn is_sealer(who: AccountId) -> bool {
 			Consortium::is_sealer(&who)
@@ -175,6 +176,10 @@ impl_runtime_apis! {
 
 		fn sealers() -> Vec<AccountId> {
 			Consortium::sealers()
+		}
+
+		fn encryption_key(who: AccountId) -> Option<[u8; 32]> {
+			Consortium::encryption_key(&who)
 		}
 	}
 
