@@ -11,7 +11,8 @@ import { connect, keyFromUri } from '../lib/chain.js';
 import { ready } from '../lib/crypto.js';
 import { serveEmergencies } from '../lib/custodian.js';
 import {
-  encryptionKeysOf, publishEncryptionKey, readDocument, registerDocument, revoke, shareRecordKey,
+  changeMembership, encryptionKeysOf, publishEncryptionKey, readDocument, registerDocument, revoke,
+  shareRecordKey,
 } from '../lib/records.js';
 import { packHistory, verifyPack } from '../lib/supply.js';
 
@@ -25,6 +26,12 @@ const USAGE = `usage: medchain <command> [options]
   revoke <consent>                              revoke a consent (as the patient or a guardian)
                                                 and remove every key envelope it leaves
                                                 unneeded, past one revocation's limit too
+  remove-member <org> <account>                 as the organisation's admin, remove a member
+                                                and every key envelope they held through it,
+                                                past one sweep's limit too
+  set-roles <org> <account> <role,...>          as the admin, set a member's roles (e.g.
+                                                Clinician,Emergency); a role lost takes the
+                                                envelopes held through it, as above
   custodian [--rescan-blocks N] [--state FILE]  as a key custodian, release escrowed keys to
                                                 whoever breaks the glass and take them back
                                                 when the access ends, until stopped; prints a
@@ -63,6 +70,12 @@ function signer() {
     return account;
   }
   throw new Error('sign with --suri or --key-file');
+}
+
+/** How many key envelopes `sweeps` (their events) examined and removed in all. */
+function envelopeTotals(sweeps) {
+  const total = (field) => sweeps.reduce((sum, sweep) => sum + sweep[field].toNumber(), 0);
+  return { envelopesExamined: total('examined'), envelopesRemoved: total('removed') };
 }
 
 async function main() {
@@ -110,10 +123,24 @@ async function main() {
       case 'revoke': {
         const consent = Number(args[0]);
         const sweeps = await revoke(api, signer(), consent);
-        const total = (field) => sweeps.reduce((sum, sweep) => sum + sweep[field].toNumber(), 0);
-        console.log(JSON.stringify({
-          consent, envelopesExamined: total('examined'), envelopesRemoved: total('removed'),
-        }));
+        console.log(JSON.stringify({ consent, ...envelopeTotals(sweeps) }));
+        break;
+      }
+      case 'remove-member': {
+        const [org, member] = [Number(args[0]), args[1]];
+        const sweeps = await changeMembership(
+          api, signer(), api.tx.consortium.removeMember(org, member),
+        );
+        console.log(JSON.stringify({ org, member, ...envelopeTotals(sweeps) }));
+        break;
+      }
+      case 'set-roles': {
+        const [org, member] = [Number(args[0]), args[1]];
+        const roles = (args[2] ?? '').split(',').filter(Boolean);
+        const sweeps = await changeMembership(
+          api, signer(), api.tx.consortium.setMemberRoles(org, member, roles),
+        );
+        console.log(JSON.stringify({ org, member, roles, ...envelopeTotals(sweeps) }));
         break;
       }
       case 'custodian': {

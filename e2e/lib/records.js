@@ -174,25 +174,48 @@ export async function revoke(api, patient, consent) {
   if (!findEvent(events, 'consent', 'ConsentRevoked')) {
     throw new Error(`consent ${consent} was not revoked`);
   }
+  return finishSweeps(api, patient, events, 'UnneededEnvelopesRemoved', (sweep) => (
+    api.tx.records.removeUnneededEnvelopes(sweep.patient, sweep.grantee, sweep.resumeAfter)
+  ), `consent ${consent} is revoked`);
+}
+
+/**
+ * An organisation's admin submits `tx`, a change of membership (`consortium.removeMember`,
+ * `setMemberRoles` or `addMember`), then goes on removing the key envelopes the member may no
+ * longer read with, past the limit one go examines, until every one was examined. Returns the
+ * `UnneededEnvelopesOfHolderRemoved` sweeps (none if the change sweeps nothing, as gaining a
+ * role does not).
+ */
+export async function changeMembership(api, admin, tx) {
+  const { events } = await submit(api, admin, tx);
+  return finishSweeps(api, admin, events, 'UnneededEnvelopesOfHolderRemoved', (sweep) => (
+    api.tx.records.removeUnneededEnvelopesOf(sweep.holder, sweep.resumeAfter)
+  ), `${tx.method.section}.${tx.method.method} went through`);
+}
+
+/**
+ * Follows the envelope sweep `eventName` found in `events`: while one says where it stopped,
+ * `signer` submits `resume(sweep)` to go on. Returns every sweep's event. `done` says what
+ * already happened, for the error if going on fails.
+ */
+async function finishSweeps(api, signer, events, eventName, resume, done) {
   const sweeps = [];
-  let sweep = findEvent(events, 'records', 'UnneededEnvelopesRemoved');
+  let sweep = findEvent(events, 'records', eventName);
   while (sweep) {
     sweeps.push(sweep);
     if (sweep.resumeAfter.isNone) break;
     let next;
     try {
-      next = await submit(api, patient, api.tx.records.removeUnneededEnvelopes(
-        sweep.patient, sweep.grantee, sweep.resumeAfter,
-      ));
+      next = await submit(api, signer, resume(sweep));
     } catch (error) {
       // Anyone may go on: if someone did first, or the rest went another way, we are done.
       if (error.error === 'records.NoEnvelopesToExamine') break;
       throw Object.assign(
-        new Error(`consent ${consent} is revoked, but removing its envelopes stopped: ${error.message}`),
+        new Error(`${done}, but removing unneeded key envelopes stopped: ${error.message}`),
         { error: error.error, sweeps },
       );
     }
-    sweep = findEvent(next.events, 'records', 'UnneededEnvelopesRemoved');
+    sweep = findEvent(next.events, 'records', eventName);
   }
   return sweeps;
 }

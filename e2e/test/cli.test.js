@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { connect, keyFromUri } from '../lib/chain.js';
+import { stringToU8a } from '@polkadot/util';
+import { connect, findEvent, keyFromUri, submit, sudo } from '../lib/chain.js';
 import { startDevNode } from '../lib/node.js';
-import { grantRead } from '../lib/records.js';
+import {
+  encryptionKeysOf, grantRead, publishEncryptionKey, registerDocument,
+} from '../lib/records.js';
 
 const run = promisify(execFile);
 const cli = new URL('../bin/medchain.js', import.meta.url).pathname;
@@ -75,6 +78,58 @@ test('encrypt, put and register a file, then open it with the same account from 
   const revoked = JSON.parse(await medchain(['revoke', String(consent), '--suri', '//Eve']));
   assert.deepEqual(revoked, { consent, envelopesExamined: 1, envelopesRemoved: 1 });
   await assert.rejects(medchain(reader), (error) => /consent\.NoConsent/.test(error.stderr));
+});
+
+test('an admin removes a member with the client, and the envelopes held through the organisation go', async () => {
+  const [governance, admin, member, patient] = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((uri) => keyFromUri(uri));
+  const api = await connect(node.url);
+  let org;
+  let record;
+  try {
+    const { events } = await sudo(api, governance, api.tx.consortium.registerOrganisation(
+      'Clinic', stringToU8a('0614141000012'), admin.address,
+    ));
+    org = findEvent(events, 'consortium', 'OrganisationRegistered').org.toNumber();
+    await submit(api, admin, api.tx.consortium.addMember(org, member.address, ['Clinician', 'Researcher']));
+    for (const who of [member, patient]) await publishEncryptionKey(api, who, encryptionKeysOf(who));
+    await submit(api, patient, api.tx.consent.grant(
+      patient.address, { Organisation: { org, role: 'Clinician' } }, 'AllRecords', ['Read'],
+      ['Treatment'], null, null, null,
+    ));
+    ({ record } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation"}'),
+      { recipients: [patient.address, member.address] },
+    ));
+  } finally {
+    await api.disconnect();
+  }
+
+  // Losing a role the consent does not name keeps the envelope; leaving takes it.
+  const kept = JSON.parse(await medchain(['set-roles', String(org), member.address, 'Clinician', '--suri', '//Bob']));
+  assert.deepEqual(kept, {
+    org, member: member.address, roles: ['Clinician'], envelopesExamined: 1, envelopesRemoved: 0,
+  });
+  const removed = JSON.parse(await medchain(['remove-member', String(org), member.address, '--suri', '//Bob']));
+  assert.deepEqual(removed, { org, member: member.address, envelopesExamined: 1, envelopesRemoved: 1 });
+  const check = await connect(node.url);
+  try {
+    assert.ok((await check.query.records.keyEnvelopes(record, member.address)).isNone);
+    assert.ok((await check.query.records.keyEnvelopes(record, patient.address)).isSome);
+  } finally {
+    await check.disconnect();
+  }
+  // Only the admin may: Charlie, a member no longer, cannot remove Ferdie, who is one.
+  const ferdie = keyFromUri('//Ferdie');
+  const again = await connect(node.url);
+  try {
+    await submit(again, admin, again.tx.consortium.addMember(org, ferdie.address, ['Nurse']));
+  } finally {
+    await again.disconnect();
+  }
+  await assert.rejects(
+    medchain(['remove-member', String(org), ferdie.address, '--suri', '//Charlie']),
+    (error) => /consortium\.CannotRemoveMember/.test(error.stderr),
+  );
 });
 
 test('scan a pack nobody commissioned', async () => {

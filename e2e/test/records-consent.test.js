@@ -13,7 +13,7 @@ import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/cha
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
-  blobStorageKey, canAccess, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob,
+  blobStorageKey, canAccess, changeMembership, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob,
   publishEncryptionKey, putMessage, readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 
@@ -404,21 +404,46 @@ test('a clinician who leaves the hospital loses the keys held through it', async
     ['Treatment'], null, null, null,
   ));
   const consent = findEvent(granted, 'consent', 'ConsentGranted').consent.toNumber();
-  const { record } = await registerDocument(
-    api, patient.account, patient.address, DOCUMENT, { recipients: [patient.address, locum.address] },
-  );
+  // More records wrapped for the locum than one sweep examines.
+  const perSweep = api.consts.records.maxEnvelopesExaminedOnRevoke.toNumber();
+  const registrations = [];
+  for (let i = 0; i <= perSweep; i += 1) {
+    const { tx } = await documentRegistration(
+      api, patient.account, patient.address, `${DOCUMENT} for the ward #${i}`,
+      { recipients: [patient.address, locum.address] },
+    );
+    registrations.push(tx);
+  }
+  const { events: registered } = await submit(api, patient.account, api.tx.utility.batchAll(registrations));
+  const records = registered
+    .filter((event) => api.events.records.RecordRegistered.is(event))
+    .map((event) => event.data[0].toNumber());
+  const [record] = records;
   assert.ok((await api.query.records.keyEnvelopes(record, locum.address)).isSome);
   assert.equal((await canAccess(api, locum.address, record)).allowed, true);
+  // While a member, the locum may fetch the ciphertext from the node too.
+  const contentHash = (await api.query.records.records(record)).unwrap().contentHash.toHex();
+  const forTreatment = { record, purpose: 'Treatment' };
+  assert.equal(sha256Hex(await getBlob(api, contentHash, locum, forTreatment)), contentHash);
 
-  const { events } = await submit(api, admin.account, api.tx.consortium.removeMember(hospital, locum.address));
+  // The admin's client removes the locum and goes on where the consortium's own sweep stopped.
+  const sweeps = await changeMembership(
+    api, admin.account, api.tx.consortium.removeMember(hospital, locum.address),
+  );
 
-  const sweep = findEvent(events, 'records', 'UnneededEnvelopesOfHolderRemoved');
-  assert.equal(sweep.holder.toString(), locum.address);
-  assert.deepEqual([sweep.examined.toNumber(), sweep.removed.toNumber()], [1, 1]);
-  assert.ok(sweep.resumeAfter.isNone);
-  assert.ok((await api.query.records.keyEnvelopes(record, locum.address)).isNone);
-  assert.ok((await api.query.records.keyEnvelopes(record, patient.address)).isSome);
+  assert.ok(sweeps.every((sweep) => sweep.holder.toString() === locum.address));
+  assert.deepEqual(
+    sweeps.map((sweep) => [sweep.examined.toNumber(), sweep.removed.toNumber()]),
+    [[perSweep, perSweep], [1, 1]],
+  );
+  assert.ok(sweeps[1].resumeAfter.isNone);
+  for (const each of records) {
+    assert.ok((await api.query.records.keyEnvelopes(each, locum.address)).isNone);
+    assert.ok((await api.query.records.keyEnvelopes(each, patient.address)).isSome);
+  }
   assert.equal((await canAccess(api, locum.address, record)).allowed, false);
+  // Nor does the node hand the former member the ciphertext any more.
+  await assert.rejects(getBlob(api, contentHash, locum, forTreatment), /4015:/);
   assert.equal((await api.query.records.envelopesByHolder.keys(locum.address)).length, 0);
   await revoke(api, patient.account, consent);
 });
