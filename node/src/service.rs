@@ -245,6 +245,8 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 					imported.record(crate::blobs::unix_time_ms());
 				}
 			});
+			let current_chain =
+				CurrentChain { client: client.clone(), sync: sync_service.clone(), last_import };
 			let blobs = crate::blobs::Blobs::new(
 				storage,
 				options.blob_max_bytes,
@@ -262,16 +264,8 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 					accept_unsigned_puts: options.blob_put_unsigned,
 					accept_unsigned_gets: options.blob_get_unsigned,
 					genesis: client.info().genesis_hash,
-					putters: Arc::new(ChainPutters {
-						client: client.clone(),
-						sync: sync_service.clone(),
-						last_import: last_import.clone(),
-					}),
-					readers: Arc::new(ChainReaders {
-						client: client.clone(),
-						sync: sync_service.clone(),
-						last_import,
-					}),
+					putters: Arc::new(ChainPutters(current_chain.clone())),
+					readers: Arc::new(ChainReaders(current_chain)),
 				},
 				crate::blobs::unix_time_ms(),
 			);
@@ -383,24 +377,36 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	Ok(task_manager)
 }
 
-/// Who may put blobs: the accounts with an encryption key at the best block, as the runtime's
-/// `ConsortiumApi` (version 2) tells. While the node catches up with the chain it cannot tell (a key published
-/// lately is in a block not imported yet).
-struct ChainPutters {
+/// The node's best block, for deciding blob puts and reads on: only while the node is not
+/// catching up with the chain and has imported a block lately ([`crate::blobs::LastImport`]),
+/// as a view older than that may miss a key published, or a consent revoked, meanwhile.
+#[derive(Clone)]
+struct CurrentChain {
 	client: Arc<FullClient>,
 	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
 	last_import: Arc<crate::blobs::LastImport>,
 }
 
-impl crate::blobs::Putters for ChainPutters {
-	fn may_put(&self, who: &sp_core::crypto::AccountId32) -> Result<bool, String> {
-		use sp_api::ApiExt;
+impl CurrentChain {
+	/// The best block's hash, or why the node's view of the chain cannot be trusted now.
+	fn best(&self) -> Result<<Block as BlockT>::Hash, String> {
 		if self.sync.is_major_syncing() {
 			return Err("the node is catching up with the chain".into());
 		}
 		self.last_import.current(crate::blobs::unix_time_ms())?;
-		let best = self.client.info().best_hash;
-		let api = self.client.runtime_api();
+		Ok(self.client.info().best_hash)
+	}
+}
+
+/// Who may put blobs: the accounts with an encryption key at the best block, as the runtime's
+/// `ConsortiumApi` (version 2) tells.
+struct ChainPutters(CurrentChain);
+
+impl crate::blobs::Putters for ChainPutters {
+	fn may_put(&self, who: &sp_core::crypto::AccountId32) -> Result<bool, String> {
+		use sp_api::ApiExt;
+		let best = self.0.best()?;
+		let api = self.0.client.runtime_api();
 		// Asked through the versioned runtime API, not by storage key: a runtime upgrade
 		// that moves the keys does not turn every signer away.
 		let version =
@@ -416,11 +422,7 @@ impl crate::blobs::Putters for ChainPutters {
 
 /// Who may read a record's ciphertext, asked of the runtime at the best block: the record must
 /// have that ciphertext and the consent pallet's `can_access` must allow the read.
-struct ChainReaders {
-	client: Arc<FullClient>,
-	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
-	last_import: Arc<crate::blobs::LastImport>,
-}
+struct ChainReaders(CurrentChain);
 
 impl crate::blobs::Readers for ChainReaders {
 	fn may_read(
@@ -432,13 +434,8 @@ impl crate::blobs::Readers for ChainReaders {
 		use medchain_primitives::health::Action;
 		use pallet_consent::runtime_api::ConsentApi;
 		use pallet_records::runtime_api::RecordsApi;
-		if self.sync.is_major_syncing() {
-			// A node behind the chain may not know of a revocation yet.
-			return Err("the node is catching up with the chain".into());
-		}
-		self.last_import.current(crate::blobs::unix_time_ms())?;
-		let best = self.client.info().best_hash;
-		let api = self.client.runtime_api();
+		let best = self.0.best()?;
+		let api = self.0.client.runtime_api();
 		let record = api.record(best, context.record).map_err(|e| e.to_string())?;
 		let Some(record) = record.filter(|record| record.content_hash == hash) else {
 			return Ok(crate::blobs::ReadDecision::NotTheRecordsBlob);
