@@ -356,9 +356,11 @@ pub fn get_message(
 	.concat()
 }
 
-/// The purpose spelt `name` as the chain's metadata spells it (`"Treatment"`, …).
+/// The purpose named `name` as the chain's metadata spells it (`"Treatment"`, …), in any
+/// case, as polkadot.js takes enum names: a client that signed `treatment` as polkadot.js
+/// encoded it gets the same purpose here.
 fn purpose_named(name: &str) -> Option<Purpose> {
-	Purpose::ALL.into_iter().find(|purpose| format!("{purpose:?}") == name)
+	Purpose::ALL.into_iter().find(|purpose| format!("{purpose:?}").eq_ignore_ascii_case(name))
 }
 
 /// What `signature` may be, by its length: an sr25519 or ed25519 signature (64 bytes), an
@@ -1745,7 +1747,8 @@ mod tests {
 		};
 		assert_eq!(code(get(Some(1), None).await), INVALID_PARAMS_CODE);
 		assert_eq!(code(get(None, Some("Treatment")).await), INVALID_PARAMS_CODE);
-		assert_eq!(code(get(Some(1), Some("treatment")).await), INVALID_PARAMS_CODE);
+		assert_eq!(code(get(Some(1), Some("Gossip")).await), INVALID_PARAMS_CODE);
+		assert_eq!(purpose_named("publicHealth"), Some(Purpose::PublicHealth));
 		// Unsigned gets served (`--blob-get-unsigned`): the context is not checked.
 		assert_eq!(get(Some(1), Some("PublicHealth")).await.unwrap().0, b"sealed".to_vec());
 		assert_eq!(
