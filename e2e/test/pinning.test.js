@@ -1,12 +1,13 @@
 // Sealers pin ciphertext to a real S3-compatible server (SeaweedFS) from their off-chain worker,
 // on a real development node: pinned and checked byte for byte, storage outages survived,
-// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted,
-// versioned buckets refused.
+// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted (also
+// when the erasure overtakes the upload), versioned buckets refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, nextBlock, rawRpc, submit } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
+import { startHoldingProxy } from '../lib/holding-proxy.js';
 import { startDevNode } from '../lib/node.js';
 import { pinStatus, waitForPin } from '../lib/pinning.js';
 import {
@@ -21,10 +22,10 @@ const ALICE = keyFromUri('//Alice').address;
 
 const objectKey = (hash) => hash.replace(/^0x/, '');
 
-async function sealerNode(store, secret) {
+async function sealerNode(endpoint, secret) {
   return startDevNode({
     extraArgs: [
-      '--pinning-endpoint', store.endpoint, '--pinning-bucket', BUCKET,
+      '--pinning-endpoint', endpoint, '--pinning-bucket', BUCKET,
       '--pinning-retry-base-ms', '300', '-lruntime::pinning=debug',
     ],
     env: {
@@ -45,6 +46,7 @@ async function patientWithKey(api) {
 
 describe('a sealer with the right credentials', () => {
   let store;
+  let proxy;
   let node;
   let api;
   let patient;
@@ -52,7 +54,9 @@ describe('a sealer with the right credentials', () => {
   before(async () => {
     await ready();
     store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
-    node = await sealerNode(store, SECRET_KEY);
+    // The sealer reaches the store through a proxy that can hold its uploads back.
+    proxy = await startHoldingProxy(store.endpoint);
+    node = await sealerNode(proxy.endpoint, SECRET_KEY);
     api = await connect(node.url);
     patient = await patientWithKey(api);
   });
@@ -60,6 +64,7 @@ describe('a sealer with the right credentials', () => {
   after(async () => {
     await api?.disconnect();
     await node?.stop();
+    await proxy?.close();
     await store?.remove();
   });
 
@@ -146,6 +151,32 @@ describe('a sealer with the right credentials', () => {
     assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', nodeKey]), null);
     await assert.rejects(getBlob(api, contentHash, patient, { record, purpose: 'Treatment' }), /4016/);
   });
+
+  test('deletes an upload that the erasure of its record overtook, which the chain never knew of', async () => {
+    proxy.holdUploads = true;
+    const { record, contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"overtaken"}'),
+    );
+    const key = objectKey(contentHash);
+    let head = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (let i = 0; i < 10 && !proxy.held().includes(key); i += 1) head = await nextBlock(api, head);
+    assert.deepEqual(proxy.held(), [key], 'the worker is uploading');
+
+    // The patient erases the record while the upload is on its way; the store gets it after.
+    await submit(api, patient, api.tx.records.erase(record));
+    assert.equal((await api.query.pinning.objects(contentHash)).isNone, true);
+    assert.equal((await api.query.pinning.unpins(contentHash)).isNone, true, 'nobody to ask');
+    proxy.holdUploads = false;
+    proxy.releaseUploads();
+
+    // The upload lands, its confirmation finds no record; a later run deletes the object.
+    for (let i = 0; i < 30 && !/erased before the chain listed/.test(node.log()); i += 1) {
+      head = await nextBlock(api, head);
+    }
+    assert.match(node.log(), new RegExp(`object 0x${key}: its record was erased before the chain listed`));
+    assert.equal(await store.object(key), null);
+    assert.equal((await api.query.pinning.unpins(contentHash)).isNone, true);
+  });
 });
 
 describe('a sealer with wrong credentials', () => {
@@ -156,7 +187,7 @@ describe('a sealer with wrong credentials', () => {
   before(async () => {
     await ready();
     store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
-    node = await sealerNode(store, 'not-the-right-secret-42');
+    node = await sealerNode(store.endpoint, 'not-the-right-secret-42');
     api = await connect(node.url);
   });
 
@@ -194,6 +225,6 @@ describe('a sealer given a bucket that keeps object versions', () => {
   });
 
   test('refuses to start, rather than pin ciphertext that erasure could not delete', async () => {
-    await assert.rejects(sealerNode(store, SECRET_KEY), /S3 versioning enabled/);
+    await assert.rejects(sealerNode(store.endpoint, SECRET_KEY), /S3 versioning enabled/);
   });
 });

@@ -26,6 +26,20 @@
 //!    copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on failure
 //!    (state at [`unpin_retry_key`]).
 //!
+//! 3. goes through the uploads it made that the chain does not list it as holding yet
+//!    ([`UNTRACKED_UPLOADS_KEY`]): once the chain lists the holder, it forgets them (an
+//!    erasure then asks that holder to delete); once no live record references the object
+//!    any more, on a block newer than the upload, it `DELETE`s the object, confirming
+//!    nothing: a record erased while its upload's confirmation was still on its way would
+//!    otherwise leave its ciphertext in the bucket for ever, unknown to the chain.
+//!
+//! Runs overlap: a run on an old block may still be uploading or deleting when the next
+//! block's run starts. The last upload or deletion of each object is kept with the block its
+//! run looked at ([`LastAction`], at [`last_action_key`]), and a run never acts on an object a
+//! run on a newer block acted on ([`may_act`]): a run that saw a deletion called off does not
+//! have its upload undone by an older run's `DELETE`, nor an erasure's deletion undone by an
+//! older run's upload.
+//!
 //! After submitting a statement the worker leaves the request alone for
 //! [`Config::UnsignedLongevity`] blocks, the time the statement may spend in the pool.
 //!
@@ -33,12 +47,12 @@
 //! bucket; never request headers, credentials or ciphertext.
 //!
 //! The decisions are small pure functions ([`is_due`], [`put_outcome`], [`delete_outcome`],
-//! [`next_step`], [`backoff_delay_ms`], [`split_endpoint`], [`s3_error_code`]) so they can be
-//! tested alone.
+//! [`next_step`], [`backoff_delay_ms`], [`may_act`], [`untracked_fate`], [`split_endpoint`],
+//! [`s3_error_code`]) so they can be tested alone.
 
 use crate::{
-	Call, Config, FailurePayload, FailureReason, Pending, PinPayload, PinRequestOf, PinStatus,
-	Pins, SealerSet, UnpinPayload, Unpins, LOG_TARGET,
+	Call, Config, FailurePayload, FailureReason, Objects, Pending, PinPayload, PinRequestOf,
+	PinStatus, Pins, SealerSet, UnpinPayload, Unpins, LOG_TARGET,
 };
 use alloc::{string::String, vec, vec::Vec};
 use codec::{Decode, Encode};
@@ -74,6 +88,13 @@ pub const LOCK_PREFIX: &[u8] = b"medchain/pin-lock/";
 pub const PIN_RETRY_PREFIX: &[u8] = b"medchain/pin-retry/";
 /// Prefix of the retry state of an object's deletion.
 pub const UNPIN_RETRY_PREFIX: &[u8] = b"medchain/unpin-retry/";
+/// Prefix of what the node last did to an object in its bucket ([`LastAction`]).
+pub const LAST_ACTION_PREFIX: &[u8] = b"medchain/pin-last-action/";
+/// The uploads the chain does not list this node as holding yet ([`UntrackedUpload`]s).
+pub const UNTRACKED_UPLOADS_KEY: &[u8] = b"medchain/pin-untracked";
+/// The most [`UntrackedUpload`]s kept: past it the worker uploads nothing more until the
+/// chain has caught up, rather than leave objects it could not account for.
+pub const MAX_UNTRACKED_UPLOADS: usize = 1_024;
 /// When the worker last said pinning is off for want of settings.
 pub const NO_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-settings";
 /// When the worker last said the settings are unusable.
@@ -108,6 +129,11 @@ pub fn pin_retry_key(record: RecordId) -> Vec<u8> {
 /// The off-chain storage key of the retry state of the deletion of `content_hash`.
 pub fn unpin_retry_key(content_hash: &H256) -> Vec<u8> {
 	prefixed(UNPIN_RETRY_PREFIX, content_hash.as_bytes())
+}
+
+/// The off-chain storage key of what the node last did to the object `content_hash`.
+pub fn last_action_key(content_hash: &H256) -> Vec<u8> {
+	prefixed(LAST_ACTION_PREFIX, content_hash.as_bytes())
 }
 
 fn prefixed(prefix: &[u8], suffix: &[u8]) -> Vec<u8> {
@@ -151,6 +177,90 @@ pub fn is_due(state: &RetryState, now_ms: u64, block: u64, longevity: u64) -> bo
 		}
 	}
 	now_ms >= state.next_attempt_at
+}
+
+/// What the node did to an object in its bucket.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug)]
+pub enum ObjectAction {
+	/// Uploaded it.
+	Uploaded,
+	/// Deleted it.
+	Deleted,
+}
+
+/// The last upload or deletion of an object by this node, and the block the run that did it
+/// looked at.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct LastAction {
+	/// What was done.
+	pub action: ObjectAction,
+	/// The block of the run that did it.
+	pub block: u64,
+}
+
+/// Whether a run on `block` may do `action` to an object whose last upload or deletion was
+/// `last`. Not if a run on a newer block did either: that run saw more of the chain (a
+/// deletion called off by a new record of the same ciphertext, or an erasure), and an older
+/// run acting after it would undo what it did. Nor, on a block of the same height (another
+/// fork), if it did the opposite. The next block's run decides then.
+pub fn may_act(last: Option<LastAction>, action: ObjectAction, block: u64) -> bool {
+	match last {
+		None => true,
+		Some(last) => block > last.block || (block == last.block && last.action == action),
+	}
+}
+
+/// An upload the node made that the chain did not list it as holding when it was made: the
+/// chain learns of it only when the confirmation lands, and if the record is erased first,
+/// nothing on chain asks for the object's deletion.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct UntrackedUpload<AccountId> {
+	/// The object uploaded.
+	pub content_hash: H256,
+	/// The sealer key that uploaded it: the holder the chain would list.
+	pub holder: AccountId,
+	/// The block of the run that uploaded it.
+	pub uploaded_at: u64,
+	/// Where deleting it stands, once no record needs it.
+	pub deletion: RetryState,
+}
+
+/// What the chain, as of some block, says of an object an [`UntrackedUpload`] stored.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ObjectOnChain {
+	/// A live record references the object.
+	pub referenced: bool,
+	/// The chain lists the upload's holder as holding it.
+	pub held: bool,
+	/// A deletion request asks the upload's holder to delete it, which it has not confirmed.
+	pub deletion_requested: bool,
+}
+
+/// What to do with an untracked upload.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum UntrackedFate {
+	/// The chain accounts for it: an erasure asks its holder to delete it, through
+	/// [`Unpins`].
+	Forget,
+	/// Nothing yet: its confirmation may still land, or the run looks at a block older than
+	/// the upload.
+	Keep,
+	/// No record needs it and the chain does not know it is there: delete it.
+	Delete,
+}
+
+/// What to do with an upload made on block `uploaded_at`, by a run on `block` that finds
+/// `object` on chain. An object still referenced but not held is kept for as long as it is
+/// referenced, also when its confirmation was refused (its sealer left the set): it is
+/// deleted once released.
+pub fn untracked_fate(uploaded_at: u64, block: u64, object: ObjectOnChain) -> UntrackedFate {
+	if object.held || object.deletion_requested {
+		UntrackedFate::Forget
+	} else if object.referenced || block <= uploaded_at {
+		UntrackedFate::Keep
+	} else {
+		UntrackedFate::Delete
+	}
 }
 
 /// The wait before the next attempt after `attempts` failed ones: `base_ms` (the node's
@@ -523,6 +633,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	for account in &accounts {
 		worker.unpin_released(account);
 	}
+	worker.delete_untracked();
 }
 
 /// One run of the worker.
@@ -579,7 +690,7 @@ impl<T: Config> Worker<T> {
 			};
 			// Another run may have finished with it between the first look and the lock.
 			let state = read_state(&retry);
-			if !self.is_due(&state) {
+			if !self.is_due(&state) || !self.may_act(&pin.content_hash, ObjectAction::Uploaded) {
 				continue;
 			}
 			budget = budget.saturating_sub(1);
@@ -622,8 +733,18 @@ impl<T: Config> Worker<T> {
 				return;
 			},
 		};
+		// Noted before the upload, so that an upload whose answer is lost is accounted for too.
+		if !self.note_untracked(&sealer.id, &content_hash) {
+			log::warn!(
+				target: LOG_TARGET,
+				"record {record}: {MAX_UNTRACKED_UPLOADS} uploads wait for the chain to list \
+				 them; not uploading more until it does",
+			);
+			return;
+		}
 		let outcome = self.store.send(&request, ciphertext);
 		if outcome.status().is_some_and(|status| (200..300).contains(&status)) {
+			self.record_action(&content_hash, ObjectAction::Uploaded);
 			// Hash check, signing and upload: what scripts/pinning-throughput measures.
 			log::debug!(
 				target: LOG_TARGET,
@@ -740,7 +861,7 @@ impl<T: Config> Worker<T> {
 				continue;
 			};
 			let state = read_state(&retry);
-			if !self.is_due(&state) {
+			if !self.is_due(&state) || !self.may_act(&content_hash, ObjectAction::Deleted) {
 				continue;
 			}
 			budget = budget.saturating_sub(1);
@@ -775,6 +896,7 @@ impl<T: Config> Worker<T> {
 			self.store.retry_base_ms,
 		) {
 			Step::Confirm => {
+				self.record_action(&content_hash, ObjectAction::Deleted);
 				log::info!(target: LOG_TARGET, "object {content_hash:?} deleted, confirming");
 				// The erasure dropped this node's own copy already (off-chain indexing); a
 				// node importing without indexing drops it here.
@@ -814,6 +936,164 @@ impl<T: Config> Worker<T> {
 		}
 	}
 
+	/// Deletes the objects this node uploaded that no record needs any more and the chain
+	/// never listed it as holding; forgets those the chain now accounts for.
+	fn delete_untracked(&self) {
+		let uploads = untracked_uploads::<T::AccountId>();
+		if uploads.is_empty() {
+			return;
+		}
+		let mut budget = T::MaxPinsPerRun::get();
+		let mut settled = Vec::new();
+		let mut failed = Vec::new();
+		for upload in uploads {
+			let content_hash = upload.content_hash;
+			let object = Objects::<T>::get(content_hash);
+			let unpin = Unpins::<T>::get(content_hash);
+			let on_chain = ObjectOnChain {
+				referenced: object.is_some(),
+				held: object.is_some_and(|object| object.holders.contains(&upload.holder)),
+				deletion_requested: unpin.is_some_and(|unpin| {
+					unpin.holders.contains(&upload.holder)
+						&& !unpin.deleted.contains(&upload.holder)
+				}),
+			};
+			match untracked_fate(upload.uploaded_at, self.block_number, on_chain) {
+				UntrackedFate::Keep => continue,
+				UntrackedFate::Forget => {
+					settled.push(upload);
+					continue;
+				},
+				UntrackedFate::Delete => {},
+			}
+			if budget == 0 || now_ms() < upload.deletion.next_attempt_at {
+				continue;
+			}
+			let lock_key = lock_key(&content_hash);
+			let mut lock = StorageLock::<Time>::with_deadline(
+				&lock_key,
+				Duration::from_millis(LOCK_EXPIRY_MS),
+			);
+			let Ok(_guard) = lock.try_lock() else {
+				log::debug!(target: LOG_TARGET, "object {content_hash:?} locked by another run");
+				continue;
+			};
+			if !self.may_act(&content_hash, ObjectAction::Deleted) {
+				continue;
+			}
+			budget = budget.saturating_sub(1);
+			let outcome = match self.store.delete_request(&content_hash, now_ms()) {
+				Ok(request) => self.store.send(&request, &[]),
+				Err(error) => {
+					log::warn!(
+						target: LOG_TARGET,
+						"object {content_hash:?}: cannot sign the deletion: {error}"
+					);
+					continue;
+				},
+			};
+			if delete_outcome(outcome.status()) == RequestOutcome::Done {
+				self.record_action(&content_hash, ObjectAction::Deleted);
+				log::info!(
+					target: LOG_TARGET,
+					"object {content_hash:?}: its record was erased before the chain listed \
+					 this node as holding it; deleted",
+				);
+				settled.push(upload);
+			} else {
+				let deletion =
+					retry_after_failure(&upload.deletion, now_ms(), self.store.retry_base_ms);
+				log::warn!(
+					target: LOG_TARGET,
+					"object {content_hash:?}: deletion of an unneeded upload failed ({outcome}); \
+					 retrying in {} s",
+					backoff_delay_ms(deletion.attempts, self.store.retry_base_ms) / 1_000,
+				);
+				failed.push(UntrackedUpload { deletion, ..upload });
+			}
+		}
+		if settled.is_empty() && failed.is_empty() {
+			return;
+		}
+		// Another run may have noted a newer upload of the same object meanwhile: only the
+		// entries as they were read are dropped or updated.
+		let updated = StorageValueRef::persistent(UNTRACKED_UPLOADS_KEY).mutate(
+			|current: Result<Option<Vec<UntrackedUpload<T::AccountId>>>, StorageRetrievalError>| {
+				let mut current = current.ok().flatten().unwrap_or_default();
+				current.retain(|entry| !settled.iter().any(|done| same_upload(done, entry)));
+				for entry in current.iter_mut() {
+					if let Some(retry) = failed.iter().find(|retry| same_upload(retry, entry)) {
+						entry.deletion = retry.deletion;
+					}
+				}
+				Ok::<_, ()>(current)
+			},
+		);
+		if updated.is_err() {
+			log::debug!(target: LOG_TARGET, "untracked uploads changed by another run; next run");
+		}
+	}
+
+	/// Whether this run may do `action` to the object `content_hash` (see [`may_act`]).
+	fn may_act(&self, content_hash: &H256, action: ObjectAction) -> bool {
+		let last = StorageValueRef::persistent(&last_action_key(content_hash))
+			.get::<LastAction>()
+			.ok()
+			.flatten();
+		let allowed = may_act(last, action, self.block_number);
+		if !allowed {
+			log::debug!(
+				target: LOG_TARGET,
+				"object {content_hash:?}: {last:?} by a run on a newer block; not {action:?} \
+				 on block {}",
+				self.block_number,
+			);
+		}
+		allowed
+	}
+
+	/// Keeps that this run did `action` to the object `content_hash`.
+	fn record_action(&self, content_hash: &H256, action: ObjectAction) {
+		StorageValueRef::persistent(&last_action_key(content_hash))
+			.set(&LastAction { action, block: self.block_number });
+	}
+
+	/// Notes that `holder` is about to upload `content_hash`, unless the chain already lists
+	/// it as holding the object. False if it could not be noted (too many waiting, or another
+	/// run writing the list at the same moment): then nothing may be uploaded.
+	fn note_untracked(&self, holder: &T::AccountId, content_hash: &H256) -> bool {
+		if Objects::<T>::get(content_hash).is_some_and(|object| object.holders.contains(holder)) {
+			return true;
+		}
+		let block = self.block_number;
+		StorageValueRef::persistent(UNTRACKED_UPLOADS_KEY)
+			.mutate(
+				|current: Result<
+					Option<Vec<UntrackedUpload<T::AccountId>>>,
+					StorageRetrievalError,
+				>| {
+					let mut current = current.ok().flatten().unwrap_or_default();
+					if let Some(entry) = current.iter_mut().find(|entry| {
+						entry.content_hash == *content_hash && entry.holder == *holder
+					}) {
+						entry.uploaded_at = entry.uploaded_at.max(block);
+						entry.deletion = RetryState::default();
+					} else if current.len() >= MAX_UNTRACKED_UPLOADS {
+						return Err(());
+					} else {
+						current.push(UntrackedUpload {
+							content_hash: *content_hash,
+							holder: holder.clone(),
+							uploaded_at: block,
+							deletion: RetryState::default(),
+						});
+					}
+					Ok(current)
+				},
+			)
+			.is_ok()
+	}
+
 	/// Signs the payload `payload` builds with `account`'s key and submits the statement
 	/// `call` makes of it as an unsigned transaction. Whether the pool took it.
 	fn submit<P: SignedPayload<T>>(
@@ -835,6 +1115,23 @@ fn forget(retry: &mut StorageValueRef<'_>) {
 	if retry.get::<RetryState>().ok().flatten().is_some() {
 		retry.clear();
 	}
+}
+
+/// The uploads waiting for the chain to list their holder (see [`UntrackedUpload`]).
+pub fn untracked_uploads<AccountId: Decode>() -> Vec<UntrackedUpload<AccountId>> {
+	StorageValueRef::persistent(UNTRACKED_UPLOADS_KEY)
+		.get::<Vec<UntrackedUpload<AccountId>>>()
+		.ok()
+		.flatten()
+		.unwrap_or_default()
+}
+
+/// Whether `a` and `b` are the same upload: same object, holder and block.
+fn same_upload<AccountId: PartialEq>(
+	a: &UntrackedUpload<AccountId>,
+	b: &UntrackedUpload<AccountId>,
+) -> bool {
+	a.content_hash == b.content_hash && a.holder == b.holder && a.uploaded_at == b.uploaded_at
 }
 
 fn read_state(retry: &StorageValueRef<'_>) -> RetryState {

@@ -29,7 +29,7 @@ use sp_core::{
 		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt,
 		OffchainWorkerExt, OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
 	},
-	sr25519, OpaquePeerId, Pair,
+	sr25519, OpaquePeerId, Pair, H256,
 };
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use sp_runtime::{
@@ -876,6 +876,49 @@ fn a_request_is_due_after_its_backoff_and_once_its_statement_left_the_pool() {
 }
 
 #[test]
+fn a_run_never_undoes_what_a_run_on_a_newer_block_did_to_an_object() {
+	use ObjectAction::{Deleted, Uploaded};
+	let last = |action, block| Some(LastAction { action, block });
+	// Nothing done yet, or done on an older block: anything goes.
+	assert!(may_act(None, Uploaded, 0));
+	assert!(may_act(None, Deleted, 0));
+	assert!(may_act(last(Uploaded, 4), Deleted, 5));
+	assert!(may_act(last(Deleted, 4), Uploaded, 5));
+	// Done on a newer block: neither the same nor the opposite.
+	assert!(!may_act(last(Uploaded, 6), Deleted, 5));
+	assert!(!may_act(last(Uploaded, 6), Uploaded, 5));
+	assert!(!may_act(last(Deleted, 6), Uploaded, 5));
+	// On a block of the same height: a retry of the same, not the opposite.
+	assert!(may_act(last(Uploaded, 5), Uploaded, 5));
+	assert!(may_act(last(Deleted, 5), Deleted, 5));
+	assert!(!may_act(last(Uploaded, 5), Deleted, 5));
+	assert!(!may_act(last(Deleted, 5), Uploaded, 5));
+}
+
+#[test]
+fn an_untracked_upload_is_deleted_only_once_the_chain_neither_needs_nor_knows_it() {
+	let chain = |referenced, held, deletion_requested| ObjectOnChain {
+		referenced,
+		held,
+		deletion_requested,
+	};
+	// Listed as held, or asked to delete through a deletion request: the chain accounts for
+	// it, on any block.
+	assert_eq!(untracked_fate(5, 6, chain(true, true, false)), UntrackedFate::Forget);
+	assert_eq!(untracked_fate(5, 4, chain(true, true, false)), UntrackedFate::Forget);
+	assert_eq!(untracked_fate(5, 6, chain(false, false, true)), UntrackedFate::Forget);
+	// Referenced but not listed: the confirmation may still land.
+	assert_eq!(untracked_fate(5, 6, chain(true, false, false)), UntrackedFate::Keep);
+	assert_eq!(untracked_fate(5, 600, chain(true, false, false)), UntrackedFate::Keep);
+	// Not referenced, seen from a block no newer than the upload: that run may not see the
+	// record yet.
+	assert_eq!(untracked_fate(5, 5, chain(false, false, false)), UntrackedFate::Keep);
+	assert_eq!(untracked_fate(5, 4, chain(false, false, false)), UntrackedFate::Keep);
+	// Not referenced on a newer block, and nobody asked to delete it: deleted.
+	assert_eq!(untracked_fate(5, 6, chain(false, false, false)), UntrackedFate::Delete);
+}
+
+#[test]
 fn http_statuses_map_to_outcomes() {
 	assert_eq!(put_outcome(Some(200)), RequestOutcome::Done);
 	assert_eq!(put_outcome(Some(204)), RequestOutcome::Done);
@@ -1212,7 +1255,8 @@ impl Node {
 			.collect()
 	}
 
-	fn requests_made(&self) -> usize {
+	/// Requests sent that no [`Node::expect`] answered (answered ones are not kept).
+	fn unexpected_requests(&self) -> usize {
 		self.offchain.0.read().requests.len()
 	}
 
@@ -1420,7 +1464,7 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 
 	node.run(1);
 
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	let calls = node.calls();
 	assert_eq!(calls.len(), 1);
 	let crate::Call::report_pin_failure { payload, signature } = calls[0].clone() else {
@@ -1435,7 +1479,7 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 	// reported twice.
 	let block = 1 + LONGEVITY + 1;
 	node.run(block);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// A client puts the right bytes again: uploaded and confirmed when next due.
@@ -1531,7 +1575,7 @@ fn a_key_that_never_held_a_copy_neither_pins_nor_deletes() {
 		erase(7, 1);
 	});
 	node.run(2);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1566,7 +1610,7 @@ fn a_locked_object_is_left_alone() {
 
 	node.run(1);
 
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 	assert_eq!(node.retry_state(pin_retry_key(7)), None);
 }
@@ -1589,7 +1633,7 @@ fn ciphertext_the_node_does_not_hold_is_skipped_without_counting_an_attempt() {
 	let mut node = Node::new(1, true);
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 	assert_eq!(node.retry_state(pin_retry_key(7)), None);
 }
@@ -1601,7 +1645,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// A key that is not a sealer's.
@@ -1609,7 +1653,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// Settings that do not decode.
@@ -1620,7 +1664,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 		register(7, 1);
 	});
 	node.run(1);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1638,7 +1682,7 @@ fn requests_this_sealer_confirmed_or_that_are_pinned_are_skipped() {
 		assert_eq!(status(8), Some(PinStatus::Pinned));
 	});
 	node.run(2);
-	assert_eq!(node.requests_made(), 0);
+	assert_eq!(node.unexpected_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1707,6 +1751,178 @@ fn at_most_max_pins_per_run_uploads_are_made() {
 	node.expect(&put_of(n, NOW), ciphertext(n), b"");
 	node.run(2);
 	assert_eq!(node.calls().len(), 1);
+}
+
+fn untracked(node: &mut Node) -> Vec<(H256, u64)> {
+	node.execute(|| {
+		untracked_uploads::<sp_runtime::AccountId32>()
+			.into_iter()
+			.map(|upload| (upload.content_hash, upload.uploaded_at))
+			.collect()
+	})
+}
+
+fn last_action(node: &mut Node, n: u8) -> Option<LastAction> {
+	node.execute(|| StorageValueRef::persistent(&last_action_key(&content(n))).get().ok().flatten())
+}
+
+#[test]
+fn an_upload_overtaken_by_its_records_erasure_is_deleted_without_a_statement() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	// Uploaded; the confirmation is still in the pool when the patient erases the record.
+	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_pin { .. }]));
+	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
+	(node.clear_pool)();
+	node.execute(|| {
+		erase(7, 1);
+		// Nobody had confirmed: the chain asks nobody to delete it.
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+	});
+
+	// A run on the upload's own block does not know more than the upload did.
+	node.run(1);
+	assert_eq!(node.unexpected_requests(), 0);
+
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(2);
+	assert_eq!(node.unexpected_requests(), 0);
+	// Nothing to confirm: the chain never listed the node as holding it.
+	assert!(node.calls().is_empty());
+	assert!(untracked(&mut node).is_empty());
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Deleted, block: 2 })
+	);
+
+	node.run(3);
+	assert_eq!(node.unexpected_requests(), 0);
+}
+
+#[test]
+fn a_failed_deletion_of_an_untracked_upload_is_retried_after_its_backoff() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	node.execute(|| erase(7, 1));
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(503));
+	node.run(2);
+	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
+
+	// Not before the backoff.
+	node.run(3);
+	assert_eq!(node.unexpected_requests(), 0);
+	let later = NOW + BACKOFF_BASE_MS;
+	node.set_time(later);
+	node.expect(&delete_of(1, later), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(404));
+	node.run(4);
+	assert_eq!(node.unexpected_requests(), 0);
+	assert!(untracked(&mut node).is_empty());
+}
+
+#[test]
+fn a_confirmed_upload_is_forgotten_and_left_to_the_chains_deletion_requests() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	let calls = node.calls();
+	(node.clear_pool)();
+	node.execute(|| admit_and_dispatch(calls[0].clone()));
+
+	node.run(2);
+	assert_eq!(node.unexpected_requests(), 0);
+	assert!(untracked(&mut node).is_empty());
+	// A second record of the same ciphertext: the node holds it already, nothing is noted.
+	node.execute(|| register(8, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(3);
+	assert!(untracked(&mut node).is_empty());
+}
+
+#[test]
+fn an_upload_that_is_still_referenced_is_kept_while_its_confirmation_may_land() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	(node.clear_pool)();
+	node.run(1 + LONGEVITY);
+	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
+}
+
+#[test]
+fn a_run_on_an_older_block_does_not_delete_what_a_newer_run_uploaded_again() {
+	let mut node = Node::new(1, true);
+	let old_view = node.execute(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		Unpins::<Test>::get(content(1)).expect("a deletion request")
+	});
+	// The next block registers the same ciphertext again, calling the deletion off; the
+	// client put it again, and that block's run uploads it for the new record.
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		register(9, 1);
+		assert!(!Unpins::<Test>::contains_key(content(1)));
+	});
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(3);
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Uploaded, block: 3 })
+	);
+	(node.clear_pool)();
+
+	// The run on block 2, which still sees the deletion request, gets the lock only now.
+	node.execute(|| Unpins::<Test>::insert(content(1), old_view));
+	node.run(2);
+	assert_eq!(node.unexpected_requests(), 0, "no DELETE of the object block 3 needs");
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn a_run_on_an_older_block_does_not_upload_what_a_newer_run_deleted() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	let pending = node.execute(|| {
+		register(7, 1);
+		let pending = Pins::<Test>::get(7).expect("a pin request");
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		pending
+	});
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(3);
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Deleted, block: 3 })
+	);
+	(node.clear_pool)();
+
+	// The run on block 2 still sees the record pending, and read the node's copy before the
+	// erasure dropped it.
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		Pins::<Test>::insert(7, pending);
+		Pending::<Test>::insert(7, ());
+	});
+	node.run(2);
+	assert_eq!(node.unexpected_requests(), 0, "no upload of an erased record's ciphertext");
+	assert!(node.calls().is_empty());
 }
 
 #[test]
