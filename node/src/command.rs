@@ -123,7 +123,16 @@ pub fn run() -> sc_cli::Result<()> {
 						false,
 					)
 				},
-				_ => Err("only `benchmark pallet` and `benchmark overhead` are supported".into()),
+				// The cost of a database read and write on a state snapshot: the runtime's
+				// `DbWeight` (runtime/src/weights/paritydb_weights.rs).
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				},
+				_ => Err("only `benchmark pallet`, `overhead` and `storage` are supported".into()),
 			})
 		},
 		None => {

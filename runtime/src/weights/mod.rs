@@ -1,6 +1,7 @@
 //! Weights of the upstream pallets whose costs every transaction or block pays, measured on
-//! this runtime and machine by `scripts/benchmark-pallets.sh` (with ParityDB's database
-//! weights, which the node uses), instead of the figures upstream measured for its own node.
+//! this runtime and machine by `scripts/benchmark-pallets.sh`, instead of the figures upstream
+//! measured for its own node; and the database weights every pallet's weights count reads and
+//! writes with ([`ParityDbWeight`]), measured by `scripts/benchmark-storage.sh`.
 //!
 //! Known over-charges, both kept on purpose:
 //! - [`ExtrinsicBaseWeight`] is measured as upstream measures it, on a signed `system.remark`:
@@ -14,6 +15,7 @@
 
 pub use block_weights::BlockExecutionWeight;
 pub use extrinsic_weights::ExtrinsicBaseWeight;
+pub use paritydb_weights::ParityDbWeight;
 
 pub mod block_weights;
 pub mod extrinsic_weights;
@@ -21,3 +23,4 @@ pub mod frame_system_extensions;
 pub mod pallet_balances;
 pub mod pallet_timestamp;
 pub mod pallet_transaction_payment;
+pub mod paritydb_weights;
