@@ -679,22 +679,19 @@ impl<T: Config> Worker<T> {
 				// Another sealer may hold it.
 				continue;
 			};
-			let lock_key = lock_key(&pin.content_hash);
-			let mut lock = StorageLock::<Time>::with_deadline(
-				&lock_key,
-				Duration::from_millis(LOCK_EXPIRY_MS),
-			);
-			let Ok(_guard) = lock.try_lock() else {
-				log::debug!(target: LOG_TARGET, "record {record}: object locked by another run");
-				continue;
-			};
-			// Another run may have finished with it between the first look and the lock.
-			let state = read_state(&retry);
-			if !self.is_due(&state) || !self.may_act(&pin.content_hash, ObjectAction::Uploaded) {
-				continue;
+			let attempted = locked(&pin.content_hash, || {
+				// Another run may have finished with it between the first look and the lock.
+				let state = read_state(&retry);
+				if !self.is_due(&state) || !self.may_act(&pin.content_hash, ObjectAction::Uploaded)
+				{
+					return false;
+				}
+				self.pin(sealer, record, &pin, &ciphertext, &state, &retry);
+				true
+			});
+			if attempted == Some(true) {
+				budget = budget.saturating_sub(1);
 			}
-			budget = budget.saturating_sub(1);
-			self.pin(sealer, record, &pin, &ciphertext, &state, &retry);
 		}
 	}
 
@@ -851,21 +848,17 @@ impl<T: Config> Worker<T> {
 			if !self.is_due(&read_state(&retry)) {
 				continue;
 			}
-			let lock_key = lock_key(&content_hash);
-			let mut lock = StorageLock::<Time>::with_deadline(
-				&lock_key,
-				Duration::from_millis(LOCK_EXPIRY_MS),
-			);
-			let Ok(_guard) = lock.try_lock() else {
-				log::debug!(target: LOG_TARGET, "object {content_hash:?} locked by another run");
-				continue;
-			};
-			let state = read_state(&retry);
-			if !self.is_due(&state) || !self.may_act(&content_hash, ObjectAction::Deleted) {
-				continue;
+			let attempted = locked(&content_hash, || {
+				let state = read_state(&retry);
+				if !self.is_due(&state) || !self.may_act(&content_hash, ObjectAction::Deleted) {
+					return false;
+				}
+				self.unpin(holder, content_hash, &state, &retry);
+				true
+			});
+			if attempted == Some(true) {
+				budget = budget.saturating_sub(1);
 			}
-			budget = budget.saturating_sub(1);
-			self.unpin(holder, content_hash, &state, &retry);
 		}
 	}
 
@@ -969,31 +962,31 @@ impl<T: Config> Worker<T> {
 			if budget == 0 || now_ms() < upload.deletion.next_attempt_at {
 				continue;
 			}
-			let lock_key = lock_key(&content_hash);
-			let mut lock = StorageLock::<Time>::with_deadline(
-				&lock_key,
-				Duration::from_millis(LOCK_EXPIRY_MS),
-			);
-			let Ok(_guard) = lock.try_lock() else {
-				log::debug!(target: LOG_TARGET, "object {content_hash:?} locked by another run");
+			let sent = locked(&content_hash, || {
+				if !self.may_act(&content_hash, ObjectAction::Deleted) {
+					return None;
+				}
+				let request = self
+					.store
+					.delete_request(&content_hash, now_ms())
+					.map_err(|error| {
+						log::warn!(
+							target: LOG_TARGET,
+							"object {content_hash:?}: cannot sign the deletion: {error}"
+						)
+					})
+					.ok()?;
+				let outcome = self.store.send(&request, &[]);
+				if delete_outcome(outcome.status()) == RequestOutcome::Done {
+					self.record_action(&content_hash, ObjectAction::Deleted);
+				}
+				Some(outcome)
+			});
+			let Some(Some(outcome)) = sent else {
 				continue;
 			};
-			if !self.may_act(&content_hash, ObjectAction::Deleted) {
-				continue;
-			}
 			budget = budget.saturating_sub(1);
-			let outcome = match self.store.delete_request(&content_hash, now_ms()) {
-				Ok(request) => self.store.send(&request, &[]),
-				Err(error) => {
-					log::warn!(
-						target: LOG_TARGET,
-						"object {content_hash:?}: cannot sign the deletion: {error}"
-					);
-					continue;
-				},
-			};
 			if delete_outcome(outcome.status()) == RequestOutcome::Done {
-				self.record_action(&content_hash, ObjectAction::Deleted);
 				log::info!(
 					target: LOG_TARGET,
 					"object {content_hash:?}: its record was erased before the chain listed \
@@ -1115,6 +1108,18 @@ fn forget(retry: &mut StorageValueRef<'_>) {
 	if retry.get::<RetryState>().ok().flatten().is_some() {
 		retry.clear();
 	}
+}
+
+/// Runs `work` holding this node's lock on the object `content_hash`, so that no other run
+/// uploads or deletes it meanwhile; `None` if another run holds it.
+fn locked<R>(content_hash: &H256, work: impl FnOnce() -> R) -> Option<R> {
+	let key = lock_key(content_hash);
+	let mut lock = StorageLock::<Time>::with_deadline(&key, Duration::from_millis(LOCK_EXPIRY_MS));
+	let Ok(_guard) = lock.try_lock() else {
+		log::debug!(target: LOG_TARGET, "object {content_hash:?} locked by another run");
+		return None;
+	};
+	Some(work())
 }
 
 /// The uploads waiting for the chain to list their holder (see [`UntrackedUpload`]).
