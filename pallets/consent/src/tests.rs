@@ -568,6 +568,32 @@ fn action_is_enforced() {
 }
 
 #[test]
+fn authoring_a_record_grants_no_read_of_it() {
+	new_test_ext().execute_with(|| {
+		let patients_own = register_note(PATIENT, PATIENT, 1);
+		let append_only =
+			grant(Grantee::Account(NURSE), ConsentScope::AllRecords, APPEND, TREATMENT, None);
+		// The nurse appends a record naming the ciphertext of the patient's own record: the chain
+		// cannot tell, and the blob node serves bytes only to readers the chain lets read.
+		let authored = register_note(NURSE, PATIENT, 1);
+		assert_eq!(
+			pallet_records::Records::<Test>::get(authored).map(|record| record.content_hash),
+			pallet_records::Records::<Test>::get(patients_own).map(|record| record.content_hash),
+		);
+		assert_eq!(
+			Consent::can_access(&NURSE, authored, Action::Append, Purpose::Treatment),
+			allowed_by(append_only)
+		);
+		for record in [authored, patients_own] {
+			assert_eq!(
+				can_read(NURSE, record, Purpose::Treatment),
+				denied(AccessReason::ActionNotPermitted)
+			);
+		}
+	});
+}
+
+#[test]
 fn purpose_is_enforced() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
