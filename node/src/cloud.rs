@@ -289,6 +289,7 @@ mod tests {
 			access_key_id: b"AKID".to_vec(),
 			secret_access_key: b"secret".to_vec(),
 			retry_base_ms: 2_000,
+			finality_depth: 10,
 		};
 		let error = CloudBlobs::new(&settings, 10).err().expect("refused");
 		assert!(error.contains("scheme"), "{error}");

@@ -11,10 +11,12 @@ pub const ACCESS_KEY_ID_VAR: &str = "MEDCHAIN_PINNING_ACCESS_KEY_ID";
 /// The environment variable holding the secret access key.
 pub const SECRET_ACCESS_KEY_VAR: &str = "MEDCHAIN_PINNING_SECRET_ACCESS_KEY";
 
-/// The storage settings `options` and the credentials `lookup` returns describe: `Ok(None)`
-/// when no endpoint is given (this node does not pin), an error naming what is wrong otherwise.
+/// The storage settings `options`, the node's `finality_depth` and the credentials `lookup`
+/// returns describe: `Ok(None)` when no endpoint is given (this node does not pin), an error
+/// naming what is wrong otherwise.
 pub fn settings_from(
 	options: &PinningOptions,
+	finality_depth: u32,
 	lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<StorageSettings>, String> {
 	let Some(endpoint) = &options.pinning_endpoint else { return Ok(None) };
@@ -37,6 +39,7 @@ pub fn settings_from(
 		access_key_id: credential(ACCESS_KEY_ID_VAR)?.into_bytes(),
 		secret_access_key: credential(SECRET_ACCESS_KEY_VAR)?.into_bytes(),
 		retry_base_ms: options.pinning_retry_base_ms,
+		finality_depth,
 	}))
 }
 
@@ -85,28 +88,29 @@ mod tests {
 
 	#[test]
 	fn no_endpoint_means_no_pinning() {
-		assert_eq!(settings_from(&options(None), env), Ok(None));
+		assert_eq!(settings_from(&options(None), 10, env), Ok(None));
 	}
 
 	#[test]
 	fn settings_come_from_flags_and_environment() {
 		let settings =
-			settings_from(&options(Some("http://127.0.0.1:8333/")), env).unwrap().unwrap();
+			settings_from(&options(Some("http://127.0.0.1:8333/")), 10, env).unwrap().unwrap();
 		assert_eq!(settings.endpoint, b"http://127.0.0.1:8333".to_vec());
 		assert_eq!(settings.bucket, b"records".to_vec());
 		assert_eq!(settings.region, b"eu-central-1".to_vec());
 		assert_eq!(settings.access_key_id, b"AKIDEXAMPLE".to_vec());
 		assert_eq!(settings.secret_access_key, b"s3cr3t".to_vec());
+		assert_eq!(settings.finality_depth, 10);
 	}
 
 	#[test]
 	fn bad_settings_are_named() {
-		let error = settings_from(&options(Some("ftp://store")), env).unwrap_err();
+		let error = settings_from(&options(Some("ftp://store")), 10, env).unwrap_err();
 		assert!(error.contains("http"), "{error}");
-		let error = settings_from(&options(Some("http://store")), |_| None).unwrap_err();
+		let error = settings_from(&options(Some("http://store")), 10, |_| None).unwrap_err();
 		assert!(error.contains(ACCESS_KEY_ID_VAR), "{error}");
 		let no_secret = |name: &str| (name == ACCESS_KEY_ID_VAR).then(|| "AKID".to_string());
-		let error = settings_from(&options(Some("http://store")), no_secret).unwrap_err();
+		let error = settings_from(&options(Some("http://store")), 10, no_secret).unwrap_err();
 		assert!(error.contains(SECRET_ACCESS_KEY_VAR), "{error}");
 		assert!(!error.contains("AKID"), "errors never echo credentials: {error}");
 	}
@@ -114,7 +118,7 @@ mod tests {
 	#[test]
 	fn installing_writes_or_clears_the_workers_settings() {
 		let mut storage = InMemOffchainStorage::default();
-		let settings = settings_from(&options(Some("http://store")), env).unwrap();
+		let settings = settings_from(&options(Some("http://store")), 10, env).unwrap();
 		install_settings(&mut storage, settings.as_ref());
 		let stored = storage.get(STORAGE_PREFIX, STORAGE_SETTINGS_KEY).unwrap();
 		assert_eq!(StorageSettings::decode(&mut &stored[..]).ok(), settings);

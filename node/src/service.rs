@@ -161,8 +161,10 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	} = new_partial(&config)?;
 
 	let pinning_settings =
-		crate::pinning::settings_from(&options.pinning, |name| std::env::var(name).ok())
-			.map_err(ServiceError::Other)?;
+		crate::pinning::settings_from(&options.pinning, options.finality_depth, |name| {
+			std::env::var(name).ok()
+		})
+		.map_err(ServiceError::Other)?;
 	// Checked before the network or the off-chain workers start, and before the worker is given
 	// the settings (a restart finds the last run's in off-chain storage until they are
 	// replaced): the worker must never upload to such a bucket.

@@ -38,6 +38,9 @@ pub struct StorageSettings {
 	/// The wait after a failed upload or deletion, in milliseconds, doubled after each further
 	/// failure (up to five minutes).
 	pub retry_base_ms: u64,
+	/// How deep a block must be for the node to treat it as final (its `--finality-depth`):
+	/// the worker waits this long before acting on what a reorganisation could still undo.
+	pub finality_depth: u32,
 }
 
 impl core::fmt::Debug for StorageSettings {
@@ -49,6 +52,7 @@ impl core::fmt::Debug for StorageSettings {
 			.field("access_key_id", &core::str::from_utf8(&self.access_key_id))
 			.field("secret_access_key", &"<redacted>")
 			.field("retry_base_ms", &self.retry_base_ms)
+			.field("finality_depth", &self.finality_depth)
 			.finish()
 	}
 }
@@ -66,6 +70,7 @@ mod tests {
 			access_key_id: b"AKIDEXAMPLE".to_vec(),
 			secret_access_key: b"very-secret-value".to_vec(),
 			retry_base_ms: 2_000,
+			finality_depth: 10,
 		};
 		let printed = format!("{settings:?}");
 		assert!(printed.contains("AKIDEXAMPLE"));

@@ -177,8 +177,9 @@ pub mod pallet {
 		/// request. At least the sealer set's own bound.
 		#[pallet::constant]
 		type MaxSealers: Get<u32>;
-		/// The largest number of uploads (and, separately, of deletions) a sealer's off-chain
-		/// worker makes per block.
+		/// The largest number of requests of each kind a sealer's off-chain worker makes per
+		/// block: uploads; deletions asked for, per `seal` key; deletions of uploads whose
+		/// record was erased before the chain listed the uploader.
 		#[pallet::constant]
 		type MaxPinsPerRun: Get<u32>;
 		/// How many times a sealer's off-chain worker tries to upload a ciphertext before it

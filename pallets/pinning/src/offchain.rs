@@ -26,19 +26,22 @@
 //!    copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on failure
 //!    (state at [`unpin_retry_key`]).
 //!
-//! 3. goes through the uploads it made that the chain does not list it as holding yet
-//!    ([`UNTRACKED_UPLOADS_KEY`]): once the chain lists the holder, it forgets them (an
-//!    erasure then asks that holder to delete); once no live record references the object
-//!    any more, on a block newer than the upload, it `DELETE`s the object, confirming
-//!    nothing: a record erased while its upload's confirmation was still on its way would
-//!    otherwise leave its ciphertext in the bucket for ever, unknown to the chain.
+//! 3. goes through the uploads it made recently ([`UNTRACKED_UPLOADS_KEY`]): a record erased
+//!    while its upload's confirmation was still on its way would otherwise leave its
+//!    ciphertext in the bucket for ever, unknown to the chain. Once the upload is settled
+//!    ([`Config::UnsignedLongevity`] plus the node's finality depth later, so that neither a
+//!    pending confirmation nor a reorganisation can change the answer), it `DELETE`s the
+//!    object if no live record references it and no deletion request names the uploader,
+//!    confirming nothing; otherwise it forgets the upload (the chain accounts for it).
 //!
 //! Runs overlap: a run on an old block may still be uploading or deleting when the next
-//! block's run starts. The last upload or deletion of each object is kept with the block its
-//! run looked at ([`LastAction`], at [`last_action_key`]), and a run never acts on an object a
-//! run on a newer block acted on ([`may_act`]): a run that saw a deletion called off does not
-//! have its upload undone by an older run's `DELETE`, nor an erasure's deletion undone by an
-//! older run's upload.
+//! block's run starts. The last upload or deletion of each object is kept with the height of
+//! the block its run looked at ([`LastAction`], at [`last_action_key`]), and a run never acts on
+//! an object a run on a higher block acted on ([`may_act`]): a run that saw a deletion called
+//! off does not have its upload undone by an older run's `DELETE`, nor an erasure's deletion
+//! undone by an older run's upload. Heights order the runs of one chain; after a
+//! reorganisation to a heavier chain with fewer blocks, a run of the abandoned fork can pass
+//! for the newer one until the new chain is as high.
 //!
 //! After submitting a statement the worker leaves the request alone for
 //! [`Config::UnsignedLongevity`] blocks, the time the statement may spend in the pool.
@@ -92,8 +95,8 @@ pub const UNPIN_RETRY_PREFIX: &[u8] = b"medchain/unpin-retry/";
 pub const LAST_ACTION_PREFIX: &[u8] = b"medchain/pin-last-action/";
 /// The uploads the chain does not list this node as holding yet ([`UntrackedUpload`]s).
 pub const UNTRACKED_UPLOADS_KEY: &[u8] = b"medchain/pin-untracked";
-/// The most [`UntrackedUpload`]s kept: past it the worker uploads nothing more until the
-/// chain has caught up, rather than leave objects it could not account for.
+/// The most [`UntrackedUpload`]s kept: past it the worker uploads nothing more until earlier
+/// uploads settle, rather than leave objects it could not account for.
 pub const MAX_UNTRACKED_UPLOADS: usize = 1_024;
 /// When the worker last said pinning is off for want of settings.
 pub const NO_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-settings";
@@ -210,9 +213,9 @@ pub fn may_act(last: Option<LastAction>, action: ObjectAction, block: u64) -> bo
 	}
 }
 
-/// An upload the node made that the chain did not list it as holding when it was made: the
-/// chain learns of it only when the confirmation lands, and if the record is erased first,
-/// nothing on chain asks for the object's deletion.
+/// An upload the node made (or tried), kept until it is settled: the chain learns of it only
+/// when the confirmation lands, and if the record is erased first, nothing on chain asks for
+/// the object's deletion.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug)]
 pub struct UntrackedUpload<AccountId> {
 	/// The object uploaded.
@@ -230,34 +233,38 @@ pub struct UntrackedUpload<AccountId> {
 pub struct ObjectOnChain {
 	/// A live record references the object.
 	pub referenced: bool,
-	/// The chain lists the upload's holder as holding it.
-	pub held: bool,
 	/// A deletion request asks the upload's holder to delete it, which it has not confirmed.
 	pub deletion_requested: bool,
 }
 
-/// What to do with an untracked upload.
+/// What to do with a recent upload.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum UntrackedFate {
-	/// The chain accounts for it: an erasure asks its holder to delete it, through
-	/// [`Unpins`].
-	Forget,
-	/// Nothing yet: its confirmation may still land, or the run looks at a block older than
-	/// the upload.
+	/// Not settled yet: a confirmation may still land, or a reorganisation undo what the run
+	/// sees.
 	Keep,
-	/// No record needs it and the chain does not know it is there: delete it.
+	/// The chain accounts for the object: a record needs it, or a deletion request asks the
+	/// uploader to delete it.
+	Forget,
+	/// No record needs it and no deletion request names the uploader: delete it.
 	Delete,
 }
 
 /// What to do with an upload made on block `uploaded_at`, by a run on `block` that finds
-/// `object` on chain. An object still referenced but not held is kept for as long as it is
-/// referenced, also when its confirmation was refused (its sealer left the set): it is
-/// deleted once released.
-pub fn untracked_fate(uploaded_at: u64, block: u64, object: ObjectOnChain) -> UntrackedFate {
-	if object.held || object.deletion_requested {
-		UntrackedFate::Forget
-	} else if object.referenced || block <= uploaded_at {
+/// `object` on chain, once `settle_blocks` have passed: the pool's longevity of the upload's
+/// confirmation plus the node's finality depth. A record that still references an object the
+/// chain never listed the uploader as holding (its confirmation was refused, or its upload
+/// failed while others pinned) is forgotten too: that copy stays if the record is erased later.
+pub fn untracked_fate(
+	uploaded_at: u64,
+	block: u64,
+	settle_blocks: u64,
+	object: ObjectOnChain,
+) -> UntrackedFate {
+	if block <= uploaded_at.saturating_add(settle_blocks) {
 		UntrackedFate::Keep
+	} else if object.referenced || object.deletion_requested {
+		UntrackedFate::Forget
 	} else {
 		UntrackedFate::Delete
 	}
@@ -441,6 +448,7 @@ pub struct ObjectStore {
 	bucket: String,
 	scheme: &'static str,
 	retry_base_ms: u64,
+	finality_depth: u64,
 }
 
 impl ObjectStore {
@@ -470,6 +478,7 @@ impl ObjectStore {
 			bucket: text(&settings.bucket, SettingsError::Bucket)?,
 			scheme,
 			retry_base_ms: settings.retry_base_ms,
+			finality_depth: u64::from(settings.finality_depth),
 		};
 		// Building a request checks the bucket name; nothing is sent.
 		let epoch = AmzDateTime::from_unix_seconds(0).map_err(|_| SettingsError::Bucket)?;
@@ -734,8 +743,8 @@ impl<T: Config> Worker<T> {
 		if !self.note_untracked(&sealer.id, &content_hash) {
 			log::warn!(
 				target: LOG_TARGET,
-				"record {record}: {MAX_UNTRACKED_UPLOADS} uploads wait for the chain to list \
-				 them; not uploading more until it does",
+				"record {record}: {MAX_UNTRACKED_UPLOADS} recent uploads are not settled yet; \
+				 not uploading more until they are",
 			);
 			return;
 		}
@@ -941,17 +950,16 @@ impl<T: Config> Worker<T> {
 		let mut failed = Vec::new();
 		for upload in uploads {
 			let content_hash = upload.content_hash;
-			let object = Objects::<T>::get(content_hash);
-			let unpin = Unpins::<T>::get(content_hash);
 			let on_chain = ObjectOnChain {
-				referenced: object.is_some(),
-				held: object.is_some_and(|object| object.holders.contains(&upload.holder)),
-				deletion_requested: unpin.is_some_and(|unpin| {
+				referenced: Objects::<T>::contains_key(content_hash),
+				deletion_requested: Unpins::<T>::get(content_hash).is_some_and(|unpin| {
 					unpin.holders.contains(&upload.holder)
 						&& !unpin.deleted.contains(&upload.holder)
 				}),
 			};
-			match untracked_fate(upload.uploaded_at, self.block_number, on_chain) {
+			let settle_blocks =
+				T::UnsignedLongevity::get().saturating_add(self.store.finality_depth);
+			match untracked_fate(upload.uploaded_at, self.block_number, settle_blocks, on_chain) {
 				UntrackedFate::Keep => continue,
 				UntrackedFate::Forget => {
 					settled.push(upload);
@@ -989,8 +997,8 @@ impl<T: Config> Worker<T> {
 			if delete_outcome(outcome.status()) == RequestOutcome::Done {
 				log::info!(
 					target: LOG_TARGET,
-					"object {content_hash:?}: its record was erased before the chain listed \
-					 this node as holding it; deleted",
+					"object {content_hash:?}: uploaded (or tried) for a record erased since, \
+					 which no deletion request names this node for; deleted",
 				);
 				settled.push(upload);
 			} else {
@@ -1051,13 +1059,10 @@ impl<T: Config> Worker<T> {
 			.set(&LastAction { action, block: self.block_number });
 	}
 
-	/// Notes that `holder` is about to upload `content_hash`, unless the chain already lists
-	/// it as holding the object. False if it could not be noted (too many waiting, or another
-	/// run writing the list at the same moment): then nothing may be uploaded.
+	/// Notes that `holder` is about to upload `content_hash`. False if it could not be noted
+	/// (too many unsettled, or another run writing the list at the same moment): then nothing
+	/// may be uploaded. Noted even when this fork lists the holder already: another may not.
 	fn note_untracked(&self, holder: &T::AccountId, content_hash: &H256) -> bool {
-		if Objects::<T>::get(content_hash).is_some_and(|object| object.holders.contains(holder)) {
-			return true;
-		}
 		let block = self.block_number;
 		StorageValueRef::persistent(UNTRACKED_UPLOADS_KEY)
 			.mutate(

@@ -896,26 +896,24 @@ fn a_run_never_undoes_what_a_run_on_a_newer_block_did_to_an_object() {
 }
 
 #[test]
-fn an_untracked_upload_is_deleted_only_once_the_chain_neither_needs_nor_knows_it() {
-	let chain = |referenced, held, deletion_requested| ObjectOnChain {
-		referenced,
-		held,
-		deletion_requested,
-	};
-	// Listed as held, or asked to delete through a deletion request: the chain accounts for
-	// it, on any block.
-	assert_eq!(untracked_fate(5, 6, chain(true, true, false)), UntrackedFate::Forget);
-	assert_eq!(untracked_fate(5, 4, chain(true, true, false)), UntrackedFate::Forget);
-	assert_eq!(untracked_fate(5, 6, chain(false, false, true)), UntrackedFate::Forget);
-	// Referenced but not listed: the confirmation may still land.
-	assert_eq!(untracked_fate(5, 6, chain(true, false, false)), UntrackedFate::Keep);
-	assert_eq!(untracked_fate(5, 600, chain(true, false, false)), UntrackedFate::Keep);
-	// Not referenced, seen from a block no newer than the upload: that run may not see the
-	// record yet.
-	assert_eq!(untracked_fate(5, 5, chain(false, false, false)), UntrackedFate::Keep);
-	assert_eq!(untracked_fate(5, 4, chain(false, false, false)), UntrackedFate::Keep);
-	// Not referenced on a newer block, and nobody asked to delete it: deleted.
-	assert_eq!(untracked_fate(5, 6, chain(false, false, false)), UntrackedFate::Delete);
+fn a_recent_upload_is_deleted_once_settled_if_nothing_on_chain_accounts_for_it() {
+	let chain = |referenced, deletion_requested| ObjectOnChain { referenced, deletion_requested };
+	let settle = 15;
+	// Before it settles nothing is decided: a confirmation may land, a reorganisation may
+	// bring back a record the run does not see.
+	for on_chain in [chain(false, false), chain(true, false), chain(false, true)] {
+		assert_eq!(untracked_fate(5, 4, settle, on_chain), UntrackedFate::Keep);
+		assert_eq!(untracked_fate(5, 20, settle, on_chain), UntrackedFate::Keep);
+	}
+	// Settled: a record needs it, or a deletion request names the uploader.
+	assert_eq!(untracked_fate(5, 21, settle, chain(true, false)), UntrackedFate::Forget);
+	assert_eq!(untracked_fate(5, 21, settle, chain(false, true)), UntrackedFate::Forget);
+	// Settled and nothing accounts for it: deleted.
+	assert_eq!(untracked_fate(5, 21, settle, chain(false, false)), UntrackedFate::Delete);
+	assert_eq!(
+		untracked_fate(u64::MAX, u64::MAX, settle, chain(false, false)),
+		UntrackedFate::Keep
+	);
 }
 
 #[test]
@@ -1001,6 +999,7 @@ fn settings() -> StorageSettings {
 		access_key_id: b"AKIDEXAMPLE".to_vec(),
 		secret_access_key: b"very-secret-value".to_vec(),
 		retry_base_ms: 2_000,
+		finality_depth: FINALITY_DEPTH,
 	}
 }
 
@@ -1038,6 +1037,8 @@ fn settings_are_checked_before_use() {
 
 /// The unix time the worker tests run at, in milliseconds.
 const NOW: u64 = 1_700_000_000_000;
+/// The finality depth the node gives the worker in its settings.
+const FINALITY_DEPTH: u32 = 3;
 
 /// The test off-chain externalities, answering HTTP requests with the statuses queued in
 /// `statuses` (sp-core's always answers 200) and otherwise as sp-core's.
@@ -1255,8 +1256,9 @@ impl Node {
 			.collect()
 	}
 
-	/// Requests sent that no [`Node::expect`] answered (answered ones are not kept).
-	fn unexpected_requests(&self) -> usize {
+	/// Requests started and not answered (answered ones are not kept). An unexpected request
+	/// that is awaited fails the test by itself: awaiting it panics.
+	fn unanswered_requests(&self) -> usize {
 		self.offchain.0.read().requests.len()
 	}
 
@@ -1464,7 +1466,7 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 
 	node.run(1);
 
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	let calls = node.calls();
 	assert_eq!(calls.len(), 1);
 	let crate::Call::report_pin_failure { payload, signature } = calls[0].clone() else {
@@ -1479,7 +1481,7 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 	// reported twice.
 	let block = 1 + LONGEVITY + 1;
 	node.run(block);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// A client puts the right bytes again: uploaded and confirmed when next due.
@@ -1575,7 +1577,7 @@ fn a_key_that_never_held_a_copy_neither_pins_nor_deletes() {
 		erase(7, 1);
 	});
 	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1610,7 +1612,7 @@ fn a_locked_object_is_left_alone() {
 
 	node.run(1);
 
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 	assert_eq!(node.retry_state(pin_retry_key(7)), None);
 }
@@ -1633,7 +1635,7 @@ fn ciphertext_the_node_does_not_hold_is_skipped_without_counting_an_attempt() {
 	let mut node = Node::new(1, true);
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 	assert_eq!(node.retry_state(pin_retry_key(7)), None);
 }
@@ -1645,7 +1647,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// A key that is not a sealer's.
@@ -1653,7 +1655,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.run(1);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 
 	// Settings that do not decode.
@@ -1664,7 +1666,7 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 		register(7, 1);
 	});
 	node.run(1);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1682,7 +1684,7 @@ fn requests_this_sealer_confirmed_or_that_are_pinned_are_skipped() {
 		assert_eq!(status(8), Some(PinStatus::Pinned));
 	});
 	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 }
 
@@ -1766,6 +1768,12 @@ fn last_action(node: &mut Node, n: u8) -> Option<LastAction> {
 	node.execute(|| StorageValueRef::persistent(&last_action_key(&content(n))).get().ok().flatten())
 }
 
+/// The first block whose run decides on an upload made on block `uploaded_at`: the mock's
+/// longevity and the settings' finality depth later.
+fn settled(uploaded_at: u64) -> u64 {
+	uploaded_at + LONGEVITY + u64::from(FINALITY_DEPTH) + 1
+}
+
 #[test]
 fn an_upload_overtaken_by_its_records_erasure_is_deleted_without_a_statement() {
 	let mut node = Node::new(1, true);
@@ -1783,24 +1791,21 @@ fn an_upload_overtaken_by_its_records_erasure_is_deleted_without_a_statement() {
 		assert!(!Unpins::<Test>::contains_key(content(1)));
 	});
 
-	// A run on the upload's own block does not know more than the upload did.
-	node.run(1);
-	assert_eq!(node.unexpected_requests(), 0);
+	// Not before it settles (an unexpected request would fail the test when awaited).
+	node.run(settled(1) - 1);
+	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
 
 	node.expect(&delete_of(1, NOW), Vec::new(), b"");
 	node.answer(HttpRequestStatus::Finished(204));
-	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0);
+	node.run(settled(1));
 	// Nothing to confirm: the chain never listed the node as holding it.
 	assert!(node.calls().is_empty());
 	assert!(untracked(&mut node).is_empty());
 	assert_eq!(
 		last_action(&mut node, 1),
-		Some(LastAction { action: ObjectAction::Deleted, block: 2 })
+		Some(LastAction { action: ObjectAction::Deleted, block: settled(1) })
 	);
-
-	node.run(3);
-	assert_eq!(node.unexpected_requests(), 0);
+	node.run(settled(1) + 1);
 }
 
 #[test]
@@ -1813,23 +1818,21 @@ fn a_failed_deletion_of_an_untracked_upload_is_retried_after_its_backoff() {
 	node.execute(|| erase(7, 1));
 	node.expect(&delete_of(1, NOW), Vec::new(), b"");
 	node.answer(HttpRequestStatus::Finished(503));
-	node.run(2);
+	node.run(settled(1));
 	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
 
 	// Not before the backoff.
-	node.run(3);
-	assert_eq!(node.unexpected_requests(), 0);
-	let later = NOW + BACKOFF_BASE_MS;
+	node.run(settled(1) + 1);
+	let later = NOW + 2_000;
 	node.set_time(later);
 	node.expect(&delete_of(1, later), Vec::new(), b"");
 	node.answer(HttpRequestStatus::Finished(404));
-	node.run(4);
-	assert_eq!(node.unexpected_requests(), 0);
+	node.run(settled(1) + 2);
 	assert!(untracked(&mut node).is_empty());
 }
 
 #[test]
-fn a_confirmed_upload_is_forgotten_and_left_to_the_chains_deletion_requests() {
+fn a_confirmed_upload_is_forgotten_once_settled_and_left_to_the_chains_deletion_requests() {
 	let mut node = Node::new(1, true);
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
@@ -1839,27 +1842,86 @@ fn a_confirmed_upload_is_forgotten_and_left_to_the_chains_deletion_requests() {
 	(node.clear_pool)();
 	node.execute(|| admit_and_dispatch(calls[0].clone()));
 
+	// Listed as a holder, but a reorganisation could still drop the confirmation.
 	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0);
+	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
+	node.run(settled(1));
 	assert!(untracked(&mut node).is_empty());
-	// A second record of the same ciphertext: the node holds it already, nothing is noted.
+
+	// A second record of the same ciphertext: noted again, although this fork lists the
+	// node as holding it already.
+	let second = settled(1) + 1;
 	node.execute(|| register(8, 1));
 	node.expect(&put_of(1, NOW), ciphertext(1), b"");
-	node.run(3);
-	assert!(untracked(&mut node).is_empty());
+	node.run(second);
+	assert_eq!(untracked(&mut node), vec![(content(1), second)]);
 }
 
 #[test]
-fn an_upload_that_is_still_referenced_is_kept_while_its_confirmation_may_land() {
+fn an_upload_still_referenced_once_settled_is_forgotten_without_a_deletion() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	// The confirmation never lands (say, the sealer left the set first), but the record
+	// lives: its ciphertext is kept, and the list does not fill up with such uploads.
+	(node.clear_pool)();
+	node.execute(|| {
+		Pins::<Test>::mutate(7, |pin| {
+			if let Some(pin) = pin {
+				pin.confirmations = BoundedVec::truncate_from(accounts(&[2, 3]));
+				pin.status = PinStatus::Pinned;
+			}
+		});
+		Pending::<Test>::remove(7);
+	});
+	node.run(settled(1));
+	assert!(untracked(&mut node).is_empty());
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn an_older_run_does_not_delete_an_erased_upload_a_newer_run_uploaded_again() {
 	let mut node = Node::new(1, true);
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.expect(&put_of(1, NOW), ciphertext(1), b"");
 	node.run(1);
 	(node.clear_pool)();
-	node.run(1 + LONGEVITY);
-	assert_eq!(node.unexpected_requests(), 0);
-	assert_eq!(untracked(&mut node), vec![(content(1), 1)]);
+	node.execute(|| erase(7, 1));
+	let list_as_read = node.execute(|| {
+		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, UNTRACKED_UPLOADS_KEY)
+	});
+	let old = settled(1);
+
+	// The client registers the same ciphertext again; the next block's run uploads it.
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(9, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(old + 1);
+	(node.clear_pool)();
+
+	// The run on the block before, which read the list before that upload and does not see
+	// the new record, gets the object's lock only now.
+	node.execute(|| {
+		Pins::<Test>::remove(9);
+		Pending::<Test>::remove(9);
+		Objects::<Test>::remove(content(1));
+		if let Some(raw) = list_as_read {
+			sp_io::offchain::local_storage_set(
+				StorageKind::PERSISTENT,
+				UNTRACKED_UPLOADS_KEY,
+				&raw,
+			);
+		}
+	});
+	node.run(old);
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Uploaded, block: old + 1 }),
+		"no DELETE of the object the newer run uploaded"
+	);
 }
 
 #[test]
@@ -1889,7 +1951,11 @@ fn a_run_on_an_older_block_does_not_delete_what_a_newer_run_uploaded_again() {
 	// The run on block 2, which still sees the deletion request, gets the lock only now.
 	node.execute(|| Unpins::<Test>::insert(content(1), old_view));
 	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0, "no DELETE of the object block 3 needs");
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Uploaded, block: 3 }),
+		"no DELETE of the object block 3 needs"
+	);
 	assert!(node.calls().is_empty());
 }
 
@@ -1921,7 +1987,11 @@ fn a_run_on_an_older_block_does_not_upload_what_a_newer_run_deleted() {
 		Pending::<Test>::insert(7, ());
 	});
 	node.run(2);
-	assert_eq!(node.unexpected_requests(), 0, "no upload of an erased record's ciphertext");
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Deleted, block: 3 }),
+		"no upload of an erased record's ciphertext"
+	);
 	assert!(node.calls().is_empty());
 }
 
