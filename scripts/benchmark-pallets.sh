@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates pallets/*/src/weights.rs and runtime/src/weights/ from benchmarks run on the Wasm
-# runtime of the dev chain. Builds medchain-node with the `runtime-benchmarks` feature first (a long,
-# separate build: every FRAME crate is rebuilt with benchmarks compiled in).
+# runtime of the dev chain. Builds medchain-node with the `runtime-benchmarks` feature first.
 # Usage: scripts/benchmark-pallets.sh [pallet ...]   (default: all of them; ours by short
 # name, e.g. records, upstream ones by full name, e.g. pallet_balances)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
-scripts/setup.sh
-# frame-benchmarking-cli brings a test runtime whose Wasm build cannot find itself in this
-# workspace's metadata; without the hint each Wasm project resolves its own dependencies.
-WASM_BUILD_WORKSPACE_HINT=/nonexistent cargo build --release -p medchain-node --features runtime-benchmarks
-node="$CARGO_TARGET_DIR/release/medchain-node"
+node="$(build_benchmark_node)"
 
 # Ours write pallets/*/src/weights.rs with our template. The upstream pallets whose costs every
 # transaction pays (the transaction extensions, fees, the transfer users compare against, the

@@ -3,18 +3,20 @@
 //! consortium's after many records (`scripts/benchmark-storage.sh`). Generated: do not edit.
 //!
 //! DATE: 2026-11-28 (Y/M/D), HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! SNAPSHOT: `MedChain Development (storage snapshot, 150000 records)`, block Number(0)
 //! DATABASE: `ParityDb`, STATE-VERSION: `V1`, WARMUPS: 1
-//! WRITE-BATCH: 1000 keys
-//! METRIC: `Average`, MUL: `1.1`, ADD: `0`
+//! MODE: `ImportBlock`, WRITE-BATCH: 1000 keys, TRIE-CACHE: `false`,
+//! POV-RECORDER-OFF: `false`
+//! METRIC: `P95Percentile`, MUL: `1.1`, ADD: `0`
 //!
 //! Executed command:
 //!   /root/.cache/medchain-target/release/medchain-node
 //!   benchmark
 //!   storage
 //!   --chain
-//!   /tmp/tmp.NY7Df2cxat/snapshot.json
+//!   /tmp/tmp.HuoXGlKQNo/snapshot.json
 //!   --base-path
-//!   /tmp/tmp.NY7Df2cxat/db
+//!   /tmp/tmp.HuoXGlKQNo/db
 //!   --database
 //!   paritydb
 //!   --state-version
@@ -22,13 +24,13 @@
 //!   --batch-size
 //!   1000
 //!   --metric
-//!   average
+//!   p95
 //!   --mul
 //!   1.1
 //!   --template-path
 //!   scripts/storage-weight-template.hbs
 //!   --weight-path
-//!   /tmp/tmp.NY7Df2cxat
+//!   /tmp/tmp.HuoXGlKQNo
 
 use frame_support::{
 	parameter_types,
@@ -38,23 +40,23 @@ use frame_support::{
 parameter_types! {
 	/// The cost of a storage read and of a storage write in ParityDB, as measured.
 	pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
-		// Time to read one storage item: the *Average* over every
+		// Time to read one storage item: the *P95Percentile* over every
 		// key, times `1.1`, plus `0`.
 		//
 		// Nanoseconds:
-		// - min 1_022, max 4_055_872
-		// - average 7_838, median 7_350, std-dev 6033.33
-		// - 99th percentile 18_407, 95th 9_805, 75th 8_092
-		read: 8_622 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 1_002, max 4_050_254
+		// - average 8_088, median 7_611, std-dev 6079.65
+		// - 99th percentile 19_138, 95th 10_115, 75th 8_462
+		read: 11_127 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 		// Time to write one storage item, with its share of a batch's state root update and
-		// commit: the *Average* over batches, times `1.1`, plus `0`.
+		// commit: the *P95Percentile* over batches, times `1.1`, plus `0`.
 		//
 		// Nanoseconds per key:
-		// - min 17_413, max 116_462
-		// - average 26_213, median 24_462, std-dev 7732.62
-		// - 99th percentile 67_079, 95th 33_003, 75th 26_059
-		write: 28_835 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 17_384, max 81_123
+		// - average 31_422, median 30_301, std-dev 6260.59
+		// - 99th percentile 62_317, 95th 38_888, 75th 32_918
+		write: 42_777 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
