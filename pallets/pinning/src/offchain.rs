@@ -250,20 +250,24 @@ pub enum UntrackedFate {
 	Delete,
 }
 
-/// What to do with an upload made on block `uploaded_at`, by a run on `block` that finds
-/// `object` on chain, once `settle_blocks` have passed: the pool's longevity of the upload's
-/// confirmation plus the node's finality depth. A record that still references an object the
+/// What to do with an upload made on block `uploaded_at`, by a run on `block`, once
+/// `settle_blocks` have passed (the pool's longevity of the upload's confirmation plus the
+/// node's finality depth), given what `object_on_chain` reads of it. That is read only for a
+/// settled upload: an unsettled one is kept whatever the chain says, so a run spends no storage
+/// reads on the uploads of the last few blocks. A record that still references an object the
 /// chain never listed the uploader as holding (its confirmation was refused, or its upload
 /// failed while others pinned) is forgotten too: that copy stays if the record is erased later.
 pub fn untracked_fate(
 	uploaded_at: u64,
 	block: u64,
 	settle_blocks: u64,
-	object: ObjectOnChain,
+	object_on_chain: impl FnOnce() -> ObjectOnChain,
 ) -> UntrackedFate {
 	if block <= uploaded_at.saturating_add(settle_blocks) {
-		UntrackedFate::Keep
-	} else if object.referenced || object.deletion_requested {
+		return UntrackedFate::Keep;
+	}
+	let object = object_on_chain();
+	if object.referenced || object.deletion_requested {
 		UntrackedFate::Forget
 	} else {
 		UntrackedFate::Delete
@@ -950,7 +954,7 @@ impl<T: Config> Worker<T> {
 		let mut failed = Vec::new();
 		for upload in uploads {
 			let content_hash = upload.content_hash;
-			let on_chain = ObjectOnChain {
+			let on_chain = || ObjectOnChain {
 				referenced: Objects::<T>::contains_key(content_hash),
 				deletion_requested: Unpins::<T>::get(content_hash).is_some_and(|unpin| {
 					unpin.holders.contains(&upload.holder)
