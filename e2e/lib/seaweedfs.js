@@ -64,10 +64,13 @@ export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
       const listing = await response.json();
       return (listing.Entries ?? []).map((entry) => entry.FullPath.split('/').pop());
     },
-    /** Turns S3 versioning on for the bucket, through the S3 API as an operator would. */
-    async enableVersioning() {
+    /**
+     * Sets the bucket's S3 versioning to `status` ('Enabled' or 'Suspended'), through the S3
+     * API as an operator would.
+     */
+    async setVersioning(status) {
       const body = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-        + '<Status>Enabled</Status></VersioningConfiguration>';
+        + `<Status>${status}</Status></VersioningConfiguration>`;
       const request = aws4.sign({
         host: new URL(store.endpoint).host, path: `/${bucket}?versioning`, method: 'PUT',
         service: 's3', region: 'us-east-1', body, headers: { 'content-type': 'application/xml' },
@@ -76,6 +79,9 @@ export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
         method: 'PUT', headers: request.headers, body,
       });
       if (!response.ok) throw new Error(`PutBucketVersioning answered ${response.status}`);
+    },
+    async enableVersioning() {
+      await store.setVersioning('Enabled');
     },
     async remove() {
       await store.stop().catch(() => {});

@@ -1,7 +1,8 @@
 // Sealers pin ciphertext to a real S3-compatible server (SeaweedFS) from their off-chain worker,
 // on a real development node: pinned and checked byte for byte, storage outages survived,
 // tampered ciphertext never uploaded, wrong credentials reported, erased records deleted (also
-// when the erasure overtakes the upload), versioned buckets refused.
+// when the erasure overtakes the upload), versioned buckets refused (also when versioning is
+// turned on while the node runs).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
@@ -22,11 +23,11 @@ const ALICE = keyFromUri('//Alice').address;
 
 const objectKey = (hash) => hash.replace(/^0x/, '');
 
-async function sealerNode(endpoint, secret) {
+async function sealerNode(endpoint, secret, extraArgs = []) {
   return startDevNode({
     extraArgs: [
       '--pinning-endpoint', endpoint, '--pinning-bucket', BUCKET,
-      '--pinning-retry-base-ms', '300', '-lruntime::pinning=debug',
+      '--pinning-retry-base-ms', '300', '-lruntime::pinning=debug', ...extraArgs,
     ],
     env: {
       MEDCHAIN_PINNING_ACCESS_KEY_ID: ACCESS_KEY,
@@ -226,5 +227,50 @@ describe('a sealer given a bucket that keeps object versions', () => {
 
   test('refuses to start, rather than pin ciphertext that erasure could not delete', async () => {
     await assert.rejects(sealerNode(store.endpoint, SECRET_KEY), /S3 versioning enabled/);
+  });
+});
+
+describe('a sealer whose bucket starts keeping object versions while it runs', () => {
+  let store;
+  let node;
+  let api;
+
+  before(async () => {
+    await ready();
+    store = await startSeaweedfs({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY, bucket: BUCKET });
+    node = await sealerNode(store.endpoint, SECRET_KEY, ['--pinning-versioning-check-secs', '1']);
+    api = await connect(node.url);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+    await store?.remove();
+  });
+
+  test('uploads nothing and reports it until versioning is suspended, then pins', async () => {
+    const patient = await patientWithKey(api);
+    await store.setVersioning('Enabled');
+    const deadline = Date.now() + 30_000;
+    while (!/has S3 versioning enabled/.test(node.log())) {
+      assert.ok(Date.now() < deadline, 'the node never noticed the versioning');
+      await new Promise((resolve) => { setTimeout(resolve, 250); });
+    }
+    const { record, ciphertext, contentHash } = await registerDocument(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"versioned"}'),
+    );
+    // One sealer: its report fails the request at once.
+    const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 60);
+    assert.deepEqual(failed.failures, [{ who: ALICE, reason: { bucketKeepsVersions: null } }]);
+    assert.equal(await store.object(objectKey(contentHash)), null);
+
+    // Suspended: objects put from now on are deleted for good, so the sealer uploads again,
+    // and its confirmation withdraws the report.
+    await store.setVersioning('Suspended');
+    const pinned = await waitForPin(api, record, (pin) => pin.status === 'Pinned', 40);
+    assert.deepEqual(pinned.confirmations, [ALICE]);
+    assert.deepEqual(pinned.failures, []);
+    assert.match(node.log(), /no longer keeps new object versions: uploading again/);
+    assert.equal(u8aToHex(await store.object(objectKey(contentHash))), u8aToHex(ciphertext));
   });
 });

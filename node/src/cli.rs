@@ -87,6 +87,17 @@ pub struct PinningOptions {
 	/// the runtime's number of attempts it reports the failure on chain.
 	#[arg(long, value_name = "MS", default_value_t = 2_000)]
 	pub pinning_retry_base_ms: u64,
+
+	/// How often the node asks the bucket again whether it keeps object versions, in
+	/// seconds. Versioning turned on while the node runs stops its uploads (reported on
+	/// chain) until it is suspended: in such a bucket erased ciphertext would stay.
+	#[arg(
+		long,
+		value_name = "SECS",
+		default_value_t = 600,
+		value_parser = clap::value_parser!(u64).range(1..)
+	)]
+	pub pinning_versioning_check_secs: u64,
 }
 
 /// The `run` command: a Substrate node with MedChain's options.

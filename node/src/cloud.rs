@@ -10,10 +10,16 @@ use hyper_util::{
 	client::legacy::{connect::HttpConnector, Client},
 	rt::TokioExecutor,
 };
-use medchain_primitives::pinning::StorageSettings;
+use medchain_primitives::pinning::{StorageSettings, BUCKET_KEEPS_VERSIONS_KEY};
 use medchain_sigv4::{Addressing, AmzDateTime, Credentials, S3Config};
-use sp_core::H256;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use sp_core::{
+	offchain::{OffchainStorage, STORAGE_PREFIX},
+	H256,
+};
+use std::{
+	sync::Arc,
+	time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 /// How long one read from cloud storage may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -118,6 +124,16 @@ impl CloudBlobs {
 		}
 	}
 
+	/// Asks the bucket whether it keeps versions, giving up after [`FETCH_TIMEOUT`].
+	async fn versioning_within_timeout(&self) -> Result<BucketVersioning, VersioningUnknown> {
+		tokio::time::timeout(FETCH_TIMEOUT, self.versioning()).await.unwrap_or_else(|_| {
+			Err(VersioningUnknown::Unreachable(format!(
+				"no answer in {} s",
+				FETCH_TIMEOUT.as_secs()
+			)))
+		})
+	}
+
 	/// Refuses to pin into a bucket with versioning enabled: there a `DELETE` only hides an
 	/// object behind a delete marker, so erasing a record would leave its ciphertext in the
 	/// bucket. Also refuses credentials the bucket does not let read its versioning state
@@ -125,15 +141,14 @@ impl CloudBlobs {
 	/// A bucket whose versioning is suspended is accepted with a warning (objects put from
 	/// then on are deleted for good). If the bucket cannot be asked for another reason (down,
 	/// wrong credentials, which the worker then reports on chain, or a server without the
-	/// operation), the node pins anyway and says so.
-	pub async fn refuse_versioned_bucket(&self) -> Result<(), String> {
-		let answer =
-			tokio::time::timeout(FETCH_TIMEOUT, self.versioning()).await.unwrap_or_else(|_| {
-				Err(VersioningUnknown::Unreachable(format!(
-					"no answer in {} s",
-					FETCH_TIMEOUT.as_secs()
-				)))
-			});
+	/// operation), the node starts anyway and says so; the worker then goes by the last answer
+	/// this node had ([`note_versioning`]), and [`Self::watch_versioning`] asks again.
+	pub async fn refuse_versioned_bucket(
+		&self,
+		storage: &mut impl OffchainStorage,
+	) -> Result<(), String> {
+		let answer = self.versioning_within_timeout().await;
+		note_versioning(storage, &answer);
 		match answer {
 			Ok(BucketVersioning::Enabled) => Err(format!(
 				"the pinning bucket {:?} has S3 versioning enabled: deleting an erased record's \
@@ -162,13 +177,83 @@ impl CloudBlobs {
 				log::warn!(
 					target: "pinning",
 					"could not check that the pinning bucket {:?} does not keep object versions \
-					 ({reason}); pinning anyway",
+					 ({reason}); pinning anyway unless the last check found it did",
 					self.bucket
 				);
 				Ok(())
 			},
 		}
 	}
+
+	/// Asks the bucket again every `every` whether it keeps versions, for as long as the node
+	/// runs: versioning turned on after the node started (or while the bucket could not be
+	/// asked at start) stops the worker's uploads within `every`, and turning it off (suspending)
+	/// lets them go on ([`note_versioning`]).
+	pub async fn watch_versioning(
+		self: Arc<Self>,
+		mut storage: impl OffchainStorage,
+		every: Duration,
+	) {
+		loop {
+			tokio::time::sleep(every).await;
+			let answer = self.versioning_within_timeout().await;
+			let kept_versions = uploads_refused(&storage);
+			note_versioning(&mut storage, &answer);
+			match answer {
+				Ok(BucketVersioning::Enabled) => log::error!(
+					target: "pinning",
+					"the pinning bucket {:?} has S3 versioning enabled: deleting an erased \
+					 record's ciphertext would only hide it, so this node uploads nothing and \
+					 reports each pin it cannot make. Versioning cannot be turned off again: \
+					 suspend it, or move pinning to a bucket that never had it, and restart",
+					self.bucket
+				),
+				Ok(_) if kept_versions => log::info!(
+					target: "pinning",
+					"the pinning bucket {:?} no longer keeps new object versions: uploading again",
+					self.bucket
+				),
+				Ok(_) => {},
+				Err(VersioningUnknown::Denied) => log::warn!(
+					target: "pinning",
+					"the pinning credentials may no longer read the versioning state of bucket \
+					 {:?} (AccessDenied): going by the last answer; grant them \
+					 s3:GetBucketVersioning",
+					self.bucket
+				),
+				Err(VersioningUnknown::Unreachable(reason)) => log::debug!(
+					target: "pinning",
+					"could not check the versioning of the pinning bucket {:?} ({reason}); going \
+					 by the last answer",
+					self.bucket
+				),
+			}
+		}
+	}
+}
+
+/// Tells the pinning worker what a check of the bucket's versioning found: while versioning is
+/// enabled it uploads nothing ([`BUCKET_KEEPS_VERSIONS_KEY`] set); once it is off or suspended,
+/// it uploads again. An answer that says nothing (no answer, or no right to ask) leaves the
+/// last one standing.
+fn note_versioning(
+	storage: &mut impl OffchainStorage,
+	answer: &Result<BucketVersioning, VersioningUnknown>,
+) {
+	match answer {
+		Ok(BucketVersioning::Enabled) => {
+			storage.set(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY, &[1])
+		},
+		Ok(BucketVersioning::Off | BucketVersioning::Suspended) => {
+			storage.remove(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY)
+		},
+		Err(_) => {},
+	}
+}
+
+/// Whether the worker currently uploads nothing because the bucket was found keeping versions.
+fn uploads_refused(storage: &impl OffchainStorage) -> bool {
+	storage.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY).is_some()
 }
 
 /// Why a bucket's versioning state is not known.
@@ -259,6 +344,30 @@ mod tests {
 			read("<Status>Enabled</Status><MfaDelete>Disabled</MfaDelete>"),
 			BucketVersioning::Enabled
 		);
+	}
+
+	#[test]
+	fn the_worker_uploads_only_while_the_last_answer_found_no_versioning() {
+		let mut storage = sp_core::offchain::storage::InMemOffchainStorage::default();
+		let unreachable = || Err(VersioningUnknown::Unreachable("no answer in 30 s".into()));
+		// Nothing known yet: uploads go ahead (a server without the operation still pins).
+		note_versioning(&mut storage, &unreachable());
+		assert!(!uploads_refused(&storage));
+		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
+		assert!(uploads_refused(&storage));
+		// An answer that says nothing leaves the last one standing.
+		note_versioning(&mut storage, &unreachable());
+		assert!(uploads_refused(&storage));
+		note_versioning(&mut storage, &Err(VersioningUnknown::Denied));
+		assert!(uploads_refused(&storage));
+		note_versioning(&mut storage, &Ok(BucketVersioning::Suspended));
+		assert!(!uploads_refused(&storage));
+		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
+		note_versioning(&mut storage, &Ok(BucketVersioning::Off));
+		assert!(!uploads_refused(&storage));
+		// Where the worker looks.
+		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
+		assert!(storage.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY).is_some());
 	}
 
 	#[test]

@@ -75,6 +75,7 @@ mod tests {
 			pinning_bucket: "records".into(),
 			pinning_region: "eu-central-1".into(),
 			pinning_retry_base_ms: 2_000,
+			pinning_versioning_check_secs: 600,
 		}
 	}
 

@@ -168,18 +168,32 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	// Checked before the network or the off-chain workers start, and before the worker is given
 	// the settings (a restart finds the last run's in off-chain storage until they are
 	// replaced): the worker must never upload to such a bucket.
+	let mut offchain_storage = backend
+		.offchain_storage()
+		.ok_or_else(|| ServiceError::Other("the database has no off-chain storage".into()))?;
 	let remote_blobs = match &pinning_settings {
 		Some(settings) => {
-			let cloud = crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
+			let cloud = Arc::new(
+				crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
+					.map_err(ServiceError::Other)?,
+			);
+			cloud
+				.refuse_versioned_bucket(&mut offchain_storage)
+				.await
 				.map_err(ServiceError::Other)?;
-			cloud.refuse_versioned_bucket().await.map_err(ServiceError::Other)?;
-			Some(Arc::new(cloud) as Arc<dyn crate::blobs::RemoteBlobs>)
+			task_manager.spawn_handle().spawn(
+				"pinning-versioning-check",
+				None,
+				cloud.clone().watch_versioning(
+					offchain_storage.clone(),
+					std::time::Duration::from_secs(options.pinning.pinning_versioning_check_secs),
+				),
+			);
+			Some(cloud as Arc<dyn crate::blobs::RemoteBlobs>)
 		},
 		None => None,
 	};
-	if let Some(mut storage) = backend.offchain_storage() {
-		crate::pinning::install_settings(&mut storage, pinning_settings.as_ref());
-	}
+	crate::pinning::install_settings(&mut offchain_storage, pinning_settings.as_ref());
 
 	let net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -21,6 +21,12 @@ pub fn blob_key(hash: &H256) -> Vec<u8> {
 /// from its command line and environment.
 pub const STORAGE_SETTINGS_KEY: &[u8] = b"medchain/s3-settings";
 
+/// The off-chain storage key the node sets (to any value) while its last check found S3
+/// versioning enabled on the pinning bucket, and removes once a check finds it off or
+/// suspended. While it is set the pinning worker uploads nothing: in such a bucket a `DELETE`
+/// only hides the object behind a delete marker, so an erased record's ciphertext would stay.
+pub const BUCKET_KEEPS_VERSIONS_KEY: &[u8] = b"medchain/s3-bucket-keeps-versions";
+
 /// Where a sealer node pins ciphertext: an S3-compatible bucket and the credentials to write it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode)]
 pub struct StorageSettings {

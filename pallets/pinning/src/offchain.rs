@@ -12,6 +12,10 @@
 //!      delete the same object at once;
 //!    - checks the ciphertext's SHA-256: on a mismatch it never uploads, and reports
 //!      [`FailureReason::HashMismatch`] at once;
+//!    - while the node's last check found S3 versioning enabled on the bucket
+//!      ([`BUCKET_KEEPS_VERSIONS_KEY`]), never uploads, and reports
+//!      [`FailureReason::BucketKeepsVersions`] at once (the confirmation it sends once the
+//!      bucket is fixed withdraws the report);
 //!    - uploads it with an S3 `PUT` signed with AWS Signature V4, the object key and
 //!      `x-amz-content-sha256` being the lower-case hex SHA-256, so the store refuses a body
 //!      that does not match;
@@ -67,7 +71,7 @@ use frame_system::{
 };
 use medchain_primitives::{
 	health::RecordId,
-	pinning::{blob_key, StorageSettings, STORAGE_SETTINGS_KEY},
+	pinning::{blob_key, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY},
 };
 use medchain_sigv4::{
 	hex_lower, Addressing, AmzDateTime, Credentials, S3Config, S3Operation, S3Request,
@@ -627,7 +631,11 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	let Some(store) = object_store() else {
 		return;
 	};
-	let worker = Worker::<T> { store, block, block_number: block.saturated_into() };
+	let bucket_keeps_versions =
+		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, BUCKET_KEEPS_VERSIONS_KEY)
+			.is_some();
+	let worker =
+		Worker::<T> { store, block, block_number: block.saturated_into(), bucket_keeps_versions };
 	// The first key of a current sealer pins.
 	if let Some(sealer) = accounts.iter().find(|account| T::Sealers::is_sealer(&account.id)) {
 		notice(
@@ -654,6 +662,8 @@ struct Worker<T: Config> {
 	store: ObjectStore,
 	block: BlockNumberFor<T>,
 	block_number: u64,
+	/// The node's last check found S3 versioning enabled on the bucket: upload nothing.
+	bucket_keeps_versions: bool,
 }
 
 impl<T: Config> Worker<T> {
@@ -733,6 +743,21 @@ impl<T: Config> Worker<T> {
 				 {content_hash:?}; not uploading it, reporting the mismatch",
 			);
 			self.report(sealer, record, FailureReason::HashMismatch, state.attempts, retry);
+			return;
+		}
+		if self.bucket_keeps_versions {
+			if reported {
+				// Said already; look again later, in case the bucket was fixed since.
+				retry.set(&retry_after_failure(state, now_ms(), self.store.retry_base_ms));
+				return;
+			}
+			log::warn!(
+				target: LOG_TARGET,
+				"record {record}: the bucket {} keeps object versions, so erased ciphertext \
+				 would stay in it; not uploading, reporting it",
+				self.store.bucket(),
+			);
+			self.report(sealer, record, FailureReason::BucketKeepsVersions, state.attempts, retry);
 			return;
 		}
 		let length = u64::try_from(ciphertext.len()).unwrap_or(u64::MAX);

@@ -19,7 +19,7 @@ use frame_support::{
 };
 use frame_system::offchain::SignedPayload;
 use medchain_primitives::{
-	pinning::{blob_key, StorageSettings, STORAGE_SETTINGS_KEY},
+	pinning::{blob_key, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY},
 	SEALER_KEY_TYPE,
 };
 use medchain_sigv4::{hex_lower, Addressing, AmzDateTime, Credentials, S3Config};
@@ -1487,6 +1487,61 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 	node.expect(&put_of(1, due), ciphertext(1), b"");
 	node.run(block + 1);
 	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_pin { .. }]));
+}
+
+#[test]
+fn nothing_is_uploaded_to_a_bucket_found_keeping_versions_and_it_is_reported() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		register(7, 1);
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			BUCKET_KEEPS_VERSIONS_KEY,
+			&[1],
+		);
+	});
+
+	node.run(1);
+
+	assert_eq!(node.unanswered_requests(), 0);
+	let calls = node.calls();
+	let [crate::Call::report_pin_failure { payload, signature }] = calls.as_slice() else {
+		panic!("one failure report, not {calls:?}");
+	};
+	assert_eq!(payload.reason, FailureReason::BucketKeepsVersions);
+	assert_eq!(payload.record, 7);
+	node.execute(|| {
+		admit_and_dispatch(crate::Call::report_pin_failure {
+			payload: payload.clone(),
+			signature: signature.clone(),
+		})
+	});
+	(node.clear_pool)();
+
+	// Still versioned once the report left the pool: never uploaded, nor reported twice.
+	let block = 1 + LONGEVITY + 1;
+	node.run(block);
+	assert_eq!(node.unanswered_requests(), 0);
+	assert!(node.calls().is_empty());
+
+	// The node finds the bucket fixed: uploaded when next due, and the confirmation withdraws
+	// the report.
+	node.execute(|| {
+		sp_io::offchain::local_storage_clear(StorageKind::PERSISTENT, BUCKET_KEEPS_VERSIONS_KEY)
+	});
+	let due = node.retry_state(pin_retry_key(7)).expect("a retry state").next_attempt_at;
+	node.set_time(due);
+	node.expect(&put_of(1, due), ciphertext(1), b"");
+	node.run(block + 1);
+	let calls = node.calls();
+	assert!(matches!(calls.as_slice(), [crate::Call::confirm_pin { .. }]), "{calls:?}");
+	node.execute(|| {
+		admit_and_dispatch(calls[0].clone());
+		let pin = Pins::<Test>::get(7).expect("the request");
+		assert!(pin.failures.is_empty());
+		assert_eq!(pin.confirmations.into_inner(), accounts(&[1]));
+	});
 }
 
 #[test]

@@ -84,6 +84,11 @@ pub enum FailureReason {
 	/// The ciphertext the sealer holds does not have the registered SHA-256: it was tampered
 	/// with or corrupted, and was not uploaded.
 	HashMismatch,
+	/// The sealer's bucket keeps old versions of its objects (S3 versioning was turned on
+	/// while the node ran), so the sealer does not upload: deleting the ciphertext of an
+	/// erased record would only hide it. Its operator must move pinning to a bucket without
+	/// versioning (or suspend it) and restart the node.
+	BucketKeepsVersions,
 }
 
 /// A record's ciphertext to be stored by `ReplicationTarget` distinct sealers.
