@@ -259,8 +259,8 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
   const plaintext = await readDocument(api, erDoctor.account, erDoctor.keys, record, 'Emergency');
   assert.equal(u8aToString(plaintext), DOCUMENT);
 
-  // The accessor cannot review their own access; the hospital's auditor can, once. Judged
-  // unjustified, the access ends at once.
+  // The accessor cannot review their own access; the hospital's auditor can, once (the
+  // patient's own review is kept apart). Judged unjustified, the access ends at once.
   await assert.rejects(
     submit(api, erDoctor.account, api.tx.consent.reviewBreakGlass(access, 'Unjustified')),
     { error: 'consent.NotReviewer' },
@@ -268,8 +268,9 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
   const heldBefore = (await api.query.system.account(custodian.address)).data.reserved.toBigInt();
   await submit(api, auditor.account, api.tx.consent.reviewBreakGlass(access, 'Unjustified'));
   const stored = (await api.query.consent.emergencyAccesses(access)).unwrap();
-  assert.equal(stored.review.unwrap().reviewer.toString(), auditor.address);
-  assert.equal(stored.review.unwrap().outcome.type, 'Unjustified');
+  assert.equal(stored.auditReview.unwrap().reviewer.toString(), auditor.address);
+  assert.equal(stored.auditReview.unwrap().outcome.type, 'Unjustified');
+  assert.ok(stored.patientReview.isNone);
   assert.deepEqual(
     await canAccess(api, erDoctor.address, record, 'Read', 'Emergency'),
     { allowed: false, reason: 'NoConsent' },

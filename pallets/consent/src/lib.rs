@@ -12,7 +12,7 @@
 //! - Emergency staff of a registered organisation may [break the glass](Pallet::break_glass):
 //!   a read of one patient's records for [`Config::EmergencyAccessDuration`], with a reason code
 //!   and the hash of a written justification. The event names the patient and their delegates;
-//!   the patient or an auditor later [reviews](Pallet::review_break_glass) it.
+//!   the patient and the auditors each later [review](Pallet::review_break_glass) it once.
 //! - [`Pallet::can_access`] is the one decision function, deterministic from chain state; the
 //!   record registry asks it (through `AccessPolicy`) before any append, and readers record
 //!   each read with [`Pallet::record_access`], leaving a read receipt in [`AccessLog`] that is
@@ -25,7 +25,8 @@
 //! delegate who needs to read grants themselves a consent, which is then on record. Whatever
 //! a delegate grants ends by the end of their delegation, and once a delegation is over (or
 //! removed) its former holder can no longer revoke running consents; anyone may revoke a
-//! consent whose period has ended, returning its deposit to its grantor.
+//! consent whose period has ended, returning its deposit to its grantor. Removing a delegate
+//! revokes at once the consents they granted themselves, so they keep no access of their own.
 //!
 //! The audit trail is the one kind of storage that holds no refundable deposit: read receipts
 //! ([`AccessLog`]), revoked consents ([`Consents`]) and break-glass accesses
@@ -421,7 +422,8 @@ pub mod pallet {
 		EmergencyAccessNotFound,
 		/// This accessor has no running entry for a break-glass access to this patient.
 		NoRunningEntry,
-		/// The break-glass access has already been reviewed.
+		/// The break-glass access has already been reviewed by the caller's side: the patient,
+		/// or the auditors.
 		AlreadyReviewed,
 		/// Only the patient, or an auditor of the accessor's organisation or of a regulator,
 		/// other than the accessor, may review a break-glass access.
@@ -585,49 +587,19 @@ pub mod pallet {
 		pub fn revoke(origin: OriginFor<T>, consent: ConsentId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let now = T::Time::now();
-			let revoked = Consents::<T>::try_mutate(consent, |maybe_consent| {
-				let entry = maybe_consent.as_mut().ok_or(Error::<T>::ConsentNotFound)?;
-				ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
-				// A consent that has ended grants nothing, so anyone may revoke it to free its
-				// place and return its deposit to the grantor (a former delegate included). A
-				// running one only the patient or a current delegate may end: a delegate
-				// removed or past their term must not cut off the patient's care.
-				if entry.status_at(now) != ConsentStatus::Expired {
-					Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
-				}
-				entry.status = ConsentStatus::Revoked;
-				entry.revoked_at = Some(now);
-				entry.revoked_by = Some(who.clone());
-				Ok::<_, DispatchError>(entry.clone())
-			})?;
-			ConsentsOf::<T>::mutate(&revoked.patient, |consents| {
-				consents.retain(|id| *id != consent)
-			});
-			ConsentsByGrantee::<T>::mutate_exists(
-				&revoked.patient,
-				revoked.grantee.key(),
-				|maybe_consents| {
-					if let Some(consents) = maybe_consents {
-						consents.retain(|id| *id != consent);
-						if consents.is_empty() {
-							*maybe_consents = None;
-						}
-					}
-				},
-			);
-			Self::release(
-				HoldReason::ConsentDeposit,
-				&revoked.deposit.depositor,
-				revoked.deposit.amount,
-			)?;
-			Self::deposit_event(Event::ConsentRevoked {
-				consent,
-				patient: revoked.patient.clone(),
-				revoked_by: who,
-			});
+			let entry = Consents::<T>::get(consent).ok_or(Error::<T>::ConsentNotFound)?;
+			ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
+			// A consent that has ended grants nothing, so anyone may revoke it to free its
+			// place and return its deposit to the grantor (a former delegate included). A
+			// running one only the patient or a current delegate may end: a delegate
+			// removed or past their term must not cut off the patient's care.
+			if entry.status_at(now) != ConsentStatus::Expired {
+				Self::ensure_patient_or_delegate(&who, &entry.patient, now)?;
+			}
+			let (patient, grantee) = (entry.patient.clone(), entry.grantee.key());
+			Self::end_consent(consent, entry, &who, now)?;
 			// After the consent is marked revoked, so the hook sees it grant nothing.
-			let hooks_weight =
-				T::RevocationHooks::on_revoked(&revoked.patient, &revoked.grantee.key());
+			let hooks_weight = T::RevocationHooks::on_revoked(&patient, &grantee);
 			Ok(Some(T::WeightInfo::revoke().saturating_add(hooks_weight)).into())
 		}
 
@@ -670,13 +642,21 @@ pub mod pallet {
 
 		/// Remove `delegate` from `patient`'s delegates and return the deposit to the patient.
 		/// The patient, or the delegate stepping down (even after the delegation ended).
+		///
+		/// The consents the delegate granted to themselves end with it (revoked by the caller,
+		/// their deposits returned to the delegate, their key envelopes that nobody may read any
+		/// more removed): a guardian keeps no access of their own once the patient takes over.
+		/// What they granted to others stays: removing a delegate must not cut off the
+		/// patient's care.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::remove_delegate())]
+		#[pallet::weight(T::WeightInfo::remove_delegate()
+			.saturating_add(Pallet::<T>::own_consents_weight(T::MaxConsentsPerGrantee::get()))
+			.saturating_add(T::RevocationHooks::max_weight()))]
 		pub fn remove_delegate(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
 			delegate: T::AccountId,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(who == patient || who == delegate, Error::<T>::NotPatientOrThisDelegate);
 			let removed = Delegates::<T>::try_mutate(&patient, |delegations| {
@@ -687,8 +667,34 @@ pub mod pallet {
 				Ok::<_, Error<T>>(delegations.remove(at))
 			})?;
 			Self::release(HoldReason::DelegateDeposit, &patient, removed.deposit)?;
-			Self::deposit_event(Event::DelegateRemoved { patient, delegate, removed_by: who });
-			Ok(())
+			Self::deposit_event(Event::DelegateRemoved {
+				patient: patient.clone(),
+				delegate: delegate.clone(),
+				removed_by: who.clone(),
+			});
+
+			let now = T::Time::now();
+			let grantee = GranteeKey::Account(delegate.clone());
+			let mut ended = 0u32;
+			for consent in ConsentsByGrantee::<T>::get(&patient, &grantee) {
+				let Some(entry) = Consents::<T>::get(consent) else { continue };
+				if entry.grantor == delegate && entry.status != ConsentStatus::Revoked {
+					Self::end_consent(consent, entry, &who, now)?;
+					ended = ended.saturating_add(1);
+				}
+			}
+			// After the consents are marked revoked, so the hook sees them grant nothing.
+			let hooks_weight = if ended > 0 {
+				T::RevocationHooks::on_revoked(&patient, &grantee)
+			} else {
+				Weight::zero()
+			};
+			Ok(Some(
+				T::WeightInfo::remove_delegate()
+					.saturating_add(Self::own_consents_weight(ended))
+					.saturating_add(hooks_weight),
+			)
+			.into())
 		}
 
 		/// Break the glass: read `patient`'s records in an emergency, without their consent,
@@ -717,9 +723,14 @@ pub mod pallet {
 
 			let access = NextConsentId::<T>::get();
 			let next = access.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			// One running access per accessor and patient. An entry from an organisation the
+			// accessor no longer holds the emergency role in grants nothing (`decide`), so it
+			// must not keep them out of this emergency either.
 			ensure!(
-				OpenEmergencyAccesses::<T>::get(&patient, &who)
-					.is_none_or(|running| running.expires_at <= now),
+				OpenEmergencyAccesses::<T>::get(&patient, &who).is_none_or(|running| {
+					running.expires_at <= now
+						|| !T::Organisations::has_role(running.organisation, &who, Role::Emergency)
+				}),
 				Error::<T>::EmergencyAccessActive
 			);
 			OpenEmergencyAccesses::<T>::insert(
@@ -737,7 +748,8 @@ pub mod pallet {
 					justification_hash,
 					started_at: now,
 					expires_at,
-					review: None,
+					audit_review: None,
+					patient_review: None,
 				},
 			);
 			NextConsentId::<T>::put(next);
@@ -761,12 +773,14 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Review the break-glass access `access`: record whether it was justified. Once.
-		/// An `Unjustified` review of a running access ends it at once; reviewing an access
-		/// that has ended clears its running entry.
+		/// Review the break-glass access `access`: record whether it was justified. An
+		/// `Unjustified` review of a running access ends it at once; reviewing an access that
+		/// has ended clears its running entry.
 		///
-		/// The patient may review it, as may an auditor of the accessor's organisation or of a
-		/// regulator, but never the accessor themselves.
+		/// The patient may review it once, and so may the auditors once (an auditor of the
+		/// accessor's organisation or of a regulator), but never the accessor themselves. The
+		/// two reviews are kept apart: a colleague's early `Justified` does not stop the patient
+		/// from judging the access `Unjustified`, which ends it.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::review_break_glass())]
 		pub fn review_break_glass(
@@ -778,13 +792,16 @@ pub mod pallet {
 			let now = T::Time::now();
 			EmergencyAccesses::<T>::try_mutate(access, |maybe_access| {
 				let entry = maybe_access.as_mut().ok_or(Error::<T>::EmergencyAccessNotFound)?;
-				ensure!(entry.review.is_none(), Error::<T>::AlreadyReviewed);
+				let by_patient = who == entry.patient;
 				ensure!(
 					who != entry.accessor
-						&& (who == entry.patient || Self::is_auditor_for(&who, entry.organisation)),
+						&& (by_patient || Self::is_auditor_for(&who, entry.organisation)),
 					Error::<T>::NotReviewer
 				);
-				entry.review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
+				let review =
+					if by_patient { &mut entry.patient_review } else { &mut entry.audit_review };
+				ensure!(review.is_none(), Error::<T>::AlreadyReviewed);
+				*review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
 				if entry.expires_at <= now || outcome == ReviewOutcome::Unjustified {
 					// Over, or judged unjustified, which ends it at once: either way nothing
 					// needs its running entry any more.
@@ -1088,6 +1105,57 @@ pub mod pallet {
 				.ok_or(Error::<T>::NotPatientOrDelegate)?;
 			ensure!(delegation.lasts_at(now), Error::<T>::DelegationEnded);
 			Ok(delegation.until)
+		}
+
+		/// Marks consent `consent` (`entry`) revoked by `who` at `now`, takes it out of its
+		/// patient's lists, returns its deposit to whoever paid it and says so: what `revoke`
+		/// and `remove_delegate` share. The caller runs the revocation hooks.
+		fn end_consent(
+			consent: ConsentId,
+			mut entry: ConsentOf<T>,
+			who: &T::AccountId,
+			now: u64,
+		) -> DispatchResult {
+			entry.status = ConsentStatus::Revoked;
+			entry.revoked_at = Some(now);
+			entry.revoked_by = Some(who.clone());
+			ConsentsOf::<T>::mutate(&entry.patient, |consents| {
+				consents.retain(|id| *id != consent)
+			});
+			ConsentsByGrantee::<T>::mutate_exists(
+				&entry.patient,
+				entry.grantee.key(),
+				|maybe_consents| {
+					if let Some(consents) = maybe_consents {
+						consents.retain(|id| *id != consent);
+						if consents.is_empty() {
+							*maybe_consents = None;
+						}
+					}
+				},
+			);
+			Self::release(
+				HoldReason::ConsentDeposit,
+				&entry.deposit.depositor,
+				entry.deposit.amount,
+			)?;
+			let patient = entry.patient.clone();
+			Consents::<T>::insert(consent, entry);
+			Self::deposit_event(Event::ConsentRevoked {
+				consent,
+				patient,
+				revoked_by: who.clone(),
+			});
+			Ok(())
+		}
+
+		/// What `remove_delegate` adds to its own weight to end `count` consents the delegate
+		/// granted to themselves: the read of their index, and each ending as `revoke` does it
+		/// (the revocation hooks aside).
+		pub fn own_consents_weight(count: u32) -> Weight {
+			T::DbWeight::get()
+				.reads(1)
+				.saturating_add(T::WeightInfo::revoke().saturating_mul(u64::from(count)))
 		}
 
 		/// `scope`, sorted, once its items are checked.

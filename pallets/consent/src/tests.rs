@@ -885,6 +885,76 @@ fn a_removed_delegate_cannot_cut_off_care_they_consented_to() {
 }
 
 #[test]
+fn a_removed_delegate_keeps_no_access_they_granted_themselves() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(Consent::add_delegate(RuntimeOrigin::signed(PATIENT), GUARDIAN, None));
+		// The guardian consents to their own reads, with no end, and to a doctor's.
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(GUARDIAN), None, None));
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(DOCTOR), None, None));
+		// The patient's own consent to the guardian stays: the patient chose it.
+		assert_ok!(grant_as(PATIENT, Grantee::Account(GUARDIAN), None, Some(START + DAY)));
+		assert_eq!(can_read(GUARDIAN, record, Purpose::Treatment), allowed_by(0));
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 2 * ConsentDeposit::get());
+
+		set_now(START + HOUR);
+		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, GUARDIAN));
+
+		let consent = |id| Consents::<Test>::get(id).expect("kept as history");
+		assert_eq!(consent(0).status, ConsentStatus::Revoked);
+		assert_eq!(consent(0).revoked_by, Some(PATIENT));
+		assert_eq!(consent(0).revoked_at, Some(START + HOUR));
+		System::assert_has_event(
+			Event::ConsentRevoked { consent: 0, patient: PATIENT, revoked_by: PATIENT }.into(),
+		);
+		// What they granted others, and what the patient granted them, run on.
+		assert_eq!(consent(1).status, ConsentStatus::Active);
+		assert_eq!(consent(2).status, ConsentStatus::Active);
+		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(1));
+		assert_eq!(can_read(GUARDIAN, record, Purpose::Treatment), allowed_by(2));
+		assert_eq!(ConsentsOf::<Test>::get(PATIENT).into_inner(), vec![1, 2]);
+		assert_eq!(
+			ConsentsByGrantee::<Test>::get(PATIENT, GranteeKey::Account(GUARDIAN)).into_inner(),
+			vec![2]
+		);
+		// The ended consent's deposit goes back to the guardian who paid it.
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), ConsentDeposit::get());
+
+		// Once the patient's own consent ends too, the former guardian reads nothing.
+		set_now(START + DAY);
+		assert_eq!(
+			can_read(GUARDIAN, record, Purpose::Treatment),
+			denied(AccessReason::ConsentExpired)
+		);
+	});
+}
+
+#[test]
+fn a_delegate_stepping_down_ends_the_access_they_granted_themselves() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		add_guardian_until(START + DAY);
+		assert_ok!(grant_as(GUARDIAN, Grantee::Account(GUARDIAN), None, Some(START + DAY)));
+		assert_ok!(Consent::remove_delegate(RuntimeOrigin::signed(GUARDIAN), PATIENT, GUARDIAN));
+		assert_eq!(can_read(GUARDIAN, record, Purpose::Treatment), denied(AccessReason::NoConsent));
+		assert_eq!(Consents::<Test>::get(0).and_then(|c| c.revoked_by), Some(GUARDIAN));
+		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
+
+		// A delegate who granted themselves nothing is charged for the look at their consents
+		// only, not for the endings and sweep declared.
+		assert_ok!(Consent::add_delegate(RuntimeOrigin::signed(PATIENT), NURSE, None));
+		let removal = Consent::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, NURSE);
+		assert_eq!(
+			removal.map(|info| info.actual_weight),
+			Ok(Some(
+				<() as crate::WeightInfo>::remove_delegate()
+					.saturating_add(Consent::own_consents_weight(0))
+			))
+		);
+	});
+}
+
+#[test]
 fn add_delegate_refuses_bad_requests() {
 	new_test_ext().execute_with(|| {
 		let add = |delegate, until| {
@@ -969,7 +1039,8 @@ fn emergency_staff_break_the_glass_for_a_time_limited_emergency_read() {
 				justification_hash: justification(),
 				started_at: START + 1,
 				expires_at,
-				review: None,
+				audit_review: None,
+				patient_review: None,
 			})
 		);
 		// The patient is named, and so is every delegate whose delegation lasts.
@@ -1044,6 +1115,31 @@ fn break_glass_stops_when_the_accessor_loses_the_emergency_role() {
 			can_read(ER_DOCTOR, record, Purpose::Emergency),
 			denied(AccessReason::NoConsent)
 		);
+	});
+}
+
+#[test]
+fn an_access_left_in_a_former_organisation_does_not_keep_its_accessor_out_of_an_emergency() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(break_glass(ER_DOCTOR));
+		// The doctor moves to the clinic's emergency department: the hospital's access grants
+		// nothing any more, and does not stand in the way of one from the clinic.
+		MockOrganisations::add_member(CLINIC, ER_DOCTOR, &[Role::Emergency]);
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+		set_now(START + HOUR);
+		assert_ok!(break_glass(ER_DOCTOR));
+		assert_eq!(
+			OpenEmergencyAccesses::<Test>::get(PATIENT, ER_DOCTOR)
+				.map(|open| (open.id, open.organisation)),
+			Some((1, CLINIC))
+		);
+		assert_eq!(
+			can_read(ER_DOCTOR, record, Purpose::Emergency).reason,
+			AccessReason::BreakGlass
+		);
+		// Still one running access per accessor where they hold the role.
+		assert_noop!(break_glass(ER_DOCTOR), Error::<Test>::EmergencyAccessActive);
 	});
 }
 
@@ -1183,7 +1279,7 @@ fn an_expired_break_glass_access_is_replaced_and_cleared_by_its_review() {
 		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, NURSE));
 		assert!(nurses
 			.and_then(EmergencyAccesses::<Test>::get)
-			.is_some_and(|a| a.review.is_some()));
+			.is_some_and(|a| a.patient_review.is_some()));
 		assert_eq!(can_read(NURSE, record, Purpose::Emergency).reason, AccessReason::NoConsent);
 	});
 }
@@ -1226,7 +1322,7 @@ fn anyone_clears_the_entry_of_an_access_reviewed_while_it_ran_once_it_has_ended(
 		// The access stays as history, its review included; it grants nothing, as before.
 		assert!(access
 			.and_then(EmergencyAccesses::<Test>::get)
-			.is_some_and(|a| a.review.is_some()));
+			.is_some_and(|a| a.patient_review.is_some()));
 		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
 		assert_noop!(clear(PATIENT, ER_DOCTOR), Error::<Test>::NoRunningEntry);
 		assert_noop!(
@@ -1247,7 +1343,7 @@ fn anyone_clears_the_entry_of_an_access_reviewed_while_it_ran_once_it_has_ended(
 		));
 		assert!(nurses
 			.and_then(EmergencyAccesses::<Test>::get)
-			.is_some_and(|a| a.review.is_some()));
+			.is_some_and(|a| a.patient_review.is_some()));
 		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, NURSE));
 	});
 }
@@ -1278,23 +1374,19 @@ fn an_unjustified_review_ends_a_running_break_glass_access_at_once() {
 }
 
 #[test]
-fn the_patient_or_an_auditor_reviews_a_break_glass_access_once() {
+fn the_patient_and_the_auditors_each_review_a_break_glass_access_once() {
 	new_test_ext().execute_with(|| {
+		let review =
+			|who, outcome| Consent::review_break_glass(RuntimeOrigin::signed(who), 0, outcome);
 		assert_ok!(break_glass(ER_DOCTOR));
 		set_now(START + DAY);
-		assert_ok!(Consent::review_break_glass(
-			RuntimeOrigin::signed(PATIENT),
-			0,
-			ReviewOutcome::Justified
-		));
-		assert_eq!(
-			EmergencyAccesses::<Test>::get(0).and_then(|access| access.review),
-			Some(Review {
-				reviewer: PATIENT,
-				outcome: ReviewOutcome::Justified,
-				reviewed_at: START + DAY
-			})
-		);
+		assert_ok!(review(PATIENT, ReviewOutcome::Justified));
+		let reviews = || {
+			EmergencyAccesses::<Test>::get(0)
+				.map(|access| (access.audit_review, access.patient_review))
+		};
+		let by = |reviewer, outcome| Some(Review { reviewer, outcome, reviewed_at: START + DAY });
+		assert_eq!(reviews(), Some((None, by(PATIENT, ReviewOutcome::Justified))));
 		System::assert_last_event(
 			Event::EmergencyAccessReviewed {
 				access: 0,
@@ -1303,14 +1395,47 @@ fn the_patient_or_an_auditor_reviews_a_break_glass_access_once() {
 			}
 			.into(),
 		);
+		assert_noop!(review(PATIENT, ReviewOutcome::Unjustified), Error::<Test>::AlreadyReviewed);
+
+		// The auditors judge for themselves, once for all of them.
+		assert_ok!(review(AUDITOR, ReviewOutcome::Unjustified));
+		assert_eq!(
+			reviews(),
+			Some((by(AUDITOR, ReviewOutcome::Unjustified), by(PATIENT, ReviewOutcome::Justified)))
+		);
 		assert_noop!(
-			Consent::review_break_glass(
-				RuntimeOrigin::signed(AUDITOR),
-				0,
-				ReviewOutcome::Unjustified
-			),
+			review(REGULATOR_AUDITOR, ReviewOutcome::Justified),
 			Error::<Test>::AlreadyReviewed
 		);
+		assert_noop!(review(AUDITOR, ReviewOutcome::Justified), Error::<Test>::AlreadyReviewed);
+	});
+}
+
+#[test]
+fn a_colleagues_early_justified_review_does_not_stop_the_patient_ending_the_access() {
+	new_test_ext().execute_with(|| {
+		let record = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(break_glass(ER_DOCTOR));
+		// The accessor's own hospital's auditor calls it justified at once.
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(AUDITOR),
+			0,
+			ReviewOutcome::Justified
+		));
+		assert_eq!(
+			can_read(ER_DOCTOR, record, Purpose::Emergency).reason,
+			AccessReason::BreakGlass
+		);
+
+		// The patient disagrees: the access ends at once.
+		set_now(START + HOUR);
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			ReviewOutcome::Unjustified
+		));
+		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, ER_DOCTOR));
 	});
 }
 

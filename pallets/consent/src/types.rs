@@ -261,8 +261,12 @@ pub struct EmergencyAccess<AccountId> {
 	pub started_at: u64,
 	/// When it ends, exclusive.
 	pub expires_at: u64,
-	/// The review, once done.
-	pub review: Option<Review<AccountId>>,
+	/// The review of an auditor (of the accessor's organisation or of a regulator), once
+	/// done.
+	pub audit_review: Option<Review<AccountId>>,
+	/// The patient's own review, once done: an auditor's review, however early, does not take
+	/// from the patient the right to judge an access to their records, and to end it.
+	pub patient_review: Option<Review<AccountId>>,
 }
 
 /// A break-glass access that may still be running, filed under its patient and accessor
