@@ -48,10 +48,12 @@
 //!
 //! ## History
 //! Each identifier has an append-only log of EPCIS entries ([`History`], capped at
-//! [`Config::MaxHistoryLen`] for ordinary steps; the steps that end a shipment, a stay in a
-//! container or the item's life may use [`CLOSING_RESERVE`] more, so a full log never strands
-//! goods in transit or inside a case; a container whose log is full still unpacks, its
-//! children's logs holding the event). A pack's log holds its own events and, when it was packed or
+//! [`Config::MaxHistoryLen`] for ordinary steps; quarantine and its release may use
+//! [`QUARANTINE_RESERVE`] more, so a regulator can always stop a pack and a quarantined pack
+//! can always leave quarantine; the steps that end a shipment, a stay in a container or the
+//! item's life may use [`CLOSING_RESERVE`] more again, so a full log never strands goods in
+//! transit or inside a case; a container whose log is full still unpacks, its children's logs
+//! holding the event). A pack's log holds its own events and, when it was packed or
 //! unpacked, the sequence number of that event in the container's log; [`Pallet::history`]
 //! splices in the container's own entries from between the two (its moves, not its packing or
 //! unpacking of other items; recursively for nested containers), and the lot's recall, so
@@ -95,13 +97,26 @@ pub const MAX_HISTORY_SCAN: u32 = 4_096;
 /// the last ordinary entry may have opened, one ends the item's life.
 pub const CLOSING_RESERVE: u32 = 2;
 
+/// Entries a pack's log may hold beyond [`Config::MaxHistoryLen`] for quarantine: marking a
+/// pack suspect and clearing it. A regulator must be able to quarantine a pack whatever its
+/// log holds (two partners shipping it back and forth must not make it uncatchable), and a
+/// pack once quarantined must always be able to leave quarantine; the reserve allows two such
+/// rounds after the ordinary log is full, and keeps the log bounded.
+pub const QUARANTINE_RESERVE: u32 = 4;
+
 /// What a step that files a history entry does, which decides whether a full log refuses it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum StepKind {
 	/// Any step that leaves the item able to go on: needs a log under `MaxHistoryLen`.
 	Ordinary,
+	/// Marking a pack suspect: needs room, within the [`QUARANTINE_RESERVE`], for itself and
+	/// for the release that must follow, so a quarantine never strands a pack.
+	Quarantine,
+	/// Clearing a suspect pack: within the [`QUARANTINE_RESERVE`], where its quarantine left
+	/// room for it.
+	QuarantineRelease,
 	/// A step that ends a shipment or a stay in a container, or the item's life: may use the
-	/// [`CLOSING_RESERVE`].
+	/// [`CLOSING_RESERVE`] beyond the quarantine's.
 	Closing,
 }
 
@@ -585,8 +600,9 @@ pub mod pallet {
 		TooDeep,
 		/// The container would hold packs of more than `MaxBatchesPerContainer` batches.
 		TooManyBatches,
-		/// The identifier's history has `MaxHistoryLen` entries: only steps that end a
-		/// shipment, a stay in a container or the item's life may still be filed.
+		/// The identifier's history has `MaxHistoryLen` entries: only quarantine (within its
+		/// reserve) and steps that end a shipment, a stay in a container or the item's life
+		/// may still be filed.
 		HistoryFull,
 		/// A seller cannot ship to its own organisation.
 		ShipToSelf,
@@ -1327,7 +1343,7 @@ pub mod pallet {
 				&mut pack,
 				&epcis,
 				EventDetail::None,
-				StepKind::Ordinary,
+				StepKind::Quarantine,
 			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Quarantined { sgtin, who, epcis });
@@ -1364,7 +1380,7 @@ pub mod pallet {
 				&mut pack,
 				&epcis,
 				EventDetail::None,
-				StepKind::Ordinary,
+				StepKind::QuarantineRelease,
 			)?;
 			Packs::<T>::insert(&sgtin, pack);
 			Self::deposit_event(Event::Cleared { sgtin, who, epcis });
@@ -1944,15 +1960,24 @@ pub mod pallet {
 			)
 		}
 
-		/// The most entries a log holds: `MaxHistoryLen` and the closing reserve.
+		/// The most entries a log holds: `MaxHistoryLen`, the quarantine reserve and the
+		/// closing reserve.
 		pub fn max_log_entries() -> u32 {
-			T::MaxHistoryLen::get().saturating_add(CLOSING_RESERVE)
+			Self::quarantine_log_limit().saturating_add(CLOSING_RESERVE)
+		}
+
+		/// The most entries a log holds once quarantine steps have used their reserve.
+		fn quarantine_log_limit() -> u32 {
+			T::MaxHistoryLen::get().saturating_add(QUARANTINE_RESERVE)
 		}
 
 		/// Whether a log of `len` entries has room for one more filed by a step of `kind`.
 		fn has_room(len: u32, kind: StepKind) -> bool {
 			match kind {
 				StepKind::Ordinary => len < T::MaxHistoryLen::get(),
+				// Room for the quarantine and for its release.
+				StepKind::Quarantine => len.saturating_add(1) < Self::quarantine_log_limit(),
+				StepKind::QuarantineRelease => len < Self::quarantine_log_limit(),
 				StepKind::Closing => len < Self::max_log_entries(),
 			}
 		}

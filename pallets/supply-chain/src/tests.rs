@@ -1590,23 +1590,62 @@ fn a_full_log_refuses_ordinary_steps_but_still_ends_the_shipment_and_the_packs_l
 		let shipment = ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
 		assert_eq!(pack_of("S1").history_len, cap);
 
-		// Full: nothing that lets the pack go on is filed.
-		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::HistoryFull);
 		// The shipment still ends, and the pack's life.
 		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(PHARMACIST), shipment));
 		assert_eq!(custody("S1"), Some(Custody::Held(PHARMACY)));
+		// Full: nothing that lets the pack go on is filed.
 		assert_noop!(
 			try_ship(PHARMACIST, WHOLESALER, &[pack_epc("S1")]),
 			Error::<Test>::HistoryFull
 		);
 		assert_ok!(dispense(PHARMACIST, "S1"));
-		assert_eq!(pack_of("S1").history_len, cap + crate::CLOSING_RESERVE);
-		assert_eq!(
-			SupplyChain::history(&pack("S1"), 0, 100).len() as u32,
-			cap + crate::CLOSING_RESERVE
-		);
+		assert_eq!(pack_of("S1").history_len, cap + 2);
+		assert_eq!(SupplyChain::history(&pack("S1"), 0, 100).len() as u32, cap + 2);
 		// Reverting would let it go on: refused.
 		assert_noop!(revert(PHARMACIST, "S1"), Error::<Test>::HistoryFull);
+	});
+}
+
+#[test]
+fn a_pack_with_a_full_log_can_still_be_quarantined_and_always_leaves_quarantine() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		// Shipped once more, the ordinary log is full; a regulator still stops the pack, and
+		// clears it, twice.
+		let shipment = ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
+		assert_eq!(pack_of("S1").history_len, cap);
+		for _ in 0..2 {
+			assert_ok!(suspect(INSPECTOR, "S1"));
+			assert_ok!(clear(INSPECTOR, "S1"));
+		}
+		assert_eq!(pack_of("S1").history_len, cap + crate::QUARANTINE_RESERVE);
+		// The quarantine reserve is used up: a third round is refused before it starts, so
+		// no pack is ever left in quarantine for want of room for its release.
+		assert_noop!(suspect(INSPECTOR, "S1"), Error::<Test>::HistoryFull);
+		// The shipment and the pack's life still end.
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(PHARMACIST), shipment));
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_eq!(pack_of("S1").history_len, SupplyChain::max_log_entries());
+		assert_eq!(
+			SupplyChain::history(&pack("S1"), 0, 100).len() as u32,
+			SupplyChain::max_log_entries()
+		);
+	});
+}
+
+#[test]
+fn a_pack_quarantined_as_its_log_fills_up_is_still_cleared() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		// The custodian's quarantine is the last entry the ordinary log has room for.
+		assert_ok!(suspect(WHOLESALE_STAFF, "S1"));
+		assert_eq!(pack_of("S1").history_len, cap);
+		assert_ok!(clear(INSPECTOR, "S1"));
+		assert_eq!(pack_of("S1").state, PackState::Active);
+		// Or it is confirmed illegitimate, which ends its life.
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		assert_eq!(pack_of("S1").history_len, cap + 3);
 	});
 }
 
@@ -1618,15 +1657,15 @@ fn a_full_log_still_lets_the_buyer_reject_and_the_seller_decommission() {
 		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(MAKER_STAFF), shipment));
 		assert_eq!(custody("S1"), Some(Custody::Held(WHOLESALER)));
 		assert_ok!(decommission(WHOLESALE_STAFF, "S1", DecommissionReason::Destroyed));
-		assert_eq!(pack_of("S1").history_len, cap + crate::CLOSING_RESERVE);
+		assert_eq!(pack_of("S1").history_len, cap + 2);
 	});
 }
 
 #[test]
 fn a_case_whose_log_fills_up_can_still_be_unpacked_pack_by_pack() {
 	new_test_ext().execute_with(|| {
-		let cap: u32 = <Test as crate::Config>::MaxHistoryLen::get();
-		let texts: Vec<String> = (0..cap + 4).map(|i| format!("S{i}")).collect();
+		let most = SupplyChain::max_log_entries();
+		let texts: Vec<String> = (0..most + 2).map(|i| format!("S{i}")).collect();
 		let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 		commission_a(&refs);
 		let packs: Vec<Epc> = refs.iter().map(|text| pack_epc(text)).collect();
@@ -1636,7 +1675,7 @@ fn a_case_whose_log_fills_up_can_still_be_unpacked_pack_by_pack() {
 			assert_ok!(disaggregate(MAKER_STAFF, 1, core::slice::from_ref(item)));
 		}
 		assert_eq!(container_of(1).children, 0);
-		assert_eq!(container_of(1).history_len, cap + crate::CLOSING_RESERVE);
+		assert_eq!(container_of(1).history_len, most);
 		// Every pack is out and its own log holds its unpacking.
 		for text in &refs {
 			assert_eq!(custody(text), Some(Custody::Held(MAKER)));
