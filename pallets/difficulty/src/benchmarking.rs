@@ -7,6 +7,7 @@ use frame_support::{
 	traits::{EnsureOrigin, Get},
 	BoundedVec,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 
 #[benchmarks]
 mod benchmarks {
@@ -17,11 +18,15 @@ mod benchmarks {
 		let origin =
 			T::DifficultyOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let difficulty = T::MinDifficulty::get();
+		// Set before, in an earlier block.
+		frame_system::Pallet::<T>::set_block_number(2u32.into());
+		LastSetIn::<T>::put(BlockNumberFor::<T>::from(1u32));
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, difficulty);
 
 		assert_eq!(CurrentDifficulty::<T>::get(), difficulty);
+		assert_eq!(LastSetIn::<T>::get(), Some(2u32.into()));
 		Ok(())
 	}
 

@@ -153,6 +153,12 @@ pub mod pallet {
 	pub type RecentBlocks<T: Config> =
 		StorageValue<_, BoundedVec<BlockSample, T::AdjustmentWindow>, ValueQuery>;
 
+	/// The block in which governance last set the difficulty. It may do so once per block:
+	/// the cap on raising it is relative to the current difficulty, so two settings in one
+	/// block (a batch) would compound it.
+	#[pallet::storage]
+	pub type LastSetIn<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
 	/// Events of the difficulty pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -172,6 +178,8 @@ pub mod pallet {
 		/// controller raises it that much per block by itself, and a difficulty set far too
 		/// high could never be lowered again, as lowering it takes a new block.
 		DifficultyRaisedTooFar,
+		/// Governance already set the difficulty in this block; set it again in a later one.
+		AlreadySetInThisBlock,
 	}
 
 	/// The difficulty a chain starts with.
@@ -229,16 +237,20 @@ pub mod pallet {
 		/// only: for a consortium whose hash power fell by far more than the clamp allows
 		/// (blocks too slow). Lowering has no limit but `MinDifficulty`; raising is capped at
 		/// `ClampFactor` times the current difficulty, which the controller reaches by itself
-		/// in one block when blocks come too fast.
+		/// in one block when blocks come too fast. Once per block, so that a batch cannot
+		/// compound the cap.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_difficulty())]
 		pub fn set_difficulty(origin: OriginFor<T>, difficulty: Difficulty) -> DispatchResult {
 			T::DifficultyOrigin::ensure_origin(origin)?;
+			let block = frame_system::Pallet::<T>::block_number();
+			ensure!(LastSetIn::<T>::get() != Some(block), Error::<T>::AlreadySetInThisBlock);
 			ensure!(Self::within_bounds(difficulty), Error::<T>::DifficultyOutOfBounds);
 			let highest = CurrentDifficulty::<T>::get()
 				.saturating_mul(Difficulty::from(T::ClampFactor::get()));
 			ensure!(difficulty <= highest, Error::<T>::DifficultyRaisedTooFar);
 			CurrentDifficulty::<T>::put(difficulty);
+			LastSetIn::<T>::put(block);
 			RecentBlocks::<T>::kill();
 			Self::deposit_event(Event::DifficultySet { difficulty });
 			Ok(())

@@ -1,6 +1,8 @@
 //! Unit tests of the difficulty pallet: adjustment up and down, damping, clamping, bounds.
 
-use crate::{mock::*, next_difficulty, BlockSample, CurrentDifficulty, Error, Event, RecentBlocks};
+use crate::{
+	mock::*, next_difficulty, BlockSample, CurrentDifficulty, Error, Event, LastSetIn, RecentBlocks,
+};
 use frame_support::{assert_noop, assert_ok};
 use sp_core::U256;
 use sp_runtime::{traits::BadOrigin, BuildStorage};
@@ -169,8 +171,32 @@ fn governance_raises_the_difficulty_at_most_by_the_clamp_factor() {
 		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), highest));
 		assert_eq!(difficulty(), highest.as_u64());
 		// Lowering far is what governance is for.
+		System::set_block_number(System::block_number() + 1);
 		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), U256::from(1_000)));
 		assert_eq!(difficulty(), 1_000);
+	});
+}
+
+#[test]
+fn governance_sets_the_difficulty_once_per_block_so_a_batch_cannot_compound_the_cap() {
+	new_test_ext().execute_with(|| {
+		System::set_block_number(5);
+		let doubled = U256::from(INITIAL) * U256::from(2u32);
+		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), doubled));
+		// A second raise in the same block would double the doubled difficulty.
+		assert_noop!(
+			Difficulty::set_difficulty(RuntimeOrigin::root(), doubled * U256::from(2u32)),
+			Error::<Test>::AlreadySetInThisBlock
+		);
+		// Lowering again in the same block too: one setting per block.
+		assert_noop!(
+			Difficulty::set_difficulty(RuntimeOrigin::root(), U256::from(INITIAL)),
+			Error::<Test>::AlreadySetInThisBlock
+		);
+		assert_eq!(LastSetIn::<Test>::get(), Some(5));
+		System::set_block_number(6);
+		assert_ok!(Difficulty::set_difficulty(RuntimeOrigin::root(), doubled * U256::from(2u32)));
+		assert_eq!(difficulty(), (doubled * U256::from(2u32)).as_u64());
 	});
 }
 
