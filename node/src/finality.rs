@@ -5,12 +5,17 @@
 //! A finalized block can never be reorganised away, so a sealer that was cut off from the
 //! others must not finalize the blocks it sealed alone: it could never rejoin the consortium's
 //! chain. The node therefore finalizes only while it sees the network agree with it (see
-//! [`may_finalize`]), except on a development chain or a chain with a single sealer, where no
-//! one else could have sealed a competing chain.
+//! [`may_finalize`]), and only a block whose descendants up to the best block were sealed by a
+//! majority of the sealer set ([`sealed_by_enough`]): what a node's peers say is not enough, as
+//! a cut-off sealer may still have peers (its organisation's own full nodes) that follow it.
+//! A fork can only outweigh the chain from below the finalized block if its blocks were
+//! sealed while the blocks above it were: by the sealers that did not seal those, a minority.
+//! On a development chain or a chain with a single sealer no one else could have sealed a
+//! competing chain, and neither check applies.
 
 use crate::service::FullClient;
 use futures::StreamExt;
-use medchain_primitives::ConsortiumApi;
+use medchain_primitives::{AccountId, ConsortiumApi};
 use sc_client_api::{BlockchainEvents, Finalizer, HeaderBackend};
 use sc_network_sync::SyncingService;
 use sp_api::ProvideRuntimeApi;
@@ -39,6 +44,27 @@ pub fn may_finalize(best: u32, network: &NetworkView) -> bool {
 	network.peers > 0 && !network.major_syncing && network.best_seen.is_none_or(|seen| seen <= best)
 }
 
+/// How many distinct sealers must have sealed the `depth` blocks above a block for it to be
+/// finalized, of a set of `sealers`: a majority, or every block's worth when the depth is
+/// shorter than a majority (a consortium should set the depth above half its sealers).
+pub fn authors_needed(sealers: usize, depth: u32) -> usize {
+	(sealers / 2).saturating_add(1).min(usize::try_from(depth).unwrap_or(usize::MAX))
+}
+
+/// Whether the blocks above the one to finalize, whose `authors` are given (`None` for a header
+/// naming none), were sealed by enough distinct members of `sealers` ([`authors_needed`]).
+pub fn sealed_by_enough(
+	authors: impl IntoIterator<Item = Option<AccountId>>,
+	sealers: &[AccountId],
+	depth: u32,
+) -> bool {
+	let mut distinct: Vec<AccountId> =
+		authors.into_iter().flatten().filter(|author| sealers.contains(author)).collect();
+	distinct.sort();
+	distinct.dedup();
+	distinct.len() >= authors_needed(sealers.len(), depth)
+}
+
 /// Where the node learns whether it is alone: `None` on a development chain, which
 /// finalizes whatever its peers.
 pub type Network = Option<Arc<SyncingService<Block>>>;
@@ -56,7 +82,19 @@ pub async fn finalize_by_depth(client: Arc<FullClient>, depth: u32, network: Net
 			continue;
 		}
 		if let Some(sync) = &network {
-			if !sole_sealer(&client, imported.hash) {
+			let sealers = client.runtime_api().sealers(imported.hash).unwrap_or_default();
+			if sealers.len() > 1 {
+				let authors = authors_below(&client, imported.hash, depth);
+				if !sealed_by_enough(authors, &sealers, depth) {
+					log::debug!(
+						target: "finality",
+						"Not finalizing #{target}: the {depth} blocks above it were sealed by \
+						 fewer than {} of the {} sealers",
+						authors_needed(sealers.len(), depth),
+						sealers.len(),
+					);
+					continue;
+				}
 				let view = NetworkView {
 					peers: sync.num_connected_peers(),
 					major_syncing: sync.is_major_syncing(),
@@ -85,10 +123,21 @@ pub async fn finalize_by_depth(client: Arc<FullClient>, depth: u32, network: Net
 	}
 }
 
-/// Whether at most one account may seal on top of `at`: then no one else could have sealed
-/// a competing chain.
-fn sole_sealer(client: &FullClient, at: <Block as BlockT>::Hash) -> bool {
-	client.runtime_api().sealers(at).is_ok_and(|sealers| sealers.len() <= 1)
+/// The authors of block `best` and of its ancestors, `count` blocks in all (fewer if the
+/// chain is shorter or a header cannot be read).
+fn authors_below(
+	client: &FullClient,
+	best: <Block as BlockT>::Hash,
+	count: u32,
+) -> Vec<Option<AccountId>> {
+	let mut authors = Vec::new();
+	let mut hash = best;
+	for _ in 0..count {
+		let Ok(Some(header)) = client.header(hash) else { break };
+		authors.push(medchain_pow::author_of(&header));
+		hash = *header.parent_hash();
+	}
+	authors
 }
 
 #[cfg(test)]
@@ -112,6 +161,36 @@ mod tests {
 		assert!(!may_finalize(20, &view(0, false, None)));
 		// What it last saw of peers it lost does not count either.
 		assert!(!may_finalize(20, &view(0, false, Some(20))));
+	}
+
+	#[test]
+	fn a_majority_of_the_sealers_must_have_sealed_the_blocks_above() {
+		use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+		let sealers: Vec<AccountId> =
+			[Alice, Bob, Charlie].iter().map(|key| key.to_account_id()).collect();
+		let by = |keys: &[sp_keyring::Sr25519Keyring]| -> Vec<Option<AccountId>> {
+			keys.iter().map(|key| Some(key.to_account_id())).collect()
+		};
+		// A sealer cut off from the others seals every block alone.
+		assert!(!sealed_by_enough(by(&[Alice, Alice, Alice]), &sealers, 3));
+		assert!(sealed_by_enough(by(&[Alice, Bob, Alice]), &sealers, 3));
+		// Accounts outside the set, and headers naming no one, do not count.
+		assert!(!sealed_by_enough(by(&[Alice, Dave, Eve]), &sealers, 3));
+		assert!(!sealed_by_enough([Some(Alice.to_account_id()), None, None], &sealers, 3));
+		// Two sealers of four are no majority: a two-two split finalizes on neither side.
+		let four: Vec<AccountId> =
+			[Alice, Bob, Charlie, Dave].iter().map(|key| key.to_account_id()).collect();
+		assert!(!sealed_by_enough(by(&[Alice, Bob, Alice, Bob]), &four, 4));
+		assert!(sealed_by_enough(by(&[Alice, Bob, Charlie, Bob]), &four, 4));
+	}
+
+	#[test]
+	fn the_authors_needed_are_a_majority_but_no_more_than_the_depth() {
+		assert_eq!(authors_needed(2, 10), 2);
+		assert_eq!(authors_needed(3, 10), 2);
+		assert_eq!(authors_needed(4, 10), 3);
+		assert_eq!(authors_needed(64, 10), 10);
+		assert_eq!(authors_needed(3, 1), 1);
 	}
 
 	#[test]

@@ -1,7 +1,8 @@
 //! End to end: the built `medchain-node --dev --tmp` seals blocks by Proof of Work, each
 //! header carries Alice as author and a seal that verifies against the on-chain difficulty,
 //! and finality by depth advances. On a chain of several sealers, a sealer alone seals but
-//! does not finalize, and finalizes again once in step with another.
+//! does not finalize, even with a peer that follows it, and finalizes again once in step with
+//! another sealer.
 
 use codec::{Decode, Encode};
 use serde_json::{json, Value};
@@ -53,9 +54,10 @@ fn start_dev_node() -> Node {
 	Node { child, rpc_port, prometheus_port }
 }
 
-/// A sealer of the `local` chain (three sealers), `--alice`, `--bob`…, with no peers unless
-/// `bootnode` names one; returns it with its p2p port.
-fn start_local_sealer(who: &str, bootnode: Option<String>) -> (Node, u16) {
+/// A node of the `local` chain (three sealers): a sealer with `who` = `--alice`, `--bob`…, or
+/// a node that only follows with any other flag (`--name=…`); with no peers unless
+/// `bootnode` names one. Returns it with its p2p port.
+fn start_local_node(who: &str, bootnode: Option<String>) -> (Node, u16) {
 	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
 	let mut command = Command::new(env!("CARGO_BIN_EXE_medchain-node"));
 	command
@@ -205,7 +207,7 @@ fn dev_node_seals_blocks_by_proof_of_work_and_finalizes_by_depth() {
 #[test]
 fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 	// Alice, one of the local chain's three sealers, cut off from the others.
-	let (alice, alice_port) = start_local_sealer("--alice", None);
+	let (alice, alice_port) = start_local_node("--alice", None);
 	wait_for("Alice to seal 4 blocks alone", Duration::from_secs(240), || {
 		best_number(&alice).filter(|n| *n >= FINALITY_DEPTH + 2)
 	});
@@ -215,11 +217,28 @@ fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 		"a sealer with no peers finalized blocks it sealed alone"
 	);
 
-	// Bob joins: the two settle on one chain and finalize it, the same blocks on both.
+	// A node that only follows her (her organisation's own full node, say) is a peer in
+	// step with her, but seals nothing: she still finalizes nothing she sealed alone.
 	let peer_id = rpc(&alice, "system_localPeerId", json!([])).expect("Alice's peer id");
 	let bootnode =
 		format!("/ip4/127.0.0.1/tcp/{alice_port}/p2p/{}", peer_id.as_str().expect("a string"));
-	let (bob, _) = start_local_sealer("--bob", Some(bootnode));
+	let (follower, _) = start_local_node("--name=follower", Some(bootnode.clone()));
+	let followed =
+		wait_for("the follower to import Alice's chain", Duration::from_secs(120), || {
+			let alices = best_number(&alice)?;
+			best_number(&follower).filter(|n| *n >= alices && *n >= FINALITY_DEPTH + 2)
+		});
+	wait_for("Alice to seal 3 more blocks with a follower", Duration::from_secs(240), || {
+		best_number(&alice).filter(|n| *n >= followed + 3)
+	});
+	assert_eq!(
+		finalized(&alice).map(|(number, _)| number),
+		Some(0),
+		"a sealer whose only peer follows her finalized blocks she sealed alone"
+	);
+
+	// Bob joins: the two settle on one chain and finalize it, the same blocks on both.
+	let (bob, _) = start_local_node("--bob", Some(bootnode));
 	let (number, hash) = wait_for("Alice to finalize with Bob", Duration::from_secs(240), || {
 		finalized(&alice).filter(|(number, _)| *number >= 1)
 	});

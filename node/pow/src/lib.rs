@@ -97,9 +97,7 @@ pub fn check_seal(
 	seal: &[u8],
 	difficulty: Difficulty,
 ) -> Result<AccountId, SealError> {
-	let mut author_bytes = pre_digest.ok_or(SealError::MissingAuthor)?;
-	let author =
-		AccountId::decode_all(&mut author_bytes).map_err(|_| SealError::MalformedAuthor)?;
+	let author = author_from_pre_digest(pre_digest)?;
 	let seal = Seal::decode_all(&mut &seal[..]).map_err(|_| SealError::MalformedSeal)?;
 	if !Target::for_difficulty(difficulty).is_met_by(&work_hash(pre_hash, seal.nonce)) {
 		return Err(SealError::DifficultyNotMet);
@@ -111,6 +109,24 @@ pub fn check_seal(
 		return Err(SealError::BadSignature);
 	}
 	Ok(author)
+}
+
+/// The author a `pow_` pre-runtime digest names.
+fn author_from_pre_digest(pre_digest: Option<&[u8]>) -> Result<AccountId, SealError> {
+	let mut author_bytes = pre_digest.ok_or(SealError::MissingAuthor)?;
+	AccountId::decode_all(&mut author_bytes).map_err(|_| SealError::MalformedAuthor)
+}
+
+/// The author a block's header names in its `pow_` pre-runtime digest, if it names one
+/// well-formed (an imported block always does: its seal was checked against it).
+pub fn author_of<H: sp_runtime::traits::Header>(header: &H) -> Option<AccountId> {
+	let pre_digest = header.digest().logs().iter().find_map(|item| match item {
+		sp_runtime::DigestItem::PreRuntime(id, bytes) if *id == sp_consensus_pow::POW_ENGINE_ID => {
+			Some(bytes.as_slice())
+		},
+		_ => None,
+	});
+	author_from_pre_digest(pre_digest).ok()
 }
 
 /// Searches `count` nonces from `start` for one whose work meets `target`.

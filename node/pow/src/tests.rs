@@ -2,7 +2,7 @@
 //! error and without a panic.
 
 use super::*;
-use codec::Decode;
+use codec::{Decode, Encode};
 use sc_consensus_pow::PowAlgorithm;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -271,4 +271,27 @@ fn search_finds_the_first_nonce_meeting_the_target() {
 	assert!(target.is_met_by(&work_hash(&pre_hash, found)));
 	assert!((0..found).all(|n| !target.is_met_by(&work_hash(&pre_hash, n))));
 	assert_eq!(search_nonce(&pre_hash, &target, 0, found), None);
+}
+
+#[test]
+fn a_headers_author_is_the_account_its_pow_digest_names() {
+	use sp_runtime::DigestItem;
+	let header = |logs: Vec<DigestItem>| {
+		<generic::Header<u32, BlakeTwo256> as sp_runtime::traits::Header>::new(
+			1,
+			Default::default(),
+			Default::default(),
+			PARENT,
+			generic::Digest { logs },
+		)
+	};
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let named = header(vec![
+		DigestItem::PreRuntime(*b"aura", Sr25519Keyring::Bob.to_account_id().encode()),
+		DigestItem::PreRuntime(sp_consensus_pow::POW_ENGINE_ID, alice.encode()),
+	]);
+	assert_eq!(author_of(&named), Some(alice));
+	assert_eq!(author_of(&header(vec![])), None);
+	let malformed = header(vec![DigestItem::PreRuntime(sp_consensus_pow::POW_ENGINE_ID, vec![1])]);
+	assert_eq!(author_of(&malformed), None);
 }
