@@ -18,9 +18,14 @@ pub struct NodeOptions {
 	pub finality_depth: u32,
 
 	/// Number of CPU threads that mine blocks when this node seals (`--dev`, or `--validator`
-	/// with a `seal` key in the keystore). 0 turns mining off.
-	#[arg(long, value_name = "THREADS", default_value_t = 1)]
-	pub mining_threads: usize,
+	/// with a `seal` key in the keystore), at most 256. 0 turns mining off.
+	#[arg(
+		long,
+		value_name = "THREADS",
+		default_value_t = 1,
+		value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::mining::MAX_THREADS))
+	)]
+	pub mining_threads: u32,
 
 	/// The largest ciphertext `blobs_put` accepts, in bytes. Above about 7 MiB, raise
 	/// `--rpc-max-request-size` too: the bytes travel hex-encoded in JSON.

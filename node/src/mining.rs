@@ -29,6 +29,11 @@ const BATCH: u64 = 20_000;
 const REPORT_INTERVAL: Duration = Duration::from_secs(10);
 /// How long an idle miner waits before looking for work again.
 const IDLE_WAIT: Duration = Duration::from_millis(50);
+/// Each thread searches its own share of the nonces, from `index << NONCE_SHARE_BITS`.
+const NONCE_SHARE_BITS: u32 = 56;
+/// The most miner threads, each with its own share of the nonces: more would start where
+/// another thread started and repeat its work.
+pub const MAX_THREADS: u32 = 1 << (u64::BITS - NONCE_SHARE_BITS);
 
 /// Running miner threads; dropping this stops them.
 pub struct Miners {
@@ -69,7 +74,7 @@ impl Miners {
 				key: key.clone(),
 				stop: stop.clone(),
 				hashes: hashes.clone(),
-				first_nonce: (index as u64) << 56,
+				first_nonce: (index as u64) << NONCE_SHARE_BITS,
 			};
 			thread::Builder::new()
 				.name(format!("miner-{index}"))

@@ -146,6 +146,16 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	mut config: Configuration,
 	options: NodeOptions,
 ) -> Result<TaskManager, ServiceError> {
+	// Importing a block checks its seal against its parent's state (the sealer set, the
+	// difficulty), which fast and warp sync do not download: such a node would stall at its
+	// second block. Refused with a clear error instead.
+	if config.network.sync_mode.light_state() || config.network.sync_mode.is_warp() {
+		return Err(ServiceError::Other(
+			"--sync fast, fast-unsafe and warp are not supported: a Proof-of-Work block is \
+			 checked against its parent's state; use --sync full (the default)"
+				.into(),
+		));
+	}
 	// Always index: erasing a record's last reference to a ciphertext drops this node's own
 	// copy of it through off-chain indexing (see `pallet_pinning`), whatever the flags say.
 	config.offchain_worker.indexing_enabled = true;
@@ -376,7 +386,7 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 				let miners = mining::Miners::start(
 					handle,
 					key,
-					options.mining_threads,
+					options.mining_threads as usize,
 					prometheus_registry.as_ref(),
 				)
 				.map_err(|e| ServiceError::Other(format!("cannot start mining: {e}")))?;

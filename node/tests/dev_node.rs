@@ -247,3 +247,42 @@ fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 	});
 	assert_eq!(on_bob, hash, "Alice finalized a block that is not on Bob's chain");
 }
+
+/// Runs the node with `args` until it exits (it must, within a minute); returns whether it
+/// succeeded and what it wrote to stderr.
+fn run_to_exit(args: &[&str]) -> (bool, String) {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_medchain-node"))
+		.args(args)
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("medchain-node starts");
+	let deadline = Instant::now() + Duration::from_secs(60);
+	let status = loop {
+		if let Some(status) = child.try_wait().expect("the node's status") {
+			break status;
+		}
+		if Instant::now() > deadline {
+			let _ = child.kill();
+			panic!("medchain-node {args:?} did not exit");
+		}
+		std::thread::sleep(Duration::from_millis(100));
+	};
+	let mut stderr = String::new();
+	child.stderr.take().expect("piped").read_to_string(&mut stderr).expect("stderr");
+	(status.success(), stderr)
+}
+
+#[test]
+fn the_node_refuses_options_it_cannot_honour() {
+	// Fast sync imports blocks without their parents' state, which a seal is checked against.
+	for mode in ["fast", "fast-unsafe"] {
+		let (ok, stderr) = run_to_exit(&["--dev", "--tmp", "--no-telemetry", "--sync", mode]);
+		assert!(!ok, "--sync {mode} started");
+		assert!(stderr.contains("--sync fast, fast-unsafe and warp are not supported"), "{stderr}");
+	}
+	// Beyond 256 miner threads the nonce shares would overlap.
+	let (ok, stderr) = run_to_exit(&["--dev", "--tmp", "--mining-threads", "257"]);
+	assert!(!ok, "257 miner threads accepted");
+	assert!(stderr.contains("--mining-threads"), "{stderr}");
+}
