@@ -49,8 +49,8 @@
 //! ## History
 //! Each identifier has an append-only log of EPCIS entries ([`History`], capped at
 //! [`Config::MaxHistoryLen`] for ordinary steps; quarantine and its release may use
-//! [`QUARANTINE_RESERVE`] more, so a regulator can always stop a pack and a quarantined pack
-//! can always leave quarantine; the steps that end a shipment, a stay in a container or the
+//! [`QUARANTINE_RESERVE`] more, so a regulator can always stop a pack at least once and a
+//! quarantined pack can always leave quarantine; the steps that end a shipment, a stay in a container or the
 //! item's life may use [`CLOSING_RESERVE`] more again, so a full log never strands goods in
 //! transit or inside a case; a container whose log is full still unpacks, its children's logs
 //! holding the event). A pack's log holds its own events and, when it was packed or
@@ -100,8 +100,16 @@ pub const CLOSING_RESERVE: u32 = 2;
 /// Entries a pack's log may hold beyond [`Config::MaxHistoryLen`] for quarantine: marking a
 /// pack suspect and clearing it. A regulator must be able to quarantine a pack whatever its
 /// log holds (two partners shipping it back and forth must not make it uncatchable), and a
-/// pack once quarantined must always be able to leave quarantine; the reserve allows two such
-/// rounds after the ordinary log is full, and keeps the log bounded.
+/// pack once quarantined must always be able to leave quarantine and then end its life.
+///
+/// A pack still able to go on holds at most `MaxHistoryLen + 1` entries outside quarantine
+/// (its ordinary steps, and the one closing step that ends the shipment or the stay in a
+/// container its last ordinary step began), and a quarantine is accepted while the log is
+/// at most `MaxHistoryLen + QUARANTINE_RESERVE - 2` long: so the first quarantine is always
+/// accepted, and a second one after a full log while room is left. A suspect pack takes at
+/// most one closing step before its release or its confirmation as illegitimate (ending its
+/// shipment or leaving its container), so with the release and the step that ends its life
+/// it never needs more than [`CLOSING_RESERVE`] beyond the quarantine's reserve.
 pub const QUARANTINE_RESERVE: u32 = 4;
 
 /// What a step that files a history entry does, which decides whether a full log refuses it.
@@ -109,11 +117,12 @@ pub const QUARANTINE_RESERVE: u32 = 4;
 pub enum StepKind {
 	/// Any step that leaves the item able to go on: needs a log under `MaxHistoryLen`.
 	Ordinary,
-	/// Marking a pack suspect: needs room, within the [`QUARANTINE_RESERVE`], for itself and
-	/// for the release that must follow, so a quarantine never strands a pack.
+	/// Marking a pack suspect: within the [`QUARANTINE_RESERVE`], leaving room in it for one
+	/// more entry, so that with the [`CLOSING_RESERVE`] the steps a suspect pack may still
+	/// need always fit (see [`QUARANTINE_RESERVE`]).
 	Quarantine,
-	/// Clearing a suspect pack: within the [`QUARANTINE_RESERVE`], where its quarantine left
-	/// room for it.
+	/// Clearing a suspect pack: never refused for a full log, as [`StepKind::Quarantine`]
+	/// left room for it; a closing step the pack took while suspect does not take that room.
 	QuarantineRelease,
 	/// A step that ends a shipment or a stay in a container, or the item's life: may use the
 	/// [`CLOSING_RESERVE`] beyond the quarantine's.
@@ -1966,7 +1975,8 @@ pub mod pallet {
 			Self::quarantine_log_limit().saturating_add(CLOSING_RESERVE)
 		}
 
-		/// The most entries a log holds once quarantine steps have used their reserve.
+		/// `MaxHistoryLen` and the quarantine reserve: a quarantine is accepted only while the
+		/// log stays at least two entries shorter.
 		fn quarantine_log_limit() -> u32 {
 			T::MaxHistoryLen::get().saturating_add(QUARANTINE_RESERVE)
 		}
@@ -1975,10 +1985,8 @@ pub mod pallet {
 		fn has_room(len: u32, kind: StepKind) -> bool {
 			match kind {
 				StepKind::Ordinary => len < T::MaxHistoryLen::get(),
-				// Room for the quarantine and for its release.
 				StepKind::Quarantine => len.saturating_add(1) < Self::quarantine_log_limit(),
-				StepKind::QuarantineRelease => len < Self::quarantine_log_limit(),
-				StepKind::Closing => len < Self::max_log_entries(),
+				StepKind::QuarantineRelease | StepKind::Closing => len < Self::max_log_entries(),
 			}
 		}
 

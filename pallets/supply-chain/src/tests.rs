@@ -1634,6 +1634,40 @@ fn a_pack_with_a_full_log_can_still_be_quarantined_and_always_leaves_quarantine(
 }
 
 #[test]
+fn a_suspect_pack_whose_shipment_is_rejected_is_still_cleared_and_ends_its_life() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		let shipment = ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_ok!(clear(INSPECTOR, "S1"));
+		// The last quarantine the reserve admits; the buyer refuses the suspect shipment,
+		// which files an entry while the pack is suspect.
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_eq!(pack_of("S1").history_len, cap + 3);
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(PHARMACIST), shipment));
+		// Still cleared, not forced into "illegitimate", and its life still ends.
+		assert_ok!(clear(INSPECTOR, "S1"));
+		assert_ok!(decommission(WHOLESALE_STAFF, "S1", DecommissionReason::Destroyed));
+		assert_eq!(pack_of("S1").history_len, SupplyChain::max_log_entries());
+	});
+}
+
+#[test]
+fn a_pack_received_after_its_log_filled_up_can_still_be_quarantined() {
+	new_test_ext().execute_with(|| {
+		let cap = fill_the_log_of_s1();
+		let shipment = ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]);
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(PHARMACIST), shipment));
+		// The most entries a pack that can still go on holds outside quarantine.
+		assert_eq!(pack_of("S1").history_len, cap + 1);
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_ok!(clear(INSPECTOR, "S1"));
+		assert_ok!(dispense(PHARMACIST, "S1"));
+		assert_eq!(pack_of("S1").history_len, cap + 4);
+	});
+}
+
+#[test]
 fn a_pack_quarantined_as_its_log_fills_up_is_still_cleared() {
 	new_test_ext().execute_with(|| {
 		let cap = fill_the_log_of_s1();
