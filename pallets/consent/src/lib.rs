@@ -650,7 +650,10 @@ pub mod pallet {
 		/// patient's care.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove_delegate()
-			.saturating_add(Pallet::<T>::own_consents_weight(T::MaxConsentsPerGrantee::get()))
+			.saturating_add(Pallet::<T>::own_consents_weight(
+				T::MaxConsentsPerGrantee::get(),
+				T::MaxConsentsPerGrantee::get(),
+			))
 			.saturating_add(T::RevocationHooks::max_weight()))]
 		pub fn remove_delegate(
 			origin: OriginFor<T>,
@@ -675,8 +678,9 @@ pub mod pallet {
 
 			let now = T::Time::now();
 			let grantee = GranteeKey::Account(delegate.clone());
-			let mut ended = 0u32;
+			let (mut examined, mut ended) = (0u32, 0u32);
 			for consent in ConsentsByGrantee::<T>::get(&patient, &grantee) {
+				examined = examined.saturating_add(1);
 				let Some(entry) = Consents::<T>::get(consent) else { continue };
 				if entry.grantor == delegate && entry.status != ConsentStatus::Revoked {
 					Self::end_consent(consent, entry, &who, now)?;
@@ -691,7 +695,7 @@ pub mod pallet {
 			};
 			Ok(Some(
 				T::WeightInfo::remove_delegate()
-					.saturating_add(Self::own_consents_weight(ended))
+					.saturating_add(Self::own_consents_weight(examined, ended))
 					.saturating_add(hooks_weight),
 			)
 			.into())
@@ -1149,13 +1153,14 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// What `remove_delegate` adds to its own weight to end `count` consents the delegate
-		/// granted to themselves: the read of their index, and each ending as `revoke` does it
-		/// (the revocation hooks aside).
-		pub fn own_consents_weight(count: u32) -> Weight {
+		/// What `remove_delegate` adds to its own weight to look at `examined` consents given to
+		/// the delegate and end the `ended` of them they granted themselves: the read of their
+		/// index and of each consent, and each ending as `revoke` does it (the revocation hooks
+		/// aside).
+		pub fn own_consents_weight(examined: u32, ended: u32) -> Weight {
 			T::DbWeight::get()
-				.reads(1)
-				.saturating_add(T::WeightInfo::revoke().saturating_mul(u64::from(count)))
+				.reads(u64::from(examined).saturating_add(1))
+				.saturating_add(T::WeightInfo::revoke().saturating_mul(u64::from(ended)))
 		}
 
 		/// `scope`, sorted, once its items are checked.

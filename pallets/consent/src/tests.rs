@@ -940,15 +940,16 @@ fn a_delegate_stepping_down_ends_the_access_they_granted_themselves() {
 		assert_eq!(Consents::<Test>::get(0).and_then(|c| c.revoked_by), Some(GUARDIAN));
 		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
 
-		// A delegate who granted themselves nothing is charged for the look at their consents
-		// only, not for the endings and sweep declared.
+		// A delegate who granted themselves nothing is charged for the look at the consents
+		// given to them only (here the patient's one), not for the endings and sweep declared.
 		assert_ok!(Consent::add_delegate(RuntimeOrigin::signed(PATIENT), NURSE, None));
+		assert_ok!(grant_as(PATIENT, Grantee::Account(NURSE), None, None));
 		let removal = Consent::remove_delegate(RuntimeOrigin::signed(PATIENT), PATIENT, NURSE);
 		assert_eq!(
 			removal.map(|info| info.actual_weight),
 			Ok(Some(
 				<() as crate::WeightInfo>::remove_delegate()
-					.saturating_add(Consent::own_consents_weight(0))
+					.saturating_add(Consent::own_consents_weight(1, 0))
 			))
 		);
 	});
