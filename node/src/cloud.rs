@@ -36,6 +36,8 @@ pub fn object_key(hash: &H256) -> String {
 pub struct CloudBlobs {
 	scheme: String,
 	bucket: String,
+	/// [`StorageSettings::bucket_identity`], which marks the bucket as keeping versions.
+	bucket_identity: Vec<u8>,
 	config: S3Config,
 	max_bytes: usize,
 	client: Client<HttpsConnector<HttpConnector>, Empty<Bytes>>,
@@ -69,6 +71,7 @@ impl CloudBlobs {
 		Ok(Self {
 			scheme: scheme.to_string(),
 			bucket: text(&settings.bucket, "bucket")?,
+			bucket_identity: settings.bucket_identity(),
 			config,
 			max_bytes,
 			client: Client::builder(TokioExecutor::new()).build(connector),
@@ -148,7 +151,7 @@ impl CloudBlobs {
 		storage: &mut impl OffchainStorage,
 	) -> Result<(), String> {
 		let answer = self.versioning_within_timeout().await;
-		note_versioning(storage, &answer);
+		note_versioning(storage, &self.bucket_identity, &answer);
 		match answer {
 			Ok(BucketVersioning::Enabled) => Err(format!(
 				"the pinning bucket {:?} has S3 versioning enabled: deleting an erased record's \
@@ -177,7 +180,7 @@ impl CloudBlobs {
 				log::warn!(
 					target: "pinning",
 					"could not check that the pinning bucket {:?} does not keep object versions \
-					 ({reason}); pinning anyway unless the last check found it did",
+					 ({reason}); pinning anyway unless the last check of this bucket found it did",
 					self.bucket
 				);
 				Ok(())
@@ -197,8 +200,8 @@ impl CloudBlobs {
 		loop {
 			tokio::time::sleep(every).await;
 			let answer = self.versioning_within_timeout().await;
-			let kept_versions = uploads_refused(&storage);
-			note_versioning(&mut storage, &answer);
+			let kept_versions = uploads_refused(&storage, &self.bucket_identity);
+			note_versioning(&mut storage, &self.bucket_identity, &answer);
 			match answer {
 				Ok(BucketVersioning::Enabled) => log::error!(
 					target: "pinning",
@@ -221,8 +224,10 @@ impl CloudBlobs {
 					 s3:GetBucketVersioning",
 					self.bucket
 				),
-				Err(VersioningUnknown::Unreachable(reason)) => log::debug!(
+				Err(VersioningUnknown::Unreachable(reason)) => log::log!(
 					target: "pinning",
+					// Loud while uploads wait on the answer.
+					if kept_versions { log::Level::Warn } else { log::Level::Debug },
 					"could not check the versioning of the pinning bucket {:?} ({reason}); going \
 					 by the last answer",
 					self.bucket
@@ -232,17 +237,19 @@ impl CloudBlobs {
 	}
 }
 
-/// Tells the pinning worker what a check of the bucket's versioning found: while versioning is
-/// enabled it uploads nothing ([`BUCKET_KEEPS_VERSIONS_KEY`] set); once it is off or suspended,
-/// it uploads again. An answer that says nothing (no answer, or no right to ask) leaves the
-/// last one standing.
+/// Tells the pinning worker what a check of the bucket `bucket_identity` names found: while
+/// versioning is enabled it uploads nothing ([`BUCKET_KEEPS_VERSIONS_KEY`] names the bucket);
+/// once it is off or suspended, it uploads again. An answer that says nothing (no answer, or
+/// no right to ask) leaves the last one standing; what was found of another bucket the node
+/// pinned to before is no answer about this one, and the worker ignores it.
 fn note_versioning(
 	storage: &mut impl OffchainStorage,
+	bucket_identity: &[u8],
 	answer: &Result<BucketVersioning, VersioningUnknown>,
 ) {
 	match answer {
 		Ok(BucketVersioning::Enabled) => {
-			storage.set(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY, &[1])
+			storage.set(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY, bucket_identity)
 		},
 		Ok(BucketVersioning::Off | BucketVersioning::Suspended) => {
 			storage.remove(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY)
@@ -251,9 +258,12 @@ fn note_versioning(
 	}
 }
 
-/// Whether the worker currently uploads nothing because the bucket was found keeping versions.
-fn uploads_refused(storage: &impl OffchainStorage) -> bool {
-	storage.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY).is_some()
+/// Whether the worker uploads nothing to the bucket `bucket_identity` names, because the node
+/// found it keeping versions.
+fn uploads_refused(storage: &impl OffchainStorage, bucket_identity: &[u8]) -> bool {
+	storage
+		.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY)
+		.is_some_and(|bucket| bucket == bucket_identity)
 }
 
 /// Why a bucket's versioning state is not known.
@@ -349,25 +359,29 @@ mod tests {
 	#[test]
 	fn the_worker_uploads_only_while_the_last_answer_found_no_versioning() {
 		let mut storage = sp_core::offchain::storage::InMemOffchainStorage::default();
+		let this = b"this bucket".as_slice();
 		let unreachable = || Err(VersioningUnknown::Unreachable("no answer in 30 s".into()));
 		// Nothing known yet: uploads go ahead (a server without the operation still pins).
-		note_versioning(&mut storage, &unreachable());
-		assert!(!uploads_refused(&storage));
-		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
-		assert!(uploads_refused(&storage));
+		note_versioning(&mut storage, this, &unreachable());
+		assert!(!uploads_refused(&storage, this));
+		note_versioning(&mut storage, this, &Ok(BucketVersioning::Enabled));
+		assert!(uploads_refused(&storage, this));
 		// An answer that says nothing leaves the last one standing.
-		note_versioning(&mut storage, &unreachable());
-		assert!(uploads_refused(&storage));
-		note_versioning(&mut storage, &Err(VersioningUnknown::Denied));
-		assert!(uploads_refused(&storage));
-		note_versioning(&mut storage, &Ok(BucketVersioning::Suspended));
-		assert!(!uploads_refused(&storage));
-		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
-		note_versioning(&mut storage, &Ok(BucketVersioning::Off));
-		assert!(!uploads_refused(&storage));
+		note_versioning(&mut storage, this, &unreachable());
+		assert!(uploads_refused(&storage, this));
+		note_versioning(&mut storage, this, &Err(VersioningUnknown::Denied));
+		assert!(uploads_refused(&storage, this));
+		note_versioning(&mut storage, this, &Ok(BucketVersioning::Suspended));
+		assert!(!uploads_refused(&storage, this));
+		note_versioning(&mut storage, this, &Ok(BucketVersioning::Enabled));
+		note_versioning(&mut storage, this, &Ok(BucketVersioning::Off));
+		assert!(!uploads_refused(&storage, this));
+		// What was found of the bucket the node pinned to before says nothing of this one.
+		note_versioning(&mut storage, b"the old bucket", &Ok(BucketVersioning::Enabled));
+		assert!(!uploads_refused(&storage, this));
 		// Where the worker looks.
-		note_versioning(&mut storage, &Ok(BucketVersioning::Enabled));
-		assert!(storage.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY).is_some());
+		note_versioning(&mut storage, this, &Ok(BucketVersioning::Enabled));
+		assert_eq!(storage.get(STORAGE_PREFIX, BUCKET_KEEPS_VERSIONS_KEY).as_deref(), Some(this));
 	}
 
 	#[test]

@@ -10,6 +10,7 @@
 //! a cut-off sealer may still have peers (its organisation's own full nodes) that follow it.
 //! A fork can only outweigh the chain from below the finalized block if its blocks were
 //! sealed while the blocks above it were: by the sealers that did not seal those, a minority.
+//! The price is liveness: finality waits while fewer than a majority of the sealer set seal.
 //! On a development chain or a chain with a single sealer no one else could have sealed a
 //! competing chain, and neither check applies.
 
@@ -48,7 +49,12 @@ pub fn may_finalize(best: u32, network: &NetworkView) -> bool {
 /// finalized, of a set of `sealers`: a majority, or every block's worth when the depth is
 /// shorter than a majority (a consortium should set the depth above half its sealers).
 pub fn authors_needed(sealers: usize, depth: u32) -> usize {
-	(sealers / 2).saturating_add(1).min(usize::try_from(depth).unwrap_or(usize::MAX))
+	majority(sealers).min(usize::try_from(depth).unwrap_or(usize::MAX))
+}
+
+/// More than half of `count`.
+fn majority(count: usize) -> usize {
+	(count / 2).saturating_add(1)
 }
 
 /// Whether the blocks above the one to finalize, whose `authors` are given (`None` for a header
@@ -72,6 +78,7 @@ pub type Network = Option<Arc<SyncingService<Block>>>;
 /// Runs until the client stops sending import notifications.
 pub async fn finalize_by_depth(client: Arc<FullClient>, depth: u32, network: Network) {
 	let mut imports = client.import_notification_stream();
+	let mut warned_shallow = false;
 	while let Some(imported) = imports.next().await {
 		if !imported.is_new_best {
 			continue;
@@ -82,7 +89,27 @@ pub async fn finalize_by_depth(client: Arc<FullClient>, depth: u32, network: Net
 			continue;
 		}
 		if let Some(sync) = &network {
-			let sealers = client.runtime_api().sealers(imported.hash).unwrap_or_default();
+			let sealers = match client.runtime_api().sealers(imported.hash) {
+				Ok(sealers) => sealers,
+				Err(e) => {
+					// Not knowing the sealers is no reason to finalize without the checks.
+					log::warn!(
+						target: "finality",
+						"Not finalizing #{target}: cannot read the sealer set: {e}"
+					);
+					continue;
+				},
+			};
+			if authors_needed(sealers.len(), depth) < majority(sealers.len()) && !warned_shallow {
+				warned_shallow = true;
+				log::warn!(
+					target: "finality",
+					"--finality-depth {depth} is shorter than a majority of the {} sealers: a \
+					 minority of them could finalize a fork of their own. Set it to at least {}.",
+					sealers.len(),
+					majority(sealers.len()),
+				);
+			}
 			if sealers.len() > 1 {
 				let authors = authors_below(&client, imported.hash, depth);
 				if !sealed_by_enough(authors, &sealers, depth) {

@@ -21,10 +21,12 @@ pub fn blob_key(hash: &H256) -> Vec<u8> {
 /// from its command line and environment.
 pub const STORAGE_SETTINGS_KEY: &[u8] = b"medchain/s3-settings";
 
-/// The off-chain storage key the node sets (to any value) while its last check found S3
-/// versioning enabled on the pinning bucket, and removes once a check finds it off or
-/// suspended. While it is set the pinning worker uploads nothing: in such a bucket a `DELETE`
-/// only hides the object behind a delete marker, so an erased record's ciphertext would stay.
+/// The off-chain storage key the node sets, to the [`StorageSettings::bucket_identity`] of the
+/// bucket, while its last check found S3 versioning enabled on it, and removes once a check
+/// finds it off or suspended. While it names the bucket in the settings the pinning worker
+/// uploads nothing: in such a bucket a `DELETE` only hides the object behind a delete marker,
+/// so an erased record's ciphertext would stay. Naming the bucket keeps a node moved to a new
+/// bucket from going by what it found of the old one.
 pub const BUCKET_KEEPS_VERSIONS_KEY: &[u8] = b"medchain/s3-bucket-keeps-versions";
 
 /// Where a sealer node pins ciphertext: an S3-compatible bucket and the credentials to write it.
@@ -47,6 +49,13 @@ pub struct StorageSettings {
 	/// How deep a block must be for the node to treat it as final (its `--finality-depth`):
 	/// the worker waits this long before acting on what a reorganisation could still undo.
 	pub finality_depth: u32,
+}
+
+impl StorageSettings {
+	/// What tells this bucket from any other: its endpoint and name, SCALE-encoded.
+	pub fn bucket_identity(&self) -> Vec<u8> {
+		(&self.endpoint, &self.bucket).encode()
+	}
 }
 
 impl core::fmt::Debug for StorageSettings {

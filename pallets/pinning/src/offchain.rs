@@ -13,7 +13,7 @@
 //!    - checks the ciphertext's SHA-256: on a mismatch it never uploads, and reports
 //!      [`FailureReason::HashMismatch`] at once;
 //!    - while the node's last check found S3 versioning enabled on the bucket
-//!      ([`BUCKET_KEEPS_VERSIONS_KEY`]), never uploads, and reports
+//!      ([`BUCKET_KEEPS_VERSIONS_KEY`] naming it), never uploads, and reports
 //!      [`FailureReason::BucketKeepsVersions`] at once (the confirmation it sends once the
 //!      bucket is fixed withdraws the report);
 //!    - uploads it with an S3 `PUT` signed with AWS Signature V4, the object key and
@@ -457,6 +457,8 @@ pub struct ObjectStore {
 	scheme: &'static str,
 	retry_base_ms: u64,
 	finality_depth: u64,
+	/// [`StorageSettings::bucket_identity`].
+	bucket_identity: Vec<u8>,
 }
 
 impl ObjectStore {
@@ -487,6 +489,7 @@ impl ObjectStore {
 			scheme,
 			retry_base_ms: settings.retry_base_ms,
 			finality_depth: u64::from(settings.finality_depth),
+			bucket_identity: settings.bucket_identity(),
 		};
 		// Building a request checks the bucket name; nothing is sent.
 		let epoch = AmzDateTime::from_unix_seconds(0).map_err(|_| SettingsError::Bucket)?;
@@ -633,7 +636,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	};
 	let bucket_keeps_versions =
 		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, BUCKET_KEEPS_VERSIONS_KEY)
-			.is_some();
+			.is_some_and(|bucket| bucket == store.bucket_identity);
 	let worker =
 		Worker::<T> { store, block, block_number: block.saturated_into(), bucket_keeps_versions };
 	// The first key of a current sealer pins.

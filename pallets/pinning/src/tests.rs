@@ -1489,17 +1489,40 @@ fn tampered_ciphertext_is_never_uploaded_and_is_reported() {
 	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_pin { .. }]));
 }
 
+/// Leaves what the node writes when it finds S3 versioning enabled on `bucket` (at the
+/// settings' endpoint).
+fn mark_as_keeping_versions(bucket: &[u8]) {
+	let mut found = settings();
+	found.bucket = bucket.to_vec();
+	sp_io::offchain::local_storage_set(
+		StorageKind::PERSISTENT,
+		BUCKET_KEEPS_VERSIONS_KEY,
+		&found.bucket_identity(),
+	);
+}
+
+#[test]
+fn what_was_found_of_another_bucket_does_not_stop_uploads() {
+	// The node was moved off a bucket found keeping versions, to one it could not ask yet.
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| {
+		register(7, 1);
+		mark_as_keeping_versions(b"the-old-bucket");
+	});
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(1);
+	let calls = node.calls();
+	assert!(matches!(calls.as_slice(), [crate::Call::confirm_pin { .. }]), "{calls:?}");
+}
+
 #[test]
 fn nothing_is_uploaded_to_a_bucket_found_keeping_versions_and_it_is_reported() {
 	let mut node = Node::new(1, true);
 	node.hold(1, &ciphertext(1));
 	node.execute(|| {
 		register(7, 1);
-		sp_io::offchain::local_storage_set(
-			StorageKind::PERSISTENT,
-			BUCKET_KEEPS_VERSIONS_KEY,
-			&[1],
-		);
+		mark_as_keeping_versions(b"medchain");
 	});
 
 	node.run(1);
