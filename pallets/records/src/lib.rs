@@ -530,7 +530,7 @@ pub mod pallet {
 					call_alone.saturating_add(T::Consent::decision_weight()),
 				)
 			};
-			let version = old.version.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let version = old.latest_version.checked_add(1).ok_or(Error::<T>::Overflow)?;
 			let inserted = Self::insert_record(
 				&who,
 				NewVersion {
@@ -869,6 +869,8 @@ pub mod pallet {
 				}
 				entry.status = RecordStatus::Current;
 				entry.superseded_by = None;
+				// The withdrawn version's number stays given out.
+				entry.latest_version = entry.latest_version.max(withdrawn.latest_version);
 				Some(previous)
 			})
 		}
@@ -999,6 +1001,7 @@ pub mod pallet {
 					media_type: new.media_type,
 					created_at: T::Time::now(),
 					version: new.version,
+					latest_version: new.version,
 					replaces: new.replaces,
 					superseded_by: None,
 					// Only the current version can be amended, so the one replaced is valid.
@@ -1404,6 +1407,7 @@ pub mod pallet {
 					media_type: MediaTypeCode::truncate_from(b"application/fhir+json".to_vec()),
 					created_at: T::Time::now(),
 					version: 1,
+					latest_version: 1,
 					replaces: None,
 					superseded_by: None,
 					falls_back_to: None,

@@ -79,6 +79,7 @@ fn patient_registers_a_record_in_their_own_file() {
 				media_type: fhir_json(),
 				created_at: START,
 				version: 1,
+				latest_version: 1,
 				replaces: None,
 				superseded_by: None,
 				falls_back_to: None,
@@ -774,7 +775,7 @@ fn amend_checks_its_input_and_its_version_counter() {
 		);
 		crate::Records::<Test>::mutate(record, |entry| {
 			if let Some(entry) = entry {
-				entry.version = u32::MAX;
+				entry.latest_version = u32::MAX;
 			}
 		});
 		assert_noop!(amend(content(2), 1, fhir_json()), Error::<Test>::Overflow);
@@ -897,6 +898,45 @@ fn the_nearest_valid_version_is_restored_whichever_versions_were_withdrawn_befor
 		assert_eq!(record_of(first).fallback_of, Some(fifth));
 		assert_eq!(record_of(first).status, RecordStatus::Superseded);
 		assert_eq!(record_of(fifth).status, RecordStatus::Current);
+	});
+}
+
+#[test]
+fn a_version_number_is_never_given_twice_after_the_current_version_is_withdrawn() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let second = first + 1;
+		assert_ok!(amend_note(first, 2));
+		assert_eq!(record_of(second).version, 2);
+
+		// Version 2 entered in error: version 1 is current again, and its next amendment is
+		// version 3, not a second version 2.
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), second));
+		assert_eq!(record_of(first).status, RecordStatus::Current);
+		assert_eq!(record_of(first).version, 1);
+		assert_eq!(record_of(first).latest_version, 2);
+		assert_ok!(amend_note(first, 3));
+		let third = second + 1;
+		assert_eq!(record_of(third).version, 3);
+		assert_eq!(record_of(third).replaces, Some(first));
+		System::assert_last_event(
+			Event::RecordAmended {
+				record: third,
+				replaces: first,
+				version: 3,
+				patient: PATIENT,
+				author: PATIENT,
+				content_hash: content(3),
+				consent_used: None,
+			}
+			.into(),
+		);
+
+		// Version 3 erased: its number stays given out too, though only a tombstone is left.
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), third));
+		assert_eq!(record_of(first).latest_version, 3);
+		assert_ok!(amend_note(first, 4));
+		assert_eq!(record_of(third + 1).version, 4);
 	});
 }
 

@@ -50,8 +50,12 @@ pub struct Record<AccountId, Balance> {
 	pub media_type: MediaTypeCode,
 	/// When this version was registered, in milliseconds since the Unix epoch (`date`).
 	pub created_at: u64,
-	/// 1 for a new document, one more for each amendment.
+	/// 1 for a new document, one more than the document's highest so far for each amendment.
 	pub version: u32,
+	/// The highest version number the document has given out: this version's, or a later
+	/// one's that was withdrawn (entered in error or erased) while current, after which this
+	/// version became current again. The next amendment is one more, so no number repeats.
+	pub latest_version: u32,
 	/// The version this one replaces (`relatesTo.replaces`).
 	pub replaces: Option<RecordId>,
 	/// The version that replaced this one, if any.
