@@ -243,6 +243,8 @@ pub enum RecordStatus {
 pub struct RecordSummary<AccountId> {
 	/// The patient the record is about and who owns it.
 	pub patient: AccountId,
+	/// The account that registered the record.
+	pub author: AccountId,
 	/// The record's document class.
 	pub category: CategoryCode,
 	/// The record's status; never [`RecordStatus::Erased`] (erased records have no summary).
@@ -290,6 +292,9 @@ pub enum AccessReason {
 	/// Refused: only the current version of a document can be appended to (amended); this
 	/// one is superseded or entered in error.
 	RecordNotCurrent,
+	/// Refused: the record was entered in error (e.g. filed in the wrong patient's file), so
+	/// only its patient and its author may still read it.
+	RecordEnteredInError,
 }
 
 /// The answer of [`AccessPolicy::can_access`].

@@ -452,6 +452,8 @@ pub mod pallet {
 		Overflow,
 		/// A delegate's consent must end (`end`) no later than their delegation does.
 		ConsentOutlastsDelegation,
+		/// The record was entered in error: only its patient and its author may read it.
+		RecordEnteredInError,
 	}
 
 	#[pallet::hooks]
@@ -917,7 +919,8 @@ pub mod pallet {
 		/// permitting the action, the purpose and this record; or, to read for purpose
 		/// `Emergency`, an unexpired break-glass access while they still hold the emergency
 		/// role. The first matching consent, oldest first, is used. A refusal names the check
-		/// that the closest consent failed.
+		/// that the closest consent failed. A record entered in error is read by its patient
+		/// and its author only.
 		pub fn can_access(
 			who: &T::AccountId,
 			record: RecordId,
@@ -973,6 +976,17 @@ pub mod pallet {
 					if action == Action::Append && summary.status != RecordStatus::Current =>
 				{
 					AccessDecision::deny(AccessReason::RecordNotCurrent)
+				},
+				// A document withdrawn as entered in error may hold another person's data (a
+				// wrong-patient filing): no consent or break-glass lets anyone else read it any
+				// more. Its patient and its author (under the usual rules) keep it, to see and
+				// correct the mistake.
+				Some(summary)
+					if summary.status == RecordStatus::EnteredInError
+						&& *who != summary.patient
+						&& *who != summary.author =>
+				{
+					AccessDecision::deny(AccessReason::RecordEnteredInError)
 				},
 				Some(summary) => Self::decide(
 					who,
@@ -1210,6 +1224,7 @@ pub mod pallet {
 				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
 				AccessReason::OutOfScope => Error::<T>::OutOfScope,
 				AccessReason::BreakGlassExpired => Error::<T>::EmergencyAccessExpired,
+				AccessReason::RecordEnteredInError => Error::<T>::RecordEnteredInError,
 				// Allowed reasons, and `RecordNotCurrent`, which only appends meet: never
 				// the answer to a read.
 				AccessReason::Patient

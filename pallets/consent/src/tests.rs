@@ -762,6 +762,54 @@ fn missing_and_erased_records_are_refused() {
 	});
 }
 
+#[test]
+fn a_record_entered_in_error_is_read_only_by_its_patient_and_its_author() {
+	new_test_ext().execute_with(|| {
+		let doctors = grant_doctor_treatment();
+		let nurses =
+			grant(Grantee::Account(NURSE), ConsentScope::AllRecords, READ, TREATMENT, None);
+		// Filed in this patient's file by the doctor; the nurse may read it, the emergency
+		// doctor breaks the glass.
+		let record = register_note(DOCTOR, PATIENT, 1);
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			record,
+			NURSE,
+			wrapped_key(NURSE as u8)
+		));
+		assert_ok!(break_glass(ER_DOCTOR));
+		assert_eq!(can_read(NURSE, record, Purpose::Treatment), allowed_by(nurses));
+		assert!(can_read(ER_DOCTOR, record, Purpose::Emergency).allowed);
+
+		// It was the wrong patient's document: the doctor withdraws it.
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), record));
+		for (who, purpose) in [(NURSE, Purpose::Treatment), (ER_DOCTOR, Purpose::Emergency)] {
+			assert_eq!(can_read(who, record, purpose), denied(AccessReason::RecordEnteredInError));
+			assert!(!<Consent as AccessPolicy<u64>>::may_read_now_or_later(&who, record));
+		}
+		assert_noop!(
+			Consent::record_access(RuntimeOrigin::signed(NURSE), record, Purpose::Treatment),
+			Error::<Test>::RecordEnteredInError
+		);
+		// The nurse's key envelope is no longer needed: anyone may sweep it.
+		assert_ok!(Records::remove_key_envelope(RuntimeOrigin::signed(STRANGER), record, NURSE));
+		// The patient and the author still see it, the author under their consent as before.
+		assert_eq!(
+			can_read(PATIENT, record, Purpose::Treatment),
+			AccessDecision::allow(AccessReason::Patient, None)
+		);
+		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(doctors));
+		assert_ok!(Consent::record_access(
+			RuntimeOrigin::signed(DOCTOR),
+			record,
+			Purpose::Treatment
+		));
+		// Other records of the patient are read as before.
+		let other = register_note(PATIENT, PATIENT, 2);
+		assert_eq!(can_read(NURSE, other, Purpose::Treatment), allowed_by(nurses));
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // delegates
 // ---------------------------------------------------------------------------------------------

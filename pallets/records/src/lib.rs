@@ -709,9 +709,9 @@ pub mod pallet {
 		/// Remove `recipient`'s key envelope of `record` and return its deposit.
 		///
 		/// The patient and the recipient may always do so. Anyone else may once the recipient
-		/// can no longer read the record (its consent was revoked or has expired): the
-		/// envelopes a revocation left unexamined, or those of a break-glass access that has
-		/// ended. A consent granted but not yet started keeps the envelope in use.
+		/// can no longer read the record (its consent was revoked or has expired, or the record
+		/// was entered in error): the envelopes a revocation left unexamined, or those of a
+		/// break-glass access that has ended. A consent granted but not yet started keeps the envelope in use.
 		/// Only such a clean-up by someone else is charged for the consent decision.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_key_envelope()
@@ -948,7 +948,10 @@ pub mod pallet {
 				AccessReason::ActionNotPermitted => Error::<T>::ActionNotPermitted,
 				AccessReason::PurposeNotPermitted => Error::<T>::PurposeNotPermitted,
 				AccessReason::OutOfScope => Error::<T>::OutOfScope,
-				AccessReason::RecordNotCurrent => Error::<T>::NotCurrent,
+				// Appends meet `RecordNotCurrent` first; both say the record cannot be amended.
+				AccessReason::RecordNotCurrent | AccessReason::RecordEnteredInError => {
+					Error::<T>::NotCurrent
+				},
 				AccessReason::Patient
 				| AccessReason::Consent
 				| AccessReason::BreakGlass
@@ -1377,6 +1380,7 @@ pub mod pallet {
 		fn record_summary(record: RecordId) -> Option<RecordSummary<T::AccountId>> {
 			Records::<T>::get(record).map(|entry| RecordSummary {
 				patient: entry.patient,
+				author: entry.author,
 				category: entry.category,
 				status: entry.status,
 			})

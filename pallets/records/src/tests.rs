@@ -1507,6 +1507,7 @@ fn record_inspect_reports_patient_category_and_status() {
 			<Records as RecordInspect<u64>>::record_summary(record),
 			Some(RecordSummary {
 				patient: PATIENT,
+				author: PATIENT,
 				category: consult_note(),
 				status: RecordStatus::Current
 			})
