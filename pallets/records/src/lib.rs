@@ -413,6 +413,8 @@ pub mod pallet {
 		/// The resume point names another holder than the grantee account: give the one from
 		/// the last `UnneededEnvelopesRemoved` event.
 		ResumePointOfAnotherHolder,
+		/// The record was entered in error: keys are wrapped for its patient and author only.
+		RecordEnteredInError,
 	}
 
 	#[pallet::hooks]
@@ -665,6 +667,13 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut entry = Self::live_record(record)?;
+			// No one else may read a record entered in error: a key for them is never used.
+			ensure!(
+				entry.status != RecordStatus::EnteredInError
+					|| recipient == entry.patient
+					|| recipient == entry.author,
+				Error::<T>::RecordEnteredInError
+			);
 			let author_wraps_for_allowed =
 				who == entry.author && (recipient == entry.patient || recipient == who);
 			// Only a custodian's release takes the two consent decisions the weight allows for,

@@ -806,6 +806,11 @@ fn the_author_marks_a_record_entered_in_error_and_it_stays_as_history() {
 			Records::mark_entered_in_error(RuntimeOrigin::signed(DOCTOR), 0),
 			Error::<Test>::AlreadyEnteredInError
 		);
+		// Nobody but its patient and author may read it now: no key is wrapped for others.
+		assert_noop!(
+			Records::add_key_envelope(RuntimeOrigin::signed(PATIENT), 0, NURSE, wrapped_key(3)),
+			Error::<Test>::RecordEnteredInError
+		);
 	});
 }
 
