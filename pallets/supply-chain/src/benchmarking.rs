@@ -222,8 +222,6 @@ fn containers_with_own_batches<T: Config>(
 struct InTransit<T: Config> {
 	/// The pharmacy's pharmacist (the whitelisted caller).
 	buyer_member: T::AccountId,
-	/// The wholesaler's member who shipped it.
-	seller_member: T::AccountId,
 	/// The wholesaler.
 	seller: OrgId,
 	/// The shipment.
@@ -257,7 +255,7 @@ fn shipment_in_transit<T: Config>(count: u32) -> InTransit<T> {
 			event: 0,
 		},
 	);
-	InTransit { buyer_member, seller_member, seller, shipment, first }
+	InTransit { buyer_member, seller, shipment, first }
 }
 
 /// A pack of batch 0 (written) at the deepest level: inside `MaxNestingDepth - 1` containers,
@@ -294,15 +292,31 @@ fn deepest_pack<T: Config>(
 mod benchmarks {
 	use super::*;
 
+	/// The costlier case: the manufacturer registers again a GTIN it retired.
 	#[benchmark]
 	fn register_product() {
 		T::BenchmarkHelper::set_time(NOW);
 		let (who, org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		RetiredGtins::<T>::insert(gtin(1), org);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), gtin(1));
 
 		assert_eq!(Products::<T>::get(gtin(1)).map(|p| p.manufacturer), Some(org));
+	}
+
+	/// A member of the registered manufacturer deregisters a product with no lot on chain.
+	#[benchmark]
+	fn deregister_product() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::set_time(NOW);
+		let (who, _org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		Pallet::<T>::register_product(RawOrigin::Signed(who.clone()).into(), gtin(1))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), gtin(1));
+
+		assert!(!Products::<T>::contains_key(gtin(1)));
+		Ok(())
 	}
 
 	/// `n`: serials commissioned, of the longest length, in a new batch.
@@ -428,21 +442,52 @@ mod benchmarks {
 		}
 	}
 
-	/// `n`: containers taken back by the seller. The buyer is still registered: its check
-	/// is a read either way.
+	/// `n`: containers, each holding packs of `MaxBatchesPerContainer` batches, that a
+	/// regulator takes over from an organisation no longer registered.
+	#[benchmark]
+	fn take_over(n: Linear<1, { T::MaxShipmentItems::get() }>) {
+		T::BenchmarkHelper::set_time(NOW);
+		let (who, regulator) = caller::<T>(OrgKind::Regulator, Role::Auditor);
+		let (maker_member, maker) = member::<T>("maker", OrgKind::Manufacturer, Role::RecordsClerk);
+		// An organisation id never registered reads as one that left.
+		let gone = OrgId::MAX;
+		let items = containers_with_own_batches::<T>(n, Position::Held(gone), maker, &maker_member);
+		let first = items.first().cloned();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), gone, BoundedVec::truncate_from(items));
+
+		if let Some(Epc::Sscc(first)) = first {
+			assert_eq!(
+				Containers::<T>::get(first).map(|c| c.position),
+				Some(Position::Held(regulator))
+			);
+		}
+	}
+
+	/// `n`: containers taken back. The costlier case: a regulator cancels for a seller that
+	/// left (one more read than the seller's own cancel). The buyer is still registered: its
+	/// check is a read either way.
 	#[benchmark]
 	fn cancel_shipment(n: Linear<1, { T::MaxShipmentItems::get() }>) {
 		T::BenchmarkHelper::set_time(NOW.saturating_add(T::ShipmentTimeout::get()));
-		let InTransit { seller_member, seller, shipment, first, .. } = shipment_in_transit::<T>(n);
+		let InTransit { shipment, first, .. } = shipment_in_transit::<T>(n);
+		let (who, regulator) = member::<T>("regulator", OrgKind::Regulator, Role::Auditor);
+		// An organisation id never registered reads as a seller that left.
+		Shipments::<T>::mutate(shipment, |entry| {
+			if let Some(entry) = entry {
+				entry.seller = OrgId::MAX;
+			}
+		});
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(seller_member), shipment);
+		_(RawOrigin::Signed(who), shipment);
 
 		assert!(!Shipments::<T>::contains_key(shipment));
 		if let Some(Epc::Sscc(first)) = first {
 			assert_eq!(
 				Containers::<T>::get(first).map(|c| c.position),
-				Some(Position::Held(seller))
+				Some(Position::Held(regulator))
 			);
 		}
 	}

@@ -291,6 +291,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Products<T: Config> = StorageMap<_, Blake2_128Concat, Gtin, ProductOf<T>>;
 
+	/// The manufacturer of each deregistered product, by GTIN. GS1 forbids giving a healthcare
+	/// GTIN to another product, so the chain remembers whose it was: a few bytes per product
+	/// ever retired, held with no deposit, as nothing may ever free them.
+	#[pallet::storage]
+	pub type RetiredGtins<T: Config> = StorageMap<_, Blake2_128Concat, Gtin, OrgId>;
+
 	/// The batch of each (GTIN, lot).
 	#[pallet::storage]
 	pub type BatchIds<T: Config> =
@@ -426,13 +432,14 @@ pub mod pallet {
 			/// The EPCIS fields.
 			epcis: EpcisMetaOf<T>,
 		},
-		/// The seller cancelled a shipment the buyer neither received nor rejected, because it
-		/// was overdue or the buyer left the consortium; the seller is the custodian again
-		/// (`void_shipping`, `returned`).
+		/// The seller (or a regulator, for a seller that left) cancelled a shipment the buyer
+		/// neither received nor rejected, because it was overdue or the buyer left the
+		/// consortium; the seller is the custodian again (`void_shipping`, `returned`).
 		ShipmentCancelled {
 			/// The shipment, now closed.
 			shipment: ShipmentId,
-			/// The selling organisation, custodian again.
+			/// The selling organisation, custodian again (unless it had left and a regulator
+			/// cancelled: the regulator is then the custodian).
 			seller: OrgId,
 			/// The buying organisation.
 			buyer: OrgId,
@@ -530,6 +537,29 @@ pub mod pallet {
 			/// The container.
 			sscc: Sscc,
 			/// The account that purged it.
+			who: T::AccountId,
+		},
+		/// A regulator took into its custody goods held by an organisation that left the
+		/// consortium (`receiving`, `non_sellable_other`; each pack's status is unchanged).
+		TakenOver {
+			/// The organisation that left, custodian until now.
+			from: OrgId,
+			/// The regulator organisation, custodian from now on.
+			regulator: OrgId,
+			/// The top-level items taken over.
+			items: ItemsOf<T>,
+			/// The regulator's member who took them over.
+			who: T::AccountId,
+			/// The EPCIS fields.
+			epcis: EpcisMetaOf<T>,
+		},
+		/// A product with no lot left on chain was deregistered and its deposit returned.
+		ProductDeregistered {
+			/// The product.
+			gtin: Gtin,
+			/// The manufacturer organisation it belonged to.
+			manufacturer: OrgId,
+			/// The account that deregistered it.
 			who: T::AccountId,
 		},
 	}
@@ -650,6 +680,12 @@ pub mod pallet {
 		ContainerNotEmpty,
 		/// A counter would overflow.
 		Overflow,
+		/// The product still has lots on chain: their packs must be purged first.
+		ProductInUse,
+		/// The organisation is still registered: its own members act for its goods.
+		OrganisationStillRegistered,
+		/// The GTIN belonged to a product of another manufacturer: it is never given to another.
+		GtinRetired,
 	}
 
 	#[pallet::hooks]
@@ -679,7 +715,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register the product `gtin` for the caller's manufacturer organisation, which alone
-		/// may then commission its packs. Holds `ProductDeposit` from the caller.
+		/// may then commission its packs. Holds `ProductDeposit` from the caller. A GTIN once
+		/// deregistered may be registered again only by the manufacturer it belonged to.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_product())]
 		pub fn register_product(origin: OriginFor<T>, gtin: Gtin) -> DispatchResult {
@@ -687,6 +724,10 @@ pub mod pallet {
 			let org = Self::manufacturer_of(&who)?;
 			ensure!(is_valid_gtin(&gtin), Error::<T>::InvalidGtin);
 			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::ProductExists);
+			if let Some(owner) = RetiredGtins::<T>::get(gtin) {
+				ensure!(owner == org, Error::<T>::GtinRetired);
+				RetiredGtins::<T>::remove(gtin);
+			}
 			let deposit = Deposit { depositor: who.clone(), amount: T::ProductDeposit::get() };
 			Self::hold(HoldReason::ProductDeposit, &deposit)?;
 			Products::<T>::insert(
@@ -993,12 +1034,7 @@ pub mod pallet {
 				T::Organisations::organisation_kind(buyer).is_some(),
 				Error::<T>::UnknownOrganisation
 			);
-			let mut sorted: Vec<&Epc> = items.iter().collect();
-			sorted.sort();
-			ensure!(
-				!sorted.windows(2).any(|pair| matches!(pair, [a, b] if a == b)),
-				Error::<T>::DuplicateItem
-			);
+			Self::ensure_distinct(&items)?;
 			let now = T::Time::now();
 			let shipment = NextShipmentId::<T>::get();
 			NextShipmentId::<T>::put(shipment.checked_add(1).ok_or(Error::<T>::Overflow)?);
@@ -1124,6 +1160,10 @@ pub mod pallet {
 		/// Allowed once `ShipmentTimeout` has passed since shipping, or at once if the buyer
 		/// is no longer a registered organisation. Goods lost or stolen in transit are then
 		/// the seller's to decommission (as stolen) or to ship again.
+		///
+		/// Once the seller itself has left the consortium, a regulator's member may cancel
+		/// instead, on the same terms: the goods then go into the regulator's custody (see
+		/// [`Pallet::take_over`]).
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::cancel_shipment(T::MaxShipmentItems::get()))]
 		pub fn cancel_shipment(
@@ -1133,7 +1173,12 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let org = Self::organisation_of(&who)?;
 			let entry = Shipments::<T>::get(shipment).ok_or(Error::<T>::UnknownShipment)?;
-			ensure!(entry.seller == org, Error::<T>::NotSeller);
+			ensure!(
+				entry.seller == org
+					|| (Self::is_regulator(org)
+						&& T::Organisations::organisation_kind(entry.seller).is_none()),
+				Error::<T>::NotSeller
+			);
 			let now = T::Time::now();
 			let reason = if T::Organisations::organisation_kind(entry.buyer).is_none() {
 				CancelReason::BuyerLeft
@@ -1492,6 +1537,92 @@ pub mod pallet {
 			Self::deposit_event(Event::ContainerPurged { sscc, who });
 			Ok(Some(T::WeightInfo::purge_container(container.history_len)).into())
 		}
+
+		/// Take `items` (top-level packs and containers) held by `from`, an organisation that
+		/// is no longer registered, into the custody of the caller's regulator organisation:
+		/// by a member of a regulator.
+		///
+		/// Goods of a pharmacy or wholesaler that closed, or that a buyer rejected back to a
+		/// seller that had left, would otherwise have no one to act for them. Everything inside
+		/// the containers goes with them, in whatever state (a recalled lot is taken over to be
+		/// destroyed). Packs already out of the supply chain (dispensed, decommissioned,
+		/// illegitimate) are refused: they need no custodian and are purged where they are.
+		/// The regulator may then ship the goods on, decommission them, or clear or confirm
+		/// suspect packs, as any custodian would.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::take_over(items.len() as u32))]
+		pub fn take_over(origin: OriginFor<T>, from: OrgId, items: ItemsOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let regulator = Self::regulator_of(&who)?;
+			ensure!(
+				T::Organisations::organisation_kind(from).is_none(),
+				Error::<T>::OrganisationStillRegistered
+			);
+			ensure!(!items.is_empty(), Error::<T>::NoItems);
+			Self::ensure_distinct(&items)?;
+			let now = T::Time::now();
+			// Held by the regulator, not for sale until it ships them on.
+			let epcis = Self::epcis(
+				regulator,
+				BizStep::Receiving,
+				Disposition::NonSellableOther,
+				EpcisAction::Observe,
+				now,
+			)?;
+			let entry =
+				HistoryEntry { epcis: epcis.clone(), detail: EventDetail::TakeOver { from } };
+			for epc in items.iter() {
+				let item = Self::load(epc)?;
+				Self::ensure_held_by(item.position(), from)?;
+				if let Item::Pack(_, pack) = &item {
+					match pack.state {
+						PackState::Active | PackState::Suspect { .. } => {},
+						PackState::Illegitimate { .. } => {
+							return Err(Error::<T>::Illegitimate.into())
+						},
+						PackState::Dispensed { .. } | PackState::Decommissioned { .. } => {
+							return Err(Error::<T>::AlreadyDecommissioned.into())
+						},
+					}
+				}
+				// The goods must never be stranded: an item whose log is full (a pallet unpacked
+				// case by case) moves without an entry; the chain's event keeps the take-over.
+				if Self::has_room(item.history_len(), StepKind::Closing) {
+					item.move_to(Position::Held(regulator), now, entry.clone(), StepKind::Closing)?;
+				} else {
+					item.relocate(Position::Held(regulator), now);
+				}
+			}
+			Self::deposit_event(Event::TakenOver { from, regulator, items, who, epcis });
+			Ok(())
+		}
+
+		/// Deregister the product `gtin`, returning its deposit to whoever registered it, once
+		/// none of its lots is left on chain (every pack purged after the retention period).
+		/// The GTIN stays its manufacturer's: only that organisation may register it again.
+		///
+		/// By a member of the product's manufacturer organisation; by anyone once that
+		/// organisation is no longer registered, so its deposit is never stranded.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::deregister_product())]
+		pub fn deregister_product(origin: OriginFor<T>, gtin: Gtin) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
+			if T::Organisations::organisation_kind(product.manufacturer).is_some() {
+				let org = Self::organisation_of(&who)?;
+				ensure!(org == product.manufacturer, Error::<T>::NotProductOwner);
+			}
+			ensure!(BatchIds::<T>::iter_prefix(gtin).next().is_none(), Error::<T>::ProductInUse);
+			Self::release(HoldReason::ProductDeposit, &product.deposit)?;
+			Products::<T>::remove(gtin);
+			RetiredGtins::<T>::insert(gtin, product.manufacturer);
+			Self::deposit_event(Event::ProductDeregistered {
+				gtin,
+				manufacturer: product.manufacturer,
+				who,
+			});
+			Ok(())
+		}
 	}
 
 	/// A pack or a container, loaded for a call that treats both alike.
@@ -1508,6 +1639,34 @@ pub mod pallet {
 			match self {
 				Item::Pack(_, pack) => &pack.position,
 				Item::Container(_, container) => &container.position,
+			}
+		}
+
+		/// How many entries the item's log holds.
+		pub(crate) fn history_len(&self) -> u32 {
+			match self {
+				Item::Pack(_, pack) => pack.history_len,
+				Item::Container(_, container) => container.history_len,
+			}
+		}
+
+		/// Moves the item to `position` and writes it back, filing no history entry.
+		fn relocate(mut self, position: Position, now: u64) {
+			match &mut self {
+				Item::Pack(_, pack) => pack.position = position,
+				Item::Container(_, container) => {
+					container.position = position;
+					container.updated_at = now;
+				},
+			}
+			self.store();
+		}
+
+		/// Writes the item back.
+		fn store(self) {
+			match self {
+				Item::Pack(sgtin, pack) => Packs::<T>::insert(sgtin, pack),
+				Item::Container(sscc, container) => Containers::<T>::insert(sscc, container),
 			}
 		}
 
@@ -1541,10 +1700,7 @@ pub mod pallet {
 					)?;
 				},
 			}
-			match self {
-				Item::Pack(sgtin, pack) => Packs::<T>::insert(sgtin, pack),
-				Item::Container(sscc, container) => Containers::<T>::insert(sscc, container),
-			}
+			self.store();
 			Ok(())
 		}
 	}
@@ -1843,6 +1999,17 @@ pub mod pallet {
 				}
 			}
 			Err(Error::<T>::TooDeep)
+		}
+
+		/// That no item is listed twice.
+		fn ensure_distinct(items: &ItemsOf<T>) -> Result<(), Error<T>> {
+			let mut sorted: Vec<&Epc> = items.iter().collect();
+			sorted.sort();
+			ensure!(
+				!sorted.windows(2).any(|pair| matches!(pair, [a, b] if a == b)),
+				Error::<T>::DuplicateItem
+			);
+			Ok(())
 		}
 
 		/// That an item at `position` is top-level and held by `org`.

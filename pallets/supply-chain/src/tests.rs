@@ -11,7 +11,7 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, Get, Hooks},
 };
-use medchain_primitives::health::Role;
+use medchain_primitives::health::{OrgKind, Role};
 use sp_core::H256;
 use sp_runtime::{DispatchResult, TokenError};
 
@@ -236,6 +236,74 @@ fn register_product_errors() {
 		assert_noop!(register(MAKER_STAFF, *b"1061414100001A"), Error::<Test>::InvalidGtin);
 		assert_noop!(register(OTHER_MAKER_STAFF, product()), Error::<Test>::ProductExists);
 		assert_noop!(register(PAUPER, gtin(2)), TokenError::FundsUnavailable);
+	});
+}
+
+#[test]
+fn a_product_with_no_lot_left_is_deregistered_and_its_deposit_returned() {
+	new_test_ext().execute_with(|| {
+		let deregister =
+			|who| SupplyChain::deregister_product(RuntimeOrigin::signed(who), product());
+		commission_a(&["S1", "S2"]);
+		assert_noop!(deregister(STRANGER), Error::<Test>::NotMember);
+		assert_noop!(deregister(WHOLESALE_STAFF), Error::<Test>::NotProductOwner);
+		assert_noop!(deregister(OTHER_MAKER_STAFF), Error::<Test>::NotProductOwner);
+		assert_noop!(deregister(MAKER_STAFF), Error::<Test>::ProductInUse);
+
+		// Its packs are destroyed and, after the retention period, purged: the lot goes.
+		for text in ["S1", "S2"] {
+			assert_ok!(decommission(MAKER_STAFF, text, DecommissionReason::Destroyed));
+		}
+		set_now(EXPIRES_AT + RETENTION);
+		assert_ok!(SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack("S1")));
+		assert_noop!(deregister(MAKER_STAFF), Error::<Test>::ProductInUse);
+		assert_ok!(SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack("S2")));
+
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), ProductDeposit::get());
+		assert_noop!(deregister(OTHER_MAKER_STAFF), Error::<Test>::NotProductOwner);
+		assert_ok!(deregister(MAKER_STAFF));
+		assert!(Products::<Test>::get(product()).is_none());
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), 0);
+		System::assert_last_event(
+			Event::ProductDeregistered { gtin: product(), manufacturer: MAKER, who: MAKER_STAFF }
+				.into(),
+		);
+		assert_noop!(deregister(MAKER_STAFF), Error::<Test>::UnknownProduct);
+		assert_noop!(commission_lot("LOT-B", *b"491231", &["S3"]), Error::<Test>::UnknownProduct);
+		// The GTIN is never given to another manufacturer; its own may register it again.
+		let register = |who| SupplyChain::register_product(RuntimeOrigin::signed(who), product());
+		assert_noop!(register(OTHER_MAKER_STAFF), Error::<Test>::GtinRetired);
+		assert_ok!(register(MAKER_STAFF));
+		assert!(crate::RetiredGtins::<Test>::get(product()).is_none());
+	});
+}
+
+#[test]
+fn a_manufacturer_whose_kind_changed_still_deregisters_its_product() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SupplyChain::register_product(RuntimeOrigin::signed(MAKER_STAFF), gtin(2)));
+		MockOrganisations::register(MAKER, OrgKind::Wholesaler, Some(gln(MAKER)));
+		let deregister = |who| SupplyChain::deregister_product(RuntimeOrigin::signed(who), gtin(2));
+		assert_noop!(deregister(OTHER_MAKER_STAFF), Error::<Test>::NotProductOwner);
+		assert_ok!(deregister(MAKER_STAFF));
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), ProductDeposit::get());
+	});
+}
+
+#[test]
+fn anyone_deregisters_a_product_of_a_deregistered_manufacturer() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(SupplyChain::register_product(RuntimeOrigin::signed(MAKER_STAFF), gtin(2)));
+		let deregister = |who| SupplyChain::deregister_product(RuntimeOrigin::signed(who), gtin(2));
+		assert_noop!(deregister(STRANGER), Error::<Test>::NotMember);
+		MockOrganisations::deregister(MAKER);
+		assert_ok!(deregister(STRANGER));
+		// The deposit goes back to the member who paid it, not to the caller.
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), ProductDeposit::get());
+		assert_eq!(hold_of(HoldReason::ProductDeposit, STRANGER), 0);
+		System::assert_last_event(
+			Event::ProductDeregistered { gtin: gtin(2), manufacturer: MAKER, who: STRANGER }.into(),
+		);
 	});
 }
 
@@ -1103,6 +1171,188 @@ fn an_organisation_without_a_gln_acts_with_no_location() {
 		deliver(MAKER_STAFF, NO_GLN_ORG, STRANGER, &[pack_epc("S1")]);
 		let entry = last_entry(&pack_epc("S1"));
 		assert_eq!((entry.epcis.org, entry.epcis.location), (NO_GLN_ORG, None));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// take_over
+// ---------------------------------------------------------------------------------------------
+
+fn take_over(who: u64, from: u32, items: &[Epc]) -> DispatchResult {
+	SupplyChain::take_over(RuntimeOrigin::signed(who), from, epcs(items))
+}
+
+#[test]
+fn a_regulator_takes_over_the_goods_of_an_organisation_that_left() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3", "S4", "S5"]);
+		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S2"), pack_epc("S3")]));
+		assert_ok!(dispense(PHARMACIST, "S4"));
+		assert_ok!(suspect(PHARMACIST, "S5"));
+		commission_a(&["S6"]);
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &[pack_epc("S6")]);
+
+		// While the pharmacy is registered, its own members act for its goods.
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::OrganisationStillRegistered
+		);
+		assert_noop!(take_over(STRANGER, PHARMACY, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(
+			take_over(PHARMACIST, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::NotRegulator
+		);
+
+		// The pharmacy closes.
+		MockOrganisations::deregister(PHARMACY);
+		assert_noop!(take_over(PHARMACIST, PHARMACY, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(take_over(INSPECTOR, PHARMACY, &[]), Error::<Test>::NoItems);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S1"), pack_epc("S1")]),
+			Error::<Test>::DuplicateItem
+		);
+		assert_noop!(take_over(INSPECTOR, PHARMACY, &[pack_epc("NO")]), Error::<Test>::UnknownPack);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S2")]),
+			Error::<Test>::InsideContainer
+		);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S6")]),
+			Error::<Test>::NotCustodian
+		);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S1"), pack_epc("S4")]),
+			Error::<Test>::AlreadyDecommissioned
+		);
+
+		let event_id = next_event();
+		let items = [pack_epc("S1"), case(1), pack_epc("S5")];
+		assert_ok!(take_over(INSPECTOR, PHARMACY, &items));
+		let taken = epcis(
+			event_id,
+			REGULATOR,
+			BizStep::Receiving,
+			Disposition::NonSellableOther,
+			EpcisAction::Observe,
+		);
+		for epc in &items {
+			assert_eq!(
+				last_entry(epc),
+				HistoryEntry {
+					epcis: taken.clone(),
+					detail: EventDetail::TakeOver { from: PHARMACY }
+				}
+			);
+		}
+		for text in ["S1", "S2", "S3", "S5"] {
+			assert_eq!(custody(text), Some(Custody::Held(REGULATOR)));
+		}
+		// The suspect pack is still suspect: a take-over changes custody only.
+		assert_eq!(status("S5"), PackStatus::Suspect);
+		System::assert_last_event(
+			Event::TakenOver {
+				from: PHARMACY,
+				regulator: REGULATOR,
+				items: epcs(&items),
+				who: INSPECTOR,
+				epcis: taken,
+			}
+			.into(),
+		);
+		// Taken over once: the regulator now acts as custodian.
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
+		assert_ok!(decommission(INSPECTOR, "S1", DecommissionReason::Destroyed));
+		assert_ok!(disaggregate(INSPECTOR, 1, &[pack_epc("S2")]));
+		// The dispensed pack needed no custodian: it is purged where it is.
+		set_now(EXPIRES_AT + RETENTION);
+		assert_ok!(SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack("S4")));
+	});
+}
+
+#[test]
+fn goods_rejected_back_to_a_seller_that_left_are_taken_over() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let shipment = ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S1")]);
+		MockOrganisations::deregister(MAKER);
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_eq!(custody("S1"), Some(Custody::Held(MAKER)));
+		assert_ok!(take_over(INSPECTOR, MAKER, &[pack_epc("S1")]));
+		assert_eq!(custody("S1"), Some(Custody::Held(REGULATOR)));
+	});
+}
+
+#[test]
+fn take_over_refuses_goods_in_transit_and_illegitimate_packs() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2"]);
+		assert_ok!(suspect(PHARMACIST, "S1"));
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		let shipment = ship(PHARMACIST, WHOLESALER, &[pack_epc("S2")]);
+		MockOrganisations::deregister(PHARMACY);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::Illegitimate
+		);
+		assert_noop!(
+			take_over(INSPECTOR, PHARMACY, &[pack_epc("S2")]),
+			Error::<Test>::ItemInTransit
+		);
+		// An id no organisation ever had holds nothing.
+		assert_noop!(take_over(INSPECTOR, 99, &[pack_epc("S2")]), Error::<Test>::ItemInTransit);
+		assert_noop!(take_over(INSPECTOR, 99, &[case(5)]), Error::<Test>::UnknownContainer);
+		// The buyer receives the shipment from the pharmacy that left, as from anyone.
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+	});
+}
+
+#[test]
+fn a_container_whose_log_is_full_is_still_taken_over() {
+	new_test_ext().execute_with(|| {
+		let texts: Vec<String> = (0..40).map(|i| format!("S{i}")).collect();
+		let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+		commission_a(&refs);
+		let packs: Vec<Epc> = refs.iter().map(|text| pack_epc(text)).collect();
+		assert_ok!(aggregate(MAKER_STAFF, 1, &packs));
+		// Picked one pack at a time until the case's log is full, packs still inside.
+		let most = SupplyChain::max_log_entries();
+		let mut picked = 0;
+		while container_of(1).history_len < most {
+			assert_ok!(disaggregate(MAKER_STAFF, 1, core::slice::from_ref(&packs[picked])));
+			picked += 1;
+		}
+		assert!(container_of(1).children > 0);
+		MockOrganisations::deregister(MAKER);
+		assert_ok!(take_over(INSPECTOR, MAKER, &[case(1)]));
+		assert_eq!(container_of(1).position, Position::Held(REGULATOR));
+		assert_eq!(container_of(1).history_len, most);
+		assert_eq!(custody(refs[picked]), Some(Custody::Held(REGULATOR)));
+		// The regulator unpacks what is left.
+		assert_ok!(disaggregate(INSPECTOR, 1, &packs[picked..]));
+		assert_eq!(container_of(1).children, 0);
+	});
+}
+
+#[test]
+fn a_regulator_cancels_a_shipment_whose_seller_left() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1"]);
+		let shipment = ship(PHARMACIST, WHOLESALER, &[pack_epc("S1")]);
+		let cancel = |who| SupplyChain::cancel_shipment(RuntimeOrigin::signed(who), shipment);
+		// While the seller is registered, only it may cancel.
+		set_now(START + SHIPMENT_TIMEOUT);
+		assert_noop!(cancel(INSPECTOR), Error::<Test>::NotSeller);
+		MockOrganisations::deregister(PHARMACY);
+		assert_noop!(cancel(WHOLESALE_STAFF), Error::<Test>::NotSeller);
+		set_now(START + SHIPMENT_TIMEOUT - 1);
+		assert_noop!(cancel(INSPECTOR), Error::<Test>::ShipmentNotOverdue);
+		set_now(START + SHIPMENT_TIMEOUT);
+		assert_ok!(cancel(INSPECTOR));
+		assert_eq!(custody("S1"), Some(Custody::Held(REGULATOR)));
+		assert!(Shipments::<Test>::get(shipment).is_none());
 	});
 }
 

@@ -477,6 +477,12 @@ pub enum EventDetail {
 		/// The recalled batch.
 		batch: BatchId,
 	},
+	/// A regulator took the item over from an organisation that left the consortium
+	/// (`sourceList`: the former custodian).
+	TakeOver {
+		/// The organisation that left.
+		from: OrgId,
+	},
 }
 
 /// One entry of an identifier's history: an EPCIS event as it concerns that identifier.
