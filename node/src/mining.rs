@@ -11,6 +11,7 @@ use medchain_primitives::{AccountId, ConsortiumApi};
 use medchain_runtime::opaque::Block;
 use sc_consensus_pow::MiningHandle;
 use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
 use sp_consensus::Environment;
 use sp_runtime::traits::Header as _;
 use std::{
@@ -42,28 +43,16 @@ pub struct Miners {
 
 impl Miners {
 	/// Starts `threads` miners on `handle`'s builds, sealing with `key`, and a reporter that
-	/// publishes the hash rate as `medchain_mining_hashes_per_second`.
+	/// publishes the hash rate to `gauge` (see [`hash_rate_gauge`]).
 	pub fn start<L>(
 		handle: MiningHandle<Block, Algorithm, L>,
 		key: SealerKey,
 		threads: usize,
-		registry: Option<&Registry>,
+		gauge: Option<Gauge<U64>>,
 	) -> Result<Self, String>
 	where
 		L: sc_consensus::JustificationSyncLink<Block> + Send + Sync + 'static,
 	{
-		let gauge = registry
-			.map(|registry| {
-				register(
-					Gauge::<U64>::new(
-						"medchain_mining_hashes_per_second",
-						"Nonces hashed per second by this node's miner threads",
-					)?,
-					registry,
-				)
-			})
-			.transpose()
-			.map_err(|e| e.to_string())?;
 		let stop = Arc::new(AtomicBool::new(false));
 		let hashes = Arc::new(AtomicU64::new(0));
 		log::info!("⛏️  Mining as {} with {threads} thread(s)", key.account());
@@ -88,11 +77,57 @@ impl Miners {
 			.map_err(|e| e.to_string())?;
 		Ok(Self { stop })
 	}
+}
 
-	/// A task that keeps the miners running until the node's task manager drops it.
-	pub async fn run_until_dropped(self) {
-		futures::future::pending::<()>().await
+/// The `medchain_mining_hashes_per_second` gauge, registered once for every [`Miners`] the
+/// node starts.
+pub fn hash_rate_gauge(registry: Option<&Registry>) -> Result<Option<Gauge<U64>>, String> {
+	registry
+		.map(|registry| {
+			register(
+				Gauge::<U64>::new(
+					"medchain_mining_hashes_per_second",
+					"Nonces hashed per second by this node's miner threads",
+				)?,
+				registry,
+			)
+		})
+		.transpose()
+		.map_err(|e| e.to_string())
+}
+
+/// Waits for a new best block after which mining as `current` must stop: the keystore's
+/// preferred key (see [`SealerKey::from_keystore`]) is now another, or `current` was a sealer
+/// and no longer is, so the build the worker keeps (on a parent where it could seal) is stale.
+/// Returns why.
+pub async fn sealing_key_change(
+	client: Arc<FullClient>,
+	keystore: sp_keystore::KeystorePtr,
+	current: AccountId,
+) -> String {
+	use futures::StreamExt;
+	let is_sealer =
+		|at, who: &AccountId| client.runtime_api().is_sealer(at, who.clone()).unwrap_or(false);
+	let mut was_sealer = is_sealer(client.info().best_hash, &current);
+	let mut imports = sc_client_api::BlockchainEvents::import_notification_stream(&*client);
+	while let Some(imported) = imports.next().await {
+		if !imported.is_new_best {
+			continue;
+		}
+		let best = imported.hash;
+		let preferred = SealerKey::from_keystore(keystore.clone(), |who| is_sealer(best, who))
+			.map(|key| key.account());
+		if let Some(preferred) = preferred.filter(|preferred| *preferred != current) {
+			return format!("{preferred} replaces {current} as this node's sealer key");
+		}
+		let sealer = is_sealer(best, &current);
+		if was_sealer && !sealer {
+			return format!("{current} left the sealer set");
+		}
+		was_sealer = sealer;
 	}
+	// No more imports: the node is shutting down, and the worker ends with it.
+	futures::future::pending().await
 }
 
 impl Drop for Miners {

@@ -343,33 +343,50 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		finality::finalize_by_depth(client.clone(), options.finality_depth, finality_network),
 	);
 
-	if role.is_authority() && options.mining_threads > 0 {
-		let best = client.info().best_hash;
-		let is_sealer = |who: &medchain_primitives::AccountId| {
-			client.runtime_api().is_sealer(best, who.clone()).unwrap_or(false)
-		};
-		match SealerKey::from_keystore(keystore, is_sealer) {
-			None => log::warn!(
-				"⛏️  This validator has no sealer key (type `seal`) in its keystore: not mining. \
-				 Insert one with `medchain-node key insert --key-type seal --scheme sr25519`."
-			),
-			Some(key) => {
+	let has_sealer_key = !keystore.sr25519_public_keys(SEALER_KEY_TYPE).is_empty();
+	if role.is_authority() && options.mining_threads > 0 && !has_sealer_key {
+		log::warn!(
+			"⛏️  This validator has no sealer key (type `seal`) in its keystore: not mining. \
+			 Insert one with `medchain-node key insert --key-type seal --scheme sr25519`, then \
+			 restart."
+		);
+	}
+	if role.is_authority() && options.mining_threads > 0 && has_sealer_key {
+		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+			task_manager.spawn_handle(),
+			client.clone(),
+			transaction_pool.clone(),
+			prometheus_registry.as_ref(),
+			telemetry.as_ref().map(|x| x.handle()),
+		);
+		let hash_rate = mining::hash_rate_gauge(prometheus_registry.as_ref())
+			.map_err(|e| ServiceError::Other(format!("cannot start mining: {e}")))?;
+		let threads = options.mining_threads as usize;
+		// One worker at a time, sealing with the keystore's preferred key at the best block;
+		// started afresh when that changes (a key rotation) or the key stops being a sealer,
+		// so neither a stale key nor a build on a parent it could seal on outlives the change.
+		let mine = async move {
+			loop {
+				let best = client.info().best_hash;
+				let is_sealer = |who: &medchain_primitives::AccountId| {
+					client.runtime_api().is_sealer(best, who.clone()).unwrap_or(false)
+				};
+				// The worker is essential: ending this task shuts the node down, as a validator
+				// that can no longer mine should not run on unnoticed.
+				let Some(key) = SealerKey::from_keystore(keystore.clone(), is_sealer) else {
+					log::error!("⛏️  The keystore no longer holds a sealer key");
+					return;
+				};
 				let proposer = mining::SealerOnlyEnvironment::new(
-					sc_basic_authorship::ProposerFactory::new(
-						task_manager.spawn_handle(),
-						client.clone(),
-						transaction_pool.clone(),
-						prometheus_registry.as_ref(),
-						telemetry.as_ref().map(|x| x.handle()),
-					),
+					proposer_factory.clone(),
 					client.clone(),
 					key.account(),
 				);
 				let (handle, proposing) = sc_consensus_pow::start_mining_worker(
-					Box::new(pow_block_import),
+					Box::new(pow_block_import.clone()),
 					client.clone(),
-					select_chain,
-					algorithm,
+					select_chain.clone(),
+					algorithm.clone(),
 					proposer,
 					sync_service.clone(),
 					sync_service.clone(),
@@ -378,26 +395,34 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 					PROPOSAL_TIMEOUT,
 					PROPOSAL_BUILD_TIME,
 				);
-				task_manager.spawn_essential_handle().spawn_blocking(
-					"pow-proposer",
-					Some("block-authoring"),
-					proposing,
-				);
-				let miners = mining::Miners::start(
-					handle,
-					key,
-					options.mining_threads as usize,
-					prometheus_registry.as_ref(),
-				)
-				.map_err(|e| ServiceError::Other(format!("cannot start mining: {e}")))?;
-				// The miners stop when the task manager drops this task at shutdown.
-				task_manager.spawn_handle().spawn(
-					"pow-miners",
-					Some("block-authoring"),
-					miners.run_until_dropped(),
-				);
-			},
-		}
+				let account = key.account();
+				let miners = match mining::Miners::start(handle, key, threads, hash_rate.clone()) {
+					Ok(miners) => miners,
+					Err(e) => {
+						log::error!("⛏️  Cannot start mining: {e}");
+						return;
+					},
+				};
+				// Boxed: awaiting the worker's future in place defeats the compiler's proof that
+				// this task is `Send`.
+				let proposing = proposing.boxed();
+				let change =
+					mining::sealing_key_change(client.clone(), keystore.clone(), account).boxed();
+				match futures::future::select(proposing, change).await {
+					// The worker ends only when the node shuts down.
+					futures::future::Either::Left(_) => return,
+					futures::future::Either::Right((reason, _)) => {
+						log::info!("⛏️  {reason}: restarting the mining worker");
+						drop(miners);
+					},
+				}
+			}
+		};
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"pow-mining",
+			Some("block-authoring"),
+			mine,
+		);
 	}
 
 	Ok(task_manager)
