@@ -1,6 +1,7 @@
-// A validator rotates its sealer key while it runs: the operator puts the new key in the
+// Sealer keys change while a validator runs. A rotation: the operator puts the new key in the
 // node's keystore, governance adds it to the sealer set and removes the old one, and the node
-// goes on sealing with the new key, with no restart.
+// goes on sealing with the new key, with no restart. A removal: the node's only key leaves the
+// set, and the node stops sealing but runs on.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
@@ -14,6 +15,18 @@ function within(ms, what, promise) {
     timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** How often the node restarted its mining worker. */
+const restartsIn = (log) => (log.match(/restarting the mining worker/g) ?? []).length;
+
+/** Resolves once `condition()` holds, polling; rejects after `ms`. */
+async function eventually(ms, what, condition) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((resolve) => { setTimeout(resolve, 250); });
+  }
 }
 
 test('a sealer rotates its key without a restart', async () => {
@@ -46,7 +59,42 @@ test('a sealer rotates its key without a restart', async () => {
     for (let number = removedIn + 1; number <= best; number += 1) {
       assert.equal(await authorOf(number), rotated.address, `block ${number}`);
     }
-    assert.match(node.log(), /restarting the mining worker/);
+    // One restart: when the preferred key changed (on adding the new key, or on removing the
+    // old one, depending on the keys' order).
+    assert.equal(restartsIn(node.log()), 1, node.log());
+  } finally {
+    await api.disconnect();
+    await node.stop();
+  }
+});
+
+test('a node whose only key leaves the sealer set stops sealing and runs on', async () => {
+  const node = await startDevNode();
+  const api = await connect(node.url);
+  try {
+    const alice = keyFromUri('//Alice');
+    const bob = keyFromUri('//Bob');
+    await within(120_000, 'a first block', nextBlock(api, 0));
+    // Bob's key is in no node's keystore: once Alice leaves, nobody seals.
+    await within(120_000, 'adding Bob', sudo(api, alice, api.tx.consortium.addSealer(bob.address)));
+    const { blockHash } = await within(
+      120_000,
+      'removing Alice',
+      sudo(api, alice, api.tx.consortium.removeSealer(alice.address)),
+    );
+    const removedIn = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+
+    // The worker restarts once, for the key leaving the set; the new one then refuses to
+    // build, as Alice may not seal on the best block.
+    await eventually(60_000, 'the new worker refusing to build', () => (
+      /left the sealer set: restarting the mining worker[\s\S]*not in the consortium sealer set/
+    ).test(node.log()));
+    assert.equal(restartsIn(node.log()), 1, node.log());
+    assert.match(node.log(), /left the sealer set: restarting the mining worker/);
+    // The node runs on (its mining task is essential: had it ended, the node would have
+    // stopped), and nothing was sealed after Alice left.
+    const best = await api.rpc.chain.getHeader();
+    assert.equal(best.number.toNumber(), removedIn);
   } finally {
     await api.disconnect();
     await node.stop();

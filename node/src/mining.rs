@@ -13,7 +13,7 @@ use sc_consensus_pow::MiningHandle;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_consensus::Environment;
-use sp_runtime::traits::Header as _;
+use sp_runtime::traits::{Block as BlockT, Header as _};
 use std::{
 	sync::{
 		atomic::{AtomicBool, AtomicU64, Ordering},
@@ -23,6 +23,9 @@ use std::{
 	time::{Duration, Instant},
 };
 use substrate_prometheus_endpoint::{register, Gauge, Registry, U64};
+
+/// A block's hash.
+type BlockHash = <Block as BlockT>::Hash;
 
 /// Nonces hashed between two checks for a newer build or a stop request (a few ms of work).
 const BATCH: u64 = 20_000;
@@ -96,37 +99,91 @@ pub fn hash_rate_gauge(registry: Option<&Registry>) -> Result<Option<Gauge<U64>>
 		.map_err(|e| e.to_string())
 }
 
-/// Waits for a new best block after which mining as `current` must stop: the keystore's
-/// preferred key (see [`SealerKey::from_keystore`]) is now another, or `current` was a sealer
-/// and no longer is, so the build the worker keeps (on a parent where it could seal) is stale.
-/// Returns why.
+/// How long a detected key change must hold before the worker restarts: a reorganisation that
+/// flips straight back to a branch with the other sealer set then costs no restart (each
+/// restart idles the new worker until the next block or `PROPOSAL_TIMEOUT`).
+const KEY_CHANGE_SETTLE: Duration = Duration::from_secs(1);
+
+/// The consortium's sealer set at `at`, or `None` (logged) if the runtime cannot tell.
+fn sealers_at(client: &FullClient, at: BlockHash) -> Option<Vec<AccountId>> {
+	client
+		.runtime_api()
+		.sealers(at)
+		.inspect_err(|e| log::warn!("⛏️  Cannot ask the runtime for the sealer set: {e}"))
+		.ok()
+}
+
+/// The key to seal with at block `at` (see [`SealerKey::from_keystore`]) and whether it may
+/// seal there; `None` if the keystore holds no sealer key. A sealer set the runtime cannot tell
+/// counts as one without this node's keys.
+pub fn sealing_key_at(
+	client: &FullClient,
+	keystore: &sp_keystore::KeystorePtr,
+	at: BlockHash,
+) -> Option<(SealerKey, bool)> {
+	let sealers = sealers_at(client, at).unwrap_or_default();
+	let key = SealerKey::from_keystore(keystore.clone(), |who| sealers.contains(who))?;
+	let is_sealer = sealers.contains(&key.account());
+	Some((key, is_sealer))
+}
+
+/// Why mining as `current` must stop at block `at`, if it must: the keystore's preferred key
+/// is now another, or `current` was a sealer (`was_sealer`) and no longer is, so the build
+/// the worker keeps (on a parent where it could seal) is stale. `Err` carries whether
+/// `current` is a sealer at `at` when mining may go on; `None` there means the runtime could
+/// not tell, and nothing is decided on such a block.
+fn key_change_at(
+	client: &FullClient,
+	keystore: &sp_keystore::KeystorePtr,
+	current: &AccountId,
+	was_sealer: bool,
+	at: BlockHash,
+) -> Result<String, Option<bool>> {
+	let Some(sealers) = sealers_at(client, at) else { return Err(None) };
+	let preferred = SealerKey::from_keystore(keystore.clone(), |who| sealers.contains(who))
+		.map(|key| key.account());
+	if let Some(preferred) = preferred.filter(|preferred| preferred != current) {
+		return Ok(format!("{preferred} replaces {current} as this node's sealer key"));
+	}
+	let is_sealer = sealers.contains(current);
+	if was_sealer && !is_sealer {
+		return Ok(format!("{current} left the sealer set"));
+	}
+	Err(Some(is_sealer))
+}
+
+/// Waits for a new best block after which mining as `current` must stop (see
+/// [`key_change_at`]) and returns why. `imports` must have been subscribed to before
+/// `current` and `was_sealer` were decided, so that no block imported since goes unexamined.
+/// Each decision is taken at the best block of the moment, not the notified one, and only
+/// once it has held for [`KEY_CHANGE_SETTLE`].
 pub async fn sealing_key_change(
 	client: Arc<FullClient>,
 	keystore: sp_keystore::KeystorePtr,
 	current: AccountId,
+	mut was_sealer: bool,
+	mut imports: sc_client_api::ImportNotifications<Block>,
 ) -> String {
 	use futures::StreamExt;
-	let is_sealer =
-		|at, who: &AccountId| client.runtime_api().is_sealer(at, who.clone()).unwrap_or(false);
-	let mut was_sealer = is_sealer(client.info().best_hash, &current);
-	let mut imports = sc_client_api::BlockchainEvents::import_notification_stream(&*client);
+	let decide = |was_sealer| {
+		key_change_at(&client, &keystore, &current, was_sealer, client.info().best_hash)
+	};
 	while let Some(imported) = imports.next().await {
 		if !imported.is_new_best {
 			continue;
 		}
-		let best = imported.hash;
-		let preferred = SealerKey::from_keystore(keystore.clone(), |who| is_sealer(best, who))
-			.map(|key| key.account());
-		if let Some(preferred) = preferred.filter(|preferred| *preferred != current) {
-			return format!("{preferred} replaces {current} as this node's sealer key");
+		let mut decision = decide(was_sealer);
+		if decision.is_ok() {
+			tokio::time::sleep(KEY_CHANGE_SETTLE).await;
+			decision = decide(was_sealer);
 		}
-		let sealer = is_sealer(best, &current);
-		if was_sealer && !sealer {
-			return format!("{current} left the sealer set");
+		match decision {
+			Ok(reason) => return reason,
+			Err(Some(is_sealer)) => was_sealer = is_sealer,
+			Err(None) => {},
 		}
-		was_sealer = sealer;
 	}
-	// No more imports: the node is shutting down, and the worker ends with it.
+	// The stream ends only with the client, which the caller holds: never, while it waits.
 	futures::future::pending().await
 }
 
@@ -163,10 +220,16 @@ impl<L: sc_consensus::JustificationSyncLink<Block>> Miner<L> {
 				self.hashes.fetch_add(hashed, Ordering::Relaxed);
 				nonce = nonce.wrapping_add(BATCH);
 				if let Some(nonce) = found {
+					// A stopped miner's build may be stale (its key replaced, or no longer a
+					// sealer there): it is never submitted.
+					if self.stop.load(Ordering::Relaxed) {
+						break;
+					}
 					match self.key.seal(&pre_hash, nonce) {
-						Some(seal) => {
+						Some(seal) if !self.stop.load(Ordering::Relaxed) => {
 							futures::executor::block_on(self.handle.submit(seal));
 						},
+						Some(_) => {},
 						None => log::error!("⛏️  The keystore refused to sign a found seal"),
 					}
 					break;
@@ -180,6 +243,10 @@ fn report_hash_rate(hashes: &AtomicU64, gauge: Option<Gauge<U64>>, stop: &Atomic
 	let mut since = Instant::now();
 	while !stop.load(Ordering::Relaxed) {
 		thread::sleep(REPORT_INTERVAL);
+		// Once stopped, the gauge is the next reporter's: a last figure here would overwrite it.
+		if stop.load(Ordering::Relaxed) {
+			break;
+		}
 		let elapsed = since.elapsed().as_secs_f64();
 		since = Instant::now();
 		let rate = (hashes.swap(0, Ordering::Relaxed) as f64 / elapsed) as u64;

@@ -3,7 +3,7 @@
 
 use crate::{cli::NodeOptions, finality, mining};
 use futures::FutureExt;
-use medchain_pow::{ConsortiumPow, RuntimeQueries, SealerKey};
+use medchain_pow::{ConsortiumPow, RuntimeQueries};
 use medchain_primitives::{ConsortiumApi, SEALER_KEY_TYPE};
 use medchain_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::Backend;
@@ -367,13 +367,14 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		// so neither a stale key nor a build on a parent it could seal on outlives the change.
 		let mine = async move {
 			loop {
+				// Subscribed before the key is chosen, so that the watch below examines every
+				// block imported since the choice.
+				let imports = sc_client_api::BlockchainEvents::import_notification_stream(&*client);
 				let best = client.info().best_hash;
-				let is_sealer = |who: &medchain_primitives::AccountId| {
-					client.runtime_api().is_sealer(best, who.clone()).unwrap_or(false)
-				};
 				// The worker is essential: ending this task shuts the node down, as a validator
 				// that can no longer mine should not run on unnoticed.
-				let Some(key) = SealerKey::from_keystore(keystore.clone(), is_sealer) else {
+				let Some((key, is_sealer)) = mining::sealing_key_at(&client, &keystore, best)
+				else {
 					log::error!("⛏️  The keystore no longer holds a sealer key");
 					return;
 				};
@@ -406,10 +407,17 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 				// Boxed: awaiting the worker's future in place defeats the compiler's proof that
 				// this task is `Send`.
 				let proposing = proposing.boxed();
-				let change =
-					mining::sealing_key_change(client.clone(), keystore.clone(), account).boxed();
+				let change = mining::sealing_key_change(
+					client.clone(),
+					keystore.clone(),
+					account,
+					is_sealer,
+					imports,
+				)
+				.boxed();
 				match futures::future::select(proposing, change).await {
-					// The worker ends only when the node shuts down.
+					// The worker's import stream ends only with the client, which this task
+					// holds; were it to end, the task ends and the node stops, as above.
 					futures::future::Either::Left(_) => return,
 					futures::future::Either::Right((reason, _)) => {
 						log::info!("⛏️  {reason}: restarting the mining worker");
