@@ -77,6 +77,12 @@ test('a node whose only key leaves the sealer set stops sealing and runs on', as
     await within(120_000, 'a first block', nextBlock(api, 0));
     // Bob's key is in no node's keystore: once Alice leaves, nobody seals.
     await within(120_000, 'adding Bob', sudo(api, alice, api.tx.consortium.addSealer(bob.address)));
+    // Every block the node imports from here on, on any branch: a build kept from before the
+    // removal would show as a sibling of the removal's block.
+    const imported = [];
+    const unsubscribe = await api.rpc.chain.subscribeAllHeads((header) => {
+      imported.push({ number: header.number.toNumber(), hash: header.hash.toHex() });
+    });
     const { blockHash } = await within(
       120_000,
       'removing Alice',
@@ -95,6 +101,9 @@ test('a node whose only key leaves the sealer set stops sealing and runs on', as
     // stopped), and nothing was sealed after Alice left.
     const best = await api.rpc.chain.getHeader();
     assert.equal(best.number.toNumber(), removedIn);
+    unsubscribe();
+    const after = imported.filter(({ number, hash }) => number >= removedIn && hash !== blockHash.toHex());
+    assert.deepEqual(after, [], 'blocks sealed after Alice left');
   } finally {
     await api.disconnect();
     await node.stop();

@@ -99,9 +99,11 @@ pub fn hash_rate_gauge(registry: Option<&Registry>) -> Result<Option<Gauge<U64>>
 		.map_err(|e| e.to_string())
 }
 
-/// How long a detected key change must hold before the worker restarts: a reorganisation that
-/// flips straight back to a branch with the other sealer set then costs no restart (each
-/// restart idles the new worker until the next block or `PROPOSAL_TIMEOUT`).
+/// How long a detected key change must hold before the worker restarts, while the old key may
+/// still seal: a reorganisation that flips straight back to a branch with the other sealer set
+/// then costs no restart (each restart idles the new worker until the next block or
+/// `PROPOSAL_TIMEOUT`). A key that left the set restarts the worker at once, as its build is
+/// stale.
 const KEY_CHANGE_SETTLE: Duration = Duration::from_secs(1);
 
 /// The consortium's sealer set at `at`, or `None` (logged) if the runtime cannot tell.
@@ -114,17 +116,25 @@ fn sealers_at(client: &FullClient, at: BlockHash) -> Option<Vec<AccountId>> {
 }
 
 /// The key to seal with at block `at` (see [`SealerKey::from_keystore`]) and whether it may
-/// seal there; `None` if the keystore holds no sealer key. A sealer set the runtime cannot tell
-/// counts as one without this node's keys.
+/// seal there (`None` if the runtime cannot tell: then the first key is chosen); `None` if the
+/// keystore holds no sealer key.
 pub fn sealing_key_at(
 	client: &FullClient,
 	keystore: &sp_keystore::KeystorePtr,
 	at: BlockHash,
-) -> Option<(SealerKey, bool)> {
-	let sealers = sealers_at(client, at).unwrap_or_default();
-	let key = SealerKey::from_keystore(keystore.clone(), |who| sealers.contains(who))?;
-	let is_sealer = sealers.contains(&key.account());
-	Some((key, is_sealer))
+) -> Option<(SealerKey, Option<bool>)> {
+	let sealers = sealers_at(client, at);
+	let is_sealer = |who: &AccountId| sealers.as_ref().is_some_and(|set| set.contains(who));
+	let key = SealerKey::from_keystore(keystore.clone(), is_sealer)?;
+	let key_is_sealer = sealers.as_ref().map(|set| set.contains(&key.account()));
+	Some((key, key_is_sealer))
+}
+
+/// Why the worker must restart, and whether at once.
+struct KeyChange {
+	reason: String,
+	/// The current key may no longer seal: the build it keeps is stale.
+	stale: bool,
 }
 
 /// Why mining as `current` must stop at block `at`, if it must: the keystore's preferred key
@@ -138,16 +148,18 @@ fn key_change_at(
 	current: &AccountId,
 	was_sealer: bool,
 	at: BlockHash,
-) -> Result<String, Option<bool>> {
+) -> Result<KeyChange, Option<bool>> {
 	let Some(sealers) = sealers_at(client, at) else { return Err(None) };
+	let is_sealer = sealers.contains(current);
+	let stale = was_sealer && !is_sealer;
 	let preferred = SealerKey::from_keystore(keystore.clone(), |who| sealers.contains(who))
 		.map(|key| key.account());
 	if let Some(preferred) = preferred.filter(|preferred| preferred != current) {
-		return Ok(format!("{preferred} replaces {current} as this node's sealer key"));
+		let reason = format!("{preferred} replaces {current} as this node's sealer key");
+		return Ok(KeyChange { reason, stale });
 	}
-	let is_sealer = sealers.contains(current);
-	if was_sealer && !is_sealer {
-		return Ok(format!("{current} left the sealer set"));
+	if stale {
+		return Ok(KeyChange { reason: format!("{current} left the sealer set"), stale });
 	}
 	Err(Some(is_sealer))
 }
@@ -155,8 +167,8 @@ fn key_change_at(
 /// Waits for a new best block after which mining as `current` must stop (see
 /// [`key_change_at`]) and returns why. `imports` must have been subscribed to before
 /// `current` and `was_sealer` were decided, so that no block imported since goes unexamined.
-/// Each decision is taken at the best block of the moment, not the notified one, and only
-/// once it has held for [`KEY_CHANGE_SETTLE`].
+/// Each decision is taken at the best block of the moment, not the notified one, and, unless
+/// the current key's build is stale, only once it has held for [`KEY_CHANGE_SETTLE`].
 pub async fn sealing_key_change(
 	client: Arc<FullClient>,
 	keystore: sp_keystore::KeystorePtr,
@@ -173,12 +185,12 @@ pub async fn sealing_key_change(
 			continue;
 		}
 		let mut decision = decide(was_sealer);
-		if decision.is_ok() {
+		if decision.as_ref().is_ok_and(|change| !change.stale) {
 			tokio::time::sleep(KEY_CHANGE_SETTLE).await;
 			decision = decide(was_sealer);
 		}
 		match decision {
-			Ok(reason) => return reason,
+			Ok(change) => return change.reason,
 			Err(Some(is_sealer)) => was_sealer = is_sealer,
 			Err(None) => {},
 		}

@@ -411,7 +411,9 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 					client.clone(),
 					keystore.clone(),
 					account,
-					is_sealer,
+					// Unknown counts as a sealer: if it is not, the worker restarts on the
+					// next block rather than keep a build that may be stale.
+					is_sealer.unwrap_or(true),
 					imports,
 				)
 				.boxed();
