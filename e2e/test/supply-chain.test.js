@@ -43,6 +43,10 @@ before(async () => {
     orgs[name] = org;
     staff[name] = account;
   }
+  // Governance records the maker's GS1 Company Prefix: the GTINs under it are its alone.
+  await sudo(api, keyFromUri('//Alice'), api.tx.consortium.assignCompanyPrefix(
+    orgs.maker, '0614141',
+  ));
 });
 
 after(async () => {

@@ -193,6 +193,11 @@ impl Organisations<u64> for MockOrganisations {
 	fn organisation_gln(_org: OrgId) -> Option<medchain_primitives::gs1::Gln> {
 		None
 	}
+
+	/// Nor for a company prefix.
+	fn gtin_prefix_holder(_gtin: &medchain_primitives::gs1::Gtin) -> Option<OrgId> {
+		None
+	}
 }
 
 impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
@@ -202,6 +207,9 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 		Self::add_member(org, *who, &[role]);
 		org
 	}
+
+	/// Records and consent benchmarks register no products.
+	fn hold_prefix_of(_org: OrgId, _gtin: &medchain_primitives::gs1::Gtin) {}
 }
 
 /// A call of the record hooks, as seen by [`MockHooks`].

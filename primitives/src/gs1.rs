@@ -29,6 +29,41 @@ pub type Gtin = [u8; 14];
 /// (see [`is_valid_sscc`]). Identifies a logistic unit: a case, a tote, a pallet.
 pub type Sscc = [u8; 18];
 
+/// The fewest digits of a GS1 Company Prefix.
+pub const MIN_COMPANY_PREFIX_LEN: u32 = 4;
+/// The most digits of a GS1 Company Prefix.
+pub const MAX_COMPANY_PREFIX_LEN: u32 = 12;
+
+/// A GS1 Company Prefix: 4 to 12 ASCII digits, as a GS1 member organisation licenses them
+/// (see [`is_valid_company_prefix`]). The GTINs a company may give its products begin with it,
+/// after the GTIN-14's indicator digit.
+pub type CompanyPrefix = sp_runtime::BoundedVec<u8, sp_core::ConstU32<MAX_COMPANY_PREFIX_LEN>>;
+
+/// The starts of GTIN-13 numbers that are not under any company prefix: restricted circulation
+/// numbers a store or a country assigns (`2…`, and `02…`/`04…` from GTIN-12), and `0000…`,
+/// where GTIN-8s sit once padded (each GTIN-8 is licensed alone).
+const NOT_COMPANY_PREFIXES: [&[u8]; 4] = [b"2", b"02", b"04", b"0000"];
+
+/// Whether `prefix` is 4 to 12 ASCII digits outside the ranges GS1 keeps for other uses.
+pub fn is_valid_company_prefix(prefix: &[u8]) -> bool {
+	let len = prefix.len();
+	(MIN_COMPANY_PREFIX_LEN as usize..=MAX_COMPANY_PREFIX_LEN as usize).contains(&len)
+		&& prefix.iter().all(u8::is_ascii_digit)
+		&& !NOT_COMPANY_PREFIXES.iter().any(|reserved| prefix.starts_with(reserved))
+}
+
+/// Every company prefix `gtin` could be under, shortest first: its digits after the indicator
+/// digit, 4 to 12 of them (never the check digit).
+pub fn gtin_company_prefixes(gtin: &Gtin) -> impl Iterator<Item = &[u8]> {
+	(MIN_COMPANY_PREFIX_LEN as usize..=MAX_COMPANY_PREFIX_LEN as usize)
+		.filter_map(|len| gtin.get(1..len.saturating_add(1)))
+}
+
+/// The shorter company prefixes `prefix` begins with: a prefix that holds them overlaps it.
+pub fn shorter_company_prefixes(prefix: &[u8]) -> impl Iterator<Item = &[u8]> {
+	(MIN_COMPANY_PREFIX_LEN as usize..prefix.len()).filter_map(|len| prefix.get(..len))
+}
+
 /// An expiry date as GS1 AI 17 writes it: six ASCII digits `YYMMDD`; `DD = 00` means the last
 /// day of the month (see [`expiry_end_ms`]).
 pub type ExpiryDate = [u8; 6];
@@ -213,6 +248,35 @@ pub fn expiry_end_ms(expiry: &ExpiryDate, now_ms: u64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn company_prefixes_are_4_to_12_digits() {
+		assert!(is_valid_company_prefix(b"0614"));
+		assert!(is_valid_company_prefix(b"061414100001"));
+		assert!(!is_valid_company_prefix(b"061"));
+		assert!(!is_valid_company_prefix(b"0614141000012"));
+		assert!(!is_valid_company_prefix(b"06141A1"));
+		assert!(!is_valid_company_prefix(b""));
+		// Restricted circulation numbers and the padded GTIN-8 range are no company's.
+		for reserved in [&b"2000123"[..], b"0212345", b"0412345", b"0000123", b"0000"] {
+			assert!(!is_valid_company_prefix(reserved), "{reserved:?}");
+		}
+		assert!(is_valid_company_prefix(b"0001234"));
+	}
+
+	#[test]
+	fn a_gtin_is_under_the_prefixes_after_its_indicator_digit() {
+		let gtin = *b"10614141000019";
+		let candidates: Vec<&[u8]> = gtin_company_prefixes(&gtin).collect();
+		assert_eq!(candidates.len(), 9);
+		assert_eq!(candidates.first(), Some(&&b"0614"[..]));
+		assert!(candidates.contains(&&b"0614141"[..]));
+		// Never the indicator digit nor the check digit.
+		assert_eq!(candidates.last(), Some(&&b"061414100001"[..]));
+		let shorter: Vec<&[u8]> = shorter_company_prefixes(b"0614141").collect();
+		assert_eq!(shorter, vec![&b"0614"[..], b"06141", b"061414"]);
+		assert_eq!(shorter_company_prefixes(b"0614").count(), 0);
+	}
 
 	#[test]
 	fn check_digit_follows_gs1_examples() {

@@ -343,6 +343,9 @@ pub trait Organisations<AccountId> {
 	fn organisation_kind(org: OrgId) -> Option<OrgKind>;
 	/// The GS1 GLN (party, AI 417) of the registered organisation `org`.
 	fn organisation_gln(org: OrgId) -> Option<crate::gs1::Gln>;
+	/// The registered organisation holding the GS1 Company Prefix `gtin` is under, if any
+	/// (prefixes never overlap, so there is at most one).
+	fn gtin_prefix_holder(gtin: &crate::gs1::Gtin) -> Option<OrgId>;
 }
 
 /// No organisations at all.
@@ -357,6 +360,9 @@ impl<AccountId> Organisations<AccountId> for () {
 		None
 	}
 	fn organisation_gln(_org: OrgId) -> Option<crate::gs1::Gln> {
+		None
+	}
+	fn gtin_prefix_holder(_gtin: &crate::gs1::Gtin) -> Option<OrgId> {
 		None
 	}
 }
@@ -538,6 +544,8 @@ impl RecordHooksBenchmarkHelper for () {
 pub trait OrganisationsBenchmarkHelper<AccountId> {
 	/// Registers a new organisation of `kind` and makes `who` its member holding `role`.
 	fn member_with_role(who: &AccountId, kind: OrgKind, role: Role) -> OrgId;
+	/// Makes `org` the holder of the company prefix `gtin` is under.
+	fn hold_prefix_of(org: OrgId, gtin: &crate::gs1::Gtin);
 }
 
 /// Sets up records for other pallets' benchmarks. Implemented by `pallet-records` when built

@@ -93,6 +93,7 @@ pub fn consortium_template_genesis() -> Value {
 			Sr25519Keyring::Bob.to_account_id(),
 			vec![Role::Clinician, Role::Emergency],
 		)],
+		company_prefixes: vec![],
 	};
 	genesis(
 		vec![founder.clone()],

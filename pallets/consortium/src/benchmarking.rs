@@ -55,6 +55,20 @@ fn organisation_with_members<T: Config>(
 	Ok((org, admin, accounts))
 }
 
+/// A 12-digit company prefix for each `index` (below 1,000), none sharing its first four
+/// digits with another's, so that each counts itself under shorter runs of digits of its own:
+/// the most storage a prefix can touch.
+fn company_prefix(index: u32) -> CompanyPrefix {
+	let digits = alloc::format!("{}00000000", 1000u32.saturating_add(index));
+	CompanyPrefix::truncate_from(digits.into_bytes())
+}
+
+/// Makes `org` hold [`company_prefix`]`(index)`.
+fn hold_prefix<T: Config>(org: OrgId, index: u32) -> Result<(), BenchmarkError> {
+	Pallet::<T>::do_assign_company_prefix(org, company_prefix(index))
+		.map_err(|_| BenchmarkError::Stop("the company prefix was refused"))
+}
+
 fn fill_sealers<T: Config>(count: u32) -> Vec<T::AccountId> {
 	let mut sealers: Vec<T::AccountId> = (0..count).map(|i| account("sealer", i, 0)).collect();
 	sealers.sort();
@@ -126,10 +140,16 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `p` company prefixes to free. Deregistering does not touch the members: their number
+	/// does not matter.
 	#[benchmark]
-	fn deregister_organisation() -> Result<(), BenchmarkError> {
-		// Deregistering does not touch the members: their number does not matter.
+	fn deregister_organisation(
+		p: Linear<0, { T::MaxCompanyPrefixes::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let (org, _, _) = organisation_with_members::<T>(1)?;
+		for index in 0..p {
+			hold_prefix::<T>(org, index)?;
+		}
 		let origin = T::OrganisationOrigin::try_successful_origin()
 			.map_err(|_| BenchmarkError::Weightless)?;
 
@@ -137,6 +157,44 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, org);
 
 		assert!(!Organisations::<T>::contains_key(org));
+		assert!(CompanyPrefixesOf::<T>::get(org).is_empty());
+		Ok(())
+	}
+
+	/// Worst case: the longest prefix, so every shorter one is looked up, assigned as the
+	/// organisation's last free place.
+	#[benchmark]
+	fn assign_company_prefix() -> Result<(), BenchmarkError> {
+		let (org, _, _) = organisation_with_members::<T>(1)?;
+		for index in 1..T::MaxCompanyPrefixes::get() {
+			hold_prefix::<T>(org, index)?;
+		}
+		let prefix = company_prefix(0);
+		let origin = T::OrganisationOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, org, prefix.clone());
+
+		assert_eq!(CompanyPrefixHolders::<T>::get(&prefix), Some(org));
+		Ok(())
+	}
+
+	/// Worst case: the organisation holds as many prefixes as it may, the revoked one last.
+	#[benchmark]
+	fn revoke_company_prefix() -> Result<(), BenchmarkError> {
+		let (org, _, _) = organisation_with_members::<T>(1)?;
+		for index in 0..T::MaxCompanyPrefixes::get() {
+			hold_prefix::<T>(org, index)?;
+		}
+		let prefix = company_prefix(T::MaxCompanyPrefixes::get().saturating_sub(1));
+		let origin = T::OrganisationOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, prefix.clone());
+
+		assert!(!CompanyPrefixHolders::<T>::contains_key(&prefix));
 		Ok(())
 	}
 

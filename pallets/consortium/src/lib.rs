@@ -27,6 +27,11 @@
 //! - Deregistering an organisation takes effect at once: its members stop counting as members
 //!   anywhere (see the [`Organisations`](medchain_primitives::health::Organisations)
 //!   implementation). Their entries can then be removed by anyone, returning the deposits.
+//! - Governance records the GS1 Company Prefixes each organisation licenses
+//!   ([`Pallet::assign_company_prefix`], [`Pallet::revoke_company_prefix`]): only the holder of
+//!   the prefix a GTIN is under may register that product in the supply chain, so no member can
+//!   claim another company's GTINs first. A prefix has one holder, no held prefix begins with
+//!   another, and a deregistered organisation's prefixes are freed.
 //! - Other pallets see organisations only through the `Organisations` trait.
 //!
 //! ## Encryption keys
@@ -71,9 +76,12 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use medchain_primitives::health::{
-		sorted_set, MembershipHooks, OrgId, OrgKind, Organisations as OrganisationsTrait, Role,
-		Roles, SetError,
+	use medchain_primitives::{
+		gs1::{gtin_company_prefixes, is_valid_company_prefix, shorter_company_prefixes, Gtin},
+		health::{
+			sorted_set, MembershipHooks, OrgId, OrgKind, Organisations as OrganisationsTrait, Role,
+			Roles, SetError,
+		},
 	};
 	use sp_runtime::traits::Zero;
 
@@ -105,6 +113,9 @@ pub mod pallet {
 		/// The largest number of members an organisation may have.
 		#[pallet::constant]
 		type MaxMembersPerOrganisation: Get<u32>;
+		/// The largest number of GS1 Company Prefixes an organisation may hold.
+		#[pallet::constant]
+		type MaxCompanyPrefixes: Get<u32>;
 		/// Told when a member leaves its organisation or loses a role there, so that access
 		/// granted through the membership ends (the record registry removes the key envelopes
 		/// the member may no longer read with); `()` if nobody.
@@ -150,6 +161,27 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EncryptionKeys<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, EncryptionKeyOf<T>>;
+
+	/// The organisation holding each GS1 Company Prefix: the GTINs under it are its products'.
+	#[pallet::storage]
+	pub type CompanyPrefixHolders<T: Config> =
+		StorageMap<_, Blake2_128Concat, CompanyPrefix, OrgId>;
+
+	/// For each shorter run of digits, how many held prefixes begin with it: a prefix may not be
+	/// assigned while one is held that begins with it (nor while it begins with a held one).
+	#[pallet::storage]
+	pub type CompanyPrefixExtensions<T: Config> =
+		StorageMap<_, Blake2_128Concat, CompanyPrefix, u32, ValueQuery>;
+
+	/// The GS1 Company Prefixes each organisation holds, in the order they were assigned.
+	#[pallet::storage]
+	pub type CompanyPrefixesOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		OrgId,
+		BoundedVec<CompanyPrefix, T::MaxCompanyPrefixes>,
+		ValueQuery,
+	>;
 
 	/// Events of the consortium pallet.
 	#[pallet::event]
@@ -229,6 +261,21 @@ pub mod pallet {
 			/// The account.
 			who: T::AccountId,
 		},
+		/// Governance recorded that an organisation holds a GS1 Company Prefix.
+		CompanyPrefixAssigned {
+			/// The organisation.
+			org: OrgId,
+			/// The prefix.
+			prefix: CompanyPrefix,
+		},
+		/// An organisation no longer holds a GS1 Company Prefix: governance revoked it, or the
+		/// organisation was deregistered. Products already registered under it stay.
+		CompanyPrefixRevoked {
+			/// The former holder.
+			org: OrgId,
+			/// The prefix.
+			prefix: CompanyPrefix,
+		},
 	}
 
 	/// Errors of the consortium pallet.
@@ -269,6 +316,18 @@ pub mod pallet {
 		NoEncryptionKey,
 		/// The organisation id counter would overflow.
 		Overflow,
+		/// A GS1 Company Prefix is 4 to 12 digits, and does not start with `2`, `02` or `04`
+		/// (restricted circulation numbers) or `0000` (padded GTIN-8s).
+		InvalidCompanyPrefix,
+		/// An organisation already holds this GS1 Company Prefix.
+		CompanyPrefixHeld,
+		/// An organisation holds a shorter prefix this one begins with, or a longer one that
+		/// begins with this one: GS1 never licenses overlapping prefixes.
+		CompanyPrefixOverlaps,
+		/// The organisation already holds `MaxCompanyPrefixes` prefixes.
+		TooManyCompanyPrefixes,
+		/// No organisation holds this GS1 Company Prefix.
+		UnknownCompanyPrefix,
 	}
 
 	/// The sealers and organisations a chain starts with.
@@ -303,17 +362,25 @@ pub mod pallet {
 			Sealers::<T>::put(BoundedVec::<_, T::MaxSealers>::truncate_from(sealers));
 
 			for founding in &self.organisations {
+				let org = NextOrganisationId::<T>::get();
 				let gln = founding.gln_digits().unwrap_or_else(|| {
 					panic!("genesis organisation GLN {:?} is not 13 digits", founding.gln)
 				});
-				let org = Pallet::<T>::do_register_organisation(
-					founding.kind,
-					gln,
-					founding.admin.clone(),
-				)
-				.unwrap_or_else(|e| {
-					panic!("genesis organisation {:?} cannot be registered: {e:?}", founding.gln)
-				});
+				Pallet::<T>::do_register_organisation(founding.kind, gln, founding.admin.clone())
+					.unwrap_or_else(|e| {
+						panic!(
+							"genesis organisation {:?} cannot be registered: {e:?}",
+							founding.gln
+						)
+					});
+				for prefix in &founding.company_prefixes {
+					let prefix = CompanyPrefix::try_from(prefix.as_bytes().to_vec())
+						.map_err(|_| Error::<T>::InvalidCompanyPrefix)
+						.and_then(|prefix| Pallet::<T>::do_assign_company_prefix(org, prefix));
+					if let Err(e) = prefix {
+						panic!("genesis company prefix of {:?} refused: {e:?}", founding.gln);
+					}
+				}
 				for (member, roles) in &founding.members {
 					let roles = Roles::try_from(roles.clone()).unwrap_or_else(|_| {
 						panic!("genesis member of {:?} has too many roles", founding.gln)
@@ -346,6 +413,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxSealers::get() > 0, "MaxSealers must allow at least one sealer");
+			assert!(
+				T::MaxCompanyPrefixes::get() > 0,
+				"MaxCompanyPrefixes must allow at least one prefix"
+			);
 			assert!(
 				T::MaxMembersPerOrganisation::get() > 0,
 				"MaxMembersPerOrganisation must allow at least one member"
@@ -432,16 +503,25 @@ pub mod pallet {
 		///
 		/// Takes effect at once: its members no longer count as members, so consents and
 		/// roles naming the organisation stop working. Its member entries can then be removed
-		/// by anyone with [`Pallet::remove_member`], returning the deposits. Its GLN is freed;
-		/// its id is never reused.
+		/// by anyone with [`Pallet::remove_member`], returning the deposits. Its GLN and its
+		/// GS1 Company Prefixes are freed; its id is never reused.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::deregister_organisation())]
-		pub fn deregister_organisation(origin: OriginFor<T>, org: OrgId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::deregister_organisation(T::MaxCompanyPrefixes::get()))]
+		pub fn deregister_organisation(
+			origin: OriginFor<T>,
+			org: OrgId,
+		) -> DispatchResultWithPostInfo {
 			T::OrganisationOrigin::ensure_origin(origin)?;
 			let entry = Organisations::<T>::take(org).ok_or(Error::<T>::UnknownOrganisation)?;
 			OrganisationByGln::<T>::remove(entry.gln);
+			let prefixes = CompanyPrefixesOf::<T>::take(org);
+			let freed = u32::try_from(prefixes.len()).unwrap_or(u32::MAX);
+			for prefix in prefixes {
+				Self::free_company_prefix(&prefix);
+				Self::deposit_event(Event::CompanyPrefixRevoked { org, prefix });
+			}
 			Self::deposit_event(Event::OrganisationDeregistered { org });
-			Ok(())
+			Ok(Some(T::WeightInfo::deregister_organisation(freed)).into())
 		}
 
 		/// Make `member` a member of `org` with `roles`. The organisation's admin only; holds
@@ -553,6 +633,42 @@ pub mod pallet {
 			Self::deposit_event(Event::EncryptionKeyRemoved { who });
 			Ok(())
 		}
+
+		/// Record that `org` holds the GS1 Company Prefix `prefix` (4 to 12 digits, licensed to
+		/// it by a GS1 member organisation): it alone may then register products whose GTINs
+		/// are under it. Governance only. No organisation may hold the prefix already, nor a
+		/// shorter one it begins with, nor a longer one beginning with it.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::assign_company_prefix())]
+		pub fn assign_company_prefix(
+			origin: OriginFor<T>,
+			org: OrgId,
+			prefix: CompanyPrefix,
+		) -> DispatchResult {
+			T::OrganisationOrigin::ensure_origin(origin)?;
+			ensure!(Organisations::<T>::contains_key(org), Error::<T>::UnknownOrganisation);
+			Self::do_assign_company_prefix(org, prefix.clone())?;
+			Self::deposit_event(Event::CompanyPrefixAssigned { org, prefix });
+			Ok(())
+		}
+
+		/// Record that the GS1 Company Prefix `prefix` is no longer held (a licence ended, or
+		/// was given in error). Governance only. Products already registered under it stay
+		/// their manufacturer's.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::revoke_company_prefix())]
+		pub fn revoke_company_prefix(
+			origin: OriginFor<T>,
+			prefix: CompanyPrefix,
+		) -> DispatchResult {
+			T::OrganisationOrigin::ensure_origin(origin)?;
+			let org =
+				CompanyPrefixHolders::<T>::get(&prefix).ok_or(Error::<T>::UnknownCompanyPrefix)?;
+			Self::free_company_prefix(&prefix);
+			CompanyPrefixesOf::<T>::mutate(org, |prefixes| prefixes.retain(|held| *held != prefix));
+			Self::deposit_event(Event::CompanyPrefixRevoked { org, prefix });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -592,6 +708,51 @@ pub mod pallet {
 			OrganisationByGln::<T>::insert(gln, org);
 			NextOrganisationId::<T>::put(next);
 			Ok(org)
+		}
+
+		/// Records `org` (registered) as the holder of `prefix`; shared by the call and the
+		/// genesis config.
+		pub(crate) fn do_assign_company_prefix(
+			org: OrgId,
+			prefix: CompanyPrefix,
+		) -> Result<(), Error<T>> {
+			ensure!(is_valid_company_prefix(&prefix), Error::<T>::InvalidCompanyPrefix);
+			ensure!(
+				!CompanyPrefixHolders::<T>::contains_key(&prefix),
+				Error::<T>::CompanyPrefixHeld
+			);
+			let shorter = Self::shorter_than(&prefix);
+			let overlaps = CompanyPrefixExtensions::<T>::get(&prefix) > 0
+				|| shorter.iter().any(CompanyPrefixHolders::<T>::contains_key);
+			ensure!(!overlaps, Error::<T>::CompanyPrefixOverlaps);
+			CompanyPrefixesOf::<T>::try_mutate(org, |prefixes| {
+				prefixes.try_push(prefix.clone()).map_err(|_| Error::<T>::TooManyCompanyPrefixes)
+			})?;
+			for stem in shorter {
+				CompanyPrefixExtensions::<T>::mutate(stem, |count| {
+					*count = count.saturating_add(1)
+				});
+			}
+			CompanyPrefixHolders::<T>::insert(prefix, org);
+			Ok(())
+		}
+
+		/// Forgets the holder of `prefix` and its count under each shorter run of digits; the
+		/// caller updates the holder's own list.
+		fn free_company_prefix(prefix: &CompanyPrefix) {
+			CompanyPrefixHolders::<T>::remove(prefix);
+			for stem in Self::shorter_than(prefix) {
+				CompanyPrefixExtensions::<T>::mutate_exists(stem, |count| {
+					*count = count.and_then(|count| count.checked_sub(1)).filter(|left| *left > 0);
+				});
+			}
+		}
+
+		/// The shorter prefixes `prefix` begins with.
+		fn shorter_than(prefix: &CompanyPrefix) -> Vec<CompanyPrefix> {
+			shorter_company_prefixes(prefix)
+				.filter_map(|stem| CompanyPrefix::try_from(stem.to_vec()).ok())
+				.collect()
 		}
 
 		/// Adds `member` to `org` on behalf of its admin `who`, holding `MemberDeposit` from
@@ -729,6 +890,14 @@ pub mod pallet {
 		fn organisation_gln(org: OrgId) -> Option<Gln> {
 			Organisations::<T>::get(org).map(|entry| entry.gln)
 		}
+
+		fn gtin_prefix_holder(gtin: &Gtin) -> Option<OrgId> {
+			gtin_company_prefixes(gtin).find_map(|candidate| {
+				CompanyPrefix::try_from(candidate.to_vec())
+					.ok()
+					.and_then(CompanyPrefixHolders::<T>::get)
+			})
+		}
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -753,6 +922,16 @@ pub mod pallet {
 				},
 			);
 			org
+		}
+
+		fn hold_prefix_of(org: OrgId, gtin: &Gtin) {
+			// The longest prefix, which no other benchmark organisation's GTIN shares.
+			if let Some(prefix) = gtin_company_prefixes(gtin)
+				.last()
+				.and_then(|prefix| CompanyPrefix::try_from(prefix.to_vec()).ok())
+			{
+				let _ = Self::do_assign_company_prefix(org, prefix);
+			}
 		}
 	}
 }

@@ -42,6 +42,7 @@ parameter_types! {
 	pub const MemberDeposit: u64 = 30;
 	pub const EncryptionKeyDeposit: u64 = 5;
 	pub const MaxMembersPerOrganisation: u32 = 3;
+	pub const MaxCompanyPrefixes: u32 = 2;
 }
 
 impl pallet_consortium::Config for Test {
@@ -53,6 +54,7 @@ impl pallet_consortium::Config for Test {
 	type MemberDeposit = MemberDeposit;
 	type EncryptionKeyDeposit = EncryptionKeyDeposit;
 	type MaxMembersPerOrganisation = MaxMembersPerOrganisation;
+	type MaxCompanyPrefixes = MaxCompanyPrefixes;
 	type MembershipHooks = RecordingMembershipHooks;
 	type WeightInfo = ();
 }

@@ -700,6 +700,7 @@ mod identities {
 			gln: gln.into(),
 			admin,
 			members: members.iter().map(|(who, list)| (*who, list.to_vec())).collect(),
+			company_prefixes: vec![],
 		}
 	}
 
@@ -824,5 +825,242 @@ mod identities {
 			r#"{"kind": "Hospital", "gln": "5901234123457", "admin": 20, "members": [], "extra": 1}"#
 		)
 		.is_err());
+	}
+}
+
+/// GS1 Company Prefixes: governance assigns and revokes them; a GTIN is its prefix holder's.
+mod company_prefixes {
+	use crate::{
+		mock::*, CompanyPrefix, CompanyPrefixHolders, CompanyPrefixesOf, Error, Event,
+		GenesisOrganisation, NextOrganisationId, WeightInfo,
+	};
+	use frame_support::{assert_noop, assert_ok, dispatch::PostDispatchInfo};
+	use medchain_primitives::{
+		gs1::Gtin,
+		health::{OrgKind, Organisations as _},
+	};
+	use sp_runtime::{traits::BadOrigin, BuildStorage};
+
+	/// A GTIN-14 under the company prefix `0614141` (GS1's textbook company).
+	const GTIN: Gtin = *b"10614141000019";
+
+	fn prefix(digits: &str) -> CompanyPrefix {
+		CompanyPrefix::truncate_from(digits.as_bytes().to_vec())
+	}
+
+	/// Registers a manufacturer with the GLN `gln`; returns its id.
+	fn manufacturer(gln: &[u8; 13]) -> u32 {
+		let org = NextOrganisationId::<Test>::get();
+		assert_ok!(Consortium::register_organisation(
+			RuntimeOrigin::root(),
+			OrgKind::Manufacturer,
+			*gln,
+			ADMIN
+		));
+		org
+	}
+
+	fn assign(org: u32, digits: &str) -> frame_support::dispatch::DispatchResult {
+		Consortium::assign_company_prefix(RuntimeOrigin::root(), org, prefix(digits))
+	}
+
+	#[test]
+	fn governance_assigns_a_prefix_and_its_gtins_become_the_holders() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), None);
+			assert_ok!(assign(maker, "0614141"));
+			System::assert_last_event(
+				Event::CompanyPrefixAssigned { org: maker, prefix: prefix("0614141") }.into(),
+			);
+			assert_eq!(CompanyPrefixHolders::<Test>::get(prefix("0614141")), Some(maker));
+			assert_eq!(CompanyPrefixesOf::<Test>::get(maker).into_inner(), vec![prefix("0614141")]);
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), Some(maker));
+			// The indicator digit is not part of the prefix; another company's GTIN is nobody's.
+			assert_eq!(Consortium::gtin_prefix_holder(b"00614141000012"), Some(maker));
+			assert_eq!(Consortium::gtin_prefix_holder(b"10614142000018"), None);
+		});
+	}
+
+	#[test]
+	fn only_governance_assigns_and_revokes_prefixes() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			assert_noop!(
+				Consortium::assign_company_prefix(
+					RuntimeOrigin::signed(ADMIN),
+					maker,
+					prefix("0614141")
+				),
+				BadOrigin
+			);
+			assert_ok!(assign(maker, "0614141"));
+			assert_noop!(
+				Consortium::revoke_company_prefix(RuntimeOrigin::signed(ADMIN), prefix("0614141")),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_prefix_must_be_4_to_12_digits_for_a_registered_organisation() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			// Thirteen digits cannot even be encoded as a prefix. Restricted circulation
+			// numbers and padded GTIN-8s are no company's.
+			for bad in ["061", "06141A1", "0614 41", "", "2001234", "0412345", "0000123"] {
+				assert_noop!(assign(maker, bad), Error::<Test>::InvalidCompanyPrefix);
+			}
+			assert_noop!(assign(maker + 1, "0614141"), Error::<Test>::UnknownOrganisation);
+		});
+	}
+
+	#[test]
+	fn a_prefix_has_one_holder_and_none_begins_with_anothers() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			let rival = manufacturer(b"5901234123457");
+			assert_ok!(assign(maker, "0614141"));
+			assert_noop!(assign(rival, "0614141"), Error::<Test>::CompanyPrefixHeld);
+			assert_noop!(assign(maker, "0614141"), Error::<Test>::CompanyPrefixHeld);
+			// A longer prefix inside the maker's would take some of its GTINs.
+			assert_noop!(assign(rival, "06141410"), Error::<Test>::CompanyPrefixOverlaps);
+			assert_noop!(assign(rival, "061414100001"), Error::<Test>::CompanyPrefixOverlaps);
+		});
+	}
+
+	#[test]
+	fn a_shorter_prefix_over_a_held_longer_one_is_refused_until_that_is_freed() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			let rival = manufacturer(b"5901234123457");
+			assert_ok!(assign(maker, "06141410000"));
+			// Siblings that share digits, neither beginning with the other, do not overlap.
+			assert_ok!(assign(maker, "0614141999"));
+			// A shorter prefix would take GTINs of the longer ones, whoever asks.
+			assert_noop!(assign(rival, "0614141"), Error::<Test>::CompanyPrefixOverlaps);
+			assert_noop!(assign(maker, "0614"), Error::<Test>::CompanyPrefixOverlaps);
+			// One freed, the other still overlaps.
+			assert_ok!(Consortium::revoke_company_prefix(
+				RuntimeOrigin::root(),
+				prefix("06141410000")
+			));
+			assert_noop!(assign(rival, "0614141"), Error::<Test>::CompanyPrefixOverlaps);
+			assert_ok!(Consortium::revoke_company_prefix(
+				RuntimeOrigin::root(),
+				prefix("0614141999")
+			));
+			// Both longer ones gone: nothing is left counted under the shorter runs.
+			assert_eq!(crate::CompanyPrefixExtensions::<Test>::iter().count(), 0);
+			assert_ok!(assign(rival, "0614141"));
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), Some(rival));
+		});
+	}
+
+	#[test]
+	fn an_organisation_holds_at_most_max_company_prefixes() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			assert_ok!(assign(maker, "0614141"));
+			assert_ok!(assign(maker, "0614142"));
+			assert_noop!(assign(maker, "0614143"), Error::<Test>::TooManyCompanyPrefixes);
+		});
+	}
+
+	#[test]
+	fn governance_revokes_a_prefix_and_says_so() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			assert_ok!(assign(maker, "0614141"));
+			assert_ok!(assign(maker, "0614142"));
+			assert_ok!(Consortium::revoke_company_prefix(RuntimeOrigin::root(), prefix("0614141")));
+			System::assert_last_event(
+				Event::CompanyPrefixRevoked { org: maker, prefix: prefix("0614141") }.into(),
+			);
+			assert_eq!(CompanyPrefixHolders::<Test>::get(prefix("0614141")), None);
+			assert_eq!(CompanyPrefixesOf::<Test>::get(maker).into_inner(), vec![prefix("0614142")]);
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), None);
+			assert_noop!(
+				Consortium::revoke_company_prefix(RuntimeOrigin::root(), prefix("0614141")),
+				Error::<Test>::UnknownCompanyPrefix
+			);
+			// Its place is free again.
+			assert_ok!(assign(maker, "0614143"));
+		});
+	}
+
+	#[test]
+	fn deregistering_frees_the_organisations_prefixes_and_refunds_unused_weight() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			let rival = manufacturer(b"5901234123457");
+			assert_ok!(assign(maker, "0614141"));
+			let charged = Consortium::deregister_organisation(RuntimeOrigin::root(), maker);
+			assert_eq!(
+				charged,
+				Ok(PostDispatchInfo {
+					actual_weight: Some(<() as WeightInfo>::deregister_organisation(1)),
+					pays_fee: frame_support::dispatch::Pays::Yes,
+				})
+			);
+			System::assert_has_event(
+				Event::CompanyPrefixRevoked { org: maker, prefix: prefix("0614141") }.into(),
+			);
+			assert!(CompanyPrefixesOf::<Test>::get(maker).is_empty());
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), None);
+			// A company that takes over the licence can be given it.
+			assert_ok!(assign(rival, "0614141"));
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), Some(rival));
+		});
+	}
+
+	fn founding_manufacturer(prefixes: &[&str]) -> GenesisOrganisation<u64> {
+		GenesisOrganisation {
+			kind: OrgKind::Manufacturer,
+			gln: "0614141000012".into(),
+			admin: ADMIN,
+			members: vec![],
+			company_prefixes: prefixes.iter().map(|digits| digits.to_string()).collect(),
+		}
+	}
+
+	#[test]
+	fn genesis_assigns_founding_prefixes() {
+		ext_with_organisations(vec![founding_manufacturer(&["0614141"])]).execute_with(|| {
+			assert_eq!(Consortium::gtin_prefix_holder(&GTIN), Some(0));
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "InvalidCompanyPrefix")]
+	fn genesis_refuses_a_malformed_prefix() {
+		let _ = ext_with_organisations(vec![founding_manufacturer(&["06141410000123"])]);
+	}
+
+	#[test]
+	#[should_panic(expected = "CompanyPrefixOverlaps")]
+	fn genesis_refuses_overlapping_prefixes() {
+		let _ = ext_with_organisations(vec![founding_manufacturer(&["0614141", "06141411"])]);
+	}
+
+	#[test]
+	fn a_spec_names_prefixes_in_camel_case() {
+		let config: GenesisOrganisation<u64> = serde_json::from_str(
+			r#"{"kind": "Manufacturer", "gln": "0614141000012", "admin": 20, "members": [],
+			"companyPrefixes": ["0614141"]}"#,
+		)
+		.expect("a spec with prefixes");
+		assert_eq!(config.company_prefixes, vec!["0614141".to_string()]);
+	}
+
+	#[test]
+	fn a_spec_without_prefixes_still_reads() {
+		let config: GenesisOrganisation<u64> = serde_json::from_str(
+			r#"{"kind": "Manufacturer", "gln": "0614141000012", "admin": 20, "members": []}"#,
+		)
+		.expect("company_prefixes may be left out");
+		assert!(config.company_prefixes.is_empty());
+		let _ = crate::GenesisConfig::<Test> { sealers: vec![1], organisations: vec![config] }
+			.build_storage();
 	}
 }

@@ -4,7 +4,7 @@ use crate::Config;
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::traits::fungible::Inspect;
-pub use medchain_primitives::gs1::{is_valid_gln, Gln};
+pub use medchain_primitives::gs1::{is_valid_gln, CompanyPrefix, Gln};
 use medchain_primitives::health::{OrgKind, Role, Roles};
 use scale_info::TypeInfo;
 
@@ -59,7 +59,7 @@ pub struct EncryptionKey<Balance> {
 /// `{"kind": "Hospital", "gln": "5790000000005", "admin": "5Grw…", "members":
 /// [["5FHn…", ["Clinician", "Emergency"]]]}`.
 #[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GenesisOrganisation<AccountId> {
 	/// What kind of organisation it is.
 	pub kind: OrgKind,
@@ -69,6 +69,10 @@ pub struct GenesisOrganisation<AccountId> {
 	pub admin: AccountId,
 	/// Its first members and their roles.
 	pub members: Vec<(AccountId, Vec<Role>)>,
+	/// The GS1 Company Prefixes it holds (4 to 12 digits each), e.g. `["0614141"]`; none if
+	/// left out.
+	#[serde(default)]
+	pub company_prefixes: Vec<String>,
 }
 
 impl<AccountId> GenesisOrganisation<AccountId> {

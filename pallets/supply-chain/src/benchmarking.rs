@@ -297,6 +297,7 @@ mod benchmarks {
 	fn register_product() {
 		T::BenchmarkHelper::set_time(NOW);
 		let (who, org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		T::OrganisationsHelper::hold_prefix_of(org, &gtin(1));
 		RetiredGtins::<T>::insert(gtin(1), org);
 
 		#[extrinsic_call]
@@ -309,7 +310,8 @@ mod benchmarks {
 	#[benchmark]
 	fn deregister_product() -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
-		let (who, _org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		let (who, org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		T::OrganisationsHelper::hold_prefix_of(org, &gtin(1));
 		Pallet::<T>::register_product(RawOrigin::Signed(who.clone()).into(), gtin(1))?;
 
 		#[extrinsic_call]
@@ -323,7 +325,8 @@ mod benchmarks {
 	#[benchmark]
 	fn commission(n: Linear<1, { T::MaxCommissionPerCall::get() }>) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
-		let (who, _org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		let (who, org) = caller::<T>(OrgKind::Manufacturer, Role::RecordsClerk);
+		T::OrganisationsHelper::hold_prefix_of(org, &gtin(1));
 		Pallet::<T>::register_product(RawOrigin::Signed(who.clone()).into(), gtin(1))?;
 		let serials: SerialsOf<T> =
 			BoundedVec::truncate_from((0..u64::from(n)).map(serial).collect::<Vec<_>>());

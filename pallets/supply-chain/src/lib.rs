@@ -686,6 +686,12 @@ pub mod pallet {
 		OrganisationStillRegistered,
 		/// The GTIN belonged to a product of another manufacturer: it is never given to another.
 		GtinRetired,
+		/// No organisation holds the GS1 Company Prefix of the GTIN: governance must first
+		/// record the manufacturer's prefix (`consortium.assignCompanyPrefix`).
+		GtinOutsideCompanyPrefixes,
+		/// The GTIN is under another organisation's GS1 Company Prefix: it is not the caller's
+		/// product.
+		GtinOfAnotherCompany,
 	}
 
 	#[pallet::hooks]
@@ -715,14 +721,21 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register the product `gtin` for the caller's manufacturer organisation, which alone
-		/// may then commission its packs. Holds `ProductDeposit` from the caller. A GTIN once
-		/// deregistered may be registered again only by the manufacturer it belonged to.
+		/// may then commission its packs. Holds `ProductDeposit` from the caller.
+		///
+		/// The GTIN must be under a GS1 Company Prefix the consortium records for the caller's
+		/// organisation (`consortium.assignCompanyPrefix`), so nobody registers another
+		/// company's products. A GTIN once deregistered may be registered again only by the
+		/// manufacturer it belonged to.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_product())]
 		pub fn register_product(origin: OriginFor<T>, gtin: Gtin) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let org = Self::manufacturer_of(&who)?;
 			ensure!(is_valid_gtin(&gtin), Error::<T>::InvalidGtin);
+			let holder = T::Organisations::gtin_prefix_holder(&gtin)
+				.ok_or(Error::<T>::GtinOutsideCompanyPrefixes)?;
+			ensure!(holder == org, Error::<T>::GtinOfAnotherCompany);
 			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::ProductExists);
 			if let Some(owner) = RetiredGtins::<T>::get(gtin) {
 				ensure!(owner == org, Error::<T>::GtinRetired);

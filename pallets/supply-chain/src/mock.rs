@@ -6,7 +6,7 @@ use crate::{Epc, Expiry, Gtin, Lot, Serial, SerialsOf, Sgtin, Sscc};
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32, BoundedVec};
 use medchain_primitives::{
-	gs1::{check_digit, Gln},
+	gs1::{check_digit, gtin_company_prefixes, Gln},
 	health::{OrgId, OrgKind, Organisations, OrganisationsBenchmarkHelper, Role},
 };
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
@@ -134,6 +134,8 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 	static MEMBERS: RefCell<BTreeMap<u64, (OrgId, Vec<Role>)>> =
 		const { RefCell::new(BTreeMap::new()) };
+	static PREFIX_HOLDERS: RefCell<BTreeMap<Vec<u8>, OrgId>> =
+		const { RefCell::new(BTreeMap::new()) };
 }
 
 /// A stand-in for the consortium pallet's organisations, set up by the tests.
@@ -155,9 +157,16 @@ impl MockOrganisations {
 		MEMBERS.with(|members| members.borrow_mut().insert(who, (org, roles.to_vec())));
 	}
 
+	/// Makes `org` the holder of the GS1 Company Prefix `digits` (or takes it from whoever held
+	/// it). The tests keep prefixes from overlapping, as the consortium pallet does.
+	pub fn assign_prefix(org: OrgId, digits: &str) {
+		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(digits.into(), org));
+	}
+
 	fn reset() {
 		ORGANISATIONS.with(|orgs| orgs.borrow_mut().clear());
 		MEMBERS.with(|members| members.borrow_mut().clear());
+		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().clear());
 	}
 }
 
@@ -182,6 +191,13 @@ impl Organisations<u64> for MockOrganisations {
 	fn organisation_gln(org: OrgId) -> Option<Gln> {
 		ORGANISATIONS.with(|orgs| orgs.borrow().get(&org).and_then(|(_, gln)| *gln))
 	}
+
+	fn gtin_prefix_holder(gtin: &Gtin) -> Option<OrgId> {
+		PREFIX_HOLDERS.with(|holders| {
+			let holders = holders.borrow();
+			gtin_company_prefixes(gtin).find_map(|prefix| holders.get(prefix).copied())
+		})
+	}
 }
 
 impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
@@ -190,6 +206,12 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 		Self::register(org, kind, Some(gln(org)));
 		Self::add_member(org, *who, &[role]);
 		org
+	}
+
+	fn hold_prefix_of(org: OrgId, gtin: &Gtin) {
+		if let Some(prefix) = gtin_company_prefixes(gtin).last() {
+			PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(prefix.to_vec(), org));
+		}
 	}
 }
 
@@ -281,6 +303,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	MockOrganisations::register(REGULATOR, OrgKind::Regulator, Some(gln(REGULATOR)));
 	MockOrganisations::register(CLINIC, OrgKind::Clinic, Some(gln(CLINIC)));
 	MockOrganisations::register(NO_GLN_ORG, OrgKind::Wholesaler, None);
+	// Every test GTIN (`gtin(n)`) is under the maker's prefix.
+	MockOrganisations::assign_prefix(MAKER, "0614141");
+	MockOrganisations::assign_prefix(OTHER_MAKER, "0614142");
 	MockOrganisations::add_member(MAKER, MAKER_STAFF, &[]);
 	MockOrganisations::add_member(MAKER, PAUPER, &[]);
 	MockOrganisations::add_member(OTHER_MAKER, OTHER_MAKER_STAFF, &[]);

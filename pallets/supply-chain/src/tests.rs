@@ -11,7 +11,10 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, Get, Hooks},
 };
-use medchain_primitives::health::{OrgKind, Role};
+use medchain_primitives::{
+	gs1::is_valid_gtin,
+	health::{OrgKind, Role},
+};
 use sp_core::H256;
 use sp_runtime::{DispatchResult, TokenError};
 
@@ -234,8 +237,26 @@ fn register_product_errors() {
 		bad[13] = if bad[13] == b'9' { b'0' } else { bad[13] + 1 };
 		assert_noop!(register(MAKER_STAFF, bad), Error::<Test>::InvalidGtin);
 		assert_noop!(register(MAKER_STAFF, *b"1061414100001A"), Error::<Test>::InvalidGtin);
-		assert_noop!(register(OTHER_MAKER_STAFF, product()), Error::<Test>::ProductExists);
+		assert_noop!(register(MAKER_STAFF, product()), Error::<Test>::ProductExists);
 		assert_noop!(register(PAUPER, gtin(2)), TokenError::FundsUnavailable);
+	});
+}
+
+#[test]
+fn only_the_holder_of_a_gtins_company_prefix_registers_it() {
+	new_test_ext().execute_with(|| {
+		let register = |who, gtin| SupplyChain::register_product(RuntimeOrigin::signed(who), gtin);
+		// The maker's GTINs, registered or not, are not the other maker's to claim.
+		assert_noop!(register(OTHER_MAKER_STAFF, product()), Error::<Test>::GtinOfAnotherCompany);
+		assert_noop!(register(OTHER_MAKER_STAFF, gtin(2)), Error::<Test>::GtinOfAnotherCompany);
+		// A GTIN under no recorded prefix is nobody's yet.
+		let unlicensed = *b"10614150000017";
+		assert!(is_valid_gtin(&unlicensed));
+		assert_noop!(register(MAKER_STAFF, unlicensed), Error::<Test>::GtinOutsideCompanyPrefixes);
+		// The other maker's own prefix works for it alone.
+		let theirs = *b"10614142000018";
+		assert_noop!(register(MAKER_STAFF, theirs), Error::<Test>::GtinOfAnotherCompany);
+		assert_ok!(register(OTHER_MAKER_STAFF, theirs));
 	});
 }
 
@@ -270,9 +291,12 @@ fn a_product_with_no_lot_left_is_deregistered_and_its_deposit_returned() {
 		);
 		assert_noop!(deregister(MAKER_STAFF), Error::<Test>::UnknownProduct);
 		assert_noop!(commission_lot("LOT-B", *b"491231", &["S3"]), Error::<Test>::UnknownProduct);
-		// The GTIN is never given to another manufacturer; its own may register it again.
+		// The GTIN is never given to another manufacturer, not even one that now holds its
+		// company prefix; its own may register it again.
 		let register = |who| SupplyChain::register_product(RuntimeOrigin::signed(who), product());
+		MockOrganisations::assign_prefix(OTHER_MAKER, "0614141");
 		assert_noop!(register(OTHER_MAKER_STAFF), Error::<Test>::GtinRetired);
+		MockOrganisations::assign_prefix(MAKER, "0614141");
 		assert_ok!(register(MAKER_STAFF));
 		assert!(crate::RetiredGtins::<Test>::get(product()).is_none());
 	});

@@ -65,6 +65,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::CompanyPrefixHolders` (r:9 w:0)
+	/// Proof: `Consortium::CompanyPrefixHolders` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::Products` (r:1 w:1)
 	/// Proof: `SupplyChain::Products` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::RetiredGtins` (r:1 w:1)
@@ -75,11 +77,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `463`
-		//  Estimated: `3676`
-		// Minimum execution time: 77_425_000 picoseconds.
-		Weight::from_parts(80_840_000, 3676)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `550`
+		//  Estimated: `23562`
+		// Minimum execution time: 100_830_000 picoseconds.
+		Weight::from_parts(105_356_000, 23562)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `SupplyChain::Products` (r:1 w:1)
@@ -96,10 +98,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SupplyChain::RetiredGtins` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn deregister_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `502`
+		//  Measured:  `568`
 		//  Estimated: `3676`
-		// Minimum execution time: 67_010_000 picoseconds.
-		Weight::from_parts(70_234_000, 3676)
+		// Minimum execution time: 67_480_000 picoseconds.
+		Weight::from_parts(70_775_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -128,15 +130,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn commission(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `576`
+		//  Measured:  `642`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 95_552_000 picoseconds.
-		Weight::from_parts(97_675_000, 3676)
-			// Standard Error: 18_161
-			.saturating_add(Weight::from_parts(7_996_556, 0).saturating_mul(n.into()))
+		// Minimum execution time: 103_243_000 picoseconds.
+		Weight::from_parts(56_372_994, 3676)
+			// Standard Error: 31_036
+			.saturating_add(Weight::from_parts(8_264_181, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(95_552_000, 3676))
+			.max(Weight::from_parts(103_243_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -162,13 +164,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `799 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 93_528_000 picoseconds.
-		Weight::from_parts(95_492_000, 3783)
-			// Standard Error: 30_232
-			.saturating_add(Weight::from_parts(11_152_795, 0).saturating_mul(n.into()))
+		// Minimum execution time: 92_837_000 picoseconds.
+		Weight::from_parts(95_141_000, 3783)
+			// Standard Error: 42_471
+			.saturating_add(Weight::from_parts(11_233_357, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(93_528_000, 3783))
+			.max(Weight::from_parts(92_837_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -192,13 +194,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1126 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 49_975_000 picoseconds.
-		Weight::from_parts(52_067_000, 3783)
-			// Standard Error: 91_198
-			.saturating_add(Weight::from_parts(13_539_505, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_505_000 picoseconds.
+		Weight::from_parts(51_747_000, 3783)
+			// Standard Error: 24_125
+			.saturating_add(Weight::from_parts(11_490_634, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(49_975_000, 3783))
+			.max(Weight::from_parts(50_505_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -228,13 +230,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `791 + n * (1598 ±0)`
 		//  Estimated: `6064 + n * (41440 ±0)`
-		// Minimum execution time: 113_718_000 picoseconds.
-		Weight::from_parts(115_471_000, 6064)
-			// Standard Error: 773_415
-			.saturating_add(Weight::from_parts(104_685_383, 0).saturating_mul(n.into()))
+		// Minimum execution time: 112_727_000 picoseconds.
+		Weight::from_parts(114_029_000, 6064)
+			// Standard Error: 245_956
+			.saturating_add(Weight::from_parts(97_109_177, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(113_718_000, 6064))
+			.max(Weight::from_parts(112_727_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -262,13 +264,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + n * (1621 ±0)`
 		//  Estimated: `7139 + n * (41440 ±0)`
-		// Minimum execution time: 112_627_000 picoseconds.
-		Weight::from_parts(117_364_000, 7139)
-			// Standard Error: 1_095_480
-			.saturating_add(Weight::from_parts(115_037_179, 0).saturating_mul(n.into()))
+		// Minimum execution time: 114_580_000 picoseconds.
+		Weight::from_parts(115_130_000, 7139)
+			// Standard Error: 390_741
+			.saturating_add(Weight::from_parts(101_263_249, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(112_627_000, 7139))
+			.max(Weight::from_parts(114_580_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -294,13 +296,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 49_143_000 picoseconds.
-		Weight::from_parts(65_174_448, 7139)
-			// Standard Error: 148_004
-			.saturating_add(Weight::from_parts(12_055_633, 0).saturating_mul(n.into()))
+		// Minimum execution time: 52_157_000 picoseconds.
+		Weight::from_parts(64_566_286, 7139)
+			// Standard Error: 83_817
+			.saturating_add(Weight::from_parts(12_152_194, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(49_143_000, 7139))
+			.max(Weight::from_parts(52_157_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -324,13 +326,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `611 + n * (312 ±0)`
 		//  Estimated: `6064 + n * (2793 ±0)`
-		// Minimum execution time: 44_436_000 picoseconds.
-		Weight::from_parts(45_747_000, 6064)
-			// Standard Error: 64_590
-			.saturating_add(Weight::from_parts(12_158_773, 0).saturating_mul(n.into()))
+		// Minimum execution time: 45_357_000 picoseconds.
+		Weight::from_parts(69_171_943, 6064)
+			// Standard Error: 82_356
+			.saturating_add(Weight::from_parts(11_604_478, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(44_436_000, 6064))
+			.max(Weight::from_parts(45_357_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -356,13 +358,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `836 + n * (335 ±0)`
 		//  Estimated: `8601 + n * (2793 ±0)`
-		// Minimum execution time: 55_722_000 picoseconds.
-		Weight::from_parts(73_883_630, 8601)
-			// Standard Error: 73_137
-			.saturating_add(Weight::from_parts(11_412_139, 0).saturating_mul(n.into()))
+		// Minimum execution time: 55_813_000 picoseconds.
+		Weight::from_parts(20_944_620, 8601)
+			// Standard Error: 95_922
+			.saturating_add(Weight::from_parts(13_138_946, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(55_722_000, 8601))
+			.max(Weight::from_parts(55_813_000, 8601))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -387,8 +389,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
 		//  Estimated: `3609`
-		// Minimum execution time: 41_862_000 picoseconds.
-		Weight::from_parts(45_087_000, 3609)
+		// Minimum execution time: 42_553_000 picoseconds.
+		Weight::from_parts(45_798_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -408,8 +410,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `644`
 		//  Estimated: `3609`
-		// Minimum execution time: 33_811_000 picoseconds.
-		Weight::from_parts(36_394_000, 3609)
+		// Minimum execution time: 34_351_000 picoseconds.
+		Weight::from_parts(37_185_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -431,8 +433,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `720`
 		//  Estimated: `3609`
-		// Minimum execution time: 45_678_000 picoseconds.
-		Weight::from_parts(49_293_000, 3609)
+		// Minimum execution time: 45_447_000 picoseconds.
+		Weight::from_parts(49_904_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -452,8 +454,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `705`
 		//  Estimated: `3580`
-		// Minimum execution time: 38_146_000 picoseconds.
-		Weight::from_parts(41_501_000, 3580)
+		// Minimum execution time: 38_076_000 picoseconds.
+		Weight::from_parts(41_641_000, 3580)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -475,8 +477,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `960`
 		//  Estimated: `6576`
-		// Minimum execution time: 52_438_000 picoseconds.
-		Weight::from_parts(59_929_000, 6576)
+		// Minimum execution time: 53_089_000 picoseconds.
+		Weight::from_parts(56_414_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -498,8 +500,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `6576`
-		// Minimum execution time: 53_659_000 picoseconds.
-		Weight::from_parts(57_625_000, 6576)
+		// Minimum execution time: 54_440_000 picoseconds.
+		Weight::from_parts(57_806_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -519,8 +521,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `781`
 		//  Estimated: `3609`
-		// Minimum execution time: 38_507_000 picoseconds.
-		Weight::from_parts(42_383_000, 3609)
+		// Minimum execution time: 38_758_000 picoseconds.
+		Weight::from_parts(41_682_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -543,13 +545,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `586`
 		//  Estimated: `3676`
-		// Minimum execution time: 65_367_000 picoseconds.
-		Weight::from_parts(68_929_122, 3676)
-			// Standard Error: 2_775
-			.saturating_add(Weight::from_parts(2_330_732, 0).saturating_mul(h.into()))
+		// Minimum execution time: 66_448_000 picoseconds.
+		Weight::from_parts(66_726_713, 3676)
+			// Standard Error: 3_820
+			.saturating_add(Weight::from_parts(2_398_739, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(65_367_000, 3676))
+			.max(Weight::from_parts(66_448_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -569,13 +571,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `3783`
-		// Minimum execution time: 57_265_000 picoseconds.
-		Weight::from_parts(59_336_774, 3783)
-			// Standard Error: 3_375
-			.saturating_add(Weight::from_parts(2_322_965, 0).saturating_mul(h.into()))
+		// Minimum execution time: 56_744_000 picoseconds.
+		Weight::from_parts(59_395_957, 3783)
+			// Standard Error: 1_442
+			.saturating_add(Weight::from_parts(2_308_196, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(57_265_000, 3783))
+			.max(Weight::from_parts(56_744_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -594,8 +596,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `819`
 		//  Estimated: `7139`
-		// Minimum execution time: 25_227_000 picoseconds.
-		Weight::from_parts(27_040_000, 7139)
+		// Minimum execution time: 25_838_000 picoseconds.
+		Weight::from_parts(27_731_000, 7139)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 }
@@ -603,19 +605,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(80_840_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(105_356_000, 23562)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_product() -> Weight {
-		Weight::from_parts(70_234_000, 3676)
+		Weight::from_parts(70_775_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commission(n: u32, ) -> Weight {
-		Weight::from_parts(97_675_000, 3676)
-			.saturating_add(Weight::from_parts(7_996_556, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(95_552_000, 3676))
+		Weight::from_parts(56_372_994, 3676)
+			.saturating_add(Weight::from_parts(8_264_181, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(103_243_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -623,9 +625,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(95_492_000, 3783)
-			.saturating_add(Weight::from_parts(11_152_795, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(93_528_000, 3783))
+		Weight::from_parts(95_141_000, 3783)
+			.saturating_add(Weight::from_parts(11_233_357, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(92_837_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -633,9 +635,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn disaggregate(n: u32, ) -> Weight {
-		Weight::from_parts(52_067_000, 3783)
-			.saturating_add(Weight::from_parts(13_539_505, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(49_975_000, 3783))
+		Weight::from_parts(51_747_000, 3783)
+			.saturating_add(Weight::from_parts(11_490_634, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(50_505_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -643,9 +645,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn ship(n: u32, ) -> Weight {
-		Weight::from_parts(115_471_000, 6064)
-			.saturating_add(Weight::from_parts(104_685_383, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(113_718_000, 6064))
+		Weight::from_parts(114_029_000, 6064)
+			.saturating_add(Weight::from_parts(97_109_177, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(112_727_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -653,9 +655,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn receive(n: u32, ) -> Weight {
-		Weight::from_parts(117_364_000, 7139)
-			.saturating_add(Weight::from_parts(115_037_179, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(112_627_000, 7139))
+		Weight::from_parts(115_130_000, 7139)
+			.saturating_add(Weight::from_parts(101_263_249, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(114_580_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -663,9 +665,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(65_174_448, 7139)
-			.saturating_add(Weight::from_parts(12_055_633, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(49_143_000, 7139))
+		Weight::from_parts(64_566_286, 7139)
+			.saturating_add(Weight::from_parts(12_152_194, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(52_157_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -673,9 +675,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn take_over(n: u32, ) -> Weight {
-		Weight::from_parts(45_747_000, 6064)
-			.saturating_add(Weight::from_parts(12_158_773, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(44_436_000, 6064))
+		Weight::from_parts(69_171_943, 6064)
+			.saturating_add(Weight::from_parts(11_604_478, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(45_357_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -683,9 +685,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(n: u32, ) -> Weight {
-		Weight::from_parts(73_883_630, 8601)
-			.saturating_add(Weight::from_parts(11_412_139, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(55_722_000, 8601))
+		Weight::from_parts(20_944_620, 8601)
+			.saturating_add(Weight::from_parts(13_138_946, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(55_813_000, 8601))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -693,58 +695,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(45_087_000, 3609)
+		Weight::from_parts(45_798_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(36_394_000, 3609)
+		Weight::from_parts(37_185_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn revert_decommission() -> Weight {
-		Weight::from_parts(49_293_000, 3609)
+		Weight::from_parts(49_904_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn recall() -> Weight {
-		Weight::from_parts(41_501_000, 3580)
+		Weight::from_parts(41_641_000, 3580)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn mark_suspect() -> Weight {
-		Weight::from_parts(59_929_000, 6576)
+		Weight::from_parts(56_414_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn clear_suspect() -> Weight {
-		Weight::from_parts(57_625_000, 6576)
+		Weight::from_parts(57_806_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn confirm_illegitimate() -> Weight {
-		Weight::from_parts(42_383_000, 3609)
+		Weight::from_parts(41_682_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn purge_pack(h: u32, ) -> Weight {
-		Weight::from_parts(68_929_122, 3676)
-			.saturating_add(Weight::from_parts(2_330_732, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(65_367_000, 3676))
+		Weight::from_parts(66_726_713, 3676)
+			.saturating_add(Weight::from_parts(2_398_739, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(66_448_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn purge_container(h: u32, ) -> Weight {
-		Weight::from_parts(59_336_774, 3783)
-			.saturating_add(Weight::from_parts(2_322_965, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(57_265_000, 3783))
+		Weight::from_parts(59_395_957, 3783)
+			.saturating_add(Weight::from_parts(2_308_196, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(56_744_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn verify_pack() -> Weight {
-		Weight::from_parts(27_040_000, 7139)
+		Weight::from_parts(27_731_000, 7139)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }

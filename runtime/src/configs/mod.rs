@@ -158,6 +158,8 @@ impl pallet_consortium::Config for Runtime {
 	type MemberDeposit = ConstU128<{ 5 * MILLI_UNIT }>;
 	type EncryptionKeyDeposit = ConstU128<{ 2 * MILLI_UNIT }>;
 	type MaxMembersPerOrganisation = ConstU32<10_000>;
+	// A large manufacturer licenses a handful of prefixes, one per brand or acquisition.
+	type MaxCompanyPrefixes = ConstU32<16>;
 	type MembershipHooks = Records;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
