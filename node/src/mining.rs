@@ -186,7 +186,21 @@ pub async fn sealing_key_change(
 		}
 		let mut decision = decide(was_sealer);
 		if decision.as_ref().is_ok_and(|change| !change.stale) {
-			tokio::time::sleep(KEY_CHANGE_SETTLE).await;
+			// Blocks imported while the change settles are examined too: one that takes the
+			// current key out of the set makes the build stale, and the restart immediate.
+			let settle = tokio::time::sleep(KEY_CHANGE_SETTLE);
+			futures::pin_mut!(settle);
+			while let Either::Right((Some(imported), _)) =
+				future::select(&mut settle, imports.next()).await
+			{
+				if !imported.is_new_best {
+					continue;
+				}
+				match decide(was_sealer) {
+					Ok(change) if change.stale => return change.reason,
+					_ => {},
+				}
+			}
 			decision = decide(was_sealer);
 		}
 		match decision {
