@@ -209,7 +209,12 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 	}
 
 	/// Records and consent benchmarks register no products.
-	fn hold_prefix_of(_org: OrgId, _gtin: &medchain_primitives::gs1::Gtin) {}
+	fn hold_prefix_of(
+		_org: OrgId,
+		_gtin: &medchain_primitives::gs1::Gtin,
+	) -> Result<(), &'static str> {
+		Ok(())
+	}
 }
 
 /// A call of the record hooks, as seen by [`MockHooks`].

@@ -39,17 +39,24 @@ pub const MAX_COMPANY_PREFIX_LEN: u32 = 12;
 /// after the GTIN-14's indicator digit.
 pub type CompanyPrefix = sp_runtime::BoundedVec<u8, sp_core::ConstU32<MAX_COMPANY_PREFIX_LEN>>;
 
-/// The starts of GTIN-13 numbers that are not under any company prefix: restricted circulation
-/// numbers a store or a country assigns (`2…`, and `02…`/`04…` from GTIN-12), and `0000…`,
-/// where GTIN-8s sit once padded (each GTIN-8 is licensed alone).
-const NOT_COMPANY_PREFIXES: [&[u8]; 4] = [b"2", b"02", b"04", b"0000"];
+/// The starts of GTIN-13 numbers that are under no company prefix: restricted circulation
+/// numbers a store or a country assigns (`2…`, and `02…`/`04…` from GTIN-12) and coupons
+/// (`05…`).
+const NOT_COMPANY_PREFIXES: [&[u8]; 4] = [b"2", b"02", b"04", b"05"];
 
-/// Whether `prefix` is 4 to 12 ASCII digits outside the ranges GS1 keeps for other uses.
+/// Where padded GTIN-8s sit among GTIN-13s. Each GTIN-8 is licensed alone, so it is recorded
+/// as a 12-digit "prefix": these five zeros and its first seven digits.
+pub const GTIN8_RANGE: &[u8] = b"00000";
+
+/// Whether `prefix` is 4 to 12 ASCII digits outside the ranges GS1 keeps for other uses: in
+/// the GTIN-8 range ([`GTIN8_RANGE`]) only a single GTIN-8's 12 digits.
 pub fn is_valid_company_prefix(prefix: &[u8]) -> bool {
 	let len = prefix.len();
+	let in_gtin8_range = prefix.starts_with(GTIN8_RANGE) || GTIN8_RANGE.starts_with(prefix);
 	(MIN_COMPANY_PREFIX_LEN as usize..=MAX_COMPANY_PREFIX_LEN as usize).contains(&len)
 		&& prefix.iter().all(u8::is_ascii_digit)
 		&& !NOT_COMPANY_PREFIXES.iter().any(|reserved| prefix.starts_with(reserved))
+		&& (!in_gtin8_range || len == MAX_COMPANY_PREFIX_LEN as usize)
 }
 
 /// Every company prefix `gtin` could be under, shortest first: its digits after the indicator
@@ -257,11 +264,22 @@ mod tests {
 		assert!(!is_valid_company_prefix(b"0614141000012"));
 		assert!(!is_valid_company_prefix(b"06141A1"));
 		assert!(!is_valid_company_prefix(b""));
-		// Restricted circulation numbers and the padded GTIN-8 range are no company's.
-		for reserved in [&b"2000123"[..], b"0212345", b"0412345", b"0000123", b"0000"] {
+		// Restricted circulation numbers and coupons are no company's.
+		for reserved in [&b"2000123"[..], b"0212345", b"0412345", b"0512345"] {
 			assert!(!is_valid_company_prefix(reserved), "{reserved:?}");
 		}
+		// In the GTIN-8 range, one GTIN-8 at a time: 95012346 is `00000` + `9501234`.
+		assert!(is_valid_company_prefix(b"000009501234"));
+		for too_wide in [&b"0000"[..], b"00000", b"0000095"] {
+			assert!(!is_valid_company_prefix(too_wide), "{too_wide:?}");
+		}
+		// GS1 US prefixes just outside it.
+		assert!(is_valid_company_prefix(b"00001234"));
 		assert!(is_valid_company_prefix(b"0001234"));
+		// A padded GTIN-8 is under its own 12 digits.
+		let gtin8 = *b"00000095012346";
+		assert!(has_valid_check_digit(&gtin8));
+		assert!(gtin_company_prefixes(&gtin8).any(|prefix| prefix == b"000009501234"));
 	}
 
 	#[test]

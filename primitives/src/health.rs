@@ -544,8 +544,9 @@ impl RecordHooksBenchmarkHelper for () {
 pub trait OrganisationsBenchmarkHelper<AccountId> {
 	/// Registers a new organisation of `kind` and makes `who` its member holding `role`.
 	fn member_with_role(who: &AccountId, kind: OrgKind, role: Role) -> OrgId;
-	/// Makes `org` the holder of the company prefix `gtin` is under.
-	fn hold_prefix_of(org: OrgId, gtin: &crate::gs1::Gtin);
+	/// Makes `org` (a manufacturer) the holder of the longest company prefix `gtin` could be
+	/// under; an error if that prefix may not be assigned.
+	fn hold_prefix_of(org: OrgId, gtin: &crate::gs1::Gtin) -> Result<(), &'static str>;
 }
 
 /// Sets up records for other pallets' benchmarks. Implemented by `pallet-records` when built

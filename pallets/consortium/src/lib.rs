@@ -328,6 +328,9 @@ pub mod pallet {
 		TooManyCompanyPrefixes,
 		/// No organisation holds this GS1 Company Prefix.
 		UnknownCompanyPrefix,
+		/// Only a manufacturer holds GS1 Company Prefixes here: it registers the products
+		/// under them.
+		NotAManufacturer,
 	}
 
 	/// The sealers and organisations a chain starts with.
@@ -634,9 +637,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Record that `org` holds the GS1 Company Prefix `prefix` (4 to 12 digits, licensed to
-		/// it by a GS1 member organisation): it alone may then register products whose GTINs
-		/// are under it. Governance only. No organisation may hold the prefix already, nor a
+		/// Record that the manufacturer `org` holds the GS1 Company Prefix `prefix` (4 to 12
+		/// digits, licensed to it by a GS1 member organisation; a GTIN-8 as `00000` and its
+		/// first seven digits): it alone may then register products whose GTINs are under it. Governance only. No organisation may hold the prefix already, nor a
 		/// shorter one it begins with, nor a longer one beginning with it.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::assign_company_prefix())]
@@ -646,7 +649,6 @@ pub mod pallet {
 			prefix: CompanyPrefix,
 		) -> DispatchResult {
 			T::OrganisationOrigin::ensure_origin(origin)?;
-			ensure!(Organisations::<T>::contains_key(org), Error::<T>::UnknownOrganisation);
 			Self::do_assign_company_prefix(org, prefix.clone())?;
 			Self::deposit_event(Event::CompanyPrefixAssigned { org, prefix });
 			Ok(())
@@ -710,12 +712,14 @@ pub mod pallet {
 			Ok(org)
 		}
 
-		/// Records `org` (registered) as the holder of `prefix`; shared by the call and the
-		/// genesis config.
+		/// Records the registered manufacturer `org` as the holder of `prefix`; shared by the
+		/// call and the genesis config.
 		pub(crate) fn do_assign_company_prefix(
 			org: OrgId,
 			prefix: CompanyPrefix,
 		) -> Result<(), Error<T>> {
+			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
+			ensure!(entry.kind == OrgKind::Manufacturer, Error::<T>::NotAManufacturer);
 			ensure!(is_valid_company_prefix(&prefix), Error::<T>::InvalidCompanyPrefix);
 			ensure!(
 				!CompanyPrefixHolders::<T>::contains_key(&prefix),
@@ -924,14 +928,13 @@ pub mod pallet {
 			org
 		}
 
-		fn hold_prefix_of(org: OrgId, gtin: &Gtin) {
-			// The longest prefix, which no other benchmark organisation's GTIN shares.
-			if let Some(prefix) = gtin_company_prefixes(gtin)
+		fn hold_prefix_of(org: OrgId, gtin: &Gtin) -> Result<(), &'static str> {
+			// The longest prefix: every shorter one is looked up before it is found.
+			let prefix = gtin_company_prefixes(gtin)
 				.last()
 				.and_then(|prefix| CompanyPrefix::try_from(prefix.to_vec()).ok())
-			{
-				let _ = Self::do_assign_company_prefix(org, prefix);
-			}
+				.ok_or("the GTIN has no company prefix")?;
+			Self::do_assign_company_prefix(org, prefix).map_err(|e| e.into())
 		}
 	}
 }

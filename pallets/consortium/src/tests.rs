@@ -908,10 +908,22 @@ mod company_prefixes {
 			let maker = manufacturer(b"0614141000012");
 			// Thirteen digits cannot even be encoded as a prefix. Restricted circulation
 			// numbers and padded GTIN-8s are no company's.
-			for bad in ["061", "06141A1", "0614 41", "", "2001234", "0412345", "0000123"] {
+			for bad in ["061", "06141A1", "0614 41", "", "2001234", "0412345", "0000"] {
 				assert_noop!(assign(maker, bad), Error::<Test>::InvalidCompanyPrefix);
 			}
 			assert_noop!(assign(maker + 1, "0614141"), Error::<Test>::UnknownOrganisation);
+			let hospital = NextOrganisationId::<Test>::get();
+			assert_ok!(Consortium::register_organisation(
+				RuntimeOrigin::root(),
+				OrgKind::Hospital,
+				*b"5901234123457",
+				ADMIN
+			));
+			assert_noop!(assign(hospital, "0614142"), Error::<Test>::NotAManufacturer);
+			// A GTIN-8 is held alone, as `00000` and its first seven digits.
+			assert_noop!(assign(maker, "00000950"), Error::<Test>::InvalidCompanyPrefix);
+			assert_ok!(assign(maker, "000009501234"));
+			assert_eq!(Consortium::gtin_prefix_holder(b"00000095012346"), Some(maker));
 		});
 	}
 
@@ -1060,6 +1072,9 @@ mod company_prefixes {
 		)
 		.expect("company_prefixes may be left out");
 		assert!(config.company_prefixes.is_empty());
+		// And a spec written from it says nothing of them: existing specs stay as they were.
+		let written = serde_json::to_string(&config).expect("serialisable");
+		assert!(!written.contains("companyPrefixes"), "{written}");
 		let _ = crate::GenesisConfig::<Test> { sealers: vec![1], organisations: vec![config] }
 			.build_storage();
 	}

@@ -70,8 +70,8 @@ pub struct GenesisOrganisation<AccountId> {
 	/// Its first members and their roles.
 	pub members: Vec<(AccountId, Vec<Role>)>,
 	/// The GS1 Company Prefixes it holds (4 to 12 digits each), e.g. `["0614141"]`; none if
-	/// left out.
-	#[serde(default)]
+	/// left out (and left out of a spec when there are none).
+	#[serde(default, skip_serializing_if = "Vec::is_empty")]
 	pub company_prefixes: Vec<String>,
 }
 

@@ -6,7 +6,7 @@ use crate::{Epc, Expiry, Gtin, Lot, Serial, SerialsOf, Sgtin, Sscc};
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32, BoundedVec};
 use medchain_primitives::{
-	gs1::{check_digit, gtin_company_prefixes, Gln},
+	gs1::{check_digit, gtin_company_prefixes, is_valid_company_prefix, Gln},
 	health::{OrgId, OrgKind, Organisations, OrganisationsBenchmarkHelper, Role},
 };
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
@@ -208,10 +208,15 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 		org
 	}
 
-	fn hold_prefix_of(org: OrgId, gtin: &Gtin) {
-		if let Some(prefix) = gtin_company_prefixes(gtin).last() {
-			PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(prefix.to_vec(), org));
+	/// Refuses what the consortium pallet refuses of the prefix itself, so that benchmarks
+	/// that pass here also run on the runtime.
+	fn hold_prefix_of(org: OrgId, gtin: &Gtin) -> Result<(), &'static str> {
+		let prefix = gtin_company_prefixes(gtin).last().ok_or("the GTIN has no company prefix")?;
+		if !is_valid_company_prefix(prefix) {
+			return Err("InvalidCompanyPrefix");
 		}
+		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(prefix.to_vec(), org));
+		Ok(())
 	}
 }
 
