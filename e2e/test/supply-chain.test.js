@@ -1,7 +1,7 @@
 // A pack's life on a real development node, through @polkadot/api with no custom types: a
 // manufacturer commissions and packs, a wholesaler receives and ships on, a pharmacy verifies
 // and dispenses; a lot recall blocks a second pack; a shipment whose buyer left the consortium
-// goes back to the seller.
+// goes back to the seller; a product line moves with its company prefix to another manufacturer.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { stringToU8a } from '@polkadot/util';
@@ -152,4 +152,55 @@ test('a shipment to an organisation that left the consortium goes back to the se
     { bizStep: last.bizStep, disposition: last.disposition, org: last.org },
     { bizStep: 'VoidShipping', disposition: 'Returned', org: orgs.maker },
   );
+});
+
+test('a product line moves with its company prefix to the manufacturer that took it over', async () => {
+  const { maker } = staff;
+  const alice = keyFromUri('//Alice');
+  const prefix = '0614142';
+  const gtin = '10614142000018';
+  await sudo(api, alice, api.tx.consortium.assignCompanyPrefix(orgs.maker, prefix));
+  await submit(api, maker, api.tx.supplyChain.registerProduct(stringToU8a(gtin)));
+  await submit(api, maker, api.tx.supplyChain.commission(
+    stringToU8a(gtin), 'L2026C', stringToU8a(EXPIRY), ['PK0201'],
+  ));
+
+  // The prefix passes to the successor; the product stays the maker's until governance moves it.
+  const successor = await organisation('Manufacturer', '0614141000050', '//Ferdie//stash', ['RecordsClerk']);
+  await sudo(api, alice, api.tx.consortium.revokeCompanyPrefix(prefix));
+  await sudo(api, alice, api.tx.consortium.assignCompanyPrefix(successor.org, prefix));
+  await assert.rejects(
+    submit(api, successor.account, api.tx.supplyChain.commission(
+      stringToU8a(gtin), 'L2026D', stringToU8a(EXPIRY), ['PK0202'],
+    )),
+    { error: 'supplyChain.NotProductOwner' },
+  );
+  const { events } = await sudo(api, alice, api.tx.supplyChain.transferProduct(stringToU8a(gtin), successor.org));
+  const moved = findEvent(events, 'supplyChain', 'ProductTransferred');
+  assert.deepEqual(
+    { from: moved.from.toNumber(), to: moved.to.toNumber(), retired: moved.retired.isTrue },
+    { from: orgs.maker, to: successor.org, retired: false },
+  );
+
+  // The successor makes the new lots; the lot already made stays the maker's, still genuine.
+  await assert.rejects(
+    submit(api, maker, api.tx.supplyChain.commission(
+      stringToU8a(gtin), 'L2026D', stringToU8a(EXPIRY), ['PK0202'],
+    )),
+    { error: 'supplyChain.NotProductOwner' },
+  );
+  await assert.rejects(
+    submit(api, successor.account, api.tx.supplyChain.commission(
+      stringToU8a(gtin), 'L2026C', stringToU8a(EXPIRY), ['PK0202'],
+    )),
+    { error: 'supplyChain.LotOfAnotherManufacturer' },
+  );
+  await submit(api, successor.account, api.tx.supplyChain.commission(
+    stringToU8a(gtin), 'L2026D', stringToU8a(EXPIRY), ['PK0202'],
+  ));
+  assert.equal((await verifyPack(api, gtin, 'PK0202')).custodian, successor.org);
+  assert.deepEqual(await verifyPack(api, gtin, 'PK0201'), {
+    status: 'Active', gtin, lot: 'L2026C', expiry: EXPIRY, custodian: orgs.maker,
+    inTransit: false, container: null,
+  });
 });

@@ -39,10 +39,17 @@ pub const MAX_COMPANY_PREFIX_LEN: u32 = 12;
 /// after the GTIN-14's indicator digit.
 pub type CompanyPrefix = sp_runtime::BoundedVec<u8, sp_core::ConstU32<MAX_COMPANY_PREFIX_LEN>>;
 
-/// The starts of GTIN-13 numbers that are under no company prefix: restricted circulation
-/// numbers a store or a country assigns (`2…`, and `02…`/`04…` from GTIN-12) and coupons
-/// (`05…`).
-const NOT_COMPANY_PREFIXES: [&[u8]; 4] = [b"2", b"02", b"04", b"05"];
+/// The starts of GTIN-13 numbers that are under no company prefix a GS1 member organisation
+/// licenses: restricted circulation numbers a store or a country assigns (`2…`, and
+/// `02…`/`04…` from GTIN-12; among padded GTIN-8s, those beginning `0` or `2`, here
+/// `000000…`/`000002…`), coupons and refund receipts (`05…`, `98…`, `99…`), serial
+/// publications, books and printed music, numbered by the ISSN, ISBN and ISMN agencies
+/// (`977…`–`979…`), and EPC manager numbers and GS1's demonstration numbers (`951…`,
+/// `952…`).
+const NOT_COMPANY_PREFIXES: [&[u8]; 13] = [
+	b"2", b"02", b"04", b"05", b"000000", b"000002", b"951", b"952", b"977", b"978", b"979", b"98",
+	b"99",
+];
 
 /// Where padded GTIN-8s sit among GTIN-13s. Each GTIN-8 is licensed alone, so it is recorded
 /// as a 12-digit "prefix": these five zeros and its first seven digits.
@@ -259,13 +266,33 @@ mod tests {
 	#[test]
 	fn company_prefixes_are_4_to_12_digits() {
 		assert!(is_valid_company_prefix(b"0614"));
+		// GS1 member organisations' ranges next to the reserved ones stay licensable.
+		assert!(is_valid_company_prefix(b"9581234"));
+		assert!(is_valid_company_prefix(b"5012345"));
 		assert!(is_valid_company_prefix(b"061414100001"));
 		assert!(!is_valid_company_prefix(b"061"));
 		assert!(!is_valid_company_prefix(b"0614141000012"));
 		assert!(!is_valid_company_prefix(b"06141A1"));
 		assert!(!is_valid_company_prefix(b""));
-		// Restricted circulation numbers and coupons are no company's.
-		for reserved in [&b"2000123"[..], b"0212345", b"0412345", b"0512345"] {
+		// Restricted circulation numbers, coupons, refund receipts, ISSNs and ISBNs are no
+		// company's.
+		for reserved in [
+			&b"2000123"[..],
+			b"0212345",
+			b"0412345",
+			b"0512345",
+			b"9771234",
+			b"9781234",
+			b"9791234",
+			b"9801234",
+			b"9841234",
+			b"9912345",
+			b"9511234",
+			b"9521234",
+			// Restricted circulation GTIN-8s (RCN-8), padded.
+			b"000000123456",
+			b"000002123456",
+		] {
 			assert!(!is_valid_company_prefix(reserved), "{reserved:?}");
 		}
 		// In the GTIN-8 range, one GTIN-8 at a time: 95012346 is `00000` + `9501234`.

@@ -27,11 +27,13 @@
 //! - Deregistering an organisation takes effect at once: its members stop counting as members
 //!   anywhere (see the [`Organisations`](medchain_primitives::health::Organisations)
 //!   implementation). Their entries can then be removed by anyone, returning the deposits.
-//! - Governance records the GS1 Company Prefixes each organisation licenses
+//! - Governance records the GS1 Company Prefixes each manufacturer licenses
 //!   ([`Pallet::assign_company_prefix`], [`Pallet::revoke_company_prefix`]): only the holder of
 //!   the prefix a GTIN is under may register that product in the supply chain, so no member can
 //!   claim another company's GTINs first. A prefix has one holder, no held prefix begins with
-//!   another, and a deregistered organisation's prefixes are freed.
+//!   another, and a deregistered organisation's prefixes are freed. Moving a prefix does not
+//!   move the products already registered under it: the supply chain's
+//!   `transfer_product` does, by the same governance.
 //! - Other pallets see organisations only through the `Organisations` trait.
 //!
 //! ## Encryption keys

@@ -13,7 +13,7 @@ use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
 		fungible::{Mutate, MutateHold},
-		Get,
+		EnsureOrigin, Get,
 	},
 	BoundedVec,
 };
@@ -320,6 +320,24 @@ mod benchmarks {
 		_(RawOrigin::Signed(who), gtin(1));
 
 		assert!(!Products::<T>::contains_key(gtin(1)));
+		Ok(())
+	}
+
+	/// The costlier case: a retired GTIN moves (the product is looked up first, then its
+	/// retirement) to another manufacturer.
+	#[benchmark]
+	fn transfer_product() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::set_time(NOW);
+		let (_, from) = member::<T>("maker", OrgKind::Manufacturer, Role::RecordsClerk);
+		let (_, to) = member::<T>("successor", OrgKind::Manufacturer, Role::RecordsClerk);
+		RetiredGtins::<T>::insert(gtin(1), from);
+		let origin =
+			T::ProductOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, gtin(1), to);
+
+		assert_eq!(RetiredGtins::<T>::get(gtin(1)), Some(to));
 		Ok(())
 	}
 

@@ -7,7 +7,9 @@
 //! and every step of a pack's life is an EPCIS event in its history.
 //!
 //! ## Lifecycle
-//! - A manufacturer registers its products ([`Pallet::register_product`]) and commissions
+//! - A manufacturer registers its products ([`Pallet::register_product`]), under its GS1
+//!   Company Prefixes; governance moves a product to another manufacturer when a product
+//!   line changes hands ([`Pallet::transfer_product`]). A manufacturer commissions
 //!   packs of a (GTIN, lot, expiry) batch, up to [`Config::MaxCommissionPerCall`] per call
 //!   ([`Pallet::commission`]).
 //! - Custodians pack items into SSCC containers and unpack them ([`Pallet::aggregate`],
@@ -248,6 +250,9 @@ pub mod pallet {
 		/// milliseconds: a buyer that never receives nor rejects cannot strand the goods.
 		#[pallet::constant]
 		type ShipmentTimeout: Get<u64>;
+		/// Who may move a product to another manufacturer (sudo, or the consortium's
+		/// governance): the same origin that records GS1 Company Prefixes.
+		type ProductOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Creates organisation members for the benchmarks
@@ -562,6 +567,20 @@ pub mod pallet {
 			/// The account that deregistered it.
 			who: T::AccountId,
 		},
+		/// Governance moved a product, registered or retired, to another manufacturer: that
+		/// organisation now commissions its lots (or alone may register it again). Lots
+		/// already commissioned stay their manufacturer's.
+		ProductTransferred {
+			/// The product.
+			gtin: Gtin,
+			/// The manufacturer organisation it belonged to.
+			from: OrgId,
+			/// The manufacturer organisation it belongs to now.
+			to: OrgId,
+			/// Whether the product was retired (deregistered): then only `to` may register it
+			/// again.
+			retired: bool,
+		},
 	}
 
 	/// Errors of the supply-chain pallet.
@@ -684,7 +703,8 @@ pub mod pallet {
 		ProductInUse,
 		/// The organisation is still registered: its own members act for its goods.
 		OrganisationStillRegistered,
-		/// The GTIN belonged to a product of another manufacturer: it is never given to another.
+		/// The GTIN belonged to a product of another manufacturer: only that manufacturer, or
+		/// one governance moved the product to (`transferProduct`), registers it again.
 		GtinRetired,
 		/// No organisation holds the GS1 Company Prefix of the GTIN: governance must first
 		/// record the manufacturer's prefix (`consortium.assignCompanyPrefix`).
@@ -692,6 +712,13 @@ pub mod pallet {
 		/// The GTIN is under another organisation's GS1 Company Prefix: it is not the caller's
 		/// product.
 		GtinOfAnotherCompany,
+		/// The organisation a product would move to is not a registered manufacturer.
+		NotAManufacturer,
+		/// The product already belongs to that manufacturer.
+		AlreadyTheManufacturer,
+		/// The lot was commissioned by another manufacturer, before the product moved to the
+		/// caller's organisation: the caller's lots need lot numbers of their own.
+		LotOfAnotherManufacturer,
 	}
 
 	#[pallet::hooks]
@@ -726,7 +753,8 @@ pub mod pallet {
 		/// The GTIN must be under a GS1 Company Prefix the consortium records for the caller's
 		/// organisation (`consortium.assignCompanyPrefix`), so nobody registers another
 		/// company's products. A GTIN once deregistered may be registered again only by the
-		/// manufacturer it belonged to.
+		/// manufacturer it belonged to, or the one governance moved it to
+		/// (`transferProduct`).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_product())]
 		pub fn register_product(origin: OriginFor<T>, gtin: Gtin) -> DispatchResult {
@@ -787,6 +815,7 @@ pub mod pallet {
 			let (batch_id, mut batch) = match BatchIds::<T>::get(gtin, &lot) {
 				Some(id) => {
 					let batch = Batches::<T>::get(id).ok_or(Error::<T>::UnknownBatch)?;
+					ensure!(batch.manufacturer == org, Error::<T>::LotOfAnotherManufacturer);
 					ensure!(batch.expiry == expiry, Error::<T>::ExpiryMismatch);
 					ensure!(batch.recall.is_none(), Error::<T>::Recalled);
 					(id, batch)
@@ -1612,7 +1641,8 @@ pub mod pallet {
 
 		/// Deregister the product `gtin`, returning its deposit to whoever registered it, once
 		/// none of its lots is left on chain (every pack purged after the retention period).
-		/// The GTIN stays its manufacturer's: only that organisation may register it again.
+		/// The GTIN stays its manufacturer's: only that organisation (or one governance moves
+		/// it to) may register it again.
 		///
 		/// By a member of the product's manufacturer organisation; by anyone once that
 		/// organisation is no longer registered, so its deposit is never stranded.
@@ -1634,6 +1664,44 @@ pub mod pallet {
 				manufacturer: product.manufacturer,
 				who,
 			});
+			Ok(())
+		}
+
+		/// Move the product `gtin`, registered or retired, to the manufacturer organisation
+		/// `to`. For governance (`ProductOrigin`): a company that buys a product line takes
+		/// its GTINs, which GS1 lets stay in use whether or not the seller's Company Prefix
+		/// goes with them; a product registered under a prefix recorded in error goes to the
+		/// prefix's rightful holder.
+		///
+		/// Lots already commissioned stay their manufacturer's: their packs' history says who
+		/// made them, and that manufacturer (or a regulator) still recalls them; `to`
+		/// commissions lots of its own. The product's deposit stays with the member who paid
+		/// it, and comes back to them when `to` deregisters the product. A retired GTIN moved
+		/// to `to` is registered again by `to` only while it holds the GTIN's prefix.
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::transfer_product())]
+		pub fn transfer_product(origin: OriginFor<T>, gtin: Gtin, to: OrgId) -> DispatchResult {
+			T::ProductOrigin::ensure_origin(origin)?;
+			ensure!(
+				T::Organisations::organisation_kind(to) == Some(OrgKind::Manufacturer),
+				Error::<T>::NotAManufacturer
+			);
+			let (from, retired) = match Products::<T>::get(gtin) {
+				Some(mut product) => {
+					let from = product.manufacturer;
+					ensure!(from != to, Error::<T>::AlreadyTheManufacturer);
+					product.manufacturer = to;
+					Products::<T>::insert(gtin, product);
+					(from, false)
+				},
+				None => {
+					let from = RetiredGtins::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
+					ensure!(from != to, Error::<T>::AlreadyTheManufacturer);
+					RetiredGtins::<T>::insert(gtin, to);
+					(from, true)
+				},
+			};
+			Self::deposit_event(Event::ProductTransferred { gtin, from, to, retired });
 			Ok(())
 		}
 	}

@@ -77,6 +77,7 @@ impl pallet_supply_chain::Config for Test {
 	type RevertWindow = RevertWindow;
 	type RetentionPeriod = RetentionPeriod;
 	type ShipmentTimeout = ShipmentTimeout;
+	type ProductOrigin = frame_system::EnsureRoot<u64>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type OrganisationsHelper = MockOrganisations;

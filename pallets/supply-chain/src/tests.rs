@@ -302,6 +302,169 @@ fn a_product_with_no_lot_left_is_deregistered_and_its_deposit_returned() {
 	});
 }
 
+// ---------------------------------------------------------------------------------------------
+// transfer_product
+// ---------------------------------------------------------------------------------------------
+
+fn transfer(gtin: crate::Gtin, to: u32) -> DispatchResult {
+	SupplyChain::transfer_product(RuntimeOrigin::root(), gtin, to)
+}
+
+#[test]
+fn governance_moves_a_product_to_the_new_holder_of_its_prefix() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		MockOrganisations::assign_prefix(OTHER_MAKER, "0614141");
+		assert_ok!(transfer(product(), OTHER_MAKER));
+		System::assert_last_event(
+			Event::ProductTransferred {
+				gtin: product(),
+				from: MAKER,
+				to: OTHER_MAKER,
+				retired: false,
+			}
+			.into(),
+		);
+		let moved = Products::<Test>::get(product()).unwrap();
+		assert_eq!(moved.manufacturer, OTHER_MAKER);
+		// The deposit stays with the member who paid it.
+		assert_eq!(moved.deposit.depositor, MAKER_STAFF);
+		assert_eq!(hold_of(HoldReason::ProductDeposit, OTHER_MAKER_STAFF), 0);
+
+		// The new manufacturer commissions new lots; the old one no longer commissions any.
+		assert_noop!(commission_lot("LOT-B", EXPIRY, &["S2"]), Error::<Test>::NotProductOwner);
+		let commission_other = |lot: &str, text: &str| {
+			SupplyChain::commission(
+				RuntimeOrigin::signed(OTHER_MAKER_STAFF),
+				product(),
+				crate::mock::lot(lot),
+				EXPIRY,
+				serials(&[text]),
+			)
+		};
+		assert_noop!(commission_other("LOT-A", "S2"), Error::<Test>::LotOfAnotherManufacturer);
+		// Whatever else is wrong with the request: the lot is not theirs.
+		assert_noop!(
+			SupplyChain::commission(
+				RuntimeOrigin::signed(OTHER_MAKER_STAFF),
+				product(),
+				lot_a(),
+				*b"491231",
+				serials(&["S2"]),
+			),
+			Error::<Test>::LotOfAnotherManufacturer
+		);
+		assert_ok!(commission_other("LOT-B", "S2"));
+		let lot_b = BatchIds::<Test>::get(product(), lot("LOT-B")).unwrap();
+		assert_eq!(Batches::<Test>::get(lot_b).unwrap().manufacturer, OTHER_MAKER);
+
+		// The lot already made stays its maker's: the pack's history and the recall say so.
+		let batch_a = BatchIds::<Test>::get(product(), lot_a()).unwrap();
+		assert_eq!(Batches::<Test>::get(batch_a).unwrap().manufacturer, MAKER);
+		let recall = |who| SupplyChain::recall(RuntimeOrigin::signed(who), product(), lot_a());
+		assert_noop!(recall(OTHER_MAKER_STAFF), Error::<Test>::NotRecallAuthority);
+		assert_ok!(recall(MAKER_STAFF));
+
+		// Deregistering it is now the new manufacturer's to do, once its lots are gone.
+		assert_noop!(
+			SupplyChain::deregister_product(RuntimeOrigin::signed(MAKER_STAFF), product()),
+			Error::<Test>::NotProductOwner
+		);
+	});
+}
+
+#[test]
+fn a_retired_gtin_moves_to_its_successor_who_alone_registers_it_again() {
+	new_test_ext().execute_with(|| {
+		let register = |who| SupplyChain::register_product(RuntimeOrigin::signed(who), gtin(2));
+		assert_ok!(register(MAKER_STAFF));
+		assert_ok!(SupplyChain::deregister_product(RuntimeOrigin::signed(MAKER_STAFF), gtin(2)));
+		MockOrganisations::assign_prefix(OTHER_MAKER, "0614141");
+		assert_noop!(register(OTHER_MAKER_STAFF), Error::<Test>::GtinRetired);
+
+		assert_ok!(transfer(gtin(2), OTHER_MAKER));
+		System::assert_last_event(
+			Event::ProductTransferred {
+				gtin: gtin(2),
+				from: MAKER,
+				to: OTHER_MAKER,
+				retired: true,
+			}
+			.into(),
+		);
+		assert_eq!(crate::RetiredGtins::<Test>::get(gtin(2)), Some(OTHER_MAKER));
+		assert!(Products::<Test>::get(gtin(2)).is_none());
+		assert_noop!(register(MAKER_STAFF), Error::<Test>::GtinOfAnotherCompany);
+		assert_ok!(register(OTHER_MAKER_STAFF));
+		assert_eq!(Products::<Test>::get(gtin(2)).unwrap().manufacturer, OTHER_MAKER);
+	});
+}
+
+#[test]
+fn a_product_line_sold_without_its_company_prefix_moves_all_the_same() {
+	new_test_ext().execute_with(|| {
+		// The seller keeps prefix 0614141; the buyer holds none of it.
+		MockOrganisations::deregister(MAKER);
+		assert_ok!(transfer(product(), OTHER_MAKER));
+		assert_ok!(SupplyChain::commission(
+			RuntimeOrigin::signed(OTHER_MAKER_STAFF),
+			product(),
+			lot("LOT-B"),
+			EXPIRY,
+			serials(&["S1"]),
+		));
+		// Other GTINs under the seller's prefix are still not the buyer's to register.
+		assert_noop!(
+			SupplyChain::register_product(RuntimeOrigin::signed(OTHER_MAKER_STAFF), gtin(2)),
+			Error::<Test>::GtinOfAnotherCompany
+		);
+	});
+}
+
+#[test]
+fn a_moved_products_deposit_comes_back_to_its_payer_when_the_new_maker_deregisters_it() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		assert_ok!(transfer(product(), OTHER_MAKER));
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), ProductDeposit::get());
+		// The old lot goes first, as for any product.
+		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Destroyed));
+		set_now(EXPIRES_AT + RETENTION);
+		assert_ok!(SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack("S1")));
+		assert_noop!(
+			SupplyChain::deregister_product(RuntimeOrigin::signed(MAKER_STAFF), product()),
+			Error::<Test>::NotProductOwner
+		);
+		assert_ok!(SupplyChain::deregister_product(
+			RuntimeOrigin::signed(OTHER_MAKER_STAFF),
+			product()
+		));
+		assert_eq!(hold_of(HoldReason::ProductDeposit, MAKER_STAFF), 0);
+		assert_eq!(hold_of(HoldReason::ProductDeposit, OTHER_MAKER_STAFF), 0);
+		assert_eq!(crate::RetiredGtins::<Test>::get(product()), Some(OTHER_MAKER));
+	});
+}
+
+#[test]
+fn transfer_product_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			SupplyChain::transfer_product(RuntimeOrigin::signed(MAKER_STAFF), product(), MAKER),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(transfer(product(), WHOLESALER), Error::<Test>::NotAManufacturer);
+		assert_noop!(transfer(product(), 99), Error::<Test>::NotAManufacturer);
+		// Neither registered nor retired.
+		assert_noop!(transfer(gtin(2), OTHER_MAKER), Error::<Test>::UnknownProduct);
+		// Already the manufacturer's, registered or retired.
+		assert_noop!(transfer(product(), MAKER), Error::<Test>::AlreadyTheManufacturer);
+		assert_ok!(transfer(product(), OTHER_MAKER));
+		assert_noop!(transfer(product(), OTHER_MAKER), Error::<Test>::AlreadyTheManufacturer);
+		crate::RetiredGtins::<Test>::insert(gtin(3), OTHER_MAKER);
+		assert_noop!(transfer(gtin(3), OTHER_MAKER), Error::<Test>::AlreadyTheManufacturer);
+	});
+}
+
 #[test]
 fn a_manufacturer_whose_kind_changed_still_deregisters_its_product() {
 	new_test_ext().execute_with(|| {

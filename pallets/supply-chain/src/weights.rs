@@ -38,6 +38,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_product() -> Weight;
 	fn deregister_product() -> Weight;
+	fn transfer_product() -> Weight;
 	fn commission(n: u32, ) -> Weight;
 	fn aggregate(n: u32, ) -> Weight;
 	fn disaggregate(n: u32, ) -> Weight;
@@ -79,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `550`
 		//  Estimated: `23562`
-		// Minimum execution time: 100_830_000 picoseconds.
-		Weight::from_parts(105_356_000, 23562)
+		// Minimum execution time: 100_228_000 picoseconds.
+		Weight::from_parts(104_555_000, 23562)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -100,10 +101,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `568`
 		//  Estimated: `3676`
-		// Minimum execution time: 67_480_000 picoseconds.
-		Weight::from_parts(70_775_000, 3676)
+		// Minimum execution time: 67_370_000 picoseconds.
+		Weight::from_parts(70_835_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::Products` (r:1 w:0)
+	/// Proof: `SupplyChain::Products` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::RetiredGtins` (r:1 w:1)
+	/// Proof: `SupplyChain::RetiredGtins` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	fn transfer_product() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `334`
+		//  Estimated: `3555`
+		// Minimum execution time: 20_531_000 picoseconds.
+		Weight::from_parts(22_353_000, 3555)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
@@ -132,13 +148,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `642`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 103_243_000 picoseconds.
-		Weight::from_parts(56_372_994, 3676)
-			// Standard Error: 31_036
-			.saturating_add(Weight::from_parts(8_264_181, 0).saturating_mul(n.into()))
+		// Minimum execution time: 96_803_000 picoseconds.
+		Weight::from_parts(98_036_000, 3676)
+			// Standard Error: 9_746
+			.saturating_add(Weight::from_parts(7_711_021, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(103_243_000, 3676))
+			.max(Weight::from_parts(96_803_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -164,13 +180,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `799 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 92_837_000 picoseconds.
-		Weight::from_parts(95_141_000, 3783)
-			// Standard Error: 42_471
-			.saturating_add(Weight::from_parts(11_233_357, 0).saturating_mul(n.into()))
+		// Minimum execution time: 94_169_000 picoseconds.
+		Weight::from_parts(95_752_000, 3783)
+			// Standard Error: 30_317
+			.saturating_add(Weight::from_parts(10_411_372, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(92_837_000, 3783))
+			.max(Weight::from_parts(94_169_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -194,13 +210,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1126 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 50_505_000 picoseconds.
-		Weight::from_parts(51_747_000, 3783)
-			// Standard Error: 24_125
-			.saturating_add(Weight::from_parts(11_490_634, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_104_000 picoseconds.
+		Weight::from_parts(87_069_289, 3783)
+			// Standard Error: 21_786
+			.saturating_add(Weight::from_parts(10_527_544, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(50_505_000, 3783))
+			.max(Weight::from_parts(50_104_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -230,13 +246,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `791 + n * (1598 ±0)`
 		//  Estimated: `6064 + n * (41440 ±0)`
-		// Minimum execution time: 112_727_000 picoseconds.
-		Weight::from_parts(114_029_000, 6064)
-			// Standard Error: 245_956
-			.saturating_add(Weight::from_parts(97_109_177, 0).saturating_mul(n.into()))
+		// Minimum execution time: 112_637_000 picoseconds.
+		Weight::from_parts(114_710_000, 6064)
+			// Standard Error: 232_054
+			.saturating_add(Weight::from_parts(87_569_933, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(112_727_000, 6064))
+			.max(Weight::from_parts(112_637_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -264,13 +280,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + n * (1621 ±0)`
 		//  Estimated: `7139 + n * (41440 ±0)`
-		// Minimum execution time: 114_580_000 picoseconds.
-		Weight::from_parts(115_130_000, 7139)
-			// Standard Error: 390_741
-			.saturating_add(Weight::from_parts(101_263_249, 0).saturating_mul(n.into()))
+		// Minimum execution time: 112_507_000 picoseconds.
+		Weight::from_parts(115_231_000, 7139)
+			// Standard Error: 157_548
+			.saturating_add(Weight::from_parts(89_585_047, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(114_580_000, 7139))
+			.max(Weight::from_parts(112_507_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -296,13 +312,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 52_157_000 picoseconds.
-		Weight::from_parts(64_566_286, 7139)
-			// Standard Error: 83_817
-			.saturating_add(Weight::from_parts(12_152_194, 0).saturating_mul(n.into()))
+		// Minimum execution time: 56_614_000 picoseconds.
+		Weight::from_parts(52_945_212, 7139)
+			// Standard Error: 39_092
+			.saturating_add(Weight::from_parts(11_255_695, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(52_157_000, 7139))
+			.max(Weight::from_parts(56_614_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -326,13 +342,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `611 + n * (312 ±0)`
 		//  Estimated: `6064 + n * (2793 ±0)`
-		// Minimum execution time: 45_357_000 picoseconds.
-		Weight::from_parts(69_171_943, 6064)
-			// Standard Error: 82_356
-			.saturating_add(Weight::from_parts(11_604_478, 0).saturating_mul(n.into()))
+		// Minimum execution time: 44_235_000 picoseconds.
+		Weight::from_parts(24_378_743, 6064)
+			// Standard Error: 32_782
+			.saturating_add(Weight::from_parts(11_410_529, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(45_357_000, 6064))
+			.max(Weight::from_parts(44_235_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -358,13 +374,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `836 + n * (335 ±0)`
 		//  Estimated: `8601 + n * (2793 ±0)`
-		// Minimum execution time: 55_813_000 picoseconds.
-		Weight::from_parts(20_944_620, 8601)
-			// Standard Error: 95_922
-			.saturating_add(Weight::from_parts(13_138_946, 0).saturating_mul(n.into()))
+		// Minimum execution time: 57_075_000 picoseconds.
+		Weight::from_parts(76_043_880, 8601)
+			// Standard Error: 47_663
+			.saturating_add(Weight::from_parts(11_403_591, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(55_813_000, 8601))
+			.max(Weight::from_parts(57_075_000, 8601))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -389,8 +405,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
 		//  Estimated: `3609`
-		// Minimum execution time: 42_553_000 picoseconds.
-		Weight::from_parts(45_798_000, 3609)
+		// Minimum execution time: 41_672_000 picoseconds.
+		Weight::from_parts(44_506_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -410,8 +426,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `644`
 		//  Estimated: `3609`
-		// Minimum execution time: 34_351_000 picoseconds.
-		Weight::from_parts(37_185_000, 3609)
+		// Minimum execution time: 32_978_000 picoseconds.
+		Weight::from_parts(35_883_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -433,8 +449,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `720`
 		//  Estimated: `3609`
-		// Minimum execution time: 45_447_000 picoseconds.
-		Weight::from_parts(49_904_000, 3609)
+		// Minimum execution time: 45_067_000 picoseconds.
+		Weight::from_parts(47_851_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -454,8 +470,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `705`
 		//  Estimated: `3580`
-		// Minimum execution time: 38_076_000 picoseconds.
-		Weight::from_parts(41_641_000, 3580)
+		// Minimum execution time: 37_516_000 picoseconds.
+		Weight::from_parts(40_641_000, 3580)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -477,8 +493,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `960`
 		//  Estimated: `6576`
-		// Minimum execution time: 53_089_000 picoseconds.
-		Weight::from_parts(56_414_000, 6576)
+		// Minimum execution time: 51_987_000 picoseconds.
+		Weight::from_parts(55_863_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -500,8 +516,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `6576`
-		// Minimum execution time: 54_440_000 picoseconds.
-		Weight::from_parts(57_806_000, 6576)
+		// Minimum execution time: 53_669_000 picoseconds.
+		Weight::from_parts(57_105_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -521,8 +537,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `781`
 		//  Estimated: `3609`
-		// Minimum execution time: 38_758_000 picoseconds.
-		Weight::from_parts(41_682_000, 3609)
+		// Minimum execution time: 37_796_000 picoseconds.
+		Weight::from_parts(41_181_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -545,13 +561,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `586`
 		//  Estimated: `3676`
-		// Minimum execution time: 66_448_000 picoseconds.
-		Weight::from_parts(66_726_713, 3676)
-			// Standard Error: 3_820
-			.saturating_add(Weight::from_parts(2_398_739, 0).saturating_mul(h.into()))
+		// Minimum execution time: 65_467_000 picoseconds.
+		Weight::from_parts(69_359_909, 3676)
+			// Standard Error: 1_666
+			.saturating_add(Weight::from_parts(2_276_260, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(66_448_000, 3676))
+			.max(Weight::from_parts(65_467_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -571,13 +587,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `3783`
-		// Minimum execution time: 56_744_000 picoseconds.
-		Weight::from_parts(59_395_957, 3783)
-			// Standard Error: 1_442
-			.saturating_add(Weight::from_parts(2_308_196, 0).saturating_mul(h.into()))
+		// Minimum execution time: 55_462_000 picoseconds.
+		Weight::from_parts(57_978_463, 3783)
+			// Standard Error: 907
+			.saturating_add(Weight::from_parts(2_234_971, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(56_744_000, 3783))
+			.max(Weight::from_parts(55_462_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -596,8 +612,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `819`
 		//  Estimated: `7139`
-		// Minimum execution time: 25_838_000 picoseconds.
-		Weight::from_parts(27_731_000, 7139)
+		// Minimum execution time: 25_397_000 picoseconds.
+		Weight::from_parts(27_250_000, 7139)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 }
@@ -605,19 +621,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(105_356_000, 23562)
+		Weight::from_parts(104_555_000, 23562)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_product() -> Weight {
-		Weight::from_parts(70_775_000, 3676)
+		Weight::from_parts(70_835_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	fn transfer_product() -> Weight {
+		Weight::from_parts(22_353_000, 3555)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
 	fn commission(n: u32, ) -> Weight {
-		Weight::from_parts(56_372_994, 3676)
-			.saturating_add(Weight::from_parts(8_264_181, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(103_243_000, 3676))
+		Weight::from_parts(98_036_000, 3676)
+			.saturating_add(Weight::from_parts(7_711_021, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(96_803_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -625,9 +646,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(95_141_000, 3783)
-			.saturating_add(Weight::from_parts(11_233_357, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(92_837_000, 3783))
+		Weight::from_parts(95_752_000, 3783)
+			.saturating_add(Weight::from_parts(10_411_372, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(94_169_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -635,9 +656,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn disaggregate(n: u32, ) -> Weight {
-		Weight::from_parts(51_747_000, 3783)
-			.saturating_add(Weight::from_parts(11_490_634, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(50_505_000, 3783))
+		Weight::from_parts(87_069_289, 3783)
+			.saturating_add(Weight::from_parts(10_527_544, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(50_104_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -645,9 +666,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn ship(n: u32, ) -> Weight {
-		Weight::from_parts(114_029_000, 6064)
-			.saturating_add(Weight::from_parts(97_109_177, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(112_727_000, 6064))
+		Weight::from_parts(114_710_000, 6064)
+			.saturating_add(Weight::from_parts(87_569_933, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(112_637_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -655,9 +676,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn receive(n: u32, ) -> Weight {
-		Weight::from_parts(115_130_000, 7139)
-			.saturating_add(Weight::from_parts(101_263_249, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(114_580_000, 7139))
+		Weight::from_parts(115_231_000, 7139)
+			.saturating_add(Weight::from_parts(89_585_047, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(112_507_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -665,9 +686,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(64_566_286, 7139)
-			.saturating_add(Weight::from_parts(12_152_194, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(52_157_000, 7139))
+		Weight::from_parts(52_945_212, 7139)
+			.saturating_add(Weight::from_parts(11_255_695, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(56_614_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -675,9 +696,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn take_over(n: u32, ) -> Weight {
-		Weight::from_parts(69_171_943, 6064)
-			.saturating_add(Weight::from_parts(11_604_478, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(45_357_000, 6064))
+		Weight::from_parts(24_378_743, 6064)
+			.saturating_add(Weight::from_parts(11_410_529, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(44_235_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -685,9 +706,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(n: u32, ) -> Weight {
-		Weight::from_parts(20_944_620, 8601)
-			.saturating_add(Weight::from_parts(13_138_946, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(55_813_000, 8601))
+		Weight::from_parts(76_043_880, 8601)
+			.saturating_add(Weight::from_parts(11_403_591, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(57_075_000, 8601))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -695,58 +716,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(45_798_000, 3609)
+		Weight::from_parts(44_506_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(37_185_000, 3609)
+		Weight::from_parts(35_883_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn revert_decommission() -> Weight {
-		Weight::from_parts(49_904_000, 3609)
+		Weight::from_parts(47_851_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn recall() -> Weight {
-		Weight::from_parts(41_641_000, 3580)
+		Weight::from_parts(40_641_000, 3580)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn mark_suspect() -> Weight {
-		Weight::from_parts(56_414_000, 6576)
+		Weight::from_parts(55_863_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn clear_suspect() -> Weight {
-		Weight::from_parts(57_806_000, 6576)
+		Weight::from_parts(57_105_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn confirm_illegitimate() -> Weight {
-		Weight::from_parts(41_682_000, 3609)
+		Weight::from_parts(41_181_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn purge_pack(h: u32, ) -> Weight {
-		Weight::from_parts(66_726_713, 3676)
-			.saturating_add(Weight::from_parts(2_398_739, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(66_448_000, 3676))
+		Weight::from_parts(69_359_909, 3676)
+			.saturating_add(Weight::from_parts(2_276_260, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(65_467_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn purge_container(h: u32, ) -> Weight {
-		Weight::from_parts(59_395_957, 3783)
-			.saturating_add(Weight::from_parts(2_308_196, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(56_744_000, 3783))
+		Weight::from_parts(57_978_463, 3783)
+			.saturating_add(Weight::from_parts(2_234_971, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(55_462_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn verify_pack() -> Weight {
-		Weight::from_parts(27_731_000, 7139)
+		Weight::from_parts(27_250_000, 7139)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }

@@ -329,6 +329,8 @@ impl pallet_supply_chain::Config for Runtime {
 	/// A month for the buyer to receive or reject: longer than any overland or sea freight
 	/// leg, short enough that goods lost in transit return to a custodian's books.
 	type ShipmentTimeout = ConstU64<{ 30 * DAY_MS }>;
+	/// As `consortium`'s `OrganisationOrigin`, which records the Company Prefixes.
+	type ProductOrigin = EnsureRoot<AccountId>;
 	type WeightInfo = pallet_supply_chain::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type OrganisationsHelper = Consortium;
