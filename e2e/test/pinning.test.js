@@ -172,7 +172,7 @@ describe('a sealer with the right credentials', () => {
 
     // The upload lands, its confirmation finds no record; once the upload is settled (10 blocks
     // of the pool's longevity and the test node's finality depth of 2), a later run deletes it.
-    const deleted = new RegExp(`object 0x${key}: uploaded \\(or tried\\) for a record erased since`);
+    const deleted = new RegExp(`object 0x${key}: no record needs it any more and no deletion request names this node for it; deleted`);
     for (let i = 0; i < 40 && !deleted.test(node.log()); i += 1) head = await nextBlock(api, head);
     assert.match(node.log(), deleted);
     assert.equal(await store.object(key), null);

@@ -36,7 +36,15 @@
 //!    ([`Config::UnsignedLongevity`] plus the node's finality depth later, so that neither a
 //!    pending confirmation nor a reorganisation can change the answer), it `DELETE`s the
 //!    object if no live record references it and no deletion request names the uploader,
-//!    confirming nothing; otherwise it forgets the upload (the chain accounts for it).
+//!    confirming nothing; it forgets the upload if the chain lists the uploader as holding it
+//!    or asks it to delete it (the chain accounts for it);
+//! 4. an upload still referenced that the chain never listed the uploader as holding (its
+//!    confirmation was refused or lost, or its answer timed out while other sealers pinned the
+//!    record) is a copy nothing on chain would ever ask it to delete: it moves to the
+//!    [`OrphanCopy`] list ([`ORPHAN_COPIES_KEY`]), which each run goes through
+//!    [`ORPHAN_CHECKS_PER_RUN`] entries at a time, and the copy is `DELETE`d once no record
+//!    references the object any more (forgotten if the chain lists or asks the holder
+//!    meanwhile).
 //!
 //! Runs overlap: a run on an old block may still be uploading or deleting when the next
 //! block's run starts. The last upload or deletion of each object is kept with the height of
@@ -54,7 +62,8 @@
 //! bucket; never request headers, credentials or ciphertext.
 //!
 //! The decisions are small pure functions ([`is_due`], [`put_outcome`], [`delete_outcome`],
-//! [`next_step`], [`backoff_delay_ms`], [`may_act`], [`untracked_fate`], [`split_endpoint`],
+//! [`next_step`], [`backoff_delay_ms`], [`may_act`], [`untracked_fate`], [`orphan_fate`],
+//! [`split_endpoint`],
 //! [`s3_error_code`]) so they can be tested alone.
 
 use crate::{
@@ -102,6 +111,19 @@ pub const UNTRACKED_UPLOADS_KEY: &[u8] = b"medchain/pin-untracked";
 /// The most [`UntrackedUpload`]s kept: past it the worker uploads nothing more until earlier
 /// uploads settle, rather than leave objects it could not account for.
 pub const MAX_UNTRACKED_UPLOADS: usize = 1_024;
+/// The copies in the bucket that records still reference but the chain does not list their
+/// holder for ([`OrphanCopy`]s).
+pub const ORPHAN_COPIES_KEY: &[u8] = b"medchain/pin-orphans";
+/// Where the next run goes on through the [`OrphanCopy`] list.
+pub const ORPHAN_CURSOR_KEY: &[u8] = b"medchain/pin-orphans-cursor";
+/// The most [`OrphanCopy`]s kept (about 90 bytes each): past it a new one is forgotten, with
+/// a warning, and its copy stays if its record is erased. Each needs an upload that stored
+/// the bytes (or may have: its answer was lost) and then a confirmation that never counted,
+/// so a node should never come near.
+pub const MAX_ORPHAN_COPIES: usize = 4_096;
+/// How many [`OrphanCopy`]s a run looks at (one or two storage reads each), deleting at most
+/// `MaxPinsPerRun` of those no record references any more.
+pub const ORPHAN_CHECKS_PER_RUN: usize = 32;
 /// When the worker last said pinning is off for want of settings.
 pub const NO_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-settings";
 /// When the worker last said the settings are unusable.
@@ -232,13 +254,59 @@ pub struct UntrackedUpload<AccountId> {
 	pub deletion: RetryState,
 }
 
-/// What the chain, as of some block, says of an object an [`UntrackedUpload`] stored.
+/// A copy in the bucket that the chain does not account for: uploaded by `holder`, settled,
+/// still referenced by a record, but the chain never listed `holder` as holding it. Kept until
+/// no record references the object, then deleted.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct OrphanCopy<AccountId> {
+	/// The object.
+	pub content_hash: H256,
+	/// The sealer key that uploaded it.
+	pub holder: AccountId,
+	/// The block of the run that put it on the list.
+	pub noted_at: u64,
+	/// Where deleting it stands, once no record needs it.
+	pub deletion: RetryState,
+}
+
+/// What the chain, as of some block, says of an object an [`UntrackedUpload`] or an
+/// [`OrphanCopy`] stored.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct ObjectOnChain {
 	/// A live record references the object.
 	pub referenced: bool,
+	/// The chain lists the upload's holder among the object's holders: its deletion will be
+	/// asked for when the last record referencing it is erased.
+	pub held: bool,
 	/// A deletion request asks the upload's holder to delete it, which it has not confirmed.
 	pub deletion_requested: bool,
+}
+
+impl ObjectOnChain {
+	/// What the chain says of `holder`'s copy of an object, from `object` (the object's
+	/// holders, if a record references it) and `unpin` (its deletion request's holders and
+	/// those that deleted their copies): the second is read only if the first is absent, as
+	/// an object never has both.
+	pub fn read<AccountId: PartialEq>(
+		holder: &AccountId,
+		object: Option<Vec<AccountId>>,
+		unpin: impl FnOnce() -> Option<(Vec<AccountId>, Vec<AccountId>)>,
+	) -> Self {
+		match object {
+			Some(holders) => ObjectOnChain {
+				referenced: true,
+				held: holders.contains(holder),
+				deletion_requested: false,
+			},
+			None => ObjectOnChain {
+				referenced: false,
+				held: false,
+				deletion_requested: unpin().is_some_and(|(holders, deleted)| {
+					holders.contains(holder) && !deleted.contains(holder)
+				}),
+			},
+		}
+	}
 }
 
 /// What to do with a recent upload.
@@ -247,9 +315,12 @@ pub enum UntrackedFate {
 	/// Not settled yet: a confirmation may still land, or a reorganisation undo what the run
 	/// sees.
 	Keep,
-	/// The chain accounts for the object: a record needs it, or a deletion request asks the
-	/// uploader to delete it.
+	/// The chain accounts for the copy: it lists the uploader as holding it, or a deletion
+	/// request asks the uploader to delete it.
 	Forget,
+	/// A record needs the object, but the chain does not know of this copy: keep it in the
+	/// [`OrphanCopy`] list until no record does.
+	Orphaned,
 	/// No record needs it and no deletion request names the uploader: delete it.
 	Delete,
 }
@@ -258,23 +329,47 @@ pub enum UntrackedFate {
 /// `settle_blocks` have passed (the pool's longevity of the upload's confirmation plus the
 /// node's finality depth), given what `object_on_chain` reads of it. That is read only for a
 /// settled upload: an unsettled one is kept whatever the chain says, so a run spends no storage
-/// reads on the uploads of the last few blocks. A record that still references an object the
-/// chain never listed the uploader as holding (its confirmation was refused, or its upload
-/// failed while others pinned) is forgotten too: that copy stays if the record is erased later.
+/// reads on the uploads of the last few blocks. An object a record still references but the
+/// chain never listed the uploader as holding (its confirmation was refused or lost, or its
+/// upload's answer was lost while others pinned) is orphaned if `copy_may_exist` (the node's
+/// last action on the object was an upload that did not fail): nothing on chain would ask for
+/// that copy's deletion when the record is erased. An upload the store refused left no copy.
 pub fn untracked_fate(
 	uploaded_at: u64,
 	block: u64,
 	settle_blocks: u64,
 	object_on_chain: impl FnOnce() -> ObjectOnChain,
+	copy_may_exist: impl FnOnce() -> bool,
 ) -> UntrackedFate {
 	if block <= uploaded_at.saturating_add(settle_blocks) {
 		return UntrackedFate::Keep;
 	}
-	let object = object_on_chain();
-	if object.referenced || object.deletion_requested {
-		UntrackedFate::Forget
+	match orphan_fate(object_on_chain()) {
+		OrphanFate::Keep if copy_may_exist() => UntrackedFate::Orphaned,
+		OrphanFate::Keep | OrphanFate::Forget => UntrackedFate::Forget,
+		OrphanFate::Delete => UntrackedFate::Delete,
+	}
+}
+
+/// What to do with a copy the chain does not list its holder for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OrphanFate {
+	/// A record still needs the object: keep the copy.
+	Keep,
+	/// The chain now accounts for the copy (lists its holder, or asks it to delete it).
+	Forget,
+	/// No record needs it and nothing on chain names the holder: delete it.
+	Delete,
+}
+
+/// What to do with a copy of an object, given what the chain says of it.
+pub fn orphan_fate(object: ObjectOnChain) -> OrphanFate {
+	if object.held || object.deletion_requested {
+		OrphanFate::Forget
+	} else if object.referenced {
+		OrphanFate::Keep
 	} else {
-		UntrackedFate::Delete
+		OrphanFate::Delete
 	}
 }
 
@@ -658,6 +753,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 		worker.unpin_released(account);
 	}
 	worker.delete_untracked();
+	worker.delete_orphans();
 }
 
 /// One run of the worker.
@@ -781,8 +877,12 @@ impl<T: Config> Worker<T> {
 			return;
 		}
 		let outcome = self.store.send(&request, ciphertext);
-		if outcome.status().is_some_and(|status| (200..300).contains(&status)) {
+		// A `PUT` left unanswered may have landed all the same: counted as an upload, so no
+		// older run deletes it and a copy the chain never lists is looked after.
+		if !matches!(put_outcome(outcome.status()), RequestOutcome::Rejected(_)) {
 			self.record_action(&content_hash, ObjectAction::Uploaded);
+		}
+		if outcome.status().is_some_and(|status| (200..300).contains(&status)) {
 			// Hash check, signing and upload: what scripts/pinning-throughput measures.
 			log::debug!(
 				target: LOG_TARGET,
@@ -971,7 +1071,9 @@ impl<T: Config> Worker<T> {
 	}
 
 	/// Deletes the objects this node uploaded that no record needs any more and the chain
-	/// never listed it as holding; forgets those the chain now accounts for.
+	/// never listed it as holding; forgets those the chain now accounts for; moves to the
+	/// [`OrphanCopy`] list those a record still needs although the chain does not list their
+	/// holder.
 	fn delete_untracked(&self) {
 		let uploads = untracked_uploads::<T::AccountId>();
 		if uploads.is_empty() {
@@ -979,70 +1081,47 @@ impl<T: Config> Worker<T> {
 		}
 		let mut budget = T::MaxPinsPerRun::get();
 		let mut settled = Vec::new();
+		let mut orphaned = Vec::new();
 		let mut failed = Vec::new();
 		for upload in uploads {
-			let content_hash = upload.content_hash;
-			let on_chain = || ObjectOnChain {
-				referenced: Objects::<T>::contains_key(content_hash),
-				deletion_requested: Unpins::<T>::get(content_hash).is_some_and(|unpin| {
-					unpin.holders.contains(&upload.holder)
-						&& !unpin.deleted.contains(&upload.holder)
-				}),
-			};
 			let settle_blocks =
 				T::UnsignedLongevity::get().saturating_add(self.store.finality_depth);
-			match untracked_fate(upload.uploaded_at, self.block_number, settle_blocks, on_chain) {
+			let on_chain = || object_on_chain::<T>(&upload.content_hash, &upload.holder);
+			let copy = || copy_may_exist(&upload.content_hash);
+			match untracked_fate(
+				upload.uploaded_at,
+				self.block_number,
+				settle_blocks,
+				on_chain,
+				copy,
+			) {
 				UntrackedFate::Keep => continue,
 				UntrackedFate::Forget => {
 					settled.push(upload);
 					continue;
 				},
+				UntrackedFate::Orphaned => {
+					orphaned.push(upload);
+					continue;
+				},
 				UntrackedFate::Delete => {},
 			}
-			if budget == 0 || now_ms() < upload.deletion.next_attempt_at {
-				continue;
+			match self.delete_unneeded(&upload.content_hash, &upload.deletion, &mut budget) {
+				Deletion::NotNow => {},
+				Deletion::Done => settled.push(upload),
+				Deletion::Failed(deletion) => failed.push(UntrackedUpload { deletion, ..upload }),
 			}
-			let sent = locked(&content_hash, || {
-				if !self.may_act(&content_hash, ObjectAction::Deleted) {
-					return None;
-				}
-				let request = self
-					.store
-					.delete_request(&content_hash, now_ms())
-					.map_err(|error| {
-						log::warn!(
-							target: LOG_TARGET,
-							"object {content_hash:?}: cannot sign the deletion: {error}"
-						)
-					})
-					.ok()?;
-				let outcome = self.store.send(&request, &[]);
-				if delete_outcome(outcome.status()) == RequestOutcome::Done {
-					self.record_action(&content_hash, ObjectAction::Deleted);
-				}
-				Some(outcome)
+		}
+		// Orphans leave the untracked list only once they are in theirs.
+		if !orphaned.is_empty() {
+			let copies = orphaned.iter().map(|upload| OrphanCopy {
+				content_hash: upload.content_hash,
+				holder: upload.holder.clone(),
+				noted_at: self.block_number,
+				deletion: RetryState::default(),
 			});
-			let Some(Some(outcome)) = sent else {
-				continue;
-			};
-			budget = budget.saturating_sub(1);
-			if delete_outcome(outcome.status()) == RequestOutcome::Done {
-				log::info!(
-					target: LOG_TARGET,
-					"object {content_hash:?}: uploaded (or tried) for a record erased since, \
-					 which no deletion request names this node for; deleted",
-				);
-				settled.push(upload);
-			} else {
-				let deletion =
-					retry_after_failure(&upload.deletion, now_ms(), self.store.retry_base_ms);
-				log::warn!(
-					target: LOG_TARGET,
-					"object {content_hash:?}: deletion of an unneeded upload failed ({outcome}); \
-					 retrying in {} s",
-					backoff_delay_ms(deletion.attempts, self.store.retry_base_ms) / 1_000,
-				);
-				failed.push(UntrackedUpload { deletion, ..upload });
+			if self.note_orphans(copies.collect()) {
+				settled.extend(orphaned);
 			}
 		}
 		if settled.is_empty() && failed.is_empty() {
@@ -1064,6 +1143,172 @@ impl<T: Config> Worker<T> {
 		);
 		if updated.is_err() {
 			log::debug!(target: LOG_TARGET, "untracked uploads changed by another run; next run");
+		}
+	}
+
+	/// Adds `copies` to the [`OrphanCopy`] list, each (object, holder) once. Copies past
+	/// [`MAX_ORPHAN_COPIES`] are forgotten with a warning. False if another run wrote the list
+	/// at the same moment: then the copies stay where they are, for the next run.
+	fn note_orphans(&self, copies: Vec<OrphanCopy<T::AccountId>>) -> bool {
+		let mut added = Vec::new();
+		let mut dropped = Vec::new();
+		let noted = StorageValueRef::persistent(ORPHAN_COPIES_KEY).mutate(
+			|current: Result<Option<Vec<OrphanCopy<T::AccountId>>>, StorageRetrievalError>| {
+				let mut current = current.ok().flatten().unwrap_or_default();
+				for copy in copies {
+					if current.iter().any(|entry| {
+						entry.content_hash == copy.content_hash && entry.holder == copy.holder
+					}) {
+						continue;
+					}
+					if current.len() >= MAX_ORPHAN_COPIES {
+						dropped.push(copy.content_hash);
+					} else {
+						added.push(copy.content_hash);
+						current.push(copy);
+					}
+				}
+				Ok::<_, ()>(current)
+			},
+		);
+		if noted.is_err() {
+			log::debug!(target: LOG_TARGET, "orphan copies changed by another run; next run");
+			return false;
+		}
+		for content_hash in added {
+			log::info!(
+				target: LOG_TARGET,
+				"object {content_hash:?}: uploaded for a record, but the chain does not list this \
+				 node as holding it; deleting it once no record needs it",
+			);
+		}
+		for content_hash in dropped {
+			log::warn!(
+				target: LOG_TARGET,
+				"object {content_hash:?}: {MAX_ORPHAN_COPIES} copies the chain does not list \
+				 this node for are kept already; this one stays in the bucket if its records \
+				 are erased",
+			);
+		}
+		true
+	}
+
+	/// Goes on through the [`OrphanCopy`] list, at most [`ORPHAN_CHECKS_PER_RUN`] entries from
+	/// where the last run stopped: deletes the copies no record needs any more (at most
+	/// `MaxPinsPerRun`), forgets those the chain now accounts for.
+	fn delete_orphans(&self) {
+		let copies = orphan_copies::<T::AccountId>();
+		if copies.is_empty() {
+			return;
+		}
+		let cursor = StorageValueRef::persistent(ORPHAN_CURSOR_KEY);
+		let start = cursor.get::<u32>().ok().flatten().unwrap_or_default() as usize % copies.len();
+		let mut budget = T::MaxPinsPerRun::get();
+		let mut looked_at = 0;
+		let mut removed = Vec::new();
+		let mut failed = Vec::new();
+		let window = copies.len().min(ORPHAN_CHECKS_PER_RUN);
+		for index in (start..).take(window).map(|index| index % copies.len()) {
+			let Some(copy) = copies.get(index) else {
+				break;
+			};
+			// The next run starts with the first copy this one had no budget left to delete.
+			if budget == 0 {
+				break;
+			}
+			looked_at += 1;
+			match orphan_fate(object_on_chain::<T>(&copy.content_hash, &copy.holder)) {
+				OrphanFate::Keep => continue,
+				OrphanFate::Forget => {
+					removed.push(index);
+					continue;
+				},
+				OrphanFate::Delete => {},
+			}
+			match self.delete_unneeded(&copy.content_hash, &copy.deletion, &mut budget) {
+				Deletion::NotNow => {},
+				Deletion::Done => removed.push(index),
+				Deletion::Failed(deletion) => failed.push(OrphanCopy { deletion, ..copy.clone() }),
+			}
+		}
+		let next = next_orphan_cursor(copies.len(), start, looked_at, &removed);
+		if next != start || !removed.is_empty() {
+			cursor.set(&u32::try_from(next).unwrap_or_default());
+		}
+		if removed.is_empty() && failed.is_empty() {
+			return;
+		}
+		let done: Vec<&OrphanCopy<T::AccountId>> =
+			removed.iter().filter_map(|index| copies.get(*index)).collect();
+		let updated = StorageValueRef::persistent(ORPHAN_COPIES_KEY).mutate(
+			|current: Result<Option<Vec<OrphanCopy<T::AccountId>>>, StorageRetrievalError>| {
+				let mut current = current.ok().flatten().unwrap_or_default();
+				current.retain(|entry| !done.iter().any(|copy| same_copy(copy, entry)));
+				for entry in current.iter_mut() {
+					if let Some(retry) = failed.iter().find(|copy| same_copy(copy, entry)) {
+						entry.deletion = retry.deletion;
+					}
+				}
+				Ok::<_, ()>(current)
+			},
+		);
+		if updated.is_err() {
+			log::debug!(target: LOG_TARGET, "orphan copies changed by another run; next run");
+		}
+	}
+
+	/// `DELETE`s a copy of `content_hash` that nothing on chain asks this node to delete,
+	/// unless its `deletion` is not due yet, `budget` is spent, another run holds the object
+	/// or acted on it on a newer block.
+	fn delete_unneeded(
+		&self,
+		content_hash: &H256,
+		deletion: &RetryState,
+		budget: &mut u32,
+	) -> Deletion {
+		if *budget == 0 || now_ms() < deletion.next_attempt_at {
+			return Deletion::NotNow;
+		}
+		let sent = locked(content_hash, || {
+			if !self.may_act(content_hash, ObjectAction::Deleted) {
+				return None;
+			}
+			let request = self
+				.store
+				.delete_request(content_hash, now_ms())
+				.map_err(|error| {
+					log::warn!(
+						target: LOG_TARGET,
+						"object {content_hash:?}: cannot sign the deletion: {error}"
+					)
+				})
+				.ok()?;
+			let outcome = self.store.send(&request, &[]);
+			if delete_outcome(outcome.status()) == RequestOutcome::Done {
+				self.record_action(content_hash, ObjectAction::Deleted);
+			}
+			Some(outcome)
+		});
+		let Some(Some(outcome)) = sent else {
+			return Deletion::NotNow;
+		};
+		*budget = budget.saturating_sub(1);
+		if delete_outcome(outcome.status()) == RequestOutcome::Done {
+			log::info!(
+				target: LOG_TARGET,
+				"object {content_hash:?}: no record needs it any more and no deletion request \
+				 names this node for it; deleted",
+			);
+			Deletion::Done
+		} else {
+			let next = retry_after_failure(deletion, now_ms(), self.store.retry_base_ms);
+			log::warn!(
+				target: LOG_TARGET,
+				"object {content_hash:?}: deletion of an unneeded copy failed ({outcome}); \
+				 retrying in {} s",
+				backoff_delay_ms(next.attempts, self.store.retry_base_ms) / 1_000,
+			);
+			Deletion::Failed(next)
 		}
 	}
 
@@ -1166,6 +1411,64 @@ pub fn untracked_uploads<AccountId: Decode>() -> Vec<UntrackedUpload<AccountId>>
 		.ok()
 		.flatten()
 		.unwrap_or_default()
+}
+
+/// The copies the chain does not list their holder for (see [`OrphanCopy`]).
+pub fn orphan_copies<AccountId: Decode>() -> Vec<OrphanCopy<AccountId>> {
+	StorageValueRef::persistent(ORPHAN_COPIES_KEY)
+		.get::<Vec<OrphanCopy<AccountId>>>()
+		.ok()
+		.flatten()
+		.unwrap_or_default()
+}
+
+/// What the chain says of the copy of `content_hash` that `holder` uploaded.
+fn object_on_chain<T: Config>(content_hash: &H256, holder: &T::AccountId) -> ObjectOnChain {
+	ObjectOnChain::read(
+		holder,
+		Objects::<T>::get(content_hash).map(|object| object.holders.into_inner()),
+		|| {
+			Unpins::<T>::get(content_hash)
+				.map(|unpin| (unpin.holders.into_inner(), unpin.deleted.into_inner()))
+		},
+	)
+}
+
+/// Whether this node's last action on `content_hash` in its bucket was an upload that did not
+/// fail: a copy of it may be there.
+fn copy_may_exist(content_hash: &H256) -> bool {
+	StorageValueRef::persistent(&last_action_key(content_hash))
+		.get::<LastAction>()
+		.ok()
+		.flatten()
+		.is_some_and(|last| last.action == ObjectAction::Uploaded)
+}
+
+/// Where the next run goes on through a list of `len` [`OrphanCopy`]s, after a run that looked
+/// at `looked_at` of them from index `start` on (wrapping round) and removed those at the
+/// indices `removed`: the index, in the list without them, of the first entry not looked at.
+pub fn next_orphan_cursor(len: usize, start: usize, looked_at: usize, removed: &[usize]) -> usize {
+	let remaining = len.saturating_sub(removed.len());
+	if len == 0 || remaining == 0 {
+		return 0;
+	}
+	let next = start.saturating_add(looked_at) % len;
+	let shift = removed.iter().filter(|index| **index < next).count();
+	next.saturating_sub(shift) % remaining
+}
+/// How a deletion of an unneeded copy went.
+enum Deletion {
+	/// Not tried this run (not due, no budget left, or another run has the object).
+	NotNow,
+	/// Deleted (or already gone).
+	Done,
+	/// Failed; retry from this state.
+	Failed(RetryState),
+}
+
+/// Whether `a` and `b` are the same entry: same object, holder and noting.
+fn same_copy<AccountId: PartialEq>(a: &OrphanCopy<AccountId>, b: &OrphanCopy<AccountId>) -> bool {
+	a.content_hash == b.content_hash && a.holder == b.holder && a.noted_at == b.noted_at
 }
 
 /// Whether `a` and `b` are the same upload: same object, holder and block.

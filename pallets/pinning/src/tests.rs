@@ -897,19 +897,83 @@ fn a_run_never_undoes_what_a_run_on_a_newer_block_did_to_an_object() {
 
 #[test]
 fn a_recent_upload_is_deleted_once_settled_if_nothing_on_chain_accounts_for_it() {
-	let chain = |referenced, deletion_requested| ObjectOnChain { referenced, deletion_requested };
+	let chain = |referenced, held, deletion_requested| ObjectOnChain {
+		referenced,
+		held,
+		deletion_requested,
+	};
 	let settle = 15;
 	// Before it settles nothing is decided, and the chain is not even read: a confirmation may
 	// land, a reorganisation may bring back a record the run does not see.
 	let unread = || -> ObjectOnChain { panic!("an unsettled upload's object was read") };
-	assert_eq!(untracked_fate(5, 4, settle, unread), UntrackedFate::Keep);
-	assert_eq!(untracked_fate(5, 20, settle, unread), UntrackedFate::Keep);
-	assert_eq!(untracked_fate(u64::MAX, u64::MAX, settle, unread), UntrackedFate::Keep);
-	// Settled: a record needs it, or a deletion request names the uploader.
-	assert_eq!(untracked_fate(5, 21, settle, || chain(true, false)), UntrackedFate::Forget);
-	assert_eq!(untracked_fate(5, 21, settle, || chain(false, true)), UntrackedFate::Forget);
+	let copy = || true;
+	assert_eq!(untracked_fate(5, 4, settle, unread, copy), UntrackedFate::Keep);
+	assert_eq!(untracked_fate(5, 20, settle, unread, copy), UntrackedFate::Keep);
+	assert_eq!(untracked_fate(u64::MAX, u64::MAX, settle, unread, copy), UntrackedFate::Keep);
+	// Settled: the chain lists the uploader as holding it, or a deletion request names it.
+	let fate = |object: ObjectOnChain, copy_may_exist: bool| {
+		untracked_fate(5, 21, settle, || object, || copy_may_exist)
+	};
+	assert_eq!(fate(chain(true, true, false), true), UntrackedFate::Forget);
+	assert_eq!(fate(chain(false, false, true), true), UntrackedFate::Forget);
+	// Settled, a record needs it, but the chain knows nothing of this copy: kept as an orphan,
+	// unless the store refused the upload (no copy was made).
+	assert_eq!(fate(chain(true, false, false), true), UntrackedFate::Orphaned);
+	assert_eq!(fate(chain(true, false, false), false), UntrackedFate::Forget);
 	// Settled and nothing accounts for it: deleted.
-	assert_eq!(untracked_fate(5, 21, settle, || chain(false, false)), UntrackedFate::Delete);
+	assert_eq!(fate(chain(false, false, false), false), UntrackedFate::Delete);
+}
+
+#[test]
+fn an_orphan_copy_is_kept_while_referenced_and_deleted_once_not() {
+	let chain = |referenced, held, deletion_requested| ObjectOnChain {
+		referenced,
+		held,
+		deletion_requested,
+	};
+	assert_eq!(orphan_fate(chain(true, false, false)), OrphanFate::Keep);
+	// The chain accounts for the copy now: its deletion will be asked for.
+	assert_eq!(orphan_fate(chain(true, true, false)), OrphanFate::Forget);
+	assert_eq!(orphan_fate(chain(false, false, true)), OrphanFate::Forget);
+	assert_eq!(orphan_fate(chain(false, false, false)), OrphanFate::Delete);
+}
+
+#[test]
+fn what_the_chain_says_of_a_copy_is_read_from_its_object_or_else_its_deletion_request() {
+	let holder = 1u8;
+	let no_unpin = || -> Option<(Vec<u8>, Vec<u8>)> { panic!("an object has no deletion request") };
+	assert_eq!(
+		ObjectOnChain::read(&holder, Some(vec![2, 1]), no_unpin),
+		ObjectOnChain { referenced: true, held: true, deletion_requested: false }
+	);
+	assert_eq!(
+		ObjectOnChain::read(&holder, Some(vec![2, 3]), no_unpin),
+		ObjectOnChain { referenced: true, held: false, deletion_requested: false }
+	);
+	let unpin = |holders: Vec<u8>, deleted: Vec<u8>| move || Some((holders, deleted));
+	assert!(ObjectOnChain::read(&holder, None, unpin(vec![1, 2], vec![2])).deletion_requested);
+	// Deleted already, or never asked.
+	assert!(!ObjectOnChain::read(&holder, None, unpin(vec![1, 2], vec![1])).deletion_requested);
+	assert!(!ObjectOnChain::read(&holder, None, unpin(vec![2], vec![])).deletion_requested);
+	assert_eq!(
+		ObjectOnChain::read(&holder, None, || None),
+		ObjectOnChain { referenced: false, held: false, deletion_requested: false }
+	);
+}
+
+#[test]
+fn the_orphan_cursor_resumes_at_the_first_copy_not_looked_at() {
+	// Ten copies; a run looked at 0..4 and removed none: the next starts at 4.
+	assert_eq!(next_orphan_cursor(10, 0, 4, &[]), 4);
+	// It removed 1 and 2: the copy that was at 4 is now at 2.
+	assert_eq!(next_orphan_cursor(10, 0, 4, &[1, 2]), 2);
+	// Wrapping round: looked at 8, 9, 0, 1 and removed 9 and 0; the next is the old 2, now 1.
+	assert_eq!(next_orphan_cursor(10, 8, 4, &[9, 0]), 1);
+	// Looked at all of them: back to where it started, less what went before it.
+	assert_eq!(next_orphan_cursor(10, 3, 10, &[0, 5]), 2);
+	// Nothing left, or nothing there.
+	assert_eq!(next_orphan_cursor(2, 0, 2, &[0, 1]), 0);
+	assert_eq!(next_orphan_cursor(0, 0, 0, &[]), 0);
 }
 
 #[test]
@@ -1931,28 +1995,226 @@ fn a_confirmed_upload_is_forgotten_once_settled_and_left_to_the_chains_deletion_
 	assert_eq!(untracked(&mut node), vec![(content(1), second)]);
 }
 
-#[test]
-fn an_upload_still_referenced_once_settled_is_forgotten_without_a_deletion() {
-	let mut node = Node::new(1, true);
+/// Record 7 of ciphertext 1 uploaded by sealer 1 on block 1, whose confirmation never lands
+/// (say, the sealer left the set first) while sealers 2 and 3 pin it.
+fn upload_the_chain_never_lists(node: &mut Node) {
 	node.hold(1, &ciphertext(1));
 	node.execute(|| register(7, 1));
 	node.expect(&put_of(1, NOW), ciphertext(1), b"");
 	node.run(1);
-	// The confirmation never lands (say, the sealer left the set first), but the record
-	// lives: its ciphertext is kept, and the list does not fill up with such uploads.
 	(node.clear_pool)();
 	node.execute(|| {
-		Pins::<Test>::mutate(7, |pin| {
-			if let Some(pin) = pin {
-				pin.confirmations = BoundedVec::truncate_from(accounts(&[2, 3]));
-				pin.status = PinStatus::Pinned;
-			}
-		});
-		Pending::<Test>::remove(7);
+		assert_ok!(confirm(7, 1, 2));
+		assert_ok!(confirm(7, 1, 3));
+		assert_eq!(status(7), Some(PinStatus::Pinned));
+	});
+}
+
+fn orphans(node: &mut Node) -> Vec<H256> {
+	node.execute(|| {
+		orphan_copies::<sp_runtime::AccountId32>()
+			.into_iter()
+			.map(|copy| copy.content_hash)
+			.collect()
+	})
+}
+
+#[test]
+fn an_upload_the_chain_never_listed_is_deleted_once_its_record_is_erased() {
+	let mut node = Node::new(1, true);
+	upload_the_chain_never_lists(&mut node);
+	// Settled: the record lives, so the copy stays, as an orphan; the untracked list does not
+	// fill up with such uploads.
+	node.run(settled(1));
+	assert!(untracked(&mut node).is_empty());
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+	node.run(settled(1) + 1);
+	assert!(node.calls().is_empty());
+
+	// The patient erases the record: the chain asks sealers 2 and 3 to delete their copies,
+	// not this node. The worker deletes its own all the same, and confirms nothing.
+	node.execute(|| {
+		erase(7, 1);
+		let unpin = Unpins::<Test>::get(content(1)).unwrap();
+		assert_eq!(unpin.holders.into_inner(), accounts(&[2, 3]));
+	});
+	let erased_at = settled(1) + 2;
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(erased_at);
+	assert!(orphans(&mut node).is_empty());
+	assert!(node.calls().is_empty());
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Deleted, block: erased_at })
+	);
+	// Done: no further request (an unexpected one would fail the test).
+	node.run(erased_at + 1);
+}
+
+#[test]
+fn an_orphan_copy_the_chain_comes_to_list_is_forgotten_not_deleted() {
+	let mut node = Node::new(1, true);
+	upload_the_chain_never_lists(&mut node);
+	node.run(settled(1));
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+	// A second record of the same ciphertext, which this sealer confirms: the chain now lists
+	// it as a holder, and will ask it to delete the object with the last record.
+	node.execute(|| {
+		register(8, 1);
+		assert_ok!(confirm(8, 1, 1));
+	});
+	node.run(settled(1) + 1);
+	assert!(orphans(&mut node).is_empty());
+	// Both records erased: the chain asks this node to delete its copy, which it does and
+	// confirms, once (an unexpected second request would fail the test).
+	node.execute(|| {
+		erase(7, 1);
+		erase(8, 1);
+		assert!(Unpins::<Test>::get(content(1)).unwrap().holders.contains(&sealer(1)));
+	});
+	let erased_at = settled(1) + 2;
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(erased_at);
+	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_unpin { .. }]));
+	assert!(orphans(&mut node).is_empty());
+}
+
+#[test]
+fn an_orphan_copy_stays_while_another_record_of_the_same_bytes_lives() {
+	let mut node = Node::new(1, true);
+	upload_the_chain_never_lists(&mut node);
+	// A second record of the same bytes, which the other two sealers pin.
+	node.execute(|| {
+		register(8, 1);
+		assert_ok!(confirm(8, 1, 2));
+		assert_ok!(confirm(8, 1, 3));
+	});
+	node.run(settled(1));
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+	// One of the two records goes: the object is still referenced, so nothing is deleted.
+	node.execute(|| erase(7, 1));
+	node.run(settled(1) + 1);
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+	// The other goes too: now it is.
+	node.execute(|| erase(8, 1));
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(settled(1) + 2);
+	assert!(orphans(&mut node).is_empty());
+}
+
+#[test]
+fn an_upload_the_store_refused_leaves_no_orphan() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.answer(HttpRequestStatus::Finished(403));
+	node.run(1);
+	// Other sealers pin it meanwhile: this node has no copy to look after.
+	node.execute(|| {
+		assert_ok!(confirm(7, 1, 2));
+		assert_ok!(confirm(7, 1, 3));
 	});
 	node.run(settled(1));
 	assert!(untracked(&mut node).is_empty());
-	assert!(node.calls().is_empty());
+	assert!(orphans(&mut node).is_empty());
+}
+
+#[test]
+fn an_unanswered_upload_may_have_landed_and_is_looked_after() {
+	let mut node = Node::new(1, true);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register(7, 1));
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.answer(HttpRequestStatus::DeadlineReached);
+	node.run(1);
+	assert_eq!(
+		last_action(&mut node, 1),
+		Some(LastAction { action: ObjectAction::Uploaded, block: 1 })
+	);
+	node.execute(|| {
+		assert_ok!(confirm(7, 1, 2));
+		assert_ok!(confirm(7, 1, 3));
+	});
+	node.run(settled(1));
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+}
+
+#[test]
+fn a_failed_deletion_of_an_orphan_copy_is_retried_after_its_backoff() {
+	let mut node = Node::new(1, true);
+	upload_the_chain_never_lists(&mut node);
+	node.run(settled(1));
+	node.execute(|| erase(7, 1));
+	node.expect(&delete_of(1, NOW), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(503));
+	node.run(settled(1) + 1);
+	assert_eq!(orphans(&mut node), vec![content(1)]);
+	// Not before the backoff.
+	node.run(settled(1) + 2);
+	let later = NOW + 2_000;
+	node.set_time(later);
+	node.expect(&delete_of(1, later), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(404));
+	node.run(settled(1) + 3);
+	assert!(orphans(&mut node).is_empty());
+}
+
+/// `n` orphan copies of sealer 1 that no record references, of objects `1_000`, `1_001`…
+fn orphan_list(n: usize) -> Vec<OrphanCopy<sp_runtime::AccountId32>> {
+	(0..n)
+		.map(|n| OrphanCopy {
+			content_hash: H256::from_low_u64_be(n as u64 + 1_000),
+			holder: sealer(1),
+			noted_at: 1,
+			deletion: RetryState::default(),
+		})
+		.collect()
+}
+
+/// Expects the `DELETE` of orphan object `1_000 + n`, answered 204.
+fn expect_orphan_deletion(node: &mut Node, n: usize) {
+	let hash = H256::from_low_u64_be(n as u64 + 1_000);
+	let time = AmzDateTime::from_unix_seconds(NOW / 1_000).unwrap();
+	let request = s3().delete_object("medchain", &hex_lower(hash.as_bytes()), &time).unwrap();
+	node.expect(&request, Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+}
+
+#[test]
+fn orphan_copies_are_gone_through_a_window_at_a_time_and_none_is_skipped() {
+	let mut node = Node::new(1, true);
+	// 40 copies no record needs: each run deletes the first `MaxPinsPerRun` (2) it looks at,
+	// and the next goes on from the first it did not delete.
+	node.execute(|| StorageValueRef::persistent(ORPHAN_COPIES_KEY).set(&orphan_list(40)));
+	for block in 1..=20u64 {
+		let first = 2 * (block as usize - 1);
+		expect_orphan_deletion(&mut node, first);
+		expect_orphan_deletion(&mut node, first + 1);
+		node.run(block);
+		assert_eq!(orphans(&mut node).len(), 40 - 2 * block as usize);
+	}
+	assert!(orphans(&mut node).is_empty());
+}
+
+#[test]
+fn past_the_most_orphan_copies_kept_a_new_one_is_forgotten() {
+	let mut node = Node::new(1, true);
+	let others = orphan_list(MAX_ORPHAN_COPIES);
+	upload_the_chain_never_lists(&mut node);
+	node.execute(|| StorageValueRef::persistent(ORPHAN_COPIES_KEY).set(&others));
+	// The list's entries are no record's: each run deletes at most `MaxPinsPerRun` of them.
+	expect_orphan_deletion(&mut node, 0);
+	expect_orphan_deletion(&mut node, 1);
+	node.run(settled(1));
+	// The untracked upload is gone from its list, and the full list did not take it.
+	assert!(untracked(&mut node).is_empty());
+	let kept = orphans(&mut node);
+	assert_eq!(kept.len(), MAX_ORPHAN_COPIES - 2);
+	assert!(!kept.contains(&content(1)));
 }
 
 #[test]
