@@ -67,7 +67,9 @@ pub type Service = sc_service::PartialComponents<
 
 /// How long a mining build may take to assemble its transactions.
 const PROPOSAL_BUILD_TIME: Duration = Duration::from_secs(2);
-/// How often the proposer wakes up even without a new block, to pick up new transactions.
+/// How often the mining worker looks at the best block when no import woke it. Upstream's
+/// worker builds anew only on a new best block, so this does not pick up transactions that
+/// arrive while the best block stays the same: they go into the build after the next block.
 const PROPOSAL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Builds the client, backend, pool and import queue.

@@ -127,7 +127,9 @@ pub mod pallet {
 		/// Only `1 / DampingFactor` of the measured correction is applied per block.
 		#[pallet::constant]
 		type DampingFactor: Get<u32>;
-		/// One block changes the difficulty by at most this factor, up or down.
+		/// The next difficulty is at most this factor above or below the window's average
+		/// difficulty (not the last block's: after a run of changes in one direction, one
+		/// block can move further than this factor from its parent).
 		#[pallet::constant]
 		type ClampFactor: Get<u32>;
 		/// The difficulty never goes below this.
