@@ -300,6 +300,8 @@ pub mod pallet {
 		/// Only the organisation's admin may do this.
 		NotAdmin,
 		/// The account is already a member of an organisation (one organisation per account).
+		/// A membership in an organisation that was deregistered anyone may end first
+		/// (`removeMember(thatOrganisation, account)`), which returns its deposit.
 		AlreadyMember,
 		/// The account is not a member of this organisation.
 		NotMember,
@@ -312,14 +314,19 @@ pub mod pallet {
 		/// Only the admin, governance or the member may remove a member of a registered
 		/// organisation.
 		CannotRemoveMember,
-		/// The encryption key is all zeros.
+		/// The encryption key is not a usable X25519 public key: all zeros, or another point of
+		/// small order, with which every shared secret is the same, so anyone could unwrap
+		/// what is wrapped for it.
 		InvalidEncryptionKey,
 		/// The account has published no encryption key.
 		NoEncryptionKey,
 		/// The organisation id counter would overflow.
 		Overflow,
-		/// A GS1 Company Prefix is 4 to 12 digits, and does not start with `2`, `02` or `04`
-		/// (restricted circulation numbers) or `0000` (padded GTIN-8s).
+		/// A GS1 Company Prefix is 4 to 12 digits, outside the ranges GS1 licenses to no
+		/// company: restricted circulation numbers (`2…`, `02…`, `04…`, and GTIN-8s
+		/// `000000…`, `000002…`), coupons and refund receipts (`05…`, `98…`, `99…`), `951…`,
+		/// `952…`, and ISSN, ISBN and ISMN numbers (`977…`–`979…`). Under `00000`, where padded
+		/// GTIN-8s sit, only a single GTIN-8's 12 digits (`00000` and its first seven).
 		InvalidCompanyPrefix,
 		/// An organisation already holds this GS1 Company Prefix.
 		CompanyPrefixHeld,
@@ -333,6 +340,9 @@ pub mod pallet {
 		/// Only a manufacturer holds GS1 Company Prefixes here: it registers the products
 		/// under them.
 		NotAManufacturer,
+		/// The organisation holds GS1 Company Prefixes, so it stays a manufacturer until they
+		/// are revoked (`revokeCompanyPrefix`).
+		HoldsCompanyPrefixes,
 	}
 
 	/// The sealers and organisations a chain starts with.
@@ -476,7 +486,8 @@ pub mod pallet {
 		}
 
 		/// Change `org`'s kind, GLN and admin. Governance only. Members and their deposits
-		/// stay; deposits return to whichever admin paid them.
+		/// stay; deposits return to whichever admin paid them. A manufacturer holding GS1
+		/// Company Prefixes stays a manufacturer until they are revoked.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::update_organisation())]
 		pub fn update_organisation(
@@ -490,6 +501,12 @@ pub mod pallet {
 			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
 			Organisations::<T>::try_mutate(org, |maybe_org| {
 				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
+				if kind != OrgKind::Manufacturer {
+					ensure!(
+						CompanyPrefixesOf::<T>::get(org).is_empty(),
+						Error::<T>::HoldsCompanyPrefixes
+					);
+				}
 				if entry.gln != gln {
 					ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
 					OrganisationByGln::<T>::remove(entry.gln);
@@ -613,7 +630,7 @@ pub mod pallet {
 			key: X25519PublicKey,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(key != [0u8; 32], Error::<T>::InvalidEncryptionKey);
+			ensure!(!has_small_order(&key), Error::<T>::InvalidEncryptionKey);
 			match EncryptionKeys::<T>::get(&who) {
 				Some(existing) => {
 					EncryptionKeys::<T>::insert(&who, EncryptionKey { key, ..existing })
@@ -669,7 +686,14 @@ pub mod pallet {
 			let org =
 				CompanyPrefixHolders::<T>::get(&prefix).ok_or(Error::<T>::UnknownCompanyPrefix)?;
 			Self::free_company_prefix(&prefix);
-			CompanyPrefixesOf::<T>::mutate(org, |prefixes| prefixes.retain(|held| *held != prefix));
+			CompanyPrefixesOf::<T>::mutate_exists(org, |maybe_prefixes| {
+				if let Some(prefixes) = maybe_prefixes {
+					prefixes.retain(|held| *held != prefix);
+					if prefixes.is_empty() {
+						*maybe_prefixes = None;
+					}
+				}
+			});
 			Self::deposit_event(Event::CompanyPrefixRevoked { org, prefix });
 			Ok(())
 		}

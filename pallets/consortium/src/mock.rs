@@ -17,8 +17,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Balances: pallet_balances,
 		// The consortium's genesis config is left out of the runtime's and built on its own in
-		// `new_test_ext`: its default, an empty sealer set, is refused on purpose, while the
-		// macro tests that the runtime's default genesis builds.
+		// `new_test_ext`, with the test sealers: its default would leave nobody able to seal.
 		Consortium: pallet_consortium::{Pallet, Call, Storage, Event<T>, HoldReason},
 	}
 );

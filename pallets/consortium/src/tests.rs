@@ -670,10 +670,29 @@ mod identities {
 	#[test]
 	fn encryption_key_calls_refuse_bad_requests() {
 		new_test_ext().execute_with(|| {
-			assert_noop!(
-				Consortium::publish_encryption_key(RuntimeOrigin::signed(ALICE), [0; 32]),
-				Error::<Test>::InvalidEncryptionKey
-			);
+			// Keys of small order: every shared secret with them is zero.
+			let order_eight = [
+				0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83,
+				0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd,
+				0xd0, 0x9f, 0x11, 0x57,
+			];
+			let mut one = [0u8; 32];
+			one[0] = 1;
+			let mut p_plus_one = [0xff; 32];
+			p_plus_one[0] = 0xee;
+			p_plus_one[31] = 0x7f;
+			let mut with_top_bit = one;
+			with_top_bit[31] = 0x80;
+			for key in [[0; 32], one, order_eight, p_plus_one, with_top_bit] {
+				assert_noop!(
+					Consortium::publish_encryption_key(RuntimeOrigin::signed(ALICE), key),
+					Error::<Test>::InvalidEncryptionKey
+				);
+			}
+			// The base point's u-coordinate, 9, is an ordinary key.
+			let mut nine = [0u8; 32];
+			nine[0] = 9;
+			assert_ok!(Consortium::publish_encryption_key(RuntimeOrigin::signed(BOB), nine));
 			assert_noop!(
 				Consortium::publish_encryption_key(RuntimeOrigin::signed(PAUPER), [1; 32]),
 				TokenError::FundsUnavailable
@@ -998,6 +1017,34 @@ mod company_prefixes {
 			);
 			// Its place is free again.
 			assert_ok!(assign(maker, "0614143"));
+			// Revoking an organisation's last prefixes leaves no empty entry behind.
+			for held in ["0614142", "0614143"] {
+				assert_ok!(Consortium::revoke_company_prefix(RuntimeOrigin::root(), prefix(held)));
+			}
+			assert!(!CompanyPrefixesOf::<Test>::contains_key(maker));
+		});
+	}
+
+	#[test]
+	fn a_manufacturer_holding_prefixes_stays_one_until_they_are_revoked() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			assert_ok!(assign(maker, "0614141"));
+			let become_kind = |kind| {
+				Consortium::update_organisation(
+					RuntimeOrigin::root(),
+					maker,
+					kind,
+					*b"0614141000012",
+					ADMIN,
+				)
+			};
+			// Otherwise a wholesaler would hold the GTINs only a manufacturer registers.
+			assert_noop!(become_kind(OrgKind::Wholesaler), Error::<Test>::HoldsCompanyPrefixes);
+			assert_ok!(become_kind(OrgKind::Manufacturer));
+			assert_ok!(Consortium::revoke_company_prefix(RuntimeOrigin::root(), prefix("0614141")));
+			assert_ok!(become_kind(OrgKind::Wholesaler));
+			assert_eq!(Consortium::organisation_kind(maker), Some(OrgKind::Wholesaler));
 		});
 	}
 

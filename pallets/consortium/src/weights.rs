@@ -60,13 +60,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `70 + s * (32 ±0)`
 		//  Estimated: `3535`
-		// Minimum execution time: 10_876_000 picoseconds.
-		Weight::from_parts(11_845_238, 3535)
-			// Standard Error: 143
-			.saturating_add(Weight::from_parts(30_128, 0).saturating_mul(s.into()))
+		// Minimum execution time: 10_786_000 picoseconds.
+		Weight::from_parts(11_639_417, 3535)
+			// Standard Error: 95
+			.saturating_add(Weight::from_parts(32_784, 0).saturating_mul(s.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(10_876_000, 3535))
+			.max(Weight::from_parts(10_786_000, 3535))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -77,13 +77,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `70 + s * (32 ±0)`
 		//  Estimated: `3535`
-		// Minimum execution time: 10_556_000 picoseconds.
-		Weight::from_parts(11_547_200, 3535)
-			// Standard Error: 89
-			.saturating_add(Weight::from_parts(26_928, 0).saturating_mul(s.into()))
+		// Minimum execution time: 10_645_000 picoseconds.
+		Weight::from_parts(11_391_666, 3535)
+			// Standard Error: 85
+			.saturating_add(Weight::from_parts(29_341, 0).saturating_mul(s.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(10_556_000, 3535))
+			.max(Weight::from_parts(10_645_000, 3535))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -97,22 +97,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `80`
 		//  Estimated: `3498`
-		// Minimum execution time: 13_671_000 picoseconds.
-		Weight::from_parts(14_812_000, 3498)
+		// Minimum execution time: 13_800_000 picoseconds.
+		Weight::from_parts(15_012_000, 3498)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:1 w:1)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::CompanyPrefixesOf` (r:1 w:0)
+	/// Proof: `Consortium::CompanyPrefixesOf` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::OrganisationByGln` (r:1 w:2)
 	/// Proof: `Consortium::OrganisationByGln` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	fn update_organisation() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `244`
-		//  Estimated: `3527`
-		// Minimum execution time: 19_119_000 picoseconds.
-		Weight::from_parts(20_650_000, 3527)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Estimated: `3694`
+		// Minimum execution time: 21_331_000 picoseconds.
+		Weight::from_parts(22_874_000, 3694)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:1 w:1)
@@ -130,13 +132,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `341 + p * (272 ±0)`
 		//  Estimated: `3694 + p * (20064 ±0)`
-		// Minimum execution time: 15_964_000 picoseconds.
-		Weight::from_parts(18_152_598, 3694)
-			// Standard Error: 14_644
-			.saturating_add(Weight::from_parts(41_159_697, 0).saturating_mul(p.into()))
+		// Minimum execution time: 16_335_000 picoseconds.
+		Weight::from_parts(18_494_608, 3694)
+			// Standard Error: 15_334
+			.saturating_add(Weight::from_parts(41_263_802, 0).saturating_mul(p.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(15_964_000, 3694))
+			.max(Weight::from_parts(16_335_000, 3694))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -153,10 +155,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::CompanyPrefixesOf` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn assign_company_prefix() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2435`
+		//  Measured:  `2455`
 		//  Estimated: `23562`
-		// Minimum execution time: 103_343_000 picoseconds.
-		Weight::from_parts(108_701_000, 23562)
+		// Minimum execution time: 105_226_000 picoseconds.
+		Weight::from_parts(109_672_000, 23562)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -170,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2415`
 		//  Estimated: `21054`
-		// Minimum execution time: 82_442_000 picoseconds.
-		Weight::from_parts(86_668_000, 21054)
+		// Minimum execution time: 83_894_000 picoseconds.
+		Weight::from_parts(87_540_000, 21054)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -189,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1933`
 		//  Estimated: `3676`
-		// Minimum execution time: 165_755_000 picoseconds.
-		Weight::from_parts(173_857_000, 3676)
+		// Minimum execution time: 153_688_000 picoseconds.
+		Weight::from_parts(160_888_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -204,8 +206,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `339`
 		//  Estimated: `3582`
-		// Minimum execution time: 20_931_000 picoseconds.
-		Weight::from_parts(22_624_000, 3582)
+		// Minimum execution time: 21_161_000 picoseconds.
+		Weight::from_parts(22_753_000, 3582)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -223,8 +225,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `497`
 		//  Estimated: `3676`
-		// Minimum execution time: 62_683_000 picoseconds.
-		Weight::from_parts(65_677_000, 3676)
+		// Minimum execution time: 63_744_000 picoseconds.
+		Weight::from_parts(66_379_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -236,8 +238,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `80`
 		//  Estimated: `3676`
-		// Minimum execution time: 56_544_000 picoseconds.
-		Weight::from_parts(58_988_000, 3676)
+		// Minimum execution time: 57_645_000 picoseconds.
+		Weight::from_parts(60_109_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -249,8 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `255`
 		//  Estimated: `3676`
-		// Minimum execution time: 48_672_000 picoseconds.
-		Weight::from_parts(50_995_000, 3676)
+		// Minimum execution time: 50_024_000 picoseconds.
+		Weight::from_parts(53_269_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -259,33 +261,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn add_sealer(s: u32, ) -> Weight {
-		Weight::from_parts(11_845_238, 3535)
-			.saturating_add(Weight::from_parts(30_128, 0).saturating_mul(s.into()))
-			.max(Weight::from_parts(10_876_000, 3535))
+		Weight::from_parts(11_639_417, 3535)
+			.saturating_add(Weight::from_parts(32_784, 0).saturating_mul(s.into()))
+			.max(Weight::from_parts(10_786_000, 3535))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_sealer(s: u32, ) -> Weight {
-		Weight::from_parts(11_547_200, 3535)
-			.saturating_add(Weight::from_parts(26_928, 0).saturating_mul(s.into()))
-			.max(Weight::from_parts(10_556_000, 3535))
+		Weight::from_parts(11_391_666, 3535)
+			.saturating_add(Weight::from_parts(29_341, 0).saturating_mul(s.into()))
+			.max(Weight::from_parts(10_645_000, 3535))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_organisation() -> Weight {
-		Weight::from_parts(14_812_000, 3498)
+		Weight::from_parts(15_012_000, 3498)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn update_organisation() -> Weight {
-		Weight::from_parts(20_650_000, 3527)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(22_874_000, 3694)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_organisation(p: u32, ) -> Weight {
-		Weight::from_parts(18_152_598, 3694)
-			.saturating_add(Weight::from_parts(41_159_697, 0).saturating_mul(p.into()))
-			.max(Weight::from_parts(15_964_000, 3694))
+		Weight::from_parts(18_494_608, 3694)
+			.saturating_add(Weight::from_parts(41_263_802, 0).saturating_mul(p.into()))
+			.max(Weight::from_parts(16_335_000, 3694))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -293,37 +295,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 20064).saturating_mul(p.into()))
 	}
 	fn assign_company_prefix() -> Weight {
-		Weight::from_parts(108_701_000, 23562)
+		Weight::from_parts(109_672_000, 23562)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn revoke_company_prefix() -> Weight {
-		Weight::from_parts(86_668_000, 21054)
+		Weight::from_parts(87_540_000, 21054)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn add_member() -> Weight {
-		Weight::from_parts(173_857_000, 3676)
+		Weight::from_parts(160_888_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_member_roles() -> Weight {
-		Weight::from_parts(22_624_000, 3582)
+		Weight::from_parts(22_753_000, 3582)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_member() -> Weight {
-		Weight::from_parts(65_677_000, 3676)
+		Weight::from_parts(66_379_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_encryption_key() -> Weight {
-		Weight::from_parts(58_988_000, 3676)
+		Weight::from_parts(60_109_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_encryption_key() -> Weight {
-		Weight::from_parts(50_995_000, 3676)
+		Weight::from_parts(53_269_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
