@@ -16,9 +16,16 @@ pub fn has_valid_check_digit(digits: &[u8]) -> bool {
 	digits.split_last().is_some_and(|(check, body)| check_digit(body) == Some(*check))
 }
 
-/// Whether `gln` is 13 ASCII digits with a valid GS1 check digit.
+/// Whether `digits` are a GS1 key (GLN, GTIN, SSCC): a valid check digit (see
+/// [`has_valid_check_digit`]), and not all zeros, whose check digit is valid too but which no
+/// GS1 Company Prefix begins and so names nothing.
+pub fn is_valid_key(digits: &[u8]) -> bool {
+	has_valid_check_digit(digits) && digits.iter().any(|digit| *digit != b'0')
+}
+
+/// Whether `gln` is 13 ASCII digits with a valid GS1 check digit, not all zeros.
 pub fn is_valid_gln(gln: &Gln) -> bool {
-	has_valid_check_digit(gln)
+	is_valid_key(gln)
 }
 
 /// A GS1 Global Trade Item Number in its 14-digit form (AI 01): 14 ASCII digits, the last a
@@ -109,14 +116,14 @@ pub fn check_digit(body: &[u8]) -> Option<u8> {
 	Some(b'0'.saturating_add(check as u8))
 }
 
-/// Whether `gtin` is 14 ASCII digits with a valid GS1 check digit.
+/// Whether `gtin` is 14 ASCII digits with a valid GS1 check digit, not all zeros.
 pub fn is_valid_gtin(gtin: &Gtin) -> bool {
-	has_valid_check_digit(gtin)
+	is_valid_key(gtin)
 }
 
-/// Whether `sscc` is 18 ASCII digits with a valid GS1 check digit.
+/// Whether `sscc` is 18 ASCII digits with a valid GS1 check digit, not all zeros.
 pub fn is_valid_sscc(sscc: &Sscc) -> bool {
-	has_valid_check_digit(sscc)
+	is_valid_key(sscc)
 }
 
 /// Whether `byte` is in the GS1 AI encodable character set 82 (GS1 General Specifications,
@@ -333,6 +340,19 @@ mod tests {
 		assert!(!has_valid_check_digit(b"0614141000021"), "digits swapped");
 		assert!(!has_valid_check_digit(b"061414100001a"), "not a digit");
 		assert!(!has_valid_check_digit(b""), "empty");
+	}
+
+	#[test]
+	fn an_all_zero_key_names_nothing() {
+		// Its check digit is valid: only the zeros rule refuses it.
+		assert!(has_valid_check_digit(b"0000000000000"));
+		assert!(!is_valid_gln(b"0000000000000"));
+		assert!(!is_valid_gtin(b"00000000000000"));
+		assert!(!is_valid_sscc(b"000000000000000000"));
+		// A GTIN-8 padded with zeros is valid.
+		assert!(is_valid_gtin(b"00000040170725"));
+		assert!(is_valid_gln(b"0614141000012"));
+		assert!(is_valid_sscc(b"106141411234567897"));
 	}
 
 	#[test]

@@ -291,7 +291,7 @@ pub mod pallet {
 		LastSealer,
 		/// The sealer set already holds `MaxSealers` accounts.
 		TooManySealers,
-		/// The GLN is not 13 digits with a valid GS1 check digit.
+		/// The GLN is not 13 digits with a valid GS1 check digit, or is all zeros.
 		InvalidGln,
 		/// Another registered organisation has this GLN.
 		GlnInUse,

@@ -202,6 +202,7 @@ mod identities {
 		assert!(!is_valid_gln(b"5901234123475"), "two digits swapped");
 		assert!(!is_valid_gln(b"59012341234a7"), "not a digit");
 		assert!(!is_valid_gln(b"590123412345 "), "not a digit");
+		assert!(!is_valid_gln(b"0000000000000"), "all zeros, although its check digit is valid");
 		for seed in [0, 1, 42, 99_999, u32::MAX] {
 			assert!(is_valid_gln(&benchmark_gln(seed)), "{seed}");
 		}
@@ -240,6 +241,10 @@ mod identities {
 			assert_noop!(register(RuntimeOrigin::signed(ADMIN), GLN), BadOrigin);
 			assert_noop!(
 				register(RuntimeOrigin::root(), *b"5901234123450"),
+				Error::<Test>::InvalidGln
+			);
+			assert_noop!(
+				register(RuntimeOrigin::root(), *b"0000000000000"),
 				Error::<Test>::InvalidGln
 			);
 			assert_ok!(register(RuntimeOrigin::root(), GLN));

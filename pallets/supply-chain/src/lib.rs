@@ -610,7 +610,7 @@ pub mod pallet {
 		ShipmentNotOverdue,
 		/// Only the organisation that dispensed or decommissioned the pack may revert it.
 		NotSameOrganisation,
-		/// The GTIN is not 14 digits with a valid GS1 check digit.
+		/// The GTIN is not 14 digits with a valid GS1 check digit, or is all zeros.
 		InvalidGtin,
 		/// The serial is not 1 to 20 characters of the GS1 AI 82 character set.
 		InvalidSerial,
@@ -618,7 +618,7 @@ pub mod pallet {
 		InvalidLot,
 		/// The expiry is not a valid `YYMMDD` date (month 01-12, a day of that month or 00).
 		InvalidExpiry,
-		/// The SSCC is not 18 digits with a valid GS1 check digit.
+		/// The SSCC is not 18 digits with a valid GS1 check digit, or is all zeros.
 		InvalidSscc,
 		/// The product is already registered.
 		ProductExists,

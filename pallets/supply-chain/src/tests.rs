@@ -237,6 +237,7 @@ fn register_product_errors() {
 		bad[13] = if bad[13] == b'9' { b'0' } else { bad[13] + 1 };
 		assert_noop!(register(MAKER_STAFF, bad), Error::<Test>::InvalidGtin);
 		assert_noop!(register(MAKER_STAFF, *b"1061414100001A"), Error::<Test>::InvalidGtin);
+		assert_noop!(register(MAKER_STAFF, [b'0'; 14]), Error::<Test>::InvalidGtin);
 		assert_noop!(register(MAKER_STAFF, product()), Error::<Test>::ProductExists);
 		assert_noop!(register(PAUPER, gtin(2)), TokenError::FundsUnavailable);
 	});
@@ -791,6 +792,10 @@ fn aggregate_errors() {
 		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("NOPE")]), Error::<Test>::UnknownPack);
 		assert_noop!(aggregate(MAKER_STAFF, 1, &[case(2)]), Error::<Test>::UnknownContainer);
 		assert_noop!(aggregate(MAKER_STAFF, 1, &[Epc::Sscc(bad_sscc)]), Error::<Test>::InvalidSscc);
+		assert_noop!(
+			aggregate(MAKER_STAFF, 1, &[Epc::Sscc([b'0'; 18])]),
+			Error::<Test>::InvalidSscc
+		);
 		assert_noop!(aggregate(MAKER_STAFF, 1, &[pack_epc("S 1")]), Error::<Test>::InvalidSerial);
 		assert_noop!(
 			aggregate(
