@@ -102,7 +102,7 @@ for (let p = 0; p < patients; p += 1) {
     await entry([PREFIX.keyEnvelopes, id, author], 242);
     await entry([PREFIX.envelopesByHolder, author, patient, id], 9);
     await entry([PREFIX.pins, id], 230);
-    await entry([PREFIX.objects, randomBytes(16), randomBytes(32)], 80);
+    await entry([PREFIX.objects, randomBytes(16), randomBytes(32)], 112);
   }
 }
 await write(`}${tail}`);

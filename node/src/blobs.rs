@@ -289,7 +289,8 @@ pub const CIPHERTEXT_MAGIC: &[u8] = b"medchain\x01";
 /// The patient the ciphertext `bytes` was sealed for, read from its header; `None` if it has
 /// none. A record's ciphertext is served through that record only if it was sealed for the
 /// record's patient: whoever registers another patient's ciphertext hash as a record of their
-/// own (the chain cannot tell, it never sees the bytes) does not get the bytes.
+/// own (the chain refuses that only once a record of the patient names it: it never sees the
+/// bytes) does not get the bytes.
 pub fn sealed_for(bytes: &[u8]) -> Option<AccountId32> {
 	let account = bytes.strip_prefix(CIPHERTEXT_MAGIC)?.get(..32)?;
 	<[u8; 32]>::try_from(account).ok().map(AccountId32::new)
@@ -1841,7 +1842,8 @@ mod tests {
 		let hash = sha256(&sealed);
 		blobs.storage().set(STORAGE_PREFIX, &blob_key(&hash), &sealed);
 		// Record 1 is hers; Mallory registered record 2 as a record of his own with her
-		// ciphertext's hash (the chain cannot tell), so it lets him, its patient, read it.
+		// ciphertext's hash (front-running hers: the chain refuses it only after hers), so
+		// it lets him, its patient, read it.
 		consents.records.lock().unwrap().extend([
 			(1, (hash, alice_id.clone())),
 			(2, (hash, mallory_id.clone())),

@@ -5,7 +5,7 @@
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use medchain_primitives::health::{
-	Action, CategoryCode, ConsentId, OrgId, OrgKind, Organisations, OrganisationsBenchmarkHelper,
+	Action, CategoryCode, CiphertextClaim, ConsentId, OrgId, OrgKind, Organisations, OrganisationsBenchmarkHelper,
 	Purpose, RecordId, Role,
 };
 use pallet_consent::{ConsentScopeOf, Grantee};
@@ -139,6 +139,7 @@ thread_local! {
 	static MEMBERS: RefCell<BTreeMap<u64, (OrgId, Vec<Role>)>> = const { RefCell::new(BTreeMap::new()) };
 	static HOOK_CALLS: RefCell<Vec<HookCall>> = const { RefCell::new(Vec::new()) };
 	static HOOKS_UNUSED: RefCell<Weight> = const { RefCell::new(Weight::zero()) };
+	static CIPHERTEXT_CLAIMS: RefCell<BTreeMap<H256, (u64, u32)>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// A stand-in for the consortium pallet's organisations, set up by the tests.
@@ -246,15 +247,36 @@ impl MockHooks {
 	}
 }
 
-impl medchain_primitives::health::RecordHooks for MockHooks {
-	fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight {
+/// As the pinning pallet does, a ciphertext is the patient's whose record first named it;
+/// once no record names it, its deletion is under way, and (unlike in the pinning pallet,
+/// where holders finish it) never finishes.
+impl medchain_primitives::health::RecordHooks<u64> for MockHooks {
+	fn ciphertext_claim(content_hash: &H256) -> Option<CiphertextClaim<u64>> {
+		CIPHERTEXT_CLAIMS.with(|claims| {
+			claims.borrow().get(content_hash).map(|(patient, references)| match references {
+				0 => CiphertextClaim::BeingDeleted(*patient),
+				_ => CiphertextClaim::Named(*patient),
+			})
+		})
+	}
+	fn on_registered(record: RecordId, patient: &u64, content_hash: &H256, size: u64) -> Weight {
 		HOOK_CALLS.with(|calls| {
 			calls.borrow_mut().push(HookCall::Registered(record, *content_hash, size))
+		});
+		CIPHERTEXT_CLAIMS.with(|claims| {
+			let mut claims = claims.borrow_mut();
+			let (_, references) = claims.entry(*content_hash).or_insert((*patient, 0));
+			*references += 1;
 		});
 		Self::unused()
 	}
 	fn on_erased(record: RecordId, content_hash: &H256) -> Weight {
 		HOOK_CALLS.with(|calls| calls.borrow_mut().push(HookCall::Erased(record, *content_hash)));
+		CIPHERTEXT_CLAIMS.with(|claims| {
+			if let Some((_, references)) = claims.borrow_mut().get_mut(content_hash) {
+				*references = references.saturating_sub(1);
+			}
+		});
 		Self::unused()
 	}
 }
@@ -264,6 +286,7 @@ impl medchain_primitives::health::RecordHooks for MockHooks {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	MockOrganisations::reset();
 	HOOK_CALLS.with(|calls| calls.borrow_mut().clear());
+	CIPHERTEXT_CLAIMS.with(|claims| claims.borrow_mut().clear());
 	MockHooks::set_unused(Weight::zero());
 	MockOrganisations::register(HOSPITAL, OrgKind::Hospital);
 	MockOrganisations::register(CLINIC, OrgKind::Clinic);

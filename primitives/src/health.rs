@@ -499,23 +499,64 @@ impl<AccountId> MembershipHooks<AccountId> for () {
 }
 
 /// Told by the record registry when a record's ciphertext must be kept or may be deleted
-/// (e.g. by the pinning pallet).
+/// (e.g. by the pinning pallet), and asked whose ciphertext a content hash is.
 ///
 /// Implementations must be cheap and must not fail. The calls that run them are charged for
 /// their most expensive case, the one [`RecordHooksBenchmarkHelper`] sets up; each hook
 /// returns the part of that weight it did not use, which the call refunds.
-pub trait RecordHooks {
-	/// `record` was registered; its ciphertext (`size` bytes, SHA-256 `content_hash`) must be
-	/// kept. Returns the weight of the most expensive case this call did not use.
-	fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight;
+pub trait RecordHooks<AccountId> {
+	/// Whose the ciphertext `content_hash` is: the patient whose records name it, or whose
+	/// erasure is having it deleted; `None` if no record names it and no deletion is under way.
+	///
+	/// The record registry refuses a record of another patient naming it, which would keep the
+	/// first patient's ciphertext stored after they erased their records, and lets only the
+	/// patient call a deletion off. It reads only what [`RecordHooks::on_registered`] reads
+	/// next, so it is charged with it.
+	fn ciphertext_claim(content_hash: &H256) -> Option<CiphertextClaim<AccountId>>;
+	/// `record` of `patient` was registered; its ciphertext (`size` bytes, SHA-256
+	/// `content_hash`) must be kept. Returns the weight of the most expensive case this call
+	/// did not use.
+	fn on_registered(
+		record: RecordId,
+		patient: &AccountId,
+		content_hash: &H256,
+		size: u64,
+	) -> Weight;
 	/// `record` was erased; its ciphertext may be deleted. Returns the weight of the most
 	/// expensive case this call did not use.
 	fn on_erased(record: RecordId, content_hash: &H256) -> Weight;
 }
 
+/// Whose a ciphertext is, as [`RecordHooks::ciphertext_claim`] tells.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum CiphertextClaim<AccountId> {
+	/// Records of this patient name it.
+	Named(AccountId),
+	/// No record names it any more: its deletion after this patient's erasure is under way.
+	BeingDeleted(AccountId),
+}
+
+impl<AccountId> CiphertextClaim<AccountId> {
+	/// The patient whose ciphertext it is.
+	pub fn patient(&self) -> &AccountId {
+		match self {
+			Self::Named(patient) | Self::BeingDeleted(patient) => patient,
+		}
+	}
+}
+
 /// Nobody listens: nothing is used, and hooks that do nothing have no worst case to refund.
-impl RecordHooks for () {
-	fn on_registered(_record: RecordId, _content_hash: &H256, _size: u64) -> Weight {
+/// Nobody keeps ciphertexts either, so none is any patient's.
+impl<AccountId> RecordHooks<AccountId> for () {
+	fn ciphertext_claim(_content_hash: &H256) -> Option<CiphertextClaim<AccountId>> {
+		None
+	}
+	fn on_registered(
+		_record: RecordId,
+		_patient: &AccountId,
+		_content_hash: &H256,
+		_size: u64,
+	) -> Weight {
 		Weight::zero()
 	}
 	fn on_erased(_record: RecordId, _content_hash: &H256) -> Weight {
@@ -526,16 +567,17 @@ impl RecordHooks for () {
 /// Puts [`RecordHooks`] in their most expensive case for the record registry's benchmarks,
 /// which measure the hooks together with the calls. Implemented by `pallet-pinning` when built
 /// with `runtime-benchmarks`; never used by a running chain.
-pub trait RecordHooksBenchmarkHelper {
-	/// Before `content_hash` is registered: the most expensive [`RecordHooks::on_registered`].
-	fn worst_case_registration(content_hash: &H256);
+pub trait RecordHooksBenchmarkHelper<AccountId> {
+	/// Before `patient`'s `content_hash` is registered: the most expensive
+	/// [`RecordHooks::on_registered`].
+	fn worst_case_registration(patient: &AccountId, content_hash: &H256);
 	/// Before `record` is erased: the most expensive [`RecordHooks::on_erased`].
 	fn worst_case_erasure(record: RecordId);
 }
 
 /// Hooks that do nothing have no worst case.
-impl RecordHooksBenchmarkHelper for () {
-	fn worst_case_registration(_content_hash: &H256) {}
+impl<AccountId> RecordHooksBenchmarkHelper<AccountId> for () {
+	fn worst_case_registration(_patient: &AccountId, _content_hash: &H256) {}
 	fn worst_case_erasure(_record: RecordId) {}
 }
 

@@ -14,7 +14,7 @@ use frame_system::{
 	offchain::{AppCrypto, SignedPayload},
 	RawOrigin,
 };
-use medchain_primitives::health::{RecordHooks, RecordId};
+use medchain_primitives::health::{CiphertextClaim, RecordHooks, RecordId};
 use sp_core::H256;
 use sp_runtime::{traits::IdentifyAccount, RuntimeAppPublic};
 
@@ -28,6 +28,11 @@ const RECORD: RecordId = 1;
 /// The content hash the benchmarks pin.
 fn content() -> H256 {
 	H256::repeat_byte(0xc1)
+}
+
+/// The patient whose ciphertext the benchmarks pin.
+fn patient<T: Config>() -> T::AccountId {
+	account("patient", 0, 0)
 }
 
 /// A new `seal` key in the keystore, made a sealer: its public key and account.
@@ -46,7 +51,7 @@ fn others<T: Config>(from: u32, count: u32) -> Vec<T::AccountId> {
 
 /// Registers [`RECORD`] and fills its request and object, keeping it pending.
 fn pending_pin<T: Config>(confirmations: u32, failures: u32, holders: u32) {
-	Pinning::<T>::on_registered(RECORD, &content(), u64::MAX);
+	Pinning::<T>::on_registered(RECORD, &patient::<T>(), &content(), u64::MAX);
 	Pins::<T>::mutate(RECORD, |pin| {
 		if let Some(pin) = pin {
 			pin.confirmations = BoundedVec::truncate_from(others::<T>(0, confirmations));
@@ -143,6 +148,7 @@ mod benchmarks {
 			content(),
 			UnpinRequest {
 				record: RECORD,
+				patient: patient::<T>(),
 				holders: BoundedVec::truncate_from(holders),
 				deleted: BoundedVec::truncate_from(deleted),
 				requested_at: frame_system::Pallet::<T>::block_number(),
@@ -163,25 +169,31 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A record with the content of an object being deleted by every sealer: the deletion
-	/// is called off and the holders kept.
+	/// A record of the patient's with the content of their object being deleted by every
+	/// sealer: the registry finds it the patient's, the deletion is called off and the holders
+	/// kept.
 	#[benchmark]
 	fn on_registered() {
+		let patient = patient::<T>();
 		Unpins::<T>::insert(
 			content(),
 			UnpinRequest {
 				record: 0,
+				patient: patient.clone(),
 				holders: BoundedVec::truncate_from(others::<T>(0, T::MaxSealers::get())),
 				deleted: BoundedVec::new(),
 				requested_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
 
-		let unused;
+		let (owner, unused);
 		#[block]
 		{
-			unused = Pinning::<T>::on_registered(RECORD, &content(), u64::MAX);
+			owner = Pinning::<T>::ciphertext_claim(&content());
+			unused = Pinning::<T>::on_registered(RECORD, &patient, &content(), u64::MAX);
 		}
+
+		assert_eq!(owner, Some(CiphertextClaim::BeingDeleted(patient)));
 
 		assert!(Pending::<T>::contains_key(RECORD));
 		assert!(!Unpins::<T>::contains_key(content()));

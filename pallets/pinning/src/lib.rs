@@ -27,6 +27,12 @@
 //!   ciphertext object any more (records with the same content share one object, see
 //!   [`Objects`]), an [`UnpinRequest`] asks every sealer that stored it to delete it and to
 //!   confirm with [`Pallet::confirm_unpin`].
+//! - An object is one patient's: the record registry asks
+//!   [`RecordHooks::ciphertext_claim`](medchain_primitives::health::RecordHooks) and refuses
+//!   another patient's record naming it, and lets only the patient call a deletion off. So
+//!   nobody can read a content hash off the chain and keep that patient's ciphertext stored
+//!   after their erasure. (Whoever registers a hash first owns it: see the README on a record
+//!   that front-runs the patient's.)
 //!
 //! All three calls are unsigned transactions carrying a payload signed by the sealer's `seal`
 //! key (the key it seals blocks with, whose public key is its account id): sealers do not pay
@@ -145,7 +151,7 @@ pub mod pallet {
 		offchain::{AppCrypto, CreateBare, SignedPayload, SigningTypes},
 		pallet_prelude::*,
 	};
-	use medchain_primitives::health::{RecordHooks, RecordId};
+	use medchain_primitives::health::{CiphertextClaim, RecordHooks, RecordId};
 	use sp_core::H256;
 	use sp_runtime::{
 		traits::IdentifyAccount,
@@ -210,9 +216,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Pending<T: Config> = StorageMap<_, Twox64Concat, RecordId, ()>;
 
-	/// The ciphertext objects referenced by pin requests, by content hash: how many requests
-	/// reference each, and which sealers stored it. Records with the same ciphertext share
-	/// one object, deleted only when none references it.
+	/// The ciphertext objects referenced by pin requests, by content hash: whose each is, how
+	/// many requests reference it, and which sealers stored it. Records with the same
+	/// ciphertext (all the same patient's) share one object, deleted only when none
+	/// references it.
 	#[pallet::storage]
 	pub type Objects<T: Config> = StorageMap<_, Blake2_128Concat, H256, StoredObjectOf<T>>;
 
@@ -338,6 +345,10 @@ pub mod pallet {
 		NotHolder,
 		/// This holder already confirmed deleting its copy.
 		AlreadyDeleted,
+		/// The record's ciphertext has no object entry. Every pin request has one, so this
+		/// names a broken invariant; the confirmation is refused rather than guess whose
+		/// ciphertext it is.
+		ObjectNotFound,
 	}
 
 	#[pallet::hooks]
@@ -570,6 +581,9 @@ pub mod pallet {
 			let pin = Pins::<T>::get(payload.record).ok_or(Error::<T>::PinNotFound)?;
 			ensure!(pin.content_hash == payload.content_hash, Error::<T>::WrongContentHash);
 			ensure!(!pin.confirmations.contains(&sealer), Error::<T>::AlreadyConfirmed);
+			// So that the pool refuses what `confirm_pin` would (never, while the hooks keep
+			// an object for every request).
+			ensure!(Objects::<T>::contains_key(pin.content_hash), Error::<T>::ObjectNotFound);
 			ensure!(
 				SignedPayload::<T>::verify::<T::AuthorityId>(payload, signature.clone()),
 				Error::<T>::BadSignature
@@ -630,9 +644,7 @@ pub mod pallet {
 			content_hash: &H256,
 			sealer: &T::AccountId,
 		) -> Result<StoredObjectOf<T>, Error<T>> {
-			// A pin request always has its object; rebuild it if it were ever missing.
-			let mut object = Objects::<T>::get(content_hash)
-				.unwrap_or(StoredObject { references: 1, holders: BoundedVec::new() });
+			let mut object = Objects::<T>::get(content_hash).ok_or(Error::<T>::ObjectNotFound)?;
 			if !object.holders.contains(sealer) {
 				object.holders.try_push(sealer.clone()).map_err(|_| Error::<T>::TooManySealers)?;
 			}
@@ -688,17 +700,37 @@ pub mod pallet {
 
 	/// Each hook returns what its most expensive case (this pallet's `on_registered` and
 	/// `on_erased` benchmarks) reads and writes but this call did not.
-	impl<T: Config> RecordHooks for Pallet<T> {
-		fn on_registered(record: RecordId, content_hash: &H256, size: u64) -> Weight {
+	impl<T: Config> RecordHooks<T::AccountId> for Pallet<T> {
+		fn ciphertext_claim(content_hash: &H256) -> Option<CiphertextClaim<T::AccountId>> {
+			// An object and a deletion of the same ciphertext never coexist.
+			match Objects::<T>::get(content_hash) {
+				Some(object) => Some(CiphertextClaim::Named(object.patient)),
+				None => Unpins::<T>::get(content_hash)
+					.map(|unpin| CiphertextClaim::BeingDeleted(unpin.patient)),
+			}
+		}
+
+		fn on_registered(
+			record: RecordId,
+			patient: &T::AccountId,
+			content_hash: &H256,
+			size: u64,
+		) -> Weight {
 			let db = T::DbWeight::get();
 			if Pins::<T>::contains_key(record) {
 				// Record ids are never reused; nothing to do if one were.
 				log::warn!(target: LOG_TARGET, "record {record} already has a pin request");
-				// Neither the object, the deletion nor the sealers read; nothing written.
-				return db.reads_writes(3, 4);
+				// The sealers not read; nothing written (the record registry read the object
+				// or the deletion with `ciphertext_claim`).
+				return db.reads_writes(1, 4);
 			}
-			let mut object = Objects::<T>::get(content_hash)
-				.unwrap_or(StoredObject { references: 0, holders: BoundedVec::new() });
+			// The record registry checked with `ciphertext_claim` that the object, or the
+			// deletion called off below, is this patient's.
+			let mut object = Objects::<T>::get(content_hash).unwrap_or(StoredObject {
+				patient: patient.clone(),
+				references: 0,
+				holders: BoundedVec::new(),
+			});
 			let cancelled = Unpins::<T>::take(content_hash);
 			let unused = match cancelled {
 				Some(unpin) => {
@@ -774,6 +806,7 @@ pub mod pallet {
 				content_hash,
 				UnpinRequest {
 					record,
+					patient: object.patient,
 					holders: object.holders,
 					deleted: BoundedVec::new(),
 					requested_at: frame_system::Pallet::<T>::block_number(),
@@ -799,14 +832,17 @@ pub mod pallet {
 	/// The record registry's benchmarks measure these hooks with its calls: the worst cases
 	/// are those of this pallet's own `on_registered` and `on_erased` benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
-	impl<T: Config> medchain_primitives::health::RecordHooksBenchmarkHelper for Pallet<T> {
-		fn worst_case_registration(content_hash: &H256) {
-			// A deletion of the same ciphertext by every sealer is called off.
+	impl<T: Config> medchain_primitives::health::RecordHooksBenchmarkHelper<T::AccountId>
+		for Pallet<T>
+	{
+		fn worst_case_registration(patient: &T::AccountId, content_hash: &H256) {
+			// A deletion of the patient's same ciphertext by every sealer is called off.
 			let holders = Self::benchmark_holders();
 			Unpins::<T>::insert(
 				content_hash,
 				UnpinRequest {
 					record: RecordId::MAX,
+					patient: patient.clone(),
 					holders,
 					deleted: BoundedVec::new(),
 					requested_at: frame_system::Pallet::<T>::block_number(),
@@ -818,7 +854,14 @@ pub mod pallet {
 			// The last reference to an object every sealer holds: deletion is requested.
 			let Some(pin) = Pins::<T>::get(record) else { return };
 			let holders = Self::benchmark_holders();
-			Objects::<T>::insert(pin.content_hash, StoredObject { references: 1, holders });
+			// The registry's benchmark registered the record through the hooks just before.
+			let Some(object) = Objects::<T>::get(pin.content_hash) else {
+				panic!("benchmark set-up: record {record} has no object");
+			};
+			Objects::<T>::insert(
+				pin.content_hash,
+				StoredObject { patient: object.patient, references: 1, holders },
+			);
 		}
 	}
 }

@@ -155,16 +155,30 @@ pub fn content(n: u8) -> H256 {
 	H256(sp_io::hashing::sha2_256(&ciphertext(n)))
 }
 
-/// The record registry registering `record` with [`ciphertext`] `n`: the weight the hook
-/// did not use.
+/// The patient of every test record, unless a test says otherwise.
+pub const PATIENT: AccountId32 = AccountId32::new([0xaa; 32]);
+
+/// The record registry registering [`PATIENT`]'s `record` with [`ciphertext`] `n`: the weight
+/// the hook did not use.
 pub fn register(record: u64, n: u8) -> Weight {
-	<Pinning as RecordHooks>::on_registered(record, &content(n), ciphertext(n).len() as u64)
+	register_for(&PATIENT, record, n)
+}
+
+/// The record registry registering `patient`'s `record` with [`ciphertext`] `n`: the weight
+/// the hook did not use.
+pub fn register_for(patient: &AccountId32, record: u64, n: u8) -> Weight {
+	<Pinning as RecordHooks<AccountId32>>::on_registered(
+		record,
+		patient,
+		&content(n),
+		ciphertext(n).len() as u64,
+	)
 }
 
 /// The record registry erasing `record`, whose ciphertext is [`ciphertext`] `n`: the weight
 /// the hook did not use.
 pub fn erase(record: u64, n: u8) -> Weight {
-	<Pinning as RecordHooks>::on_erased(record, &content(n))
+	<Pinning as RecordHooks<AccountId32>>::on_erased(record, &content(n))
 }
 
 /// Externalities at block 1 (so events are kept), with a keystore (benchmarks generate keys)

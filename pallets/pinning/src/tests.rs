@@ -19,6 +19,7 @@ use frame_support::{
 };
 use frame_system::offchain::SignedPayload;
 use medchain_primitives::{
+	health::RecordHooks,
 	pinning::{blob_key, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY},
 	SEALER_KEY_TYPE,
 };
@@ -131,7 +132,7 @@ fn registering_a_record_requests_a_pin() {
 		assert!(Pending::<Test>::contains_key(7));
 		assert_eq!(
 			Objects::<Test>::get(content(1)),
-			Some(StoredObject { references: 1, holders: BoundedVec::new() })
+			Some(StoredObject { patient: PATIENT, references: 1, holders: BoundedVec::new() })
 		);
 		System::assert_last_event(
 			Event::PinRequested {
@@ -206,6 +207,7 @@ fn erasing_while_pending_asks_the_confirming_sealers_to_delete() {
 			Unpins::<Test>::get(content(1)),
 			Some(UnpinRequest {
 				record: 7,
+				patient: PATIENT,
 				holders: BoundedVec::truncate_from(accounts(&[1])),
 				deleted: BoundedVec::new(),
 				requested_at: 1,
@@ -264,7 +266,7 @@ fn erasing_after_pinning_asks_every_holder_and_finishes_when_all_deleted() {
 #[test]
 fn a_shared_object_is_deleted_only_when_its_last_record_is_erased() {
 	new_test_ext().execute_with(|| {
-		// Two records with the same ciphertext (e.g. someone re-registering another's hash).
+		// Two records of the patient with the same ciphertext.
 		register(7, 1);
 		register(8, 1);
 		assert_ok!(confirm(7, 1, 1));
@@ -272,6 +274,7 @@ fn a_shared_object_is_deleted_only_when_its_last_record_is_erased() {
 		assert_eq!(
 			Objects::<Test>::get(content(1)),
 			Some(StoredObject {
+				patient: PATIENT,
 				references: 2,
 				holders: BoundedVec::truncate_from(accounts(&[1, 2])),
 			})
@@ -346,9 +349,10 @@ fn a_registration_reports_what_it_did_not_read_or_write_as_unused() {
 		assert_eq!(register(8, 1), Weight::zero());
 		assert!(!Unpins::<Test>::contains_key(content(1)));
 
-		// A record that already has a pin request: only that request was read.
+		// A record that already has a pin request: that request was read, and the object or
+		// the deletion (by the registry, asking whose the ciphertext is), not the sealers.
 		let pin = Pins::<Test>::get(8);
-		assert_eq!(register(8, 2), db(3, 4));
+		assert_eq!(register(8, 2), db(1, 4));
 		assert_eq!(Pins::<Test>::get(8), pin);
 	});
 }
@@ -398,6 +402,7 @@ fn registering_the_content_again_calls_off_its_deletion() {
 		assert_eq!(
 			Objects::<Test>::get(content(1)),
 			Some(StoredObject {
+				patient: PATIENT,
 				references: 1,
 				holders: BoundedVec::truncate_from(accounts(&[2]))
 			})
@@ -666,6 +671,46 @@ fn confirm_pin_refuses_what_it_must() {
 		assert_ok!(confirm(7, 1, 2));
 		assert!(Pins::<Test>::get(7).is_some_and(|pin| pin.failures.is_empty()));
 		assert_noop!(confirm(7, 1, 2), Error::<Test>::AlreadyConfirmed);
+		// A request whose object is missing (never left by the hooks): the holder is not
+		// recorded under a guessed patient.
+		register(9, 3);
+		Objects::<Test>::remove(content(3));
+		assert_noop!(confirm(9, 3, 1), Error::<Test>::ObjectNotFound);
+	});
+}
+
+#[test]
+fn a_ciphertext_is_its_patients_until_its_deletion_finishes() {
+	new_test_ext().execute_with(|| {
+		use medchain_primitives::health::CiphertextClaim::{BeingDeleted, Named};
+		let other_patient = sp_runtime::AccountId32::new([0xbb; 32]);
+		let claim = |n| <Pinning as RecordHooks<_>>::ciphertext_claim(&content(n));
+		assert_eq!(claim(1), None);
+
+		register(7, 1);
+		assert_eq!(claim(1), Some(Named(PATIENT)));
+		// Another record of the same patient shares the object.
+		register(8, 1);
+		assert_eq!(Objects::<Test>::get(content(1)).map(|object| object.references), Some(2));
+		// Another patient's ciphertext is filed under its own patient.
+		register_for(&other_patient, 9, 2);
+		assert_eq!(claim(2), Some(Named(other_patient)));
+
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		assert_eq!(claim(1), Some(Named(PATIENT)));
+		// The last record goes: while the holder deletes its copy, the ciphertext stays the
+		// patient's, so only the patient's records may call the deletion off.
+		erase(8, 1);
+		assert!(Unpins::<Test>::contains_key(content(1)));
+		assert_eq!(claim(1), Some(BeingDeleted(PATIENT)));
+		assert_ok!(confirm_deleted(1, 1));
+		assert_eq!(claim(1), None);
+
+		// Nobody held it: no deletion to wait for.
+		erase(9, 2);
+		assert!(!Unpins::<Test>::contains_key(content(2)));
+		assert_eq!(claim(2), None);
 	});
 }
 

@@ -129,6 +129,9 @@ where
 {
 	/// The erased record whose erasure released the object (the last one referencing it).
 	pub record: RecordId,
+	/// The patient whose ciphertext it is: until it is deleted, only their records may name
+	/// it again (which calls the deletion off).
+	pub patient: AccountId,
 	/// The sealers that confirmed storing the object and must delete it.
 	pub holders: BoundedVec<AccountId, MaxSealers>,
 	/// The holders that confirmed deleting it.
@@ -137,11 +140,12 @@ where
 	pub requested_at: BlockNumber,
 }
 
-/// A ciphertext object (one per content hash, shared by every record with that hash): how
-/// many pin requests reference it and which sealers stored it.
+/// A ciphertext object (one per content hash, shared by every record with that hash): whose
+/// it is, how many pin requests reference it and which sealers stored it.
 ///
 /// Deletion waits until no pin request references the object, so erasing one record can
-/// never delete the ciphertext another record still needs.
+/// never delete the ciphertext another record still needs. Only one patient's records may
+/// reference it, so no other patient's record can keep it after that patient's erasure.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
 )]
@@ -151,6 +155,8 @@ pub struct StoredObject<AccountId, MaxSealers: Get<u32>>
 where
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 {
+	/// The patient whose records reference the object.
+	pub patient: AccountId,
 	/// How many pin requests (pending, pinned or failed) reference the object.
 	pub references: u32,
 	/// The sealers that confirmed storing the object for any of them.

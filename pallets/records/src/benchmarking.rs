@@ -27,7 +27,7 @@ use medchain_primitives::{
 	vocabulary::{DOCUMENT_CATEGORIES, MEDIA_TYPES},
 };
 use sp_core::H256;
-use sp_runtime::traits::Bounded;
+use sp_runtime::traits::{BlakeTwo256, Bounded, Hash};
 
 /// Gives `who` plenty of funds for deposits (a millionth of the largest balance, so that many
 /// funded accounts do not overflow the total issuance).
@@ -119,7 +119,8 @@ fn patient<T: Config>() -> T::AccountId {
 	patient
 }
 
-/// The patient registers a record with `envelope_count` envelopes; returns its id.
+/// The patient registers a record with `envelope_count` envelopes; returns its id. Its
+/// ciphertext is the patient's own: a ciphertext is one patient's.
 fn register_record<T: Config>(
 	patient: &T::AccountId,
 	envelope_count: u32,
@@ -129,7 +130,7 @@ fn register_record<T: Config>(
 		RawOrigin::Signed(patient.clone()).into(),
 		patient.clone(),
 		category(),
-		H256::repeat_byte(1),
+		BlakeTwo256::hash_of(patient),
 		u64::MAX,
 		media_type(),
 		Purpose::Treatment,
@@ -187,7 +188,7 @@ mod benchmarks {
 	) {
 		let patient = patient::<T>();
 		let record = NextRecordId::<T>::get();
-		T::HooksHelper::worst_case_registration(&H256::repeat_byte(1));
+		T::HooksHelper::worst_case_registration(&patient, &H256::repeat_byte(1));
 
 		#[extrinsic_call]
 		_(
@@ -213,7 +214,7 @@ mod benchmarks {
 		let patient = patient::<T>();
 		let old = register_record::<T>(&patient, 0)?;
 		let new = NextRecordId::<T>::get();
-		T::HooksHelper::worst_case_registration(&H256::repeat_byte(2));
+		T::HooksHelper::worst_case_registration(&patient, &H256::repeat_byte(2));
 
 		#[extrinsic_call]
 		_(

@@ -92,9 +92,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
 		health::{
-			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, ConsentId,
-			ConsentRevocationHooks, GranteeKey, MembershipHooks, OrgId, Organisations, Purpose,
-			RecordHooks, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
+			AccessDecision, AccessPolicy, AccessReason, Action, CategoryCode, CiphertextClaim,
+			ConsentId, ConsentRevocationHooks, GranteeKey, MembershipHooks, OrgId, Organisations,
+			Purpose, RecordHooks, RecordId, RecordInspect, RecordStatus, RecordSummary, Role,
 		},
 		vocabulary::{is_document_category, is_media_type},
 	};
@@ -120,7 +120,7 @@ pub mod pallet {
 		/// The consortium's organisations, to record the author's organisation.
 		type Organisations: Organisations<Self::AccountId>;
 		/// Told when a record is registered or erased (e.g. the pinning pallet); `()` if nobody.
-		type Hooks: RecordHooks;
+		type Hooks: RecordHooks<Self::AccountId>;
 		/// The deposit held for each record, from the account that registers it.
 		#[pallet::constant]
 		type RecordDeposit: Get<BalanceOf<Self>>;
@@ -140,7 +140,7 @@ pub mod pallet {
 		/// Puts [`Config::Hooks`] in their most expensive case for this pallet's benchmarks,
 		/// which measure the hooks together with the calls.
 		#[cfg(feature = "runtime-benchmarks")]
-		type HooksHelper: medchain_primitives::health::RecordHooksBenchmarkHelper;
+		type HooksHelper: medchain_primitives::health::RecordHooksBenchmarkHelper<Self::AccountId>;
 		/// Makes envelope recipients members of organisations for this pallet's benchmarks,
 		/// whose envelopes are then also indexed by organisation, the worst case.
 		#[cfg(feature = "runtime-benchmarks")]
@@ -415,6 +415,13 @@ pub mod pallet {
 		ResumePointOfAnotherHolder,
 		/// The record was entered in error: keys are wrapped for its patient and author only.
 		RecordEnteredInError,
+		/// Another patient's records name this ciphertext, or its deletion after their erasure
+		/// is under way: a ciphertext is one patient's, so that erasing their records deletes
+		/// it. Encrypt the document afresh (a new data key gives a new ciphertext).
+		CiphertextOfAnotherPatient,
+		/// The patient erased every record naming this ciphertext and its deletion is under
+		/// way: only the patient may name it again (which calls the deletion off).
+		CiphertextBeingDeleted,
 	}
 
 	#[pallet::hooks]
@@ -436,7 +443,7 @@ pub mod pallet {
 		/// The caller is the patient, or a provider holding the patient's consent to append
 		/// documents of `category` for `purpose` (`purpose` is ignored for the patient). The
 		/// ciphertext is stored off chain; `content_hash` is its SHA-256 and `ciphertext_size` its
-		/// length.
+		/// length. A ciphertext is one patient's: another patient's records may not name it.
 		/// `envelopes` wraps the document's data key for its first readers: a provider may wrap
 		/// it only for the patient and themselves. Holds `RecordDeposit` and one
 		/// `KeyEnvelopeDeposit` per envelope from the caller. Only a provider is charged for
@@ -976,6 +983,12 @@ pub mod pallet {
 			new: NewVersion<T::AccountId>,
 			envelopes: EnvelopesOf<T>,
 		) -> Result<InsertedVersion, DispatchError> {
+			if let Some(claim) = T::Hooks::ciphertext_claim(&new.content_hash) {
+				ensure!(*claim.patient() == new.patient, Error::<T>::CiphertextOfAnotherPatient);
+				if let CiphertextClaim::BeingDeleted(_) = claim {
+					ensure!(*author == new.patient, Error::<T>::CiphertextBeingDeleted);
+				}
+			}
 			let mut recipients: Vec<&T::AccountId> = envelopes.iter().map(|(r, _)| r).collect();
 			recipients.sort();
 			ensure!(
@@ -1000,11 +1013,12 @@ pub mod pallet {
 				Self::insert_envelope(author, &new.patient, record, recipient, wrapped_key)?;
 			}
 			let organisation = T::Organisations::organisation_of(author);
-			RecordsOf::<T>::insert(&new.patient, record, ());
+			let patient = new.patient;
+			RecordsOf::<T>::insert(&patient, record, ());
 			Records::<T>::insert(
 				record,
 				Record {
-					patient: new.patient,
+					patient: patient.clone(),
 					author: author.clone(),
 					organisation,
 					category: new.category,
@@ -1027,7 +1041,7 @@ pub mod pallet {
 			);
 			NextRecordId::<T>::put(next);
 			let hooks_unused =
-				T::Hooks::on_registered(record, &new.content_hash, new.ciphertext_size);
+				T::Hooks::on_registered(record, &patient, &new.content_hash, new.ciphertext_size);
 			Ok(InsertedVersion { record, organisation, hooks_unused })
 		}
 

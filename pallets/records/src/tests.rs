@@ -540,6 +540,86 @@ fn register_refuses_bad_envelopes() {
 }
 
 #[test]
+fn a_record_may_not_name_another_patients_ciphertext() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		let others_record = register_note(OTHER_PATIENT, OTHER_PATIENT, 2);
+		let register_for_other_patient = |author: u64| {
+			Records::register(
+				RuntimeOrigin::signed(author),
+				OTHER_PATIENT,
+				consult_note(),
+				content(1),
+				1_024,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[OTHER_PATIENT]),
+			)
+		};
+
+		// Neither the other patient, nor a provider they let append, may name it.
+		assert_noop!(
+			register_for_other_patient(OTHER_PATIENT),
+			Error::<Test>::CiphertextOfAnotherPatient
+		);
+		assert_ok!(pallet_consent::Pallet::<Test>::grant(
+			RuntimeOrigin::signed(OTHER_PATIENT),
+			OTHER_PATIENT,
+			Grantee::Account(DOCTOR),
+			ConsentScope::AllRecords,
+			actions(&[Action::Append]),
+			purposes(&[Purpose::Treatment]),
+			None,
+			None,
+			None,
+		));
+		assert_noop!(register_for_other_patient(DOCTOR), Error::<Test>::CiphertextOfAnotherPatient);
+		for author in [OTHER_PATIENT, DOCTOR] {
+			assert_noop!(
+				Records::amend(
+					RuntimeOrigin::signed(author),
+					others_record,
+					content(1),
+					1_024,
+					fhir_json(),
+					Purpose::Treatment,
+					envelopes(&[]),
+				),
+				Error::<Test>::CiphertextOfAnotherPatient
+			);
+		}
+
+		// The patient's own records may share it.
+		let second = register_note(PATIENT, PATIENT, 1);
+		assert_eq!(record_of(second).content_hash, record_of(first).content_hash);
+		// Erasing them does not free it for another patient while its deletion is under way,
+		// and only the patient may call the deletion off: not a provider they let append.
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), first));
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), second));
+		assert_noop!(
+			register_for_other_patient(OTHER_PATIENT),
+			Error::<Test>::CiphertextOfAnotherPatient
+		);
+		grant_doctor_treatment();
+		assert_noop!(
+			Records::register(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				consult_note(),
+				content(1),
+				1_024,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT, DOCTOR]),
+			),
+			Error::<Test>::CiphertextBeingDeleted
+		);
+		let again = register_note(PATIENT, PATIENT, 1);
+		assert_eq!(record_of(again).content_hash, content(1));
+	});
+}
+
+#[test]
 fn a_patient_file_is_read_a_page_at_a_time() {
 	new_test_ext().execute_with(|| {
 		let registered: Vec<RecordId> =
