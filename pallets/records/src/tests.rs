@@ -302,22 +302,27 @@ fn amend_as(author: u64, record: RecordId) -> DispatchResultWithPostInfo {
 	)
 }
 
+/// `OTHER_PATIENT` lets `DOCTOR` append to every record for treatment.
+fn other_patient_lets_doctor_append() {
+	assert_ok!(pallet_consent::Pallet::<Test>::grant(
+		RuntimeOrigin::signed(OTHER_PATIENT),
+		OTHER_PATIENT,
+		Grantee::Account(DOCTOR),
+		ConsentScope::AllRecords,
+		actions(&[Action::Append]),
+		purposes(&[Purpose::Treatment]),
+		None,
+		None,
+		None,
+	));
+}
+
 #[test]
 fn a_provider_without_consent_cannot_register() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::NoConsent);
 		// A consent for another patient does not help.
-		assert_ok!(pallet_consent::Pallet::<Test>::grant(
-			RuntimeOrigin::signed(OTHER_PATIENT),
-			OTHER_PATIENT,
-			Grantee::Account(DOCTOR),
-			ConsentScope::AllRecords,
-			actions(&[Action::Append]),
-			purposes(&[Purpose::Treatment]),
-			None,
-			None,
-			None,
-		));
+		other_patient_lets_doctor_append();
 		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::NoConsent);
 	});
 }
@@ -562,17 +567,7 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 			register_for_other_patient(OTHER_PATIENT),
 			Error::<Test>::CiphertextOfAnotherPatient
 		);
-		assert_ok!(pallet_consent::Pallet::<Test>::grant(
-			RuntimeOrigin::signed(OTHER_PATIENT),
-			OTHER_PATIENT,
-			Grantee::Account(DOCTOR),
-			ConsentScope::AllRecords,
-			actions(&[Action::Append]),
-			purposes(&[Purpose::Treatment]),
-			None,
-			None,
-			None,
-		));
+		other_patient_lets_doctor_append();
 		assert_noop!(register_for_other_patient(DOCTOR), Error::<Test>::CiphertextOfAnotherPatient);
 		for author in [OTHER_PATIENT, DOCTOR] {
 			assert_noop!(
