@@ -1,6 +1,7 @@
 // Sealers pin ciphertext to a real S3-compatible server (SeaweedFS) from their off-chain worker,
 // on a real development node: pinned and checked byte for byte, storage outages survived,
-// tampered ciphertext never uploaded, wrong credentials reported, erased records deleted (also
+// tampered ciphertext never uploaded, nor ciphertext sealed for another patient than the one
+// whose record names it, wrong credentials reported, erased records deleted (also
 // when the erasure overtakes the upload), versioned buckets refused (also when versioning is
 // turned on while the node runs).
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { startHoldingProxy } from '../lib/holding-proxy.js';
 import { startDevNode } from '../lib/node.js';
 import { pinStatus, waitForPin } from '../lib/pinning.js';
 import {
-  blobStorageKey, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
+  blobStorageKey, documentRegistration, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob,
+  registerDocument,
 } from '../lib/records.js';
 import { startSeaweedfs } from '../lib/seaweedfs.js';
 
@@ -125,6 +127,26 @@ describe('a sealer with the right credentials', () => {
     const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 30);
     assert.deepEqual(failed.failures, [{ who: ALICE, reason: { hashMismatch: null } }]);
     assert.equal(await store.object(objectKey(contentHash)), null);
+  });
+
+  test('never pins a patient\'s ciphertext for another patient\'s record that named its hash first', async () => {
+    // The patient's client sealed and put the document; before the patient's record lands,
+    // someone who saw its hash (in the transaction pool) files it under a record of their own.
+    const { tx, ciphertext, contentHash } = await documentRegistration(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"front-run"}'),
+    );
+    const frontRunner = keyFromUri('//Dave');
+    const { events } = await submit(api, frontRunner, api.tx.records.register(
+      frontRunner.address, '11488-4', contentHash, ciphertext.length, 'application/fhir+json', 'Treatment', [],
+    ));
+    const record = findEvent(events, 'records', 'RecordRegistered').record.toNumber();
+    await assert.rejects(submit(api, patient, tx), { error: 'records.CiphertextOfAnotherPatient' });
+
+    const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 30);
+    assert.deepEqual(failed.failures, [{ who: ALICE, reason: { sealedForAnotherPatient: null } }]);
+    assert.match(node.log(), /sealed for another patient/);
+    assert.equal(await store.object(objectKey(contentHash)), null);
+    await submit(api, frontRunner, api.tx.records.erase(record));
   });
 
   test('deletes the object when the patient erases the record', async () => {

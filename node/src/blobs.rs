@@ -281,19 +281,14 @@ pub enum ReadDecision {
 	},
 }
 
-/// What a client's ciphertext starts with: `"medchain"`, then the format's version (1), then
-/// the patient's 32-byte account id (the whole header is the AEAD's associated data, so it
-/// cannot be changed without the data key).
-pub const CIPHERTEXT_MAGIC: &[u8] = b"medchain\x01";
-
-/// The patient the ciphertext `bytes` was sealed for, read from its header; `None` if it has
-/// none. A record's ciphertext is served through that record only if it was sealed for the
-/// record's patient: whoever registers another patient's ciphertext hash as a record of their
-/// own (the chain refuses that only once a record of the patient names it: it never sees the
-/// bytes) does not get the bytes.
+/// The patient the ciphertext `bytes` was sealed for, read from its header
+/// ([`medchain_primitives::pinning::sealed_for`]); `None` if it has none. A record's
+/// ciphertext is served through that record only if it was sealed for the record's patient:
+/// whoever registers another patient's ciphertext hash as a record of their own (the chain
+/// refuses that only once a record of the patient names it: it never sees the bytes) does not
+/// get the bytes.
 pub fn sealed_for(bytes: &[u8]) -> Option<AccountId32> {
-	let account = bytes.strip_prefix(CIPHERTEXT_MAGIC)?.get(..32)?;
-	<[u8; 32]>::try_from(account).ok().map(AccountId32::new)
+	medchain_primitives::pinning::sealed_for(bytes).map(AccountId32::new)
 }
 
 /// Tells who may read a record's ciphertext.
@@ -998,7 +993,7 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use medchain_primitives::health::AccessReason;
+	use medchain_primitives::{health::AccessReason, pinning::CIPHERTEXT_MAGIC};
 	use sp_core::{offchain::storage::InMemOffchainStorage, Pair as _};
 	use sp_runtime::{traits::IdentifyAccount, MultiSigner};
 

@@ -17,6 +17,19 @@ pub fn blob_key(hash: &H256) -> Vec<u8> {
 	key
 }
 
+/// What a client's ciphertext starts with: `"medchain"`, then the format's version (1), then
+/// the patient's 32-byte account id (the whole header is the AEAD's associated data, so it
+/// cannot be changed without the data key).
+pub const CIPHERTEXT_MAGIC: &[u8] = b"medchain\x01";
+
+/// The 32-byte account id of the patient the ciphertext `bytes` was sealed for, read from its
+/// header; `None` if it has none. The node serves a record's ciphertext, and sealers pin it,
+/// only if it was sealed for the record's patient.
+pub fn sealed_for(bytes: &[u8]) -> Option<[u8; 32]> {
+	let account = bytes.strip_prefix(CIPHERTEXT_MAGIC)?.get(..32)?;
+	<[u8; 32]>::try_from(account).ok()
+}
+
 /// The off-chain storage key of the node's [`StorageSettings`], written by the node at start-up
 /// from its command line and environment.
 pub const STORAGE_SETTINGS_KEY: &[u8] = b"medchain/s3-settings";

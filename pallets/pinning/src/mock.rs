@@ -10,7 +10,7 @@ use frame_support::{
 	weights::{RuntimeDbWeight, Weight},
 };
 use frame_system::offchain::{CreateBare, CreateTransactionBase, SigningTypes};
-use medchain_primitives::health::RecordHooks;
+use medchain_primitives::{health::RecordHooks, pinning::CIPHERTEXT_MAGIC};
 use sp_core::{sr25519, Pair, H256};
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
 use sp_runtime::{
@@ -145,9 +145,10 @@ pub fn set_sealers(ns: &[u8]) {
 	MockSealers::set(&ns.iter().map(|n| sealer(*n)).collect::<Vec<_>>());
 }
 
-/// The ciphertext of test record content `n`.
+/// The ciphertext of test record content `n`, sealed for [`PATIENT`] as a client seals it.
 pub fn ciphertext(n: u8) -> Vec<u8> {
-	format!("ciphertext {n}: not health data, just bytes").into_bytes()
+	let body = format!("ciphertext {n}: not health data, just bytes");
+	[CIPHERTEXT_MAGIC, PATIENT.as_ref(), body.as_bytes()].concat()
 }
 
 /// SHA-256 of [`ciphertext`] `n`.

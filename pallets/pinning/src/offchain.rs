@@ -16,6 +16,9 @@
 //!      ([`BUCKET_KEEPS_VERSIONS_KEY`] naming it), never uploads, and reports
 //!      [`FailureReason::BucketKeepsVersions`] at once (the confirmation it sends once the
 //!      bucket is fixed withdraws the report);
+//!    - when the ciphertext's header seals it for another patient than the one whose records
+//!      name its hash (a record front-ran the patient's), never uploads, and reports
+//!      [`FailureReason::SealedForAnotherPatient`] at once;
 //!    - uploads it with an S3 `PUT` signed with AWS Signature V4, the object key and
 //!      `x-amz-content-sha256` being the lower-case hex SHA-256, so the store refuses a body
 //!      that does not match;
@@ -80,7 +83,9 @@ use frame_system::{
 };
 use medchain_primitives::{
 	health::RecordId,
-	pinning::{blob_key, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY},
+	pinning::{
+		blob_key, sealed_for, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY,
+	},
 };
 use medchain_sigv4::{
 	hex_lower, Addressing, AmzDateTime, Credentials, S3Config, S3Operation, S3Request,
@@ -830,33 +835,32 @@ impl<T: Config> Worker<T> {
 		let content_hash = pin.content_hash;
 		let started_ms = now_ms();
 		let reported = pin.failures.iter().any(|(reporter, _)| *reporter == sealer.id);
-		if sp_io::hashing::sha2_256(ciphertext) != content_hash.0 {
+		if let Some(reason) = self.refusal(pin, ciphertext) {
 			if reported {
-				// Said already; look again later, in case a client put the right bytes since.
+				// Said already; look again later, in case a client put the right bytes, or the
+				// bucket was fixed, since.
 				retry.set(&retry_after_failure(state, now_ms(), self.store.retry_base_ms));
 				return;
 			}
-			log::warn!(
-				target: LOG_TARGET,
-				"record {record}: the ciphertext held does not have the registered SHA-256 \
-				 {content_hash:?}; not uploading it, reporting the mismatch",
-			);
-			self.report(sealer, record, FailureReason::HashMismatch, state.attempts, retry);
-			return;
-		}
-		if self.bucket_keeps_versions {
-			if reported {
-				// Said already; look again later, in case the bucket was fixed since.
-				retry.set(&retry_after_failure(state, now_ms(), self.store.retry_base_ms));
-				return;
+			match reason {
+				FailureReason::HashMismatch => log::warn!(
+					target: LOG_TARGET,
+					"record {record}: the ciphertext held does not have the registered SHA-256 \
+					 {content_hash:?}; not uploading it, reporting the mismatch",
+				),
+				FailureReason::BucketKeepsVersions => log::warn!(
+					target: LOG_TARGET,
+					"record {record}: the bucket {} keeps object versions, so erased ciphertext \
+					 would stay in it; not uploading, reporting it",
+					self.store.bucket(),
+				),
+				_ => log::warn!(
+					target: LOG_TARGET,
+					"record {record}: the ciphertext held is sealed for another patient than the \
+					 one whose records name {content_hash:?}; not uploading it, reporting it",
+				),
 			}
-			log::warn!(
-				target: LOG_TARGET,
-				"record {record}: the bucket {} keeps object versions, so erased ciphertext \
-				 would stay in it; not uploading, reporting it",
-				self.store.bucket(),
-			);
-			self.report(sealer, record, FailureReason::BucketKeepsVersions, state.attempts, retry);
+			self.report(sealer, record, reason, state.attempts, retry);
 			return;
 		}
 		let length = u64::try_from(ciphertext.len()).unwrap_or(u64::MAX);
@@ -943,6 +947,22 @@ impl<T: Config> Worker<T> {
 				self.report(sealer, record, reason, attempts, retry);
 			},
 		}
+	}
+
+	/// Why this sealer must not upload `ciphertext` for `pin`, if it must not: the bytes do not
+	/// have the registered hash; the bucket keeps versions; or the header seals them for another
+	/// patient than the one whose records name the hash (headerless bytes are nobody's to
+	/// check).
+	fn refusal(&self, pin: &PinRequestOf<T>, ciphertext: &[u8]) -> Option<FailureReason> {
+		if sp_io::hashing::sha2_256(ciphertext) != pin.content_hash.0 {
+			return Some(FailureReason::HashMismatch);
+		}
+		if self.bucket_keeps_versions {
+			return Some(FailureReason::BucketKeepsVersions);
+		}
+		let sealed_for = sealed_for(ciphertext)?;
+		let named_by = Objects::<T>::get(pin.content_hash)?.patient;
+		(named_by.encode() != sealed_for).then_some(FailureReason::SealedForAnotherPatient)
 	}
 
 	/// Submits `report_pin_failure` for `record`.

@@ -1611,6 +1611,60 @@ fn mark_as_keeping_versions(bucket: &[u8]) {
 }
 
 #[test]
+fn ciphertext_sealed_for_another_patient_is_never_uploaded_and_is_reported() {
+	// Another patient's record named the hash of the patient's ciphertext first.
+	let mut node = Node::new(1, true);
+	let front_runner = sp_runtime::AccountId32::new([0xbb; 32]);
+	node.hold(1, &ciphertext(1));
+	node.execute(|| register_for(&front_runner, 7, 1));
+
+	node.run(1);
+
+	assert_eq!(node.unanswered_requests(), 0);
+	let calls = node.calls();
+	let [crate::Call::report_pin_failure { payload, signature }] = calls.as_slice() else {
+		panic!("a failure report, not {calls:?}");
+	};
+	assert_eq!(payload.reason, FailureReason::SealedForAnotherPatient);
+	assert_eq!(payload.record, 7);
+	node.execute(|| {
+		admit_and_dispatch(crate::Call::report_pin_failure {
+			payload: payload.clone(),
+			signature: signature.clone(),
+		})
+	});
+	(node.clear_pool)();
+	// Looked at again when due, never uploaded or reported twice.
+	let due = node.retry_state(pin_retry_key(7)).expect("a retry state").next_attempt_at;
+	node.set_time(due);
+	node.run(1 + LONGEVITY + 1);
+	assert_eq!(node.unanswered_requests(), 0);
+	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn ciphertext_without_a_header_is_uploaded_whoever_names_it() {
+	let mut node = Node::new(1, true);
+	let bytes = b"bytes of a client that seals nothing".to_vec();
+	let hash = H256(sp_io::hashing::sha2_256(&bytes));
+	node.execute(|| {
+		sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &blob_key(&hash), &bytes);
+		<Pinning as RecordHooks<_>>::on_registered(
+			7,
+			&sp_runtime::AccountId32::new([0xbb; 32]),
+			&hash,
+			bytes.len() as u64,
+		);
+	});
+	let time = AmzDateTime::from_unix_seconds(NOW / 1_000).unwrap();
+	let put = s3().put_object("medchain", &hex_lower(hash.as_bytes()), &bytes, &time).unwrap();
+	node.expect(&put, bytes, b"");
+	node.run(1);
+	let calls = node.calls();
+	assert!(matches!(calls.as_slice(), [crate::Call::confirm_pin { .. }]), "{calls:?}");
+}
+
+#[test]
 fn what_was_found_of_another_bucket_does_not_stop_uploads() {
 	// The node was moved off a bucket found keeping versions, to one it could not ask yet.
 	let mut node = Node::new(1, true);

@@ -89,6 +89,11 @@ pub enum FailureReason {
 	/// erased record would only hide it. Its operator must move pinning to a bucket without
 	/// versioning (or suspend it) and restart the node.
 	BucketKeepsVersions,
+	/// The ciphertext's header says it was sealed for another patient than the one whose
+	/// records name its hash (someone registered a patient's hash before that patient's
+	/// record landed), so the sealer does not upload it: it would be kept for the wrong
+	/// patient, out of reach of the right one's erasure.
+	SealedForAnotherPatient,
 }
 
 /// A record's ciphertext to be stored by `ReplicationTarget` distinct sealers.
