@@ -23,8 +23,9 @@ pub fn blob_key(hash: &H256) -> Vec<u8> {
 pub const CIPHERTEXT_MAGIC: &[u8] = b"medchain\x01";
 
 /// The 32-byte account id of the patient the ciphertext `bytes` was sealed for, read from its
-/// header; `None` if it has none. The node serves a record's ciphertext, and sealers pin it,
-/// only if it was sealed for the record's patient.
+/// header; `None` if it has none. The node serves a record's ciphertext only if it was sealed
+/// for the record's patient, and sealers never pin one sealed for another patient than the one
+/// whose records name it (bytes without a header they pin for anyone).
 pub fn sealed_for(bytes: &[u8]) -> Option<[u8; 32]> {
 	let account = bytes.strip_prefix(CIPHERTEXT_MAGIC)?.get(..32)?;
 	<[u8; 32]>::try_from(account).ok()

@@ -796,6 +796,16 @@ impl<T: Config> Worker<T> {
 				forget(&mut retry);
 				continue;
 			}
+			// A ciphertext sealed for another patient stays so (its bytes are fixed by the hash,
+			// the object's patient by the first record): once reported, never looked at again.
+			// Anyone can make such requests, and each look would spend this run's budget.
+			let refused_for_good = pin.failures.iter().any(|(reporter, reason)| {
+				*reporter == sealer.id && *reason == FailureReason::SealedForAnotherPatient
+			});
+			if refused_for_good {
+				forget(&mut retry);
+				continue;
+			}
 			if !self.is_due(&read_state(&retry)) {
 				continue;
 			}
@@ -950,19 +960,21 @@ impl<T: Config> Worker<T> {
 	}
 
 	/// Why this sealer must not upload `ciphertext` for `pin`, if it must not: the bytes do not
-	/// have the registered hash; the bucket keeps versions; or the header seals them for another
-	/// patient than the one whose records name the hash (headerless bytes are nobody's to
-	/// check).
+	/// have the registered hash; the header seals them for another patient than the one whose
+	/// records name the hash (headerless bytes are nobody's to check); or the bucket keeps
+	/// versions.
 	fn refusal(&self, pin: &PinRequestOf<T>, ciphertext: &[u8]) -> Option<FailureReason> {
 		if sp_io::hashing::sha2_256(ciphertext) != pin.content_hash.0 {
 			return Some(FailureReason::HashMismatch);
 		}
-		if self.bucket_keeps_versions {
-			return Some(FailureReason::BucketKeepsVersions);
+		// Before the bucket: this reason is final (see `pin_pending`), the bucket's may pass.
+		let named_by = Objects::<T>::get(pin.content_hash).map(|object| object.patient.encode());
+		if let (Some(sealed_for), Some(named_by)) = (sealed_for(ciphertext), named_by) {
+			if named_by != sealed_for {
+				return Some(FailureReason::SealedForAnotherPatient);
+			}
 		}
-		let sealed_for = sealed_for(ciphertext)?;
-		let named_by = Objects::<T>::get(pin.content_hash)?.patient;
-		(named_by.encode() != sealed_for).then_some(FailureReason::SealedForAnotherPatient)
+		self.bucket_keeps_versions.then_some(FailureReason::BucketKeepsVersions)
 	}
 
 	/// Submits `report_pin_failure` for `record`.

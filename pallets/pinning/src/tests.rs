@@ -1634,10 +1634,11 @@ fn ciphertext_sealed_for_another_patient_is_never_uploaded_and_is_reported() {
 		})
 	});
 	(node.clear_pool)();
-	// Looked at again when due, never uploaded or reported twice.
-	let due = node.retry_state(pin_retry_key(7)).expect("a retry state").next_attempt_at;
-	node.set_time(due);
+	// Final: never looked at again (its retry state is dropped), uploaded or reported twice,
+	// however long after.
+	node.set_time(NOW + 3_600_000);
 	node.run(1 + LONGEVITY + 1);
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
 	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
 }
