@@ -571,14 +571,17 @@ pub trait RecordHooksBenchmarkHelper<AccountId> {
 	/// Before `patient`'s `content_hash` is registered: the most expensive
 	/// [`RecordHooks::on_registered`].
 	fn worst_case_registration(patient: &AccountId, content_hash: &H256);
-	/// Before `record` is erased: the most expensive [`RecordHooks::on_erased`].
-	fn worst_case_erasure(record: RecordId);
+	/// Before `record` is erased: the most expensive [`RecordHooks::on_erased`]. Fails, saying
+	/// why, when the benchmark's set-up left nothing to make expensive.
+	fn worst_case_erasure(record: RecordId) -> Result<(), &'static str>;
 }
 
 /// Hooks that do nothing have no worst case.
 impl<AccountId> RecordHooksBenchmarkHelper<AccountId> for () {
 	fn worst_case_registration(_patient: &AccountId, _content_hash: &H256) {}
-	fn worst_case_erasure(_record: RecordId) {}
+	fn worst_case_erasure(_record: RecordId) -> Result<(), &'static str> {
+		Ok(())
+	}
 }
 
 /// Sets up organisations for other pallets' benchmarks. Implemented by `pallet-consortium`

@@ -269,7 +269,7 @@ mod benchmarks {
 			T::OrganisationsHelper::member_with_role(&holder, OrgKind::Hospital, Role::Clinician);
 			envelope_paid_by::<T>(&patient, record, &holder, &holder)?;
 		}
-		T::HooksHelper::worst_case_erasure(record);
+		T::HooksHelper::worst_case_erasure(record).map_err(BenchmarkError::Stop)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), record);
