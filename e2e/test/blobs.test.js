@@ -1,14 +1,16 @@
 // What a node keeps of the ciphertext handed to it with `blobs_put`, on a real development node:
-// a blob no record references within the staging TTL is deleted, one whose record is
-// registered stays, and blobs waiting for their records never take more than the staging quota.
+// a blob no record of the patient it is sealed for references within the staging TTL is
+// deleted, one whose record is registered stays, and blobs waiting for their records never take
+// more than the staging quota.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a } from '@polkadot/util';
-import { connect, keyFromUri, rawRpc } from '../lib/chain.js';
+import { connect, keyFromUri, rawRpc, submit } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startDevNode } from '../lib/node.js';
 import {
-  blobStorageKey, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob, registerDocument,
+  blobStorageKey, documentRegistration, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob,
+  registerDocument,
 } from '../lib/records.js';
 
 // Longer than a registration takes to reach the best block: blocks come every 6 s on average,
@@ -47,7 +49,7 @@ describe('blobs waiting for their records', () => {
     await node?.stop();
   });
 
-  test('an unregistered blob is deleted after the TTL; a registered one stays', async () => {
+  test('an unregistered blob is deleted after the TTL, and so is one only a front-runner\'s record names; a registered one stays', async () => {
     const orphan = stringToU8a('ciphertext nobody registers');
     const orphanHash = await putBlob(api, orphan, patient);
     assert.equal(orphanHash, sha256Hex(orphan));
@@ -58,10 +60,25 @@ describe('blobs waiting for their records', () => {
     );
     const throughRecord = { record, purpose: 'Treatment' };
     assert.equal(sha256Hex(await getBlob(api, contentHash, patient, throughRecord)), contentHash);
+    // Someone who saw the hash of the patient's next document in the transaction pool names it
+    // in a record of their own first: the patient's registration is refused, and the
+    // front-runner's record does not keep the patient's ciphertext on the node.
+    const frontRun = await documentRegistration(
+      api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"front-run"}'),
+    );
+    const frontRunner = others[1];
+    await submit(api, frontRunner, api.tx.records.register(
+      frontRunner.address, '11488-4', frontRun.contentHash, frontRun.ciphertext.length,
+      'application/fhir+json', 'Treatment', [],
+    ));
+    await assert.rejects(submit(api, patient, frontRun.tx), { error: 'records.CiphertextOfAnotherPatient' });
+    const frontRunKey = blobStorageKey(frontRun.contentHash);
+    assert.notEqual(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', frontRunKey]), null);
 
     // TTL plus two sweep periods (a quarter of the TTL each, at least 1 s).
     await sleep((TTL_SECONDS + 2 * Math.max(1, TTL_SECONDS / 4)) * 1000 + 500);
     assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', blobStorageKey(orphanHash)]), null);
+    assert.equal(await rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', frontRunKey]), null);
     // No longer a put waiting for its record, and no record's ciphertext: nobody gets it.
     await assert.rejects(getBlob(api, orphanHash, patient), /4015/);
     assert.equal(sha256Hex(await getBlob(api, contentHash, patient, throughRecord)), contentHash);

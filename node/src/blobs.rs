@@ -7,7 +7,10 @@
 //! Every new blob is *staged*: it counts against the node's staging quota
 //! (`--blob-staging-quota`) and is deleted if, `--blob-staging-ttl` after it was put, no record
 //! references it at the best or the finalized block. It leaves staging, to stay until the
-//! record is erased, once a record referencing it is finalized. Whoever may put can
+//! record is erased, once a record referencing it is finalized (and still in the best block).
+//! A blob whose header names the patient it is sealed for ([`sealed_for`]) counts only that
+//! patient's records: one that someone else named first, in a record of their own, goes with
+//! the TTL. Whoever may put can
 //! therefore hold at most the quota of the node's disk, each blob for at most the TTL (plus
 //! the time the node spends catching up with the chain, and the first TTL after it starts:
 //! staged blobs wait then, as the blocks that reference them may not be imported yet).
@@ -137,7 +140,8 @@ pub trait BlobsApi {
 	/// signer without a signature, or the reverse, is refused as a bad signature (4011).
 	///
 	/// Register the record within the node's staging TTL (`--blob-staging-ttl`, one hour by
-	/// default): a blob no record references by then is deleted. Refused with code 4028 while
+	/// default): a blob no record references by then is deleted, and so is one sealed for a
+	/// patient that only another patient's record references. Refused with code 4028 while
 	/// the signer's blobs waiting for their records fill their quota, 4029 while all of them
 	/// fill the node's.
 	#[method(name = "blobs_put", blocking)]
@@ -172,13 +176,42 @@ pub trait BlobsApi {
 	) -> RpcResult<Bytes>;
 }
 
-/// Whether live records reference a ciphertext, at the node's best and finalized blocks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Whose live records reference a ciphertext at one block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReferencedBy {
+	/// No live record does.
+	#[default]
+	Nobody,
+	/// Live records of this patient (the first to name the ciphertext: no other patient's
+	/// record may name it then).
+	Patient(AccountId32),
+	/// Live records, of a patient the runtime cannot name (one from before it could), or
+	/// nothing the runtime can tell (one from before it could be asked): counted as the
+	/// blob's patient's.
+	Unnamed,
+}
+
+impl ReferencedBy {
+	/// Whether these records claim a blob sealed for `sealed_for` (`None`: bytes without a
+	/// header, which any record may claim). A record that named a patient's ciphertext first,
+	/// from the transaction pool, before the patient's own, claims nothing: the patient's
+	/// erasure could never reach the copy it kept.
+	fn claims(&self, sealed_for: Option<&AccountId32>) -> bool {
+		match self {
+			Self::Nobody => false,
+			Self::Unnamed => true,
+			Self::Patient(patient) => sealed_for.is_none_or(|sealed_for| sealed_for == patient),
+		}
+	}
+}
+
+/// Whose live records reference a ciphertext, at the node's best and finalized blocks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Referenced {
 	/// At the best block: the record may still be reorganised away.
-	pub at_best: bool,
+	pub at_best: ReferencedBy,
 	/// At the finalized block: for good.
-	pub at_finalized: bool,
+	pub at_finalized: ReferencedBy,
 }
 
 /// Asks the chain about ciphertexts.
@@ -439,9 +472,11 @@ struct Staged {
 /// What one sweep of the staged blobs did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SweepReport {
-	/// Blobs a finalized record now references: no longer staged, kept.
+	/// Blobs a finalized record (of the patient they are sealed for) now references: no
+	/// longer staged, kept.
 	pub claimed: usize,
-	/// Blobs nobody referenced within the TTL: deleted.
+	/// Blobs no record (of the patient they are sealed for) referenced within the TTL:
+	/// deleted.
 	pub expired: usize,
 	/// Blobs still waiting for their record.
 	pub waiting: usize,
@@ -469,6 +504,9 @@ struct Inner<S> {
 	policy: AccessPolicy,
 	/// When the node started: nothing expires in the first TTL after it (see [`Blobs::sweep`]).
 	started_at_ms: u64,
+	/// Whom the staged blobs asked about so far are sealed for (see
+	/// [`Blobs::staged_blob_sealed_for`]).
+	staged_headers: Mutex<std::collections::BTreeMap<H256, Option<AccountId32>>>,
 }
 
 impl<S: OffchainStorage> Blobs<S> {
@@ -493,6 +531,7 @@ impl<S: OffchainStorage> Blobs<S> {
 				staging,
 				policy,
 				started_at_ms,
+				staged_headers: Mutex::default(),
 			}),
 		}
 	}
@@ -768,7 +807,9 @@ impl<S: OffchainStorage> Blobs<S> {
 	/// block are deleted, and so are, at once, those no record references at the best block
 	/// whose signer has withdrawn their encryption key (and so their deposit: otherwise one
 	/// deposit, withdrawn and published again from account after account, would hold a
-	/// quota per account).
+	/// quota per account). Only the records of the patient a blob is sealed for count (any
+	/// record, for a blob with no header), and a blob leaves staging only once its record is
+	/// in both the finalized and the best block.
 	///
 	/// Nothing expires within the TTL after the node started. A node restarted after a
 	/// while does not know yet that it is behind until peers tell it (so the catching-up
@@ -792,10 +833,29 @@ impl<S: OffchainStorage> Blobs<S> {
 				.or_insert_with(|| self.inner.policy.putters.may_put(who) == Ok(false)),
 			None => false,
 		};
+		// Blobs whose header names another patient than the one whose records name them at the
+		// best block: a record that front-ran the patient's own (logged when they go).
+		let mut named_by_another = std::collections::BTreeMap::new();
 		for blob in &staged {
-			match self.inner.references.is_referenced(blob.hash) {
-				Ok(Referenced { at_finalized: true, .. }) => claimed.push(blob.clone()),
-				Ok(Referenced { at_best: false, .. })
+			let referenced = self.inner.references.is_referenced(blob.hash).map(|referenced| {
+				let claims = |by: &ReferencedBy| match by {
+					ReferencedBy::Patient(_) => {
+						by.claims(self.staged_blob_sealed_for(blob.hash).as_ref())
+					},
+					_ => by.claims(None),
+				};
+				let at_best = claims(&referenced.at_best);
+				if let (ReferencedBy::Patient(by), false) = (&referenced.at_best, at_best) {
+					named_by_another.insert(blob.hash, by.clone());
+				}
+				(at_best, claims(&referenced.at_finalized))
+			});
+			match referenced {
+				// Claimed only if the best block claims it too: a record the best chain erased
+				// while the erasure is not final yet no longer keeps it (its erasure already
+				// dropped what the node held then).
+				Ok((true, true)) => claimed.push(blob.clone()),
+				Ok((false, _))
 					if may_expire
 						&& (now_ms >= blob.put_at_ms.saturating_add(ttl_ms)
 							|| signer_gone(&blob.signer)) =>
@@ -821,20 +881,57 @@ impl<S: OffchainStorage> Blobs<S> {
 			} else if expired.contains(&blob) {
 				storage.remove(STORAGE_PREFIX, &blob_key(&blob.hash));
 				report.expired += 1;
-				log::info!(
-					target: "blobs",
-					"deleted blob {:?} ({} bytes): no record referenced it within the staging \
-					 TTL, or its signer withdrew their encryption key",
-					blob.hash,
-					blob.size
-				);
+				if let Some(other) = named_by_another.get(&blob.hash) {
+					log::warn!(
+						target: "blobs",
+						"deleted blob {:?} ({} bytes): it is sealed for another patient than \
+						 {other}, whose record names it (registered before the patient's own, \
+						 which the chain then refused), and no record of its patient did within \
+						 the staging TTL",
+						blob.hash,
+						blob.size
+					);
+				} else {
+					log::info!(
+						target: "blobs",
+						"deleted blob {:?} ({} bytes): no record referenced it within the staging \
+						 TTL, or its signer withdrew their encryption key",
+						blob.hash,
+						blob.size
+					);
+				}
 			} else {
 				remaining.push(blob);
 			}
 		}
 		write_staged_index(&mut *storage, &remaining);
+		drop(storage);
 		report.waiting = remaining.len();
+		let still_staged: std::collections::BTreeSet<H256> =
+			remaining.iter().map(|blob| blob.hash).collect();
+		self.staged_headers().retain(|hash, _| still_staged.contains(hash));
 		report
+	}
+
+	/// The patient the staged blob `hash` is sealed for ([`sealed_for`]); `None` if it has no
+	/// header or the node does not hold it. Read once while the blob is staged (a read takes
+	/// the whole blob): a front-run blob is asked about at every sweep until it expires.
+	fn staged_blob_sealed_for(&self, hash: H256) -> Option<AccountId32> {
+		if let Some(known) = self.staged_headers().get(&hash) {
+			return known.clone();
+		}
+		let header = self
+			.storage()
+			.get(STORAGE_PREFIX, &blob_key(&hash))
+			.and_then(|bytes| sealed_for(&bytes));
+		self.staged_headers().insert(hash, header.clone());
+		header
+	}
+
+	fn staged_headers(
+		&self,
+	) -> MutexGuard<'_, std::collections::BTreeMap<H256, Option<AccountId32>>> {
+		self.inner.staged_headers.lock().unwrap_or_else(PoisonError::into_inner)
 	}
 }
 
@@ -1006,20 +1103,34 @@ mod tests {
 		}
 	}
 
-	/// The chain as the tests set it: which ciphertexts live records reference at the best
-	/// and the finalized block, or that the runtime cannot be asked.
+	/// The chain as the tests set it: whose live records reference which ciphertexts at the
+	/// best and the finalized block, or that the runtime cannot be asked.
 	#[derive(Default)]
 	struct Chain {
 		referenced: Mutex<std::collections::BTreeMap<H256, Referenced>>,
 		unreachable: std::sync::atomic::AtomicBool,
 	}
 
+	/// The patient whose records reference the tests' blobs that have no header.
+	const ANY_PATIENT: AccountId32 = AccountId32::new([0x11; 32]);
+
 	impl Chain {
+		/// Records of the patient `bytes` are sealed for (a header-less blob: anyone's)
+		/// reference them at the best block, the finalized one, or neither.
 		fn set(&self, bytes: &[u8], at_best: bool, at_finalized: bool) {
-			self.referenced
-				.lock()
-				.unwrap()
-				.insert(sha256(bytes), Referenced { at_best, at_finalized });
+			let patient = ReferencedBy::Patient(sealed_for(bytes).unwrap_or(ANY_PATIENT));
+			let at = |referenced: bool| {
+				if referenced {
+					patient.clone()
+				} else {
+					ReferencedBy::Nobody
+				}
+			};
+			self.set_by(bytes, Referenced { at_best: at(at_best), at_finalized: at(at_finalized) });
+		}
+
+		fn set_by(&self, bytes: &[u8], referenced: Referenced) {
+			self.referenced.lock().unwrap().insert(sha256(bytes), referenced);
 		}
 
 		/// A record referencing `bytes` is in the best block, not yet finalized.
@@ -1038,7 +1149,7 @@ mod tests {
 			if self.unreachable.load(std::sync::atomic::Ordering::SeqCst) {
 				return Err("no runtime".into());
 			}
-			Ok(self.referenced.lock().unwrap().get(&hash).copied().unwrap_or_default())
+			Ok(self.referenced.lock().unwrap().get(&hash).cloned().unwrap_or_default())
 		}
 	}
 
@@ -1236,6 +1347,84 @@ mod tests {
 		assert_eq!(blobs.sweep(TTL_MS + 1), SweepReport { claimed: 1, expired: 1, waiting: 0 });
 		assert!(held(&blobs, b"pending"));
 		assert!(!held(&blobs, b"reorganised"));
+	}
+
+	/// `data` sealed for `patient`: behind the header a client's ciphertext starts with.
+	fn sealed_bytes(patient: &AccountId32, data: &[u8]) -> Vec<u8> {
+		[CIPHERTEXT_MAGIC, AsRef::<[u8]>::as_ref(patient), data].concat()
+	}
+
+	/// As [`staged_blobs`], with room for blobs behind a header.
+	fn staged_sealed_blobs(chain: Arc<Chain>) -> Blobs<InMemOffchainStorage> {
+		let staging = limits(Duration::from_millis(TTL_MS), 1024);
+		Blobs::new(InMemOffchainStorage::default(), 256, None, chain, staging, open_policy(), 0)
+	}
+
+	#[test]
+	fn only_the_records_of_the_patient_a_blob_is_sealed_for_claim_it() {
+		let patient = AccountId32::new([0x0a; 32]);
+		let front_runner = AccountId32::new([0x0f; 32]);
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_sealed_blobs(chain.clone());
+		// Someone who saw the patient's ciphertext hash in the transaction pool named it in a
+		// record of their own first; the patient's own record was refused.
+		let front_run = sealed_bytes(&patient, b"front-run");
+		let own = sealed_bytes(&patient, b"own");
+		for bytes in [&front_run, &own, &b"no header".to_vec()] {
+			blobs.checked_put(bytes, RequestSignature::default(), 0).unwrap();
+		}
+		let finalized = |by: &AccountId32| Referenced {
+			at_best: ReferencedBy::Patient(by.clone()),
+			at_finalized: ReferencedBy::Patient(by.clone()),
+		};
+		chain.set_by(&front_run, finalized(&front_runner));
+		chain.set_by(&own, finalized(&patient));
+		chain.set_by(b"no header", finalized(&front_runner));
+
+		// The patient's own record and any record of header-less bytes claim theirs.
+		assert_eq!(blobs.sweep(TTL_MS - 1), SweepReport { claimed: 2, expired: 0, waiting: 1 });
+		assert_eq!(staged_hashes(&blobs), vec![sha256(&front_run)]);
+		// The front-runner's record keeps nothing: the copy goes when the TTL passes.
+		assert_eq!(blobs.sweep(TTL_MS), SweepReport { claimed: 0, expired: 1, waiting: 0 });
+		assert!(!held(&blobs, &front_run));
+		assert!(held(&blobs, &own) && held(&blobs, b"no header"));
+	}
+
+	#[test]
+	fn a_record_the_best_chain_no_longer_has_claims_nothing() {
+		let patient = AccountId32::new([0x0a; 32]);
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_sealed_blobs(chain.clone());
+		let erased = sealed_bytes(&patient, b"erased");
+		let taken = sealed_bytes(&patient, b"taken over");
+		for bytes in [&erased, &taken] {
+			blobs.checked_put(bytes, RequestSignature::default(), 0).unwrap();
+		}
+		// The patient's finalized record was erased in the best chain; in the other case the
+		// erasure freed the hash and someone else's record names it at the best block.
+		let finalized_only = |by: ReferencedBy| Referenced {
+			at_best: by,
+			at_finalized: ReferencedBy::Patient(patient.clone()),
+		};
+		chain.set_by(&erased, finalized_only(ReferencedBy::Nobody));
+		chain.set_by(&taken, finalized_only(ReferencedBy::Patient(AccountId32::new([0x0f; 32]))));
+		assert_eq!(blobs.sweep(TTL_MS - 1), SweepReport { claimed: 0, expired: 0, waiting: 2 });
+		assert_eq!(blobs.sweep(TTL_MS), SweepReport { claimed: 0, expired: 2, waiting: 0 });
+		assert!(!held(&blobs, &erased) && !held(&blobs, &taken));
+	}
+
+	#[test]
+	fn a_runtime_that_cannot_name_the_patient_claims_a_blob_for_any_record() {
+		// A block of a runtime from before `ciphertext_patient`: as before it existed.
+		let chain = Arc::new(Chain::default());
+		let blobs = staged_sealed_blobs(chain.clone());
+		let sealed = sealed_bytes(&AccountId32::new([0x0a; 32]), b"old runtime");
+		blobs.checked_put(&sealed, RequestSignature::default(), 0).unwrap();
+		let unnamed =
+			Referenced { at_best: ReferencedBy::Unnamed, at_finalized: ReferencedBy::Unnamed };
+		chain.set_by(&sealed, unnamed);
+		assert_eq!(blobs.sweep(TTL_MS), SweepReport { claimed: 1, expired: 0, waiting: 0 });
+		assert!(held(&blobs, &sealed));
 	}
 
 	#[test]
@@ -1832,7 +2021,7 @@ mod tests {
 		let (mallory, mallory_id) = keyring("Mallory");
 		let (blobs, _, consents) = signed_blobs_reading(&[&alice_id], Arc::default());
 		// Alice's registered document, sealed for her, as the client seals it.
-		let sealed = [CIPHERTEXT_MAGIC, AsRef::<[u8]>::as_ref(&alice_id), b"sealed data"].concat();
+		let sealed = sealed_bytes(&alice_id, b"sealed data");
 		assert_eq!(sealed_for(&sealed), Some(alice_id.clone()));
 		let hash = sha256(&sealed);
 		blobs.storage().set(STORAGE_PREFIX, &blob_key(&hash), &sealed);

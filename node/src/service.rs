@@ -510,7 +510,7 @@ impl crate::blobs::Readers for ChainReaders {
 	}
 }
 
-/// Whether live records reference a ciphertext, asked of the runtime at the best and the
+/// Whose live records reference a ciphertext, asked of the runtime at the best and the
 /// finalized block.
 struct ChainReferences {
 	client: Arc<FullClient>,
@@ -518,6 +518,7 @@ struct ChainReferences {
 
 impl crate::blobs::References for ChainReferences {
 	fn is_referenced(&self, hash: sp_core::H256) -> Result<crate::blobs::Referenced, String> {
+		use crate::blobs::ReferencedBy;
 		use medchain_runtime::{AccountId, BlockNumber};
 		use pallet_pinning::runtime_api::PinningApi;
 		use sp_api::ApiExt;
@@ -527,12 +528,28 @@ impl crate::blobs::References for ChainReferences {
 			let version = api
 				.api_version::<dyn PinningApi<Block, AccountId, BlockNumber>>(block)
 				.map_err(|e| e.to_string())?;
-			if version.unwrap_or(0) < 2 {
+			match version.unwrap_or(0) {
 				// A runtime before the question existed: every blob counts as registered,
 				// kept until erased, as before staging (rather than filling the quota).
-				return Ok(true);
+				0 | 1 => Ok(ReferencedBy::Unnamed),
+				// One that cannot name the patient: any record claims the blob.
+				2 => api
+					.is_referenced(block, hash)
+					.map(
+						|referenced| {
+							if referenced {
+								ReferencedBy::Unnamed
+							} else {
+								ReferencedBy::Nobody
+							}
+						},
+					)
+					.map_err(|e| e.to_string()),
+				_ => api
+					.ciphertext_patient(block, hash)
+					.map(|patient| patient.map_or(ReferencedBy::Nobody, ReferencedBy::Patient))
+					.map_err(|e| e.to_string()),
 			}
-			api.is_referenced(block, hash).map_err(|e| e.to_string())
 		};
 		Ok(crate::blobs::Referenced {
 			at_best: at(info.best_hash)?,

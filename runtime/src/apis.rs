@@ -215,7 +215,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
+	#[api_version(3)]
 	impl pallet_pinning::runtime_api::PinningApi<Block, AccountId, BlockNumber> for Runtime {
 		fn pin_status(record: RecordId) -> Option<pallet_pinning::PinStatusInfo<AccountId, BlockNumber>> {
 			Pinning::pin_status(record)
@@ -223,6 +223,10 @@ impl_runtime_apis! {
 
 		fn is_referenced(content_hash: sp_core::H256) -> bool {
 			Pinning::is_referenced(content_hash)
+		}
+
+		fn ciphertext_patient(content_hash: sp_core::H256) -> Option<AccountId> {
+			Pinning::ciphertext_patient(content_hash)
 		}
 	}
 

@@ -135,10 +135,15 @@ pub mod runtime_api {
 			/// reported. `None` if the record has no pin request (never registered, or erased).
 			fn pin_status(record: RecordId) -> Option<crate::PinStatusInfo<AccountId, BlockNumber>>;
 			/// Whether a live record references the ciphertext whose SHA-256 is
-			/// `content_hash`: a node keeps such a blob until the erasure of its last record,
-			/// and expires any other it was handed.
+			/// `content_hash`. Nodes ask [`Self::ciphertext_patient`] of a runtime that has it.
 			#[api_version(2)]
 			fn is_referenced(content_hash: sp_core::H256) -> bool;
+			/// The patient whose live records reference the ciphertext whose SHA-256 is
+			/// `content_hash` (the first to name it: no other patient's record may), `None` if
+			/// none does. A node keeps a blob sealed for that patient, and no other, until the
+			/// erasure of the patient's last record naming it.
+			#[api_version(3)]
+			fn ciphertext_patient(content_hash: sp_core::H256) -> Option<AccountId>;
 		}
 	}
 }
@@ -519,6 +524,11 @@ pub mod pallet {
 		/// Whether a live record references the ciphertext `content_hash`.
 		pub fn is_referenced(content_hash: H256) -> bool {
 			Objects::<T>::contains_key(content_hash)
+		}
+
+		/// The patient whose live records reference the ciphertext `content_hash`, if any.
+		pub fn ciphertext_patient(content_hash: H256) -> Option<T::AccountId> {
+			Objects::<T>::get(content_hash).map(|object| object.patient)
 		}
 
 		/// The pool's verdict on one of this pallet's calls: every check its dispatch makes,

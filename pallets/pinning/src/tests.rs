@@ -173,6 +173,21 @@ fn a_ciphertext_is_referenced_while_a_live_record_names_it() {
 }
 
 #[test]
+fn a_ciphertext_is_the_patient_s_whose_records_name_it_while_they_do() {
+	new_test_ext().execute_with(|| {
+		let other = sp_runtime::AccountId32::new([0xbb; 32]);
+		assert_eq!(Pinning::ciphertext_patient(content(1)), None);
+		register_for(&other, 7, 1);
+		register(8, 2);
+		assert_eq!(Pinning::ciphertext_patient(content(1)), Some(other.clone()));
+		assert_eq!(Pinning::ciphertext_patient(content(2)), Some(PATIENT));
+		erase(7, 1);
+		assert_eq!(Pinning::ciphertext_patient(content(1)), None);
+		assert_eq!(Pinning::ciphertext_patient(content(2)), Some(PATIENT));
+	});
+}
+
+#[test]
 fn erasing_before_any_confirmation_leaves_nothing_to_delete() {
 	new_test_ext().execute_with(|| {
 		register(7, 1);
