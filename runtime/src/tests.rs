@@ -1,4 +1,5 @@
-//! Runtime-level tests: the genesis presets and where transaction fees go.
+//! Runtime-level tests: the genesis presets, where transaction fees go, and pallets working
+//! together as this runtime wires them.
 
 use crate::{
 	configs::FeesToBlockAuthor, genesis_config_presets, Balances, Runtime, RuntimeGenesisConfig,
@@ -138,4 +139,86 @@ fn blocks_use_the_measured_base_weights_and_fit_the_heaviest_record_calls() {
 	] {
 		assert!(heaviest.saturating_add(decision).all_lt(normal_limit));
 	}
+}
+
+/// The record registry and the pinning pallet as this runtime wires them (the registry's own
+/// tests use a stand-in for the hooks, which never finishes a deletion): a registered
+/// ciphertext is its patient's, the sealer pins it, and after the patient's erasure it is
+/// nobody's only once the sealer confirmed deleting its copy.
+#[test]
+fn a_ciphertext_is_its_patient_s_until_the_sealers_confirm_its_deletion() {
+	use crate::{Pinning, Records, RuntimeOrigin};
+	use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
+	use medchain_primitives::health::Purpose;
+	use pallet_pinning::{signing_context, signing_message, PinPayload, PinStatus, UnpinPayload};
+	use sp_core::{Pair, H256};
+	use sp_runtime::{MultiSignature, MultiSigner};
+	use Sr25519Keyring::*;
+
+	// Nodes ask version 3 for the patient (`ciphertext_patient`); of an older one, only
+	// whether any record names a blob.
+	use sp_api::RuntimeApiInfo;
+	let pinning_api = <dyn pallet_pinning::runtime_api::PinningApi<
+		crate::Block,
+		crate::AccountId,
+		crate::BlockNumber,
+	>>::ID;
+	assert_eq!(crate::VERSION.api_version(&pinning_api), Some(3));
+
+	ext_from_preset("development").execute_with(|| {
+		System::set_block_number(1);
+		let (patient, other) = (Ferdie.to_account_id(), Eve.to_account_id());
+		let content_hash = H256::repeat_byte(0x5e);
+		let register = |who: &crate::AccountId| {
+			Records::register(
+				RuntimeOrigin::signed(who.clone()),
+				who.clone(),
+				BoundedVec::truncate_from(b"11488-4".to_vec()),
+				content_hash,
+				2_048,
+				BoundedVec::truncate_from(b"application/fhir+json".to_vec()),
+				Purpose::Treatment,
+				BoundedVec::new(),
+			)
+		};
+		// The development chain's only sealer, Alice, signs what her off-chain worker did.
+		let sealer = MultiSigner::from(Alice.public());
+		let sign = |message: Vec<u8>| MultiSignature::from(Alice.pair().sign(&message));
+
+		assert_ok!(register(&patient));
+		let record = pallet_records::NextRecordId::<Runtime>::get() - 1;
+		assert_eq!(Pinning::ciphertext_patient(content_hash), Some(patient.clone()));
+		assert!(Balances::total_balance_on_hold(&patient) > 0, "the record's deposit");
+		assert_noop!(
+			register(&other),
+			pallet_records::Error::<Runtime>::CiphertextOfAnotherPatient
+		);
+
+		let pin = PinPayload { record, content_hash, sealer: sealer.clone(), block: 1 };
+		let signature = sign(signing_message(signing_context::PIN, &pin));
+		assert_ok!(Pinning::confirm_pin(RuntimeOrigin::none(), pin, signature));
+		assert_eq!(
+			pallet_pinning::Pins::<Runtime>::get(record).map(|pin| pin.status),
+			Some(PinStatus::Pinned)
+		);
+
+		// The erasure returns the deposit and asks Alice to delete her copy; until she has,
+		// the ciphertext is still the patient's.
+		assert_ok!(Records::erase(RuntimeOrigin::signed(patient.clone()), record));
+		assert_eq!(Balances::total_balance_on_hold(&patient), 0);
+		let unpin = pallet_pinning::Unpins::<Runtime>::get(content_hash).expect("deletion asked");
+		assert_eq!(unpin.holders.into_inner(), vec![Alice.to_account_id()]);
+		assert_eq!(Pinning::ciphertext_patient(content_hash), None);
+		assert_noop!(
+			register(&other),
+			pallet_records::Error::<Runtime>::CiphertextOfAnotherPatient
+		);
+
+		let deleted = UnpinPayload { content_hash, sealer, block: 1 };
+		let signature = sign(signing_message(signing_context::UNPIN, &deleted));
+		assert_ok!(Pinning::confirm_unpin(RuntimeOrigin::none(), deleted, signature));
+		assert!(!pallet_pinning::Unpins::<Runtime>::contains_key(content_hash));
+		assert_ok!(register(&other));
+		assert_eq!(Pinning::ciphertext_patient(content_hash), Some(other));
+	});
 }
