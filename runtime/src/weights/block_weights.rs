@@ -1,6 +1,6 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-28 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! DATE: 2026-11-27 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //!
 //! SHORT-NAME: `block`, LONG-NAME: `BlockExecution`, RUNTIME: `MedChain Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -26,17 +26,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 176_475, 1_172_478
-	///   Average:  303_774
-	///   Median:   294_964
-	///   Std-Dev:  124589.43
+	///   Min, Max: 182_530, 404_098
+	///   Average:  231_209
+	///   Median:   193_697
+	///   Std-Dev:  61721.78
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 624_030
-	///   95th: 443_099
-	///   75th: 347_946
+	///   99th: 368_205
+	///   95th: 344_220
+	///   75th: 278_012
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(303_774), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(231_209), 0);
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-28 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! DATE: 2026-11-27 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //!
 //! SHORT-NAME: `extrinsic`, LONG-NAME: `ExtrinsicBase`, RUNTIME: `MedChain Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -26,17 +26,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 170_296, 269_819
-	///   Average:  221_503
-	///   Median:   225_319
-	///   Std-Dev:  19027.45
+	///   Min, Max: 121_750, 134_230
+	///   Average:  124_650
+	///   Median:   123_971
+	///   Std-Dev:  2396.37
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 259_340
-	///   95th: 252_734
-	///   75th: 233_288
+	///   99th: 133_913
+	///   95th: 129_670
+	///   75th: 124_896
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(221_503), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(124_650), 0);
 }
 
 #[cfg(test)]

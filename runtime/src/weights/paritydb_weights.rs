@@ -2,7 +2,7 @@
 //! only database, measured by `benchmark storage` on a state snapshot as large as a
 //! consortium's after many records (`scripts/benchmark-storage.sh`). Generated: do not edit.
 //!
-//! DATE: 2026-11-28 (Y/M/D), HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! DATE: 2026-11-28 (Y/M/D), HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! SNAPSHOT: `MedChain Development (storage snapshot, 150000 records)`, block Number(0)
 //! DATABASE: `ParityDb`, STATE-VERSION: `V1`, WARMUPS: 1
 //! MODE: `ImportBlock`, WRITE-BATCH: 1000 keys, TRIE-CACHE: `false`,
@@ -14,9 +14,9 @@
 //!   benchmark
 //!   storage
 //!   --chain
-//!   /tmp/tmp.KoDF99tBee/snapshot.json
+//!   /tmp/tmp.HuoXGlKQNo/snapshot.json
 //!   --base-path
-//!   /tmp/tmp.KoDF99tBee/db
+//!   /tmp/tmp.HuoXGlKQNo/db
 //!   --database
 //!   paritydb
 //!   --state-version
@@ -30,7 +30,7 @@
 //!   --template-path
 //!   scripts/storage-weight-template.hbs
 //!   --weight-path
-//!   /tmp/tmp.KoDF99tBee
+//!   /tmp/tmp.HuoXGlKQNo
 
 use frame_support::{
 	parameter_types,
@@ -44,19 +44,19 @@ parameter_types! {
 		// key, times `1.1`, plus `0`.
 		//
 		// Nanoseconds:
-		// - min 1_199, max 6_523_548
-		// - average 12_955, median 11_584, std-dev 19464.11
-		// - 99th percentile 56_871, 95th 16_979, 75th 13_647
-		read: 18_677 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 1_002, max 4_050_254
+		// - average 8_088, median 7_611, std-dev 6079.65
+		// - 99th percentile 19_138, 95th 10_115, 75th 8_462
+		read: 11_127 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 		// Time to write one storage item, with its share of a batch's state root update and
 		// commit: the *P95Percentile* over batches, times `1.1`, plus `0`.
 		//
 		// Nanoseconds per key:
-		// - min 24_894, max 187_915
-		// - average 51_695, median 49_866, std-dev 14824.8
-		// - 99th percentile 138_604, 95th 67_137, 75th 54_550
-		write: 73_851 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 17_384, max 81_123
+		// - average 31_422, median 30_301, std-dev 6260.59
+		// - 99th percentile 62_317, 95th 38_888, 75th 32_918
+		write: 42_777 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
