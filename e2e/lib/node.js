@@ -1,7 +1,6 @@
 // Starts a real `medchain-node --dev --tmp` for the end-to-end flows and stops it afterwards.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,18 +36,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts a development node (Alice seals) with its own ports and a throw-away database.
  * Resolves once its RPC server answers; `stop()` kills it and waits for the exit. With
@@ -62,16 +49,28 @@ export async function startDevNode({ extraArgs = [], env = {} } = {}) {
   return startNode({ chainArgs: ['--dev', '--tmp'], extraArgs, env });
 }
 
+/** What the node logs when its RPC server listens, followed by the address. */
+const RPC_LISTENING = 'Running JSON-RPC server: addr=';
+
+/** The port the node's RPC server listens on, once its log says so. */
+function loggedRpcPort(log) {
+  const at = log.indexOf(RPC_LISTENING);
+  if (at < 0) return undefined;
+  const address = log.slice(at + RPC_LISTENING.length).split(/[,\s]/)[0];
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
 /**
- * Starts `medchain-node` on `chainArgs` (the chain and where its database lives) with its own
- * ports; resolves once its RPC server answers.
+ * Starts `medchain-node` on `chainArgs` (the chain and where its database lives) on ports of
+ * its own choosing; resolves once its RPC server answers. A port picked here and released
+ * could be taken by any connection the machine opens before the node binds it, and the node
+ * would then quietly serve RPC on another one: so the node picks, and its log says which.
  */
 export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
   const args = [
-    ...chainArgs, '--no-prometheus', '--no-telemetry', '--no-mdns',
-    '--rpc-port', String(rpcPort), '--port', String(p2pPort),
+    ...chainArgs, '--no-prometheus', '--no-telemetry', '--no-mdns', '--disable-log-color',
+    '--rpc-port', '0', '--port', '0',
     '--finality-depth', '2', ...extraArgs,
   ];
   const child = spawn(nodeBinary(), args, {
@@ -85,11 +84,12 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
   });
   killOnExit(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `ws://127.0.0.1:${rpcPort}`;
   const deadline = Date.now() + 60_000;
+  let rpcPort;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`node exited early:\n${log}`);
-    if (await rpcAnswers(rpcPort)) break;
+    rpcPort ??= loggedRpcPort(log);
+    if (rpcPort !== undefined && (await rpcAnswers(rpcPort))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`node RPC did not come up in 60 s:\n${log}`);
@@ -97,7 +97,7 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return {
-    url,
+    url: `ws://127.0.0.1:${rpcPort}`,
     rpcPort,
     log: () => log,
     async stop() {

@@ -14,66 +14,114 @@ use sp_runtime::{
 };
 use std::{
 	io::{Read, Write},
-	net::{TcpListener, TcpStream},
+	net::{SocketAddr, TcpStream},
+	path::PathBuf,
 	process::{Child, Command, Stdio},
+	sync::atomic::{AtomicUsize, Ordering},
 	time::{Duration, Instant},
 };
 
 const POW_ENGINE_ID: [u8; 4] = *b"pow_";
 const FINALITY_DEPTH: u32 = 2;
 
-/// Kills the node when the test ends, passing or not.
+/// Kills the node when the test ends, passing or not; if the test failed, prints the end of
+/// what the node logged, so that a failure in CI says what the node was doing.
 struct Node {
 	child: Child,
 	rpc_port: u16,
 	prometheus_port: u16,
+	log: PathBuf,
 }
 
 impl Drop for Node {
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
+		if std::thread::panicking() {
+			let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+			let lines: Vec<&str> = log.lines().collect();
+			let tail = &lines[lines.len().saturating_sub(LOG_LINES_ON_FAILURE)..];
+			eprintln!("--- last lines of {} ---\n{}", self.log.display(), tail.join("\n"));
+		}
+		let _ = std::fs::remove_file(&self.log);
 	}
 }
 
-fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
+/// How much of a node's log a failed test prints.
+const LOG_LINES_ON_FAILURE: usize = 60;
+
+/// Starts the node with `args` on ports of its own choosing, and waits until it says which.
+/// A port the test picked and released could be taken again before the node binds it, by any
+/// connection the machine opens meanwhile; the node would then quietly serve RPC on another
+/// port (it retries on a random one) and the test would wait on the wrong one.
+fn start_node(name: &str, args: &[&str]) -> Node {
+	static STARTED: AtomicUsize = AtomicUsize::new(0);
+	let log = std::env::temp_dir().join(format!(
+		"medchain-dev-node-{}-{}-{name}.log",
+		std::process::id(),
+		STARTED.fetch_add(1, Ordering::Relaxed)
+	));
+	let stderr = std::fs::File::create(&log).expect("a log file");
+	let child = Command::new(env!("CARGO_BIN_EXE_medchain-node"))
+		.args(args)
+		.args(["--tmp", "--no-telemetry", "--no-mdns", "--disable-log-color"])
+		.args(["--finality-depth", &FINALITY_DEPTH.to_string()])
+		.args(["--rpc-port", "0", "--port", "0", "--prometheus-port", "0"])
+		.stdout(Stdio::null())
+		.stderr(stderr)
+		.spawn()
+		.expect("medchain-node starts");
+	let mut node = Node { child, rpc_port: 0, prometheus_port: 0, log };
+	node.rpc_port = logged_port(&node, "Running JSON-RPC server: addr=");
+	node.prometheus_port = logged_port(&node, "Prometheus exporter started at ");
+	node
+}
+
+/// The port of the address the node logged right after `marker`.
+fn logged_port(node: &Node, marker: &str) -> u16 {
+	wait_for(marker, Duration::from_secs(120), || {
+		let log = std::fs::read_to_string(&node.log).ok()?;
+		let (_, after) = log.split_once(marker)?;
+		let address = after.split([',', ' ', '\n']).next()?;
+		address.parse::<SocketAddr>().ok().map(|address| address.port())
+	})
 }
 
 fn start_dev_node() -> Node {
-	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
-	let child = Command::new(env!("CARGO_BIN_EXE_medchain-node"))
-		.args(["--dev", "--tmp", "--no-telemetry", "--no-mdns", "--finality-depth"])
-		.arg(FINALITY_DEPTH.to_string())
-		.args(["--rpc-port", &rpc_port.to_string(), "--port", &p2p_port.to_string()])
-		.args(["--prometheus-port", &prometheus_port.to_string()])
-		.stdout(Stdio::null())
-		.stderr(Stdio::null())
-		.spawn()
-		.expect("medchain-node starts");
-	Node { child, rpc_port, prometheus_port }
+	start_node("dev", &["--dev"])
 }
 
 /// A node of the `local` chain (three sealers): a sealer with `who` = `--alice`, `--bob`…, or
 /// a node that only follows with any other flag (`--name=…`); with no peers unless
-/// `bootnode` names one. Returns it with its p2p port.
-fn start_local_node(who: &str, bootnode: Option<String>) -> (Node, u16) {
-	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
-	let mut command = Command::new(env!("CARGO_BIN_EXE_medchain-node"));
-	command
-		.args(["--chain", "local", who, "--tmp", "--no-telemetry", "--no-mdns"])
+/// `bootnode` names one.
+fn start_local_node(who: &str, bootnode: Option<&str>) -> Node {
+	let mut args = vec![
+		"--chain",
+		"local",
+		who,
 		// A throwaway network key: a non-development chain does not make one by itself.
-		.arg("--unsafe-force-node-key-generation")
-		.args(["--finality-depth", &FINALITY_DEPTH.to_string()])
-		.args(["--rpc-port", &rpc_port.to_string(), "--port", &p2p_port.to_string()])
-		.args(["--prometheus-port", &prometheus_port.to_string()])
-		.stdout(Stdio::null())
-		.stderr(Stdio::null());
+		"--unsafe-force-node-key-generation",
+		// Why a sealer finalized or not, in the log printed if the test fails.
+		"--log",
+		"finality=debug",
+	];
 	if let Some(bootnode) = bootnode {
-		command.args(["--bootnodes", &bootnode]);
+		args.extend(["--bootnodes", bootnode]);
 	}
-	let child = command.spawn().expect("medchain-node starts");
-	(Node { child, rpc_port, prometheus_port }, p2p_port)
+	start_node(who.trim_start_matches('-'), &args)
+}
+
+/// The address other nodes on this machine reach `node` at, peer id included.
+fn p2p_address(node: &Node) -> String {
+	wait_for("a p2p listen address", Duration::from_secs(60), || {
+		let addresses = rpc(node, "system_localListenAddresses", json!([]))?;
+		addresses
+			.as_array()?
+			.iter()
+			.filter_map(Value::as_str)
+			.find(|address| address.starts_with("/ip4/127.0.0.1/tcp/"))
+			.map(str::to_string)
+	})
 }
 
 fn best_number(node: &Node) -> Option<u32> {
@@ -207,7 +255,7 @@ fn dev_node_seals_blocks_by_proof_of_work_and_finalizes_by_depth() {
 #[test]
 fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 	// Alice, one of the local chain's three sealers, cut off from the others.
-	let (alice, alice_port) = start_local_node("--alice", None);
+	let alice = start_local_node("--alice", None);
 	wait_for("Alice to seal 4 blocks alone", Duration::from_secs(240), || {
 		best_number(&alice).filter(|n| *n >= FINALITY_DEPTH + 2)
 	});
@@ -219,10 +267,8 @@ fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 
 	// A node that only follows her (her organisation's own full node, say) is a peer in
 	// step with her, but seals nothing: she still finalizes nothing she sealed alone.
-	let peer_id = rpc(&alice, "system_localPeerId", json!([])).expect("Alice's peer id");
-	let bootnode =
-		format!("/ip4/127.0.0.1/tcp/{alice_port}/p2p/{}", peer_id.as_str().expect("a string"));
-	let (follower, _) = start_local_node("--name=follower", Some(bootnode.clone()));
+	let bootnode = p2p_address(&alice);
+	let follower = start_local_node("--name=follower", Some(&bootnode));
 	let followed =
 		wait_for("the follower to import Alice's chain", Duration::from_secs(120), || {
 			let alices = best_number(&alice)?;
@@ -238,7 +284,7 @@ fn a_sealer_alone_seals_but_finalizes_only_in_step_with_the_others() {
 	);
 
 	// Bob joins: the two settle on one chain and finalize it, the same blocks on both.
-	let (bob, _) = start_local_node("--bob", Some(bootnode));
+	let bob = start_local_node("--bob", Some(&bootnode));
 	let (number, hash) = wait_for("Alice to finalize with Bob", Duration::from_secs(240), || {
 		finalized(&alice).filter(|(number, _)| *number >= 1)
 	});
