@@ -1,6 +1,6 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-27 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-11-29 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //!
 //! SHORT-NAME: `block`, LONG-NAME: `BlockExecution`, RUNTIME: `MedChain Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -26,17 +26,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 182_530, 404_098
-	///   Average:  231_209
-	///   Median:   193_697
-	///   Std-Dev:  61721.78
+	///   Min, Max: 177_439, 554_428
+	///   Average:  275_485
+	///   Median:   240_363
+	///   Std-Dev:  100741.36
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 368_205
-	///   95th: 344_220
-	///   75th: 278_012
+	///   99th: 522_743
+	///   95th: 453_680
+	///   75th: 345_912
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(231_209), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(275_485), 0);
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-27 (Y/M/D)
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-11-29 (Y/M/D)
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //!
 //! SHORT-NAME: `extrinsic`, LONG-NAME: `ExtrinsicBase`, RUNTIME: `MedChain Development`
 //! WARMUPS: `10`, REPEAT: `100`
@@ -26,17 +26,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 121_750, 134_230
-	///   Average:  124_650
-	///   Median:   123_971
-	///   Std-Dev:  2396.37
+	///   Min, Max: 150_565, 264_549
+	///   Average:  198_991
+	///   Median:   196_979
+	///   Std-Dev:  24314.64
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 133_913
-	///   95th: 129_670
-	///   75th: 124_896
+	///   99th: 247_892
+	///   95th: 235_376
+	///   75th: 220_011
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(124_650), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(198_991), 0);
 }
 
 #[cfg(test)]

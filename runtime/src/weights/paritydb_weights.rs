@@ -2,7 +2,7 @@
 //! only database, measured by `benchmark storage` on a state snapshot as large as a
 //! consortium's after many records (`scripts/benchmark-storage.sh`). Generated: do not edit.
 //!
-//! DATE: 2026-11-28 (Y/M/D), HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! DATE: 2026-11-29 (Y/M/D), HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! SNAPSHOT: `MedChain Development (storage snapshot, 150000 records)`, block Number(0)
 //! DATABASE: `ParityDb`, STATE-VERSION: `V1`, WARMUPS: 1
 //! MODE: `ImportBlock`, WRITE-BATCH: 1000 keys, TRIE-CACHE: `false`,
@@ -14,9 +14,9 @@
 //!   benchmark
 //!   storage
 //!   --chain
-//!   /tmp/tmp.HuoXGlKQNo/snapshot.json
+//!   /tmp/tmp.sSJbKlqUxB/snapshot.json
 //!   --base-path
-//!   /tmp/tmp.HuoXGlKQNo/db
+//!   /tmp/tmp.sSJbKlqUxB/db
 //!   --database
 //!   paritydb
 //!   --state-version
@@ -30,7 +30,7 @@
 //!   --template-path
 //!   scripts/storage-weight-template.hbs
 //!   --weight-path
-//!   /tmp/tmp.HuoXGlKQNo
+//!   /tmp/tmp.sSJbKlqUxB
 
 use frame_support::{
 	parameter_types,
@@ -44,19 +44,19 @@ parameter_types! {
 		// key, times `1.1`, plus `0`.
 		//
 		// Nanoseconds:
-		// - min 1_002, max 4_050_254
-		// - average 8_088, median 7_611, std-dev 6079.65
-		// - 99th percentile 19_138, 95th 10_115, 75th 8_462
-		read: 11_127 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 1_123, max 20_763_068
+		// - average 11_951, median 10_144, std-dev 23550.24
+		// - 99th percentile 58_779, 95th 16_941, 75th 12_454
+		read: 18_636 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 		// Time to write one storage item, with its share of a batch's state root update and
 		// commit: the *P95Percentile* over batches, times `1.1`, plus `0`.
 		//
 		// Nanoseconds per key:
-		// - min 17_384, max 81_123
-		// - average 31_422, median 30_301, std-dev 6260.59
-		// - 99th percentile 62_317, 95th 38_888, 75th 32_918
-		write: 42_777 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// - min 33_738, max 199_561
+		// - average 48_071, median 45_650, std-dev 16028.58
+		// - 99th percentile 140_207, 95th 62_185, 75th 51_296
+		write: 68_404 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
