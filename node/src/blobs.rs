@@ -192,15 +192,16 @@ pub enum ReferencedBy {
 }
 
 impl ReferencedBy {
-	/// Whether these records claim a blob sealed for `sealed_for` (`None`: bytes without a
-	/// header, which any record may claim). A record that named a patient's ciphertext first,
-	/// from the transaction pool, before the patient's own, claims nothing: the patient's
-	/// erasure could never reach the copy it kept.
-	fn claims(&self, sealed_for: Option<&AccountId32>) -> bool {
+	/// Whether these records claim a blob sealed for the patient `sealed_for` names (`None`:
+	/// bytes without a header, which any record may claim). A record that named a patient's
+	/// ciphertext first, from the transaction pool, before the patient's own, claims nothing:
+	/// the patient's erasure could never reach the copy it kept. `sealed_for` is called only
+	/// when a patient's records are to be compared: reading the header reads the blob.
+	fn claims(&self, sealed_for: impl FnOnce() -> Option<AccountId32>) -> bool {
 		match self {
 			Self::Nobody => false,
 			Self::Unnamed => true,
-			Self::Patient(patient) => sealed_for.is_none_or(|sealed_for| sealed_for == patient),
+			Self::Patient(patient) => sealed_for().is_none_or(|sealed_for| &sealed_for == patient),
 		}
 	}
 }
@@ -838,17 +839,12 @@ impl<S: OffchainStorage> Blobs<S> {
 		let mut named_by_another = std::collections::BTreeMap::new();
 		for blob in &staged {
 			let referenced = self.inner.references.is_referenced(blob.hash).map(|referenced| {
-				let claims = |by: &ReferencedBy| match by {
-					ReferencedBy::Patient(_) => {
-						by.claims(self.staged_blob_sealed_for(blob.hash).as_ref())
-					},
-					_ => by.claims(None),
-				};
-				let at_best = claims(&referenced.at_best);
+				let sealed_for = || self.staged_blob_sealed_for(blob.hash);
+				let at_best = referenced.at_best.claims(sealed_for);
 				if let (ReferencedBy::Patient(by), false) = (&referenced.at_best, at_best) {
 					named_by_another.insert(blob.hash, by.clone());
 				}
-				(at_best, claims(&referenced.at_finalized))
+				(at_best, referenced.at_finalized.claims(sealed_for))
 			});
 			match referenced {
 				// Claimed only if the best block claims it too: a record the best chain erased
