@@ -148,6 +148,8 @@ EOF
 	until s3_answers "$port"; do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			tail -n 20 "$dir/weed.log" >&2 || true
+			# A port taken by someone else ends in a goroutine dump: say which port first.
+			grep -m 1 -i "address already in use" "$dir/weed.log" >&2 || true
 			remove_sockets "$port"
 			rm -f "$dir/weed.pid"
 			die "weed exited during start-up (log: $dir/weed.log)"

@@ -1,7 +1,7 @@
 // A real S3-compatible server for the pinning flows: SeaweedFS started through
 // scripts/seaweedfs.sh on a block of eight free ports, stopped by PID afterwards.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,10 +20,23 @@ function portIsFree(port) {
   });
 }
 
-/** A port P such that P..P+7 are all free. */
+// The kernel hands out ports of its ephemeral range to every outgoing connection and to every
+// bind of port 0 (the test nodes' ports): a block chosen there can be taken between the check
+// and SeaweedFS's bind. Below that range only an explicit bind takes a port.
+const EPHEMERAL_RANGE = '/proc/sys/net/ipv4/ip_local_port_range';
+const LOWEST_BLOCK = 20000;
+
+async function firstEphemeralPort() {
+  const range = await readFile(EPHEMERAL_RANGE, 'utf8').catch(() => '');
+  const low = Number.parseInt(range.trim().split(/\s+/)[0], 10);
+  return Number.isInteger(low) && low > LOWEST_BLOCK + 1000 ? low : 32768;
+}
+
+/** A port P such that P..P+7 are all free and below the kernel's ephemeral range. */
 async function freePortBlock() {
+  const end = (await firstEphemeralPort()) - 8;
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    const base = LOWEST_BLOCK + Math.floor(Math.random() * (end - LOWEST_BLOCK));
     let free = true;
     for (let port = base; port < base + 8 && free; port += 1) free = await portIsFree(port);
     if (free) return base;
@@ -38,7 +51,24 @@ async function freePortBlock() {
  */
 export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
   const dir = await mkdtemp(join(tmpdir(), 'medchain-seaweedfs-'));
-  const port = await freePortBlock();
+  // Another explicit bind (a server outside the tests) can still take a port of the block
+  // first: weed then exits saying so, and a new block is tried.
+  for (let attempt = 1; ; attempt += 1) {
+    const store = serverOn(await freePortBlock(), dir, { accessKey, secretKey, bucket });
+    try {
+      await store.start();
+      return store;
+    } catch (error) {
+      await store.stop().catch(() => {});
+      if (attempt >= 3 || !/address already in use/i.test(String(error.stderr ?? error))) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+}
+
+function serverOn(port, dir, { accessKey, secretKey, bucket }) {
   const filer = `http://127.0.0.1:${port + 3}`;
   const store = {
     endpoint: `http://127.0.0.1:${port}`,
@@ -88,6 +118,5 @@ export async function startSeaweedfs({ accessKey, secretKey, bucket }) {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await store.start();
   return store;
 }
