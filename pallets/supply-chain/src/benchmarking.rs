@@ -624,7 +624,7 @@ mod benchmarks {
 	}
 
 	/// `h`: history entries of the pack, up to a full log and its closing reserve. The last
-	/// pack of its batch: the batch goes too.
+	/// pack of its batch: the batch goes too, and its lot number is retired.
 	#[benchmark]
 	fn purge_pack(h: Linear<0, { Pallet::<T>::max_log_entries() }>) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
@@ -651,6 +651,7 @@ mod benchmarks {
 
 		assert!(Packs::<T>::get(&pack).is_none());
 		assert!(Batches::<T>::get(0).is_none());
+		assert!(RetiredLots::<T>::contains_key(gtin(1), lot(0)));
 		Ok(())
 	}
 

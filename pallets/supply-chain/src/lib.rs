@@ -28,7 +28,8 @@
 //!   regulator clears it ([`Pallet::clear_suspect`]) or confirms it illegitimate
 //!   ([`Pallet::confirm_illegitimate`], DSCSA).
 //! - Packs out of the supply chain for good, and empty containers, are purged after
-//!   [`Config::RetentionPeriod`] ([`Pallet::purge_pack`], [`Pallet::purge_container`]).
+//!   [`Config::RetentionPeriod`] ([`Pallet::purge_pack`], [`Pallet::purge_container`]); a
+//!   lot's last pack takes its batch with it and retires the lot number ([`RetiredLots`]).
 //!
 //! ## Custody
 //! Custody is single and always known: every item has one [`Position`]. A top-level item is
@@ -307,6 +308,15 @@ pub mod pallet {
 	pub type BatchIds<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, Lot, BatchId>;
 
+	/// Lot numbers whose batch is gone (its last pack purged after the retention period), by
+	/// GTIN and lot. A lot number names one batch for good: a new batch under an old number
+	/// would carry the number of a recall without the recall, and mix two batches in the
+	/// records traced by lot. A few bytes per lot ever purged, held with no deposit, as
+	/// nothing may ever free them.
+	#[pallet::storage]
+	pub type RetiredLots<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, Lot, ()>;
+
 	/// Batches, by id: what every pack of a (GTIN, lot) shares, its recall included.
 	#[pallet::storage]
 	pub type Batches<T: Config> = StorageMap<_, Twox64Concat, BatchId, BatchOf<T>>;
@@ -536,6 +546,16 @@ pub mod pallet {
 			/// The account that purged it.
 			who: T::AccountId,
 		},
+		/// The last pack of a lot was purged: the batch's record is gone, and its lot number
+		/// is never used for the product again.
+		LotRetired {
+			/// The product.
+			gtin: Gtin,
+			/// The lot number.
+			lot: Lot,
+			/// The batch that had it.
+			batch: BatchId,
+		},
 		/// An empty container's record and history were removed after the retention period
 		/// and its deposit returned.
 		ContainerPurged {
@@ -638,6 +658,9 @@ pub mod pallet {
 		AlreadyCommissioned,
 		/// The lot was commissioned before with another expiry date.
 		ExpiryMismatch,
+		/// The lot number was used for the product before, and that batch's packs are all
+		/// purged: a lot number is never given to another batch of the product.
+		LotRetired,
 		/// No items were given.
 		NoItems,
 		/// The same item is listed twice.
@@ -789,8 +812,9 @@ pub mod pallet {
 		/// caller's manufacturer organisation.
 		///
 		/// The batch is created on the first commissioning of the lot; later ones must give
-		/// the same expiry, and none is allowed once the lot is recalled or expired. Holds
-		/// `PackDeposit` per pack from the caller, in one hold.
+		/// the same expiry, and none is allowed once the lot is recalled or expired, or under
+		/// a lot number whose earlier batch was purged (`LotRetired`). Holds `PackDeposit` per
+		/// pack from the caller, in one hold.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commission(serials.len() as u32))]
 		pub fn commission(
@@ -821,6 +845,7 @@ pub mod pallet {
 					(id, batch)
 				},
 				None => {
+					ensure!(!RetiredLots::<T>::contains_key(gtin, &lot), Error::<T>::LotRetired);
 					let id = NextBatchId::<T>::get();
 					NextBatchId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
 					BatchIds::<T>::insert(gtin, &lot, id);
@@ -1519,6 +1544,8 @@ pub mod pallet {
 		/// any container, and `RetentionPeriod` has passed since its expiry date.
 		///
 		/// Afterwards `verify` answers unknown: the retention period is when records may go.
+		/// Purging a lot's last pack removes its batch and retires its lot number for the
+		/// product.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::purge_pack(Pallet::<T>::max_log_entries()))]
 		pub fn purge_pack(origin: OriginFor<T>, sgtin: Sgtin) -> DispatchResultWithPostInfo {
@@ -1545,13 +1572,19 @@ pub mod pallet {
 			Self::remove_history(&Epc::Sgtin(sgtin.clone()), pack.history_len);
 			Packs::<T>::remove(&sgtin);
 			batch.packs = batch.packs.saturating_sub(1);
-			if batch.packs == 0 {
+			let retired = if batch.packs == 0 {
 				BatchIds::<T>::remove(batch.gtin, &batch.lot);
+				RetiredLots::<T>::insert(batch.gtin, &batch.lot, ());
 				Batches::<T>::remove(pack.batch);
+				Some(Event::LotRetired { gtin: batch.gtin, lot: batch.lot, batch: pack.batch })
 			} else {
 				Batches::<T>::insert(pack.batch, batch);
-			}
+				None
+			};
 			Self::deposit_event(Event::PackPurged { sgtin, who });
+			if let Some(event) = retired {
+				Self::deposit_event(event);
+			}
 			Ok(Some(T::WeightInfo::purge_pack(pack.history_len)).into())
 		}
 
@@ -1675,8 +1708,9 @@ pub mod pallet {
 		///
 		/// Lots already commissioned stay their manufacturer's: their packs' history says who
 		/// made them, and that manufacturer (or a regulator) still recalls them; `to`
-		/// commissions lots of its own. The product's deposit stays with the member who paid
-		/// it, and comes back to them when `to` deregisters the product. A retired GTIN moved
+		/// commissions lots of its own, under no lot number of another manufacturer's batch
+		/// and no retired one. The product's deposit stays with the member who paid it, and
+		/// comes back to them when `to` deregisters the product. A retired GTIN moved
 		/// to `to` is registered again by `to` only while it holds the GTIN's prefix.
 		#[pallet::call_index(19)]
 		#[pallet::weight(T::WeightInfo::transfer_product())]

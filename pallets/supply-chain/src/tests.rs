@@ -4,8 +4,8 @@
 use crate::{
 	mock::*, BatchIds, Batches, BizStep, CancelReason, Custody, DecommissionReason, Disposition,
 	Epc, EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason,
-	Pack, PackState, PackStatus, Packs, Position, Products, Sgtin, ShipmentId, Shipments,
-	Verification, WeightInfo,
+	Pack, PackState, PackStatus, Packs, Position, Products, RetiredLots, Sgtin, ShipmentId,
+	Shipments, Verification, WeightInfo,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -300,6 +300,9 @@ fn a_product_with_no_lot_left_is_deregistered_and_its_deposit_returned() {
 		MockOrganisations::assign_prefix(MAKER, "0614141");
 		assert_ok!(register(MAKER_STAFF));
 		assert!(crate::RetiredGtins::<Test>::get(product()).is_none());
+		// Registered again, the product still never gets a batch under its purged lot.
+		assert_noop!(commission_lot("LOT-A", *b"491231", &["S3"]), Error::<Test>::LotRetired);
+		assert_ok!(commission_lot("LOT-B", *b"491231", &["S3"]));
 	});
 }
 
@@ -2350,6 +2353,45 @@ fn a_pack_out_of_the_supply_chain_is_purged_after_the_retention_period() {
 		assert!(Batches::<Test>::get(0).is_none());
 		assert!(BatchIds::<Test>::get(product(), lot_a()).is_none());
 		assert_eq!(hold_of(HoldReason::PackDeposit, MAKER_STAFF), 0);
+	});
+}
+
+#[test]
+fn a_purged_lots_number_is_never_given_to_another_batch() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2"]);
+		assert_ok!(recall_a(MAKER_STAFF));
+		for text in ["S1", "S2"] {
+			assert_ok!(decommission(MAKER_STAFF, text, DecommissionReason::Destroyed));
+		}
+		set_now(EXPIRES_AT + RETENTION);
+		let purge = |text| SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack(text));
+		assert_ok!(purge("S1"));
+		assert!(!RetiredLots::<Test>::contains_key(product(), lot_a()), "S2 is still on chain");
+		assert_ok!(purge("S2"));
+		assert!(RetiredLots::<Test>::contains_key(product(), lot_a()));
+		System::assert_has_event(Event::PackPurged { sgtin: pack("S2"), who: STRANGER }.into());
+		System::assert_last_event(
+			Event::LotRetired { gtin: product(), lot: lot_a(), batch: 0 }.into(),
+		);
+
+		// Under a new expiry the recalled lot's number would be back, unrecalled.
+		let later = *b"281231";
+		assert_noop!(commission_lot("LOT-A", later, &["S3"]), Error::<Test>::LotRetired);
+		assert_ok!(commission_lot("LOT-B", later, &["S3"]));
+		// The number stays retired when the product moves to another manufacturer.
+		assert_ok!(transfer(product(), OTHER_MAKER));
+		let commission_other = |lot_text| {
+			SupplyChain::commission(
+				RuntimeOrigin::signed(OTHER_MAKER_STAFF),
+				product(),
+				crate::mock::lot(lot_text),
+				later,
+				serials(&["S4"]),
+			)
+		};
+		assert_noop!(commission_other("LOT-A"), Error::<Test>::LotRetired);
+		assert_ok!(commission_other("LOT-C"));
 	});
 }
 

@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `550`
 		//  Estimated: `23562`
-		// Minimum execution time: 116_932_000 picoseconds.
-		Weight::from_parts(192_106_000, 23562)
+		// Minimum execution time: 116_915_000 picoseconds.
+		Weight::from_parts(181_641_000, 23562)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -103,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `568`
 		//  Estimated: `3676`
-		// Minimum execution time: 77_852_000 picoseconds.
-		Weight::from_parts(124_055_000, 3676)
+		// Minimum execution time: 78_274_000 picoseconds.
+		Weight::from_parts(120_629_000, 3676)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `334`
 		//  Estimated: `3555`
-		// Minimum execution time: 26_229_000 picoseconds.
-		Weight::from_parts(33_545_000, 3555)
+		// Minimum execution time: 25_713_000 picoseconds.
+		Weight::from_parts(35_076_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -133,6 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SupplyChain::Products` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::BatchIds` (r:1 w:1)
 	/// Proof: `SupplyChain::BatchIds` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::RetiredLots` (r:1 w:0)
+	/// Proof: `SupplyChain::RetiredLots` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::NextBatchId` (r:1 w:1)
 	/// Proof: `SupplyChain::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -150,14 +152,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `642`
 		//  Estimated: `3676 + n * (2619 ±0)`
-		// Minimum execution time: 188_703_000 picoseconds.
+		// Minimum execution time: 115_823_000 picoseconds.
 		Weight::from_parts(0, 3676)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(12_574_716, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(13_235_754, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(188_703_000, 3676))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.max(Weight::from_parts(115_823_000, 3676))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -182,13 +184,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `799 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 111_262_000 picoseconds.
-		Weight::from_parts(341_302_526, 3783)
+		// Minimum execution time: 188_998_000 picoseconds.
+		Weight::from_parts(114_288_832, 3783)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(15_222_688, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(12_391_196, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(111_262_000, 3783))
+			.max(Weight::from_parts(188_998_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -212,13 +214,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1126 + n * (71 ±0)`
 		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 117_709_000 picoseconds.
-		Weight::from_parts(670_229_405, 3783)
+		// Minimum execution time: 63_321_000 picoseconds.
+		Weight::from_parts(0, 3783)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(12_347_922, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(17_471_009, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(117_709_000, 3783))
+			.max(Weight::from_parts(63_321_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -248,13 +250,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `791 + n * (1598 ±0)`
 		//  Estimated: `6064 + n * (41440 ±0)`
-		// Minimum execution time: 131_809_000 picoseconds.
-		Weight::from_parts(0, 6064)
+		// Minimum execution time: 220_994_000 picoseconds.
+		Weight::from_parts(186_763_250, 6064)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(106_055_676, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(125_799_068, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(131_809_000, 6064))
+			.max(Weight::from_parts(220_994_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -282,13 +284,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `879 + n * (1621 ±0)`
 		//  Estimated: `7139 + n * (41440 ±0)`
-		// Minimum execution time: 134_248_000 picoseconds.
+		// Minimum execution time: 133_768_000 picoseconds.
 		Weight::from_parts(0, 7139)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(112_646_038, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(135_326_700, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(134_248_000, 7139))
+			.max(Weight::from_parts(133_768_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -314,13 +316,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `734 + n * (335 ±0)`
 		//  Estimated: `7139 + n * (2793 ±0)`
-		// Minimum execution time: 60_387_000 picoseconds.
-		Weight::from_parts(62_107_280, 7139)
+		// Minimum execution time: 113_459_000 picoseconds.
+		Weight::from_parts(118_206_300, 7139)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(12_701_226, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(17_678_900, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(60_387_000, 7139))
+			.max(Weight::from_parts(113_459_000, 7139))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -344,13 +346,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `611 + n * (312 ±0)`
 		//  Estimated: `6064 + n * (2793 ±0)`
-		// Minimum execution time: 56_493_000 picoseconds.
-		Weight::from_parts(50_207_132, 6064)
+		// Minimum execution time: 53_383_000 picoseconds.
+		Weight::from_parts(41_050_250, 6064)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(12_378_191, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(16_977_750, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(56_493_000, 6064))
+			.max(Weight::from_parts(53_383_000, 6064))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -376,13 +378,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `836 + n * (335 ±0)`
 		//  Estimated: `8601 + n * (2793 ±0)`
-		// Minimum execution time: 71_703_000 picoseconds.
-		Weight::from_parts(54_157_321, 8601)
+		// Minimum execution time: 76_420_000 picoseconds.
+		Weight::from_parts(115_224_833, 8601)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(15_395_821, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(18_109_166, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(71_703_000, 8601))
+			.max(Weight::from_parts(76_420_000, 8601))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -407,8 +409,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `708`
 		//  Estimated: `3609`
-		// Minimum execution time: 52_355_000 picoseconds.
-		Weight::from_parts(91_261_000, 3609)
+		// Minimum execution time: 51_393_000 picoseconds.
+		Weight::from_parts(56_895_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -428,8 +430,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `644`
 		//  Estimated: `3609`
-		// Minimum execution time: 42_757_000 picoseconds.
-		Weight::from_parts(78_096_000, 3609)
+		// Minimum execution time: 41_413_000 picoseconds.
+		Weight::from_parts(48_169_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -451,8 +453,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `720`
 		//  Estimated: `3609`
-		// Minimum execution time: 55_551_000 picoseconds.
-		Weight::from_parts(65_803_000, 3609)
+		// Minimum execution time: 55_076_000 picoseconds.
+		Weight::from_parts(98_265_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -472,8 +474,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `705`
 		//  Estimated: `3580`
-		// Minimum execution time: 47_882_000 picoseconds.
-		Weight::from_parts(77_317_000, 3580)
+		// Minimum execution time: 47_324_000 picoseconds.
+		Weight::from_parts(72_048_000, 3580)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -495,8 +497,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `960`
 		//  Estimated: `6576`
-		// Minimum execution time: 64_514_000 picoseconds.
-		Weight::from_parts(85_496_000, 6576)
+		// Minimum execution time: 63_821_000 picoseconds.
+		Weight::from_parts(74_207_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -518,8 +520,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `6576`
-		// Minimum execution time: 68_234_000 picoseconds.
-		Weight::from_parts(104_196_000, 6576)
+		// Minimum execution time: 66_337_000 picoseconds.
+		Weight::from_parts(73_838_000, 6576)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -539,8 +541,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `781`
 		//  Estimated: `3609`
-		// Minimum execution time: 48_372_000 picoseconds.
-		Weight::from_parts(78_804_000, 3609)
+		// Minimum execution time: 47_112_000 picoseconds.
+		Weight::from_parts(58_483_000, 3609)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -558,20 +560,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SupplyChain::BatchIds` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::History` (r:0 w:134)
 	/// Proof: `SupplyChain::History` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `SupplyChain::RetiredLots` (r:0 w:1)
+	/// Proof: `SupplyChain::RetiredLots` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 134]`.
 	fn purge_pack(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `586`
 		//  Estimated: `3676`
-		// Minimum execution time: 78_754_000 picoseconds.
-		Weight::from_parts(137_541_590, 3676)
+		// Minimum execution time: 81_088_000 picoseconds.
+		Weight::from_parts(119_793_753, 3676)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(3_784_954, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(2_772_492, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(78_754_000, 3676))
+			.max(Weight::from_parts(81_088_000, 3676))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	/// Storage: `SupplyChain::Containers` (r:1 w:1)
@@ -589,13 +593,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `409`
 		//  Estimated: `3783`
-		// Minimum execution time: 70_360_000 picoseconds.
-		Weight::from_parts(126_145_777, 3783)
+		// Minimum execution time: 64_501_000 picoseconds.
+		Weight::from_parts(81_061_811, 3783)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(3_868_063, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(2_541_891, 0).saturating_mul(h.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(70_360_000, 3783))
+			.max(Weight::from_parts(64_501_000, 3783))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(h.into())))
@@ -614,8 +618,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `819`
 		//  Estimated: `7139`
-		// Minimum execution time: 34_288_000 picoseconds.
-		Weight::from_parts(57_126_000, 7139)
+		// Minimum execution time: 32_339_000 picoseconds.
+		Weight::from_parts(48_990_000, 7139)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 }
@@ -623,34 +627,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests and mocks: the same measurements with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(192_106_000, 23562)
+		Weight::from_parts(181_641_000, 23562)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_product() -> Weight {
-		Weight::from_parts(124_055_000, 3676)
+		Weight::from_parts(120_629_000, 3676)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn transfer_product() -> Weight {
-		Weight::from_parts(33_545_000, 3555)
+		Weight::from_parts(35_076_000, 3555)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn commission(n: u32, ) -> Weight {
 		Weight::from_parts(0, 3676)
-			.saturating_add(Weight::from_parts(12_574_716, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(188_703_000, 3676))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(Weight::from_parts(13_235_754, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(115_823_000, 3676))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(341_302_526, 3783)
-			.saturating_add(Weight::from_parts(15_222_688, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(111_262_000, 3783))
+		Weight::from_parts(114_288_832, 3783)
+			.saturating_add(Weight::from_parts(12_391_196, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(188_998_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -658,9 +662,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn disaggregate(n: u32, ) -> Weight {
-		Weight::from_parts(670_229_405, 3783)
-			.saturating_add(Weight::from_parts(12_347_922, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(117_709_000, 3783))
+		Weight::from_parts(0, 3783)
+			.saturating_add(Weight::from_parts(17_471_009, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(63_321_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -668,9 +672,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn ship(n: u32, ) -> Weight {
-		Weight::from_parts(0, 6064)
-			.saturating_add(Weight::from_parts(106_055_676, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(131_809_000, 6064))
+		Weight::from_parts(186_763_250, 6064)
+			.saturating_add(Weight::from_parts(125_799_068, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(220_994_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -679,8 +683,8 @@ impl WeightInfo for () {
 	}
 	fn receive(n: u32, ) -> Weight {
 		Weight::from_parts(0, 7139)
-			.saturating_add(Weight::from_parts(112_646_038, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(134_248_000, 7139))
+			.saturating_add(Weight::from_parts(135_326_700, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(133_768_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -688,9 +692,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 41440).saturating_mul(n.into()))
 	}
 	fn reject(n: u32, ) -> Weight {
-		Weight::from_parts(62_107_280, 7139)
-			.saturating_add(Weight::from_parts(12_701_226, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(60_387_000, 7139))
+		Weight::from_parts(118_206_300, 7139)
+			.saturating_add(Weight::from_parts(17_678_900, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(113_459_000, 7139))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -698,9 +702,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn take_over(n: u32, ) -> Weight {
-		Weight::from_parts(50_207_132, 6064)
-			.saturating_add(Weight::from_parts(12_378_191, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(56_493_000, 6064))
+		Weight::from_parts(41_050_250, 6064)
+			.saturating_add(Weight::from_parts(16_977_750, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(53_383_000, 6064))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -708,9 +712,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(n: u32, ) -> Weight {
-		Weight::from_parts(54_157_321, 8601)
-			.saturating_add(Weight::from_parts(15_395_821, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(71_703_000, 8601))
+		Weight::from_parts(115_224_833, 8601)
+			.saturating_add(Weight::from_parts(18_109_166, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(76_420_000, 8601))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -718,58 +722,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2793).saturating_mul(n.into()))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(91_261_000, 3609)
+		Weight::from_parts(56_895_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decommission() -> Weight {
-		Weight::from_parts(78_096_000, 3609)
+		Weight::from_parts(48_169_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn revert_decommission() -> Weight {
-		Weight::from_parts(65_803_000, 3609)
+		Weight::from_parts(98_265_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn recall() -> Weight {
-		Weight::from_parts(77_317_000, 3580)
+		Weight::from_parts(72_048_000, 3580)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn mark_suspect() -> Weight {
-		Weight::from_parts(85_496_000, 6576)
+		Weight::from_parts(74_207_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn clear_suspect() -> Weight {
-		Weight::from_parts(104_196_000, 6576)
+		Weight::from_parts(73_838_000, 6576)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn confirm_illegitimate() -> Weight {
-		Weight::from_parts(78_804_000, 3609)
+		Weight::from_parts(58_483_000, 3609)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn purge_pack(h: u32, ) -> Weight {
-		Weight::from_parts(137_541_590, 3676)
-			.saturating_add(Weight::from_parts(3_784_954, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(78_754_000, 3676))
+		Weight::from_parts(119_793_753, 3676)
+			.saturating_add(Weight::from_parts(2_772_492, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(81_088_000, 3676))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn purge_container(h: u32, ) -> Weight {
-		Weight::from_parts(126_145_777, 3783)
-			.saturating_add(Weight::from_parts(3_868_063, 0).saturating_mul(h.into()))
-			.max(Weight::from_parts(70_360_000, 3783))
+		Weight::from_parts(81_061_811, 3783)
+			.saturating_add(Weight::from_parts(2_541_891, 0).saturating_mul(h.into()))
+			.max(Weight::from_parts(64_501_000, 3783))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(h.into())))
 	}
 	fn verify_pack() -> Weight {
-		Weight::from_parts(57_126_000, 7139)
+		Weight::from_parts(48_990_000, 7139)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }
