@@ -1,0 +1,106 @@
+// The systemd unit operators install (deploy/medchain-node.service) against the real node: its
+// ExecStart, with test paths, ports and endpoint in place of the production ones, starts a
+// validator that takes its pinning credentials from the variables deploy/pinning.env.example
+// names, and serves RPC with unsafe methods refused.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { nodeBinary, startNode } from '../lib/node.js';
+
+const run = promisify(execFile);
+const medchainNode = (args) => run(nodeBinary(), args, { maxBuffer: 64 * 1024 * 1024 });
+const deploy = new URL('../../deploy/', import.meta.url).pathname;
+
+/** The words of the unit's ExecStart after the binary: continuation lines joined, quotes gone. */
+function execStartArguments(unit) {
+  const service = unit.split(/^\[/m).find((section) => section.startsWith('Service]'));
+  const line = service.replace(/\\\n\s*/g, ' ').split('\n')
+    .find((candidate) => candidate.startsWith('ExecStart='));
+  const words = [...line.slice('ExecStart='.length).matchAll(/"([^"]*)"|(\S+)/g)]
+    .map((match) => match[1] ?? match[2]);
+  return words.slice(1);
+}
+
+/** `args` with each `--flag value` of `replaced` given its new value, those of `dropped` gone. */
+function adapted(args, replaced, dropped) {
+  const out = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const flag = args[i];
+    if (dropped.includes(flag)) {
+      i += 1;
+    } else if (flag in replaced) {
+      out.push(flag, replaced[flag]);
+      i += 1;
+    } else {
+      out.push(flag);
+    }
+  }
+  return out;
+}
+
+let dir;
+let node;
+let unitArgs;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medchain-deploy-'));
+  unitArgs = execStartArguments(await readFile(join(deploy, 'medchain-node.service'), 'utf8'));
+  const spec = join(dir, 'medchain-raw.json');
+  const { stdout } = await medchainNode(['build-spec', '--chain', 'local', '--raw']);
+  await writeFile(spec, stdout);
+  const basePath = join(dir, 'base');
+  // A validator refuses to start without a network key of its own (chain-spec/README.md).
+  await medchainNode(['key', 'generate-node-key', '--chain', spec, '--base-path', basePath]);
+
+  // Test values for the variables the example environment file names.
+  const example = await readFile(join(deploy, 'pinning.env.example'), 'utf8');
+  const env = Object.fromEntries(example.split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), 'deploy-test-value']));
+  assert.ok(Object.keys(env).length > 0, 'pinning.env.example names no variable');
+
+  const args = adapted(
+    unitArgs.map((word) => word.replace('%H', 'deploy-test')),
+    // Nothing listens on port 9: the node warns that it cannot ask the bucket and starts.
+    { '--chain': spec, '--base-path': basePath, '--pinning-endpoint': 'http://127.0.0.1:9' },
+    // startNode picks the ports (0: the node chooses) and turns Prometheus off.
+    ['--port', '--rpc-port', '--prometheus-port'],
+  );
+  node = await startNode({ chainArgs: [], extraArgs: args, env });
+});
+
+after(async () => {
+  await node?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rpc(method, params = []) {
+  const response = await fetch(`http://127.0.0.1:${node.rpcPort}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return response.json();
+}
+
+test('the unit starts a validator that pins with the credentials of the environment file', async () => {
+  for (const flag of ['--validator', '--rpc-methods', '--pinning-endpoint', '--base-path']) {
+    assert.ok(unitArgs.includes(flag), `the unit's ExecStart lacks ${flag}`);
+  }
+  assert.deepEqual((await rpc('system_nodeRoles')).result, ['Authority']);
+  assert.match(node.log(), /pinning to bucket "medchain-hospital-example" at "http:\/\/127\.0\.0\.1:9"/);
+  // The credentials are the environment's, and never logged.
+  assert.doesNotMatch(node.log(), /deploy-test-value/);
+});
+
+test("the unit's RPC serves clients but refuses unsafe methods", async () => {
+  const methods = (await rpc('rpc_methods')).result.methods;
+  assert.ok(methods.includes('blobs_put') && methods.includes('blobs_get'));
+  const rotate = await rpc('author_rotateKeys');
+  assert.equal(rotate.result, undefined);
+  assert.match(rotate.error.message, /unsafe/i);
+});
