@@ -25,13 +25,16 @@ function execStartArguments(unit) {
   return words.slice(1);
 }
 
-/** `args` with each `--flag value` of `replaced` given its new value, those of `dropped` gone. */
+/**
+ * `args` with each `--flag value` of `replaced` given its new value, and each flag of `dropped`
+ * gone (with its value if `dropped[flag]` is true).
+ */
 function adapted(args, replaced, dropped) {
   const out = [];
   for (let i = 0; i < args.length; i += 1) {
     const flag = args[i];
-    if (dropped.includes(flag)) {
-      i += 1;
+    if (flag in dropped) {
+      if (dropped[flag]) i += 1;
     } else if (flag in replaced) {
       out.push(flag, replaced[flag]);
       i += 1;
@@ -64,11 +67,15 @@ before(async () => {
   assert.ok(Object.keys(env).length > 0, 'pinning.env.example names no variable');
 
   const args = adapted(
-    unitArgs.map((word) => word.replace('%H', 'deploy-test')),
+    unitArgs,
     // Nothing listens on port 9: the node warns that it cannot ask the bucket and starts.
     { '--chain': spec, '--base-path': basePath, '--pinning-endpoint': 'http://127.0.0.1:9' },
-    // startNode picks the ports (0: the node chooses) and turns Prometheus off.
-    ['--port', '--rpc-port', '--prometheus-port'],
+    // startNode picks the ports (0: the node chooses), turns Prometheus off and gives
+    // --no-telemetry and --no-mdns itself (a flag given twice stops the node).
+    {
+      '--port': true, '--rpc-port': true, '--prometheus-port': true,
+      '--no-telemetry': false, '--no-mdns': false,
+    },
   );
   node = await startNode({ chainArgs: [], extraArgs: args, env });
 });
@@ -87,10 +94,21 @@ async function rpc(method, params = []) {
   return response.json();
 }
 
-test('the unit starts a validator that pins with the credentials of the environment file', async () => {
-  for (const flag of ['--validator', '--rpc-methods', '--pinning-endpoint', '--base-path']) {
+/** The value the unit's ExecStart gives `flag`. */
+const unitValue = (flag) => unitArgs[unitArgs.indexOf(flag) + 1];
+
+test("the unit keeps the node's RPC, metrics and announcements to this machine", () => {
+  assert.equal(unitValue('--rpc-methods'), 'safe');
+  for (const flag of ['--no-telemetry', '--no-mdns', '--validator']) {
     assert.ok(unitArgs.includes(flag), `the unit's ExecStart lacks ${flag}`);
   }
+  for (const flag of ['--rpc-external', '--unsafe-rpc-external', '--prometheus-external']) {
+    assert.ok(!unitArgs.includes(flag), `the unit's ExecStart has ${flag}`);
+  }
+  assert.notEqual(unitValue('--rpc-cors'), 'all');
+});
+
+test('the unit starts a validator that pins with the credentials of the environment file', async () => {
   assert.deepEqual((await rpc('system_nodeRoles')).result, ['Authority']);
   assert.match(node.log(), /pinning to bucket "medchain-hospital-example" at "http:\/\/127\.0\.0\.1:9"/);
   // The credentials are the environment's, and never logged.
