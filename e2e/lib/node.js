@@ -109,14 +109,21 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
   };
 }
 
+/** The JSON-RPC response of the node at `port` to `method`, over HTTP. */
+export async function rpcOverHttp(port, method, params = []) {
+  const response = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  if (!response.ok) throw new Error(`${method}: HTTP ${response.status}`);
+  return response.json();
+}
+
 async function rpcAnswers(port) {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
-    });
-    return response.ok;
+    await rpcOverHttp(port, 'system_health');
+    return true;
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { nodeBinary, startNode } from '../lib/node.js';
+import { nodeBinary, rpcOverHttp, startNode } from '../lib/node.js';
 
 const run = promisify(execFile);
 const medchainNode = (args) => run(nodeBinary(), args, { maxBuffer: 64 * 1024 * 1024 });
@@ -85,14 +85,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rpc(method, params = []) {
-  const response = await fetch(`http://127.0.0.1:${node.rpcPort}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return response.json();
-}
+const rpc = (method) => rpcOverHttp(node.rpcPort, method);
 
 /** The value the unit's ExecStart gives `flag`. */
 const unitValue = (flag) => unitArgs[unitArgs.indexOf(flag) + 1];
