@@ -51,11 +51,12 @@ pub type CompanyPrefix = sp_runtime::BoundedVec<u8, sp_core::ConstU32<MAX_COMPAN
 /// `02…`/`04…` from GTIN-12; among padded GTIN-8s, those beginning `0` or `2`, here
 /// `000000…`/`000002…`), coupons and refund receipts (`05…`, `98…`, `99…`), serial
 /// publications, books and printed music, numbered by the ISSN, ISBN and ISMN agencies
-/// (`977…`–`979…`), and EPC manager numbers and GS1's demonstration numbers (`951…`,
-/// `952…`).
-const NOT_COMPANY_PREFIXES: [&[u8]; 13] = [
-	b"2", b"02", b"04", b"05", b"000000", b"000002", b"951", b"952", b"977", b"978", b"979", b"98",
-	b"99",
+/// (`977…`–`979…`), and what GS1 Global Office keeps for itself: special applications
+/// (`950…`), EPC manager numbers (`951…`), demonstration numbers (`952…`) and the GTIN-8s it
+/// allocates (`960…`–`969…`, licensed one GTIN-8 at a time in [`GTIN8_RANGE`]).
+const NOT_COMPANY_PREFIXES: [&[u8]; 15] = [
+	b"2", b"02", b"04", b"05", b"000000", b"000002", b"950", b"951", b"952", b"96", b"977", b"978",
+	b"979", b"98", b"99",
 ];
 
 /// Where padded GTIN-8s sit among GTIN-13s. Each GTIN-8 is licensed alone, so it is recorded
@@ -281,8 +282,8 @@ mod tests {
 		assert!(!is_valid_company_prefix(b"0614141000012"));
 		assert!(!is_valid_company_prefix(b"06141A1"));
 		assert!(!is_valid_company_prefix(b""));
-		// Restricted circulation numbers, coupons, refund receipts, ISSNs and ISBNs are no
-		// company's.
+		// Restricted circulation numbers, coupons, refund receipts, ISSNs and ISBNs, and GS1
+		// Global Office's own ranges are no company's.
 		for reserved in [
 			&b"2000123"[..],
 			b"0212345",
@@ -294,8 +295,11 @@ mod tests {
 			b"9801234",
 			b"9841234",
 			b"9912345",
+			b"9501234",
 			b"9511234",
 			b"9521234",
+			b"9601234",
+			b"9691234",
 			// Restricted circulation GTIN-8s (RCN-8), padded.
 			b"000000123456",
 			b"000002123456",
