@@ -51,12 +51,13 @@ pub type CompanyPrefix = sp_runtime::BoundedVec<u8, sp_core::ConstU32<MAX_COMPAN
 /// `02…`/`04…` from GTIN-12; among padded GTIN-8s, those beginning `0` or `2`, here
 /// `000000…`/`000002…`), coupons and refund receipts (`05…`, `98…`, `99…`), serial
 /// publications, books and printed music, numbered by the ISSN, ISBN and ISMN agencies
-/// (`977…`–`979…`), and what GS1 Global Office keeps for itself: special applications
-/// (`950…`), EPC manager numbers (`951…`), demonstration numbers (`952…`) and the GTIN-8s it
-/// allocates (`960…`–`969…`, licensed one GTIN-8 at a time in [`GTIN8_RANGE`]).
-const NOT_COMPANY_PREFIXES: [&[u8]; 15] = [
-	b"2", b"02", b"04", b"05", b"000000", b"000002", b"950", b"951", b"952", b"96", b"977", b"978",
-	b"979", b"98", b"99",
+/// (`977…`–`979…`), and what GS1 Global Office keeps for itself: EPC manager numbers
+/// (`951…`), demonstration numbers (`952…`) and GTIN-8s (`960…`–`969…`, licensed one GTIN-8
+/// at a time in [`GTIN8_RANGE`]). `950…` is not among them: GS1 Global Office may license
+/// prefixes there itself, to companies where no GS1 member organisation works.
+const NOT_COMPANY_PREFIXES: [&[u8]; 14] = [
+	b"2", b"02", b"04", b"05", b"000000", b"000002", b"951", b"952", b"96", b"977", b"978", b"979",
+	b"98", b"99",
 ];
 
 /// Where padded GTIN-8s sit among GTIN-13s. Each GTIN-8 is licensed alone, so it is recorded
@@ -276,6 +277,7 @@ mod tests {
 		assert!(is_valid_company_prefix(b"0614"));
 		// GS1 member organisations' ranges next to the reserved ones stay licensable.
 		assert!(is_valid_company_prefix(b"9581234"));
+		assert!(is_valid_company_prefix(b"9501234"));
 		assert!(is_valid_company_prefix(b"5012345"));
 		assert!(is_valid_company_prefix(b"061414100001"));
 		assert!(!is_valid_company_prefix(b"061"));
@@ -295,7 +297,6 @@ mod tests {
 			b"9801234",
 			b"9841234",
 			b"9912345",
-			b"9501234",
 			b"9511234",
 			b"9521234",
 			b"9601234",

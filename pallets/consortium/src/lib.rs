@@ -325,7 +325,7 @@ pub mod pallet {
 		/// A GS1 Company Prefix is 4 to 12 digits, outside the ranges GS1 licenses to no
 		/// company: restricted circulation numbers (`2…`, `02…`, `04…`, and GTIN-8s
 		/// `000000…`, `000002…`), coupons and refund receipts (`05…`, `98…`, `99…`), GS1
-		/// Global Office's own ranges (`950…`–`952…`, `96…`), and ISSN, ISBN and ISMN numbers
+		/// Global Office's own ranges (`951…`, `952…`, `96…`), and ISSN, ISBN and ISMN numbers
 		/// (`977…`–`979…`). Under `00000`, where padded GTIN-8s sit, only a single GTIN-8's 12
 		/// digits (`00000` and its first seven).
 		InvalidCompanyPrefix,
