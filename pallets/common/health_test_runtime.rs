@@ -199,6 +199,10 @@ impl Organisations<u64> for MockOrganisations {
 	fn gtin_prefix_holder(_gtin: &medchain_primitives::gs1::Gtin) -> Option<OrgId> {
 		None
 	}
+
+	fn sscc_prefix_holder(_sscc: &medchain_primitives::gs1::Sscc) -> Option<OrgId> {
+		None
+	}
 }
 
 impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
@@ -213,6 +217,14 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 	fn hold_prefix_of(
 		_org: OrgId,
 		_gtin: &medchain_primitives::gs1::Gtin,
+	) -> Result<(), &'static str> {
+		Ok(())
+	}
+
+	/// Nor pack anything.
+	fn hold_sscc_prefix_of(
+		_org: OrgId,
+		_sscc: &medchain_primitives::gs1::Sscc,
 	) -> Result<(), &'static str> {
 		Ok(())
 	}

@@ -78,8 +78,23 @@ pub fn is_valid_company_prefix(prefix: &[u8]) -> bool {
 /// Every company prefix `gtin` could be under, shortest first: its digits after the indicator
 /// digit, 4 to 12 of them (never the check digit).
 pub fn gtin_company_prefixes(gtin: &Gtin) -> impl Iterator<Item = &[u8]> {
+	prefixes_after_first_digit(gtin)
+}
+
+/// Every company prefix `sscc` could be under, shortest first: its digits after the extension
+/// digit, 4 to 12 of them. None in the GTIN-8 range ([`GTIN8_RANGE`]): GS1 lets a GTIN-8 make
+/// no other key, so no SSCC is under one.
+pub fn sscc_company_prefixes(sscc: &Sscc) -> impl Iterator<Item = &[u8]> {
+	let under_a_gtin8 = sscc.get(1..).is_some_and(|digits| digits.starts_with(GTIN8_RANGE));
+	prefixes_after_first_digit(sscc).filter(move |_| !under_a_gtin8)
+}
+
+/// The runs of 4 to 12 digits after a key's first digit (a GTIN-14's indicator, an SSCC's
+/// extension digit), shortest first; both keys are long enough never to reach their check
+/// digit.
+fn prefixes_after_first_digit(key: &[u8]) -> impl Iterator<Item = &[u8]> {
 	(MIN_COMPANY_PREFIX_LEN as usize..=MAX_COMPANY_PREFIX_LEN as usize)
-		.filter_map(|len| gtin.get(1..len.saturating_add(1)))
+		.filter_map(|len| key.get(1..len.saturating_add(1)))
 }
 
 /// The shorter company prefixes `prefix` begins with: a prefix that holds them overlaps it.
@@ -333,6 +348,23 @@ mod tests {
 		let shorter: Vec<&[u8]> = shorter_company_prefixes(b"0614141").collect();
 		assert_eq!(shorter, vec![&b"0614"[..], b"06141", b"061414"]);
 		assert_eq!(shorter_company_prefixes(b"0614").count(), 0);
+	}
+
+	#[test]
+	fn an_sscc_is_under_the_prefixes_after_its_extension_digit() {
+		let sscc = *b"306141410000000019";
+		let candidates: Vec<&[u8]> = sscc_company_prefixes(&sscc).collect();
+		assert_eq!(candidates.len(), 9);
+		assert_eq!(candidates.first(), Some(&&b"0614"[..]));
+		assert!(candidates.contains(&&b"0614141"[..]));
+		// Never the extension digit.
+		assert_eq!(candidates.last(), Some(&&b"061414100000"[..]));
+		// A GTIN-8's 12 digits make no SSCC.
+		let under_a_gtin8 = *b"300000950123400017";
+		assert_eq!(sscc_company_prefixes(&under_a_gtin8).count(), 0);
+		// Just outside the GTIN-8 range, a GS1 US prefix does.
+		let gs1_us = *b"300001234000000014";
+		assert!(sscc_company_prefixes(&gs1_us).any(|prefix| prefix == b"00001234"));
 	}
 
 	#[test]

@@ -346,6 +346,9 @@ pub trait Organisations<AccountId> {
 	/// The registered organisation holding the GS1 Company Prefix `gtin` is under, if any
 	/// (prefixes never overlap, so there is at most one).
 	fn gtin_prefix_holder(gtin: &crate::gs1::Gtin) -> Option<OrgId>;
+	/// The registered organisation holding the GS1 Company Prefix `sscc` is under, if any: the
+	/// one company that may number a logistic unit with it.
+	fn sscc_prefix_holder(sscc: &crate::gs1::Sscc) -> Option<OrgId>;
 }
 
 /// No organisations at all.
@@ -363,6 +366,9 @@ impl<AccountId> Organisations<AccountId> for () {
 		None
 	}
 	fn gtin_prefix_holder(_gtin: &crate::gs1::Gtin) -> Option<OrgId> {
+		None
+	}
+	fn sscc_prefix_holder(_sscc: &crate::gs1::Sscc) -> Option<OrgId> {
 		None
 	}
 }
@@ -592,6 +598,9 @@ pub trait OrganisationsBenchmarkHelper<AccountId> {
 	/// Makes `org` (a manufacturer) the holder of the longest company prefix `gtin` could be
 	/// under; an error if that prefix may not be assigned.
 	fn hold_prefix_of(org: OrgId, gtin: &crate::gs1::Gtin) -> Result<(), &'static str>;
+	/// Makes `org` the holder of the longest company prefix `sscc` could be under; an error if
+	/// that prefix may not be assigned.
+	fn hold_sscc_prefix_of(org: OrgId, sscc: &crate::gs1::Sscc) -> Result<(), &'static str>;
 }
 
 /// Sets up records for other pallets' benchmarks. Implemented by `pallet-records` when built

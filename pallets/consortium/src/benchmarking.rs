@@ -63,15 +63,6 @@ fn company_prefix(index: u32) -> CompanyPrefix {
 	CompanyPrefix::truncate_from(digits.into_bytes())
 }
 
-/// Makes `org` a manufacturer, the kind that holds company prefixes.
-fn make_manufacturer<T: Config>(org: OrgId) {
-	Organisations::<T>::mutate(org, |entry| {
-		if let Some(entry) = entry {
-			entry.kind = OrgKind::Manufacturer;
-		}
-	});
-}
-
 /// Makes `org` hold [`company_prefix`]`(index)`.
 fn hold_prefix<T: Config>(org: OrgId, index: u32) -> Result<(), BenchmarkError> {
 	Pallet::<T>::do_assign_company_prefix(org, company_prefix(index))
@@ -156,7 +147,6 @@ mod benchmarks {
 		p: Linear<0, { T::MaxCompanyPrefixes::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let (org, _, _) = organisation_with_members::<T>(1)?;
-		make_manufacturer::<T>(org);
 		for index in 0..p {
 			hold_prefix::<T>(org, index)?;
 		}
@@ -176,7 +166,6 @@ mod benchmarks {
 	#[benchmark]
 	fn assign_company_prefix() -> Result<(), BenchmarkError> {
 		let (org, _, _) = organisation_with_members::<T>(1)?;
-		make_manufacturer::<T>(org);
 		for index in 1..T::MaxCompanyPrefixes::get() {
 			hold_prefix::<T>(org, index)?;
 		}
@@ -195,7 +184,6 @@ mod benchmarks {
 	#[benchmark]
 	fn revoke_company_prefix() -> Result<(), BenchmarkError> {
 		let (org, _, _) = organisation_with_members::<T>(1)?;
-		make_manufacturer::<T>(org);
 		for index in 0..T::MaxCompanyPrefixes::get() {
 			hold_prefix::<T>(org, index)?;
 		}

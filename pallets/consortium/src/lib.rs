@@ -27,10 +27,12 @@
 //! - Deregistering an organisation takes effect at once: its members stop counting as members
 //!   anywhere (see the [`Organisations`](medchain_primitives::health::Organisations)
 //!   implementation). Their entries can then be removed by anyone, returning the deposits.
-//! - Governance records the GS1 Company Prefixes each manufacturer licenses
+//! - Governance records the GS1 Company Prefixes each organisation licenses
 //!   ([`Pallet::assign_company_prefix`], [`Pallet::revoke_company_prefix`]): only the holder of
-//!   the prefix a GTIN is under may register that product in the supply chain, so no member can
-//!   claim another company's GTINs first. A prefix has one holder, no held prefix begins with
+//!   the prefix a GTIN is under may register that product in the supply chain (when it is a
+//!   manufacturer), and only the holder of the prefix an SSCC is under may pack a logistic unit
+//!   with it, so no member can claim another company's GTINs or SSCCs first. A prefix has one
+//!   holder, no held prefix begins with
 //!   another, and a deregistered organisation's prefixes are freed. Moving a prefix does not
 //!   move the products already registered under it: the supply chain's
 //!   `transfer_product` does, by the same governance.
@@ -79,7 +81,10 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
-		gs1::{gtin_company_prefixes, is_valid_company_prefix, shorter_company_prefixes, Gtin},
+		gs1::{
+			gtin_company_prefixes, is_valid_company_prefix, shorter_company_prefixes,
+			sscc_company_prefixes, Gtin, Sscc,
+		},
 		health::{
 			sorted_set, MembershipHooks, OrgId, OrgKind, Organisations as OrganisationsTrait, Role,
 			Roles, SetError,
@@ -338,12 +343,6 @@ pub mod pallet {
 		TooManyCompanyPrefixes,
 		/// No organisation holds this GS1 Company Prefix.
 		UnknownCompanyPrefix,
-		/// Only a manufacturer holds GS1 Company Prefixes here: it registers the products
-		/// under them.
-		NotAManufacturer,
-		/// The organisation holds GS1 Company Prefixes, so it stays a manufacturer until they
-		/// are revoked (`revokeCompanyPrefix`).
-		HoldsCompanyPrefixes,
 	}
 
 	/// The sealers and organisations a chain starts with.
@@ -487,8 +486,9 @@ pub mod pallet {
 		}
 
 		/// Change `org`'s kind, GLN and admin. Governance only. Members and their deposits
-		/// stay; deposits return to whichever admin paid them. A manufacturer holding GS1
-		/// Company Prefixes stays a manufacturer until they are revoked.
+		/// stay; deposits return to whichever admin paid them. Its GS1 Company Prefixes stay
+		/// (an organisation of any kind may hold them); only a manufacturer registers products
+		/// under them.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::update_organisation())]
 		pub fn update_organisation(
@@ -502,12 +502,6 @@ pub mod pallet {
 			ensure!(is_valid_gln(&gln), Error::<T>::InvalidGln);
 			Organisations::<T>::try_mutate(org, |maybe_org| {
 				let entry = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganisation)?;
-				if kind != OrgKind::Manufacturer {
-					ensure!(
-						CompanyPrefixesOf::<T>::get(org).is_empty(),
-						Error::<T>::HoldsCompanyPrefixes
-					);
-				}
 				if entry.gln != gln {
 					ensure!(!OrganisationByGln::<T>::contains_key(gln), Error::<T>::GlnInUse);
 					OrganisationByGln::<T>::remove(entry.gln);
@@ -657,10 +651,12 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Record that the manufacturer `org` holds the GS1 Company Prefix `prefix` (4 to 12
-		/// digits, licensed to it by a GS1 member organisation; a GTIN-8 as `00000` and its
-		/// first seven digits): it alone may then register products whose GTINs are under it. Governance only. No organisation may hold the prefix already, nor a
-		/// shorter one it begins with, nor a longer one beginning with it.
+		/// Record that `org` holds the GS1 Company Prefix `prefix` (4 to 12 digits, licensed to
+		/// it by a GS1 member organisation; a GTIN-8 as `00000` and its first seven digits).
+		/// Governance only. It alone may then register products whose GTINs are under it (as a
+		/// manufacturer) and pack logistic units whose SSCCs are under it (as any kind: a
+		/// wholesaler numbers its own pallets). No organisation may hold the prefix already,
+		/// nor a shorter one it begins with, nor a longer one beginning with it.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::assign_company_prefix())]
 		pub fn assign_company_prefix(
@@ -739,14 +735,13 @@ pub mod pallet {
 			Ok(org)
 		}
 
-		/// Records the registered manufacturer `org` as the holder of `prefix`; shared by the
+		/// Records the registered organisation `org` as the holder of `prefix`; shared by the
 		/// call and the genesis config.
 		pub(crate) fn do_assign_company_prefix(
 			org: OrgId,
 			prefix: CompanyPrefix,
 		) -> Result<(), Error<T>> {
-			let entry = Organisations::<T>::get(org).ok_or(Error::<T>::UnknownOrganisation)?;
-			ensure!(entry.kind == OrgKind::Manufacturer, Error::<T>::NotAManufacturer);
+			ensure!(Organisations::<T>::contains_key(org), Error::<T>::UnknownOrganisation);
 			ensure!(is_valid_company_prefix(&prefix), Error::<T>::InvalidCompanyPrefix);
 			ensure!(
 				!CompanyPrefixHolders::<T>::contains_key(&prefix),
@@ -777,6 +772,14 @@ pub mod pallet {
 					*count = count.and_then(|count| count.checked_sub(1)).filter(|left| *left > 0);
 				});
 			}
+		}
+
+		/// The holder of the first of `candidates` (a key's possible company prefixes) that is
+		/// held: prefixes never overlap, so at most one is.
+		fn holder_of_any<'a>(candidates: impl Iterator<Item = &'a [u8]>) -> Option<OrgId> {
+			candidates
+				.filter_map(|candidate| CompanyPrefix::try_from(candidate.to_vec()).ok())
+				.find_map(CompanyPrefixHolders::<T>::get)
 		}
 
 		/// The shorter prefixes `prefix` begins with.
@@ -923,11 +926,11 @@ pub mod pallet {
 		}
 
 		fn gtin_prefix_holder(gtin: &Gtin) -> Option<OrgId> {
-			gtin_company_prefixes(gtin).find_map(|candidate| {
-				CompanyPrefix::try_from(candidate.to_vec())
-					.ok()
-					.and_then(CompanyPrefixHolders::<T>::get)
-			})
+			Self::holder_of_any(gtin_company_prefixes(gtin))
+		}
+
+		fn sscc_prefix_holder(sscc: &Sscc) -> Option<OrgId> {
+			Self::holder_of_any(sscc_company_prefixes(sscc))
 		}
 	}
 
@@ -956,11 +959,26 @@ pub mod pallet {
 		}
 
 		fn hold_prefix_of(org: OrgId, gtin: &Gtin) -> Result<(), &'static str> {
-			// The longest prefix: every shorter one is looked up before it is found.
-			let prefix = gtin_company_prefixes(gtin)
+			Self::hold_longest(org, gtin_company_prefixes(gtin))
+		}
+
+		fn hold_sscc_prefix_of(org: OrgId, sscc: &Sscc) -> Result<(), &'static str> {
+			Self::hold_longest(org, sscc_company_prefixes(sscc))
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl<T: Config> Pallet<T> {
+		/// Assigns `org` the longest of a key's possible prefixes `candidates`: every shorter
+		/// one is looked up before it is found, the lookup's most expensive case.
+		fn hold_longest<'a>(
+			org: OrgId,
+			candidates: impl Iterator<Item = &'a [u8]>,
+		) -> Result<(), &'static str> {
+			let prefix = candidates
 				.last()
 				.and_then(|prefix| CompanyPrefix::try_from(prefix.to_vec()).ok())
-				.ok_or("the GTIN has no company prefix")?;
+				.ok_or("the key has no company prefix")?;
 			Self::do_assign_company_prefix(org, prefix).map_err(|e| e.into())
 		}
 	}

@@ -943,7 +943,9 @@ mod company_prefixes {
 				*b"5901234123457",
 				ADMIN
 			));
-			assert_noop!(assign(hospital, "0614142"), Error::<Test>::NotAManufacturer);
+			// Any kind of organisation may hold one: a hospital numbers its own logistic units.
+			assert_ok!(assign(hospital, "0614142"));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141420000000017"), Some(hospital));
 			// A GTIN-8 is held alone, as `00000` and its first seven digits.
 			assert_noop!(assign(maker, "00000950"), Error::<Test>::InvalidCompanyPrefix);
 			assert_ok!(assign(maker, "000009501234"));
@@ -1031,25 +1033,42 @@ mod company_prefixes {
 	}
 
 	#[test]
-	fn a_manufacturer_holding_prefixes_stays_one_until_they_are_revoked() {
+	fn an_organisation_keeps_its_prefixes_when_its_kind_changes() {
 		new_test_ext().execute_with(|| {
 			let maker = manufacturer(b"0614141000012");
 			assert_ok!(assign(maker, "0614141"));
-			let become_kind = |kind| {
-				Consortium::update_organisation(
-					RuntimeOrigin::root(),
-					maker,
-					kind,
-					*b"0614141000012",
-					ADMIN,
-				)
-			};
-			// Otherwise a wholesaler would hold the GTINs only a manufacturer registers.
-			assert_noop!(become_kind(OrgKind::Wholesaler), Error::<Test>::HoldsCompanyPrefixes);
-			assert_ok!(become_kind(OrgKind::Manufacturer));
-			assert_ok!(Consortium::revoke_company_prefix(RuntimeOrigin::root(), prefix("0614141")));
-			assert_ok!(become_kind(OrgKind::Wholesaler));
+			assert_ok!(Consortium::update_organisation(
+				RuntimeOrigin::root(),
+				maker,
+				OrgKind::Wholesaler,
+				*b"0614141000012",
+				ADMIN,
+			));
 			assert_eq!(Consortium::organisation_kind(maker), Some(OrgKind::Wholesaler));
+			// Its GTINs and SSCCs are still its own (the supply chain lets only a manufacturer
+			// register products).
+			assert_eq!(Consortium::gtin_prefix_holder(b"10614141000019"), Some(maker));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), Some(maker));
+		});
+	}
+
+	#[test]
+	fn an_sscc_is_held_by_the_holder_of_its_prefix_only() {
+		new_test_ext().execute_with(|| {
+			let maker = manufacturer(b"0614141000012");
+			let rival = manufacturer(b"5901234123457");
+			assert_ok!(assign(maker, "0614141"));
+			assert_ok!(assign(rival, "061414299"));
+			// After the extension digit: `3` + `0614141…`.
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), Some(maker));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141429900000017"), Some(rival));
+			// Under no held prefix.
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141430000000015"), None);
+			// Never from the extension digit on: `0614141` read at the start is not it.
+			assert_eq!(Consortium::sscc_prefix_holder(b"061414100000000014"), None);
+			// A deregistered organisation's prefixes are freed.
+			assert_ok!(Consortium::deregister_organisation(RuntimeOrigin::root(), maker));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), None);
 		});
 	}
 

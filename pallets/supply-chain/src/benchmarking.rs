@@ -85,6 +85,12 @@ fn sscc(n: u64) -> Sscc {
 	numbered::<18>(b'3', n)
 }
 
+/// A valid SSCC-18 under a company prefix an organisation may hold (`5901234…`), distinct for
+/// each `n` below a billion.
+fn own_sscc(n: u64) -> Sscc {
+	numbered::<18>(b'3', 5_901_234_000_000_000u64.saturating_add(n))
+}
+
 /// A text of `len` characters: `lead`, then `n` right-aligned in digits.
 fn text(lead: u8, n: u64, len: u32) -> Vec<u8> {
 	let mut out = vec![b'0'; len as usize];
@@ -360,8 +366,12 @@ mod benchmarks {
 
 	/// `n`: containers packed into a new container; each holds packs of the same
 	/// `MaxBatchesPerContainer` batches, so every merge scans a full batch list.
+	/// The new container's SSCC is under the longest prefix it could be under, so every
+	/// shorter one is looked up first.
 	#[benchmark]
-	fn aggregate(n: Linear<1, { T::MaxChildrenPerContainer::get() }>) {
+	fn aggregate(
+		n: Linear<1, { T::MaxChildrenPerContainer::get() }>,
+	) -> Result<(), BenchmarkError> {
 		T::BenchmarkHelper::set_time(NOW);
 		let (who, org) = caller::<T>(OrgKind::Wholesaler, Role::RecordsClerk);
 		let batches = batch_ids::<T>(0);
@@ -380,12 +390,14 @@ mod benchmarks {
 				))
 			})
 			.collect();
-		let parent = sscc(1);
+		let parent = own_sscc(1);
+		T::OrganisationsHelper::hold_sscc_prefix_of(org, &parent).map_err(BenchmarkError::Stop)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), parent, BoundedVec::truncate_from(children));
 
 		assert_eq!(Containers::<T>::get(parent).map(|c| c.children), Some(n));
+		Ok(())
 	}
 
 	/// `n`: containers taken out of a container, emptying it; each holds packs of the same

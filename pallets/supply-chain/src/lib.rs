@@ -13,7 +13,8 @@
 //!   packs of a (GTIN, lot, expiry) batch, up to [`Config::MaxCommissionPerCall`] per call
 //!   ([`Pallet::commission`]).
 //! - Custodians pack items into SSCC containers and unpack them ([`Pallet::aggregate`],
-//!   [`Pallet::disaggregate`]); containers nest up to [`Config::MaxNestingDepth`] levels.
+//!   [`Pallet::disaggregate`]); containers nest up to [`Config::MaxNestingDepth`] levels. A
+//!   new container is numbered under a GS1 Company Prefix of the organisation packing it.
 //! - A seller ships top-level items to a buyer with the hash of the DSCSA transaction
 //!   information and statement ([`Pallet::ship`]); the buyer receives ([`Pallet::receive`]) or
 //!   rejects them back to the seller ([`Pallet::reject`]). Custody changes only then. A
@@ -735,6 +736,10 @@ pub mod pallet {
 		/// The GTIN is under another organisation's GS1 Company Prefix: it is not the caller's
 		/// product.
 		GtinOfAnotherCompany,
+		/// A new logistic unit's SSCC must be under a GS1 Company Prefix the caller's
+		/// organisation holds (`consortium.assignCompanyPrefix`): a company numbers only its
+		/// own logistic units, so nobody takes an SSCC another company will print on a pallet.
+		SsccOfAnotherCompany,
 		/// The organisation a product would move to is not a registered manufacturer.
 		NotAManufacturer,
 		/// The product already belongs to that manufacturer.
@@ -910,7 +915,8 @@ pub mod pallet {
 		/// Pack `children` (packs or containers held by the caller's organisation, not in a
 		/// container) into the container `parent`, which is created if new (holding
 		/// `ContainerDeposit` from the caller) or must be held by the caller's organisation
-		/// and not be in a container itself.
+		/// and not be in a container itself. A new container's SSCC must be under a GS1
+		/// Company Prefix of the caller's organisation.
 		///
 		/// Packs must be active (not suspect, dispensed or decommissioned); recalled or expired
 		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
@@ -934,6 +940,10 @@ pub mod pallet {
 					container
 				},
 				None => {
+					ensure!(
+						T::Organisations::sscc_prefix_holder(&parent) == Some(org),
+						Error::<T>::SsccOfAnotherCompany
+					);
 					let deposit =
 						Deposit { depositor: who.clone(), amount: T::ContainerDeposit::get() };
 					Self::hold(HoldReason::ContainerDeposit, &deposit)?;

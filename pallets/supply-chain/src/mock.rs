@@ -6,7 +6,9 @@ use crate::{Epc, Expiry, Gtin, Lot, Serial, SerialsOf, Sgtin, Sscc};
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32, BoundedVec};
 use medchain_primitives::{
-	gs1::{check_digit, gtin_company_prefixes, is_valid_company_prefix, Gln},
+	gs1::{
+		check_digit, gtin_company_prefixes, is_valid_company_prefix, sscc_company_prefixes, Gln,
+	},
 	health::{OrgId, OrgKind, Organisations, OrganisationsBenchmarkHelper, Role},
 };
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
@@ -164,6 +166,27 @@ impl MockOrganisations {
 		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(digits.into(), org));
 	}
 
+	/// The holder of the first of a key's possible prefixes `candidates` that is held.
+	fn holder_of_any<'a>(mut candidates: impl Iterator<Item = &'a [u8]>) -> Option<OrgId> {
+		PREFIX_HOLDERS
+			.with(|holders| candidates.find_map(|prefix| holders.borrow().get(prefix).copied()))
+	}
+
+	/// Makes `org` the holder of the longest of a key's possible prefixes `candidates`,
+	/// refusing what the consortium pallet refuses of the prefix itself, so that benchmarks
+	/// that pass here also run on the runtime.
+	fn hold_longest<'a>(
+		org: OrgId,
+		candidates: impl Iterator<Item = &'a [u8]>,
+	) -> Result<(), &'static str> {
+		let prefix = candidates.last().ok_or("the key has no company prefix")?;
+		if !is_valid_company_prefix(prefix) {
+			return Err("InvalidCompanyPrefix");
+		}
+		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(prefix.to_vec(), org));
+		Ok(())
+	}
+
 	fn reset() {
 		ORGANISATIONS.with(|orgs| orgs.borrow_mut().clear());
 		MEMBERS.with(|members| members.borrow_mut().clear());
@@ -194,10 +217,11 @@ impl Organisations<u64> for MockOrganisations {
 	}
 
 	fn gtin_prefix_holder(gtin: &Gtin) -> Option<OrgId> {
-		PREFIX_HOLDERS.with(|holders| {
-			let holders = holders.borrow();
-			gtin_company_prefixes(gtin).find_map(|prefix| holders.get(prefix).copied())
-		})
+		Self::holder_of_any(gtin_company_prefixes(gtin))
+	}
+
+	fn sscc_prefix_holder(sscc: &Sscc) -> Option<OrgId> {
+		Self::holder_of_any(sscc_company_prefixes(sscc))
 	}
 }
 
@@ -209,15 +233,12 @@ impl OrganisationsBenchmarkHelper<u64> for MockOrganisations {
 		org
 	}
 
-	/// Refuses what the consortium pallet refuses of the prefix itself, so that benchmarks
-	/// that pass here also run on the runtime.
 	fn hold_prefix_of(org: OrgId, gtin: &Gtin) -> Result<(), &'static str> {
-		let prefix = gtin_company_prefixes(gtin).last().ok_or("the GTIN has no company prefix")?;
-		if !is_valid_company_prefix(prefix) {
-			return Err("InvalidCompanyPrefix");
-		}
-		PREFIX_HOLDERS.with(|holders| holders.borrow_mut().insert(prefix.to_vec(), org));
-		Ok(())
+		Self::hold_longest(org, gtin_company_prefixes(gtin))
+	}
+
+	fn hold_sscc_prefix_of(org: OrgId, sscc: &Sscc) -> Result<(), &'static str> {
+		Self::hold_longest(org, sscc_company_prefixes(sscc))
 	}
 }
 
@@ -247,9 +268,20 @@ pub fn gtin(n: u32) -> Gtin {
 	with_check_digit::<14>(&format!("10614141{:05}", n))
 }
 
-/// A valid SSCC-18 with serial reference `n` of company prefix 0614141.
+/// A valid SSCC-18 with serial reference `n` of company prefix 0614141, [`MAKER`]'s.
 pub fn sscc(n: u32) -> Sscc {
 	with_check_digit::<18>(&format!("10614141{:09}", n))
+}
+
+/// The GS1 Company Prefix of organisation `org` other than the two manufacturers' (which
+/// hold 0614141 and 0614142): `07000` and `org` in two digits.
+pub fn prefix_of(org: OrgId) -> String {
+	format!("07000{:02}", org)
+}
+
+/// A valid SSCC-18 with serial reference `n` under [`prefix_of`] `org`.
+pub fn sscc_of(org: OrgId, n: u32) -> Sscc {
+	with_check_digit::<18>(&format!("1{}{:09}", prefix_of(org), n))
 }
 
 /// The main test product.
@@ -312,6 +344,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	// Every test GTIN (`gtin(n)`) is under the maker's prefix.
 	MockOrganisations::assign_prefix(MAKER, "0614141");
 	MockOrganisations::assign_prefix(OTHER_MAKER, "0614142");
+	// The others number their logistic units under prefixes of their own.
+	for org in [WHOLESALER, PHARMACY, HOSPITAL, REGULATOR, CLINIC, NO_GLN_ORG] {
+		MockOrganisations::assign_prefix(org, &prefix_of(org));
+	}
 	MockOrganisations::add_member(MAKER, MAKER_STAFF, &[]);
 	MockOrganisations::add_member(MAKER, PAUPER, &[]);
 	MockOrganisations::add_member(OTHER_MAKER, OTHER_MAKER_STAFF, &[]);

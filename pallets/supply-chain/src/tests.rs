@@ -5,14 +5,14 @@ use crate::{
 	mock::*, BatchIds, Batches, BizStep, CancelReason, Custody, DecommissionReason, Disposition,
 	Epc, EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason,
 	Pack, PackState, PackStatus, Packs, Position, Products, RetiredLots, Sgtin, ShipmentId,
-	Shipments, Verification, WeightInfo,
+	Shipments, Sscc, Verification, WeightInfo,
 };
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, Get, Hooks},
 };
 use medchain_primitives::{
-	gs1::is_valid_gtin,
+	gs1::{is_valid_gtin, is_valid_sscc},
 	health::{OrgKind, Role},
 };
 use sp_core::H256;
@@ -75,6 +75,11 @@ fn disaggregate(who: u64, parent: u32, children: &[Epc]) -> DispatchResult {
 
 fn case(n: u32) -> Epc {
 	Epc::Sscc(sscc(n))
+}
+
+/// `who` packs `children` into `parent`, an SSCC of any company's.
+fn aggregate_into(who: u64, parent: Sscc, children: &[Epc]) -> DispatchResult {
+	SupplyChain::aggregate(RuntimeOrigin::signed(who), parent, epcs(children))
 }
 
 fn pack_of(text: &str) -> crate::PackOf<Test> {
@@ -776,6 +781,35 @@ fn containers_nest_up_to_the_maximum_depth() {
 }
 
 #[test]
+fn a_company_numbers_only_its_own_logistic_units() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1", "S2", "S3"]);
+		let items = [pack_epc("S1"), pack_epc("S2"), pack_epc("S3")];
+		deliver(MAKER_STAFF, WHOLESALER, WHOLESALE_STAFF, &items);
+		// The maker's pallet numbers are the maker's: the wholesaler repacks under its own.
+		assert_noop!(
+			aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]),
+			Error::<Test>::SsccOfAnotherCompany
+		);
+		let tote = sscc_of(WHOLESALER, 7);
+		assert_ok!(aggregate_into(WHOLESALE_STAFF, tote, &[pack_epc("S1")]));
+		assert_eq!(
+			Containers::get(tote).map(|tote| tote.position),
+			Some(Position::Held(WHOLESALER))
+		);
+		// Its prefix moves to another company: the container it already numbered stays its
+		// own to fill, but no new one is numbered under it.
+		MockOrganisations::assign_prefix(HOSPITAL, &prefix_of(WHOLESALER));
+		assert_ok!(aggregate_into(WHOLESALE_STAFF, tote, &[pack_epc("S2")]));
+		assert_noop!(
+			aggregate_into(WHOLESALE_STAFF, sscc_of(WHOLESALER, 8), &[pack_epc("S3")]),
+			Error::<Test>::SsccOfAnotherCompany
+		);
+		assert_eq!(Containers::get(tote).map(|tote| tote.children), Some(2));
+	});
+}
+
+#[test]
 fn aggregate_errors() {
 	new_test_ext().execute_with(|| {
 		commission_a(&["S1", "S2", "S3", "S4", "S5"]);
@@ -812,7 +846,26 @@ fn aggregate_errors() {
 			aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S1")]),
 			Error::<Test>::AlreadyAggregated
 		);
-		assert_noop!(aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]), Error::<Test>::NotCustodian);
+		// A new container is numbered by the company packing it: not under another's prefix,
+		// nor under none.
+		assert_noop!(
+			aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]),
+			Error::<Test>::SsccOfAnotherCompany
+		);
+		assert_noop!(
+			aggregate_into(MAKER_STAFF, sscc_of(WHOLESALER, 1), &[pack_epc("S1")]),
+			Error::<Test>::SsccOfAnotherCompany
+		);
+		let unheld = *b"106999990000000015";
+		assert!(is_valid_sscc(&unheld));
+		assert_noop!(
+			aggregate_into(MAKER_STAFF, unheld, &[pack_epc("S1")]),
+			Error::<Test>::SsccOfAnotherCompany
+		);
+		assert_noop!(
+			aggregate_into(WHOLESALE_STAFF, sscc_of(WHOLESALER, 1), &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
 		assert_noop!(aggregate(PAUPER, 1, &[pack_epc("S1")]), TokenError::FundsUnavailable);
 
 		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
@@ -1381,7 +1434,8 @@ fn take_over(who: u64, from: u32, items: &[Epc]) -> DispatchResult {
 fn a_regulator_takes_over_the_goods_of_an_organisation_that_left() {
 	new_test_ext().execute_with(|| {
 		at_pharmacy(&["S1", "S2", "S3", "S4", "S5"]);
-		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S2"), pack_epc("S3")]));
+		let tote = sscc_of(PHARMACY, 1);
+		assert_ok!(aggregate_into(PHARMACIST, tote, &[pack_epc("S2"), pack_epc("S3")]));
 		assert_ok!(dispense(PHARMACIST, "S4"));
 		assert_ok!(suspect(PHARMACIST, "S5"));
 		commission_a(&["S6"]);
@@ -1421,7 +1475,7 @@ fn a_regulator_takes_over_the_goods_of_an_organisation_that_left() {
 		);
 
 		let event_id = next_event();
-		let items = [pack_epc("S1"), case(1), pack_epc("S5")];
+		let items = [pack_epc("S1"), Epc::Sscc(tote), pack_epc("S5")];
 		assert_ok!(take_over(INSPECTOR, PHARMACY, &items));
 		let taken = epcis(
 			event_id,
@@ -1460,7 +1514,11 @@ fn a_regulator_takes_over_the_goods_of_an_organisation_that_left() {
 			Error::<Test>::NotCustodian
 		);
 		assert_ok!(decommission(INSPECTOR, "S1", DecommissionReason::Destroyed));
-		assert_ok!(disaggregate(INSPECTOR, 1, &[pack_epc("S2")]));
+		assert_ok!(SupplyChain::disaggregate(
+			RuntimeOrigin::signed(INSPECTOR),
+			tote,
+			epcs(&[pack_epc("S2")])
+		));
 		// The dispensed pack needed no custodian: it is purged where it is.
 		set_now(EXPIRES_AT + RETENTION);
 		assert_ok!(SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack("S4")));
@@ -1616,7 +1674,7 @@ fn dispense_errors() {
 		);
 		assert_noop!(dispense(PHARMACIST, "M1"), Error::<Test>::NotCustodian);
 		assert_noop!(dispense(HOSPITAL_PHARMACIST, "S1"), Error::<Test>::NotCustodian);
-		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S2")]));
+		assert_ok!(aggregate_into(PHARMACIST, sscc_of(PHARMACY, 1), &[pack_epc("S2")]));
 		assert_noop!(dispense(PHARMACIST, "S2"), Error::<Test>::InsideContainer);
 		ship(PHARMACIST, HOSPITAL, &[pack_epc("S3")]);
 		assert_noop!(dispense(PHARMACIST, "S3"), Error::<Test>::ItemInTransit);
@@ -2407,7 +2465,7 @@ fn purge_pack_errors() {
 		assert_ok!(dispense(PHARMACIST, "S3"));
 		assert_noop!(purge("S3"), Error::<Test>::NotTerminal);
 		// An illegitimate pack inside a container stays until taken out.
-		assert_ok!(aggregate(PHARMACIST, 1, &[pack_epc("S4")]));
+		assert_ok!(aggregate_into(PHARMACIST, sscc_of(PHARMACY, 1), &[pack_epc("S4")]));
 		assert_ok!(suspect(PHARMACIST, "S4"));
 		assert_ok!(illegitimate(INSPECTOR, "S4"));
 		set_now(EXPIRES_AT + RETENTION);
