@@ -173,6 +173,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::Containers` (r:1000 w:1000)
 	/// Proof: `SupplyChain::Containers` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::CompanyPrefixHolders` (r:9 w:0)
+	/// Proof: `Consortium::CompanyPrefixHolders` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::NextEventId` (r:1 w:1)
@@ -182,16 +184,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn aggregate(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `799 + n * (71 ±0)`
-		//  Estimated: `3783 + n * (2793 ±0)`
-		// Minimum execution time: 188_998_000 picoseconds.
-		Weight::from_parts(114_288_832, 3783)
+		//  Measured:  `886 + n * (71 ±0)`
+		//  Estimated: `23562 + n * (2793 ±0)`
+		// Minimum execution time: 150_758_000 picoseconds.
+		Weight::from_parts(235_013_900, 23562)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(12_391_196, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(14_967_099, 0).saturating_mul(n.into()))
 			// Never less than the fastest run measured (at the smallest components): the
 			// regression's intercept can fall below it.
-			.max(Weight::from_parts(188_998_000, 3783))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.max(Weight::from_parts(150_758_000, 23562))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -652,10 +654,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2619).saturating_mul(n.into()))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(114_288_832, 3783)
-			.saturating_add(Weight::from_parts(12_391_196, 0).saturating_mul(n.into()))
-			.max(Weight::from_parts(188_998_000, 3783))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(235_013_900, 23562)
+			.saturating_add(Weight::from_parts(14_967_099, 0).saturating_mul(n.into()))
+			.max(Weight::from_parts(150_758_000, 23562))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
