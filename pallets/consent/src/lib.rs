@@ -98,7 +98,6 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
-			tokens::Precision,
 			Time,
 		},
 	};
@@ -112,7 +111,6 @@ pub mod pallet {
 		vocabulary::is_document_category,
 	};
 	use sp_core::H256;
-	use sp_runtime::traits::Zero;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -1235,19 +1233,22 @@ pub mod pallet {
 			})
 		}
 
+		/// Holds `amount` from `who` for `reason`.
 		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			if amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::hold(&reason.into(), who, amount)
+			medchain_primitives::deposit::hold::<T::AccountId, T::Currency>(
+				&reason.into(),
+				who,
+				amount,
+			)
 		}
 
+		/// Returns `amount`, held for `reason`, to `who`.
 		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			if amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::release(&reason.into(), who, amount, Precision::BestEffort)
-				.map(|_released| ())
+			medchain_primitives::deposit::release::<T::AccountId, T::Currency>(
+				&reason.into(),
+				who,
+				amount,
+			)
 		}
 	}
 

@@ -74,10 +74,7 @@ pub mod pallet {
 	use frame_support::{
 		dispatch::WithPostDispatchInfo,
 		pallet_prelude::*,
-		traits::{
-			fungible::{Mutate, MutateHold},
-			tokens::Precision,
-		},
+		traits::fungible::{Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
@@ -90,7 +87,6 @@ pub mod pallet {
 			Roles, SetError,
 		},
 	};
-	use sp_runtime::traits::Zero;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -886,19 +882,22 @@ pub mod pallet {
 			})
 		}
 
+		/// Holds `amount` from `who` for `reason`.
 		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			if amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::hold(&reason.into(), who, amount)
+			medchain_primitives::deposit::hold::<T::AccountId, T::Currency>(
+				&reason.into(),
+				who,
+				amount,
+			)
 		}
 
+		/// Returns `amount`, held for `reason`, to `who`.
 		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			if amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::release(&reason.into(), who, amount, Precision::BestEffort)
-				.map(|_released| ())
+			medchain_primitives::deposit::release::<T::AccountId, T::Currency>(
+				&reason.into(),
+				who,
+				amount,
+			)
 		}
 	}
 
@@ -952,7 +951,10 @@ pub mod pallet {
 				Membership {
 					org,
 					roles: Roles::truncate_from(alloc::vec![role]),
-					deposit: Deposit { depositor: who.clone(), amount: Zero::zero() },
+					deposit: Deposit {
+						depositor: who.clone(),
+						amount: sp_runtime::traits::Zero::zero(),
+					},
 				},
 			);
 			org

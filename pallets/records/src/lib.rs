@@ -85,7 +85,6 @@ pub mod pallet {
 		storage::with_storage_layer,
 		traits::{
 			fungible::{Mutate, MutateHold},
-			tokens::Precision,
 			Time,
 		},
 	};
@@ -99,7 +98,6 @@ pub mod pallet {
 		vocabulary::{is_document_category, is_media_type},
 	};
 	use sp_core::H256;
-	use sp_runtime::traits::Zero;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -1341,30 +1339,20 @@ pub mod pallet {
 				.saturating_add(T::Consent::decision_weight().saturating_mul(u64::from(examined)))
 		}
 
+		/// Holds `deposit` for `reason`.
 		fn hold(
 			reason: HoldReason,
 			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
 		) -> DispatchResult {
-			if deposit.amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::hold(&reason.into(), &deposit.depositor, deposit.amount)
+			deposit.hold::<T::Currency>(&reason.into())
 		}
 
+		/// Returns `deposit`, held for `reason`, to its depositor.
 		fn release(
 			reason: HoldReason,
 			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
 		) -> DispatchResult {
-			if deposit.amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::release(
-				&reason.into(),
-				&deposit.depositor,
-				deposit.amount,
-				Precision::BestEffort,
-			)
-			.map(|_released| ())
+			deposit.release::<T::Currency>(&reason.into())
 		}
 	}
 
@@ -1442,7 +1430,10 @@ pub mod pallet {
 					status: RecordStatus::Current,
 					consent_used: None,
 					envelopes: 0,
-					deposit: Deposit { depositor: patient.clone(), amount: Zero::zero() },
+					deposit: Deposit {
+						depositor: patient.clone(),
+						amount: sp_runtime::traits::Zero::zero(),
+					},
 				},
 			);
 			record

@@ -179,7 +179,6 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
-			tokens::Precision,
 			Time,
 		},
 	};
@@ -189,7 +188,7 @@ pub mod pallet {
 		health::{OrgId, OrgKind, Organisations, Role},
 	};
 	use sp_core::H256;
-	use sp_runtime::{traits::Zero, SaturatedConversion};
+	use sp_runtime::SaturatedConversion;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -2326,32 +2325,20 @@ pub mod pallet {
 			batches.retain(|(_, count)| *count > 0);
 		}
 
-		/// Holds `deposit` for `reason`; nothing if it is zero.
+		/// Holds `deposit` for `reason`.
 		fn hold(
 			reason: HoldReason,
 			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
 		) -> DispatchResult {
-			if deposit.amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::hold(&reason.into(), &deposit.depositor, deposit.amount)
+			deposit.hold::<T::Currency>(&reason.into())
 		}
 
-		/// Releases `deposit` held for `reason`; nothing if it is zero.
+		/// Returns `deposit`, held for `reason`, to its depositor.
 		fn release(
 			reason: HoldReason,
 			deposit: &Deposit<T::AccountId, BalanceOf<T>>,
 		) -> DispatchResult {
-			if deposit.amount.is_zero() {
-				return Ok(());
-			}
-			T::Currency::release(
-				&reason.into(),
-				&deposit.depositor,
-				deposit.amount,
-				Precision::BestEffort,
-			)
-			.map(|_released| ())
+			deposit.release::<T::Currency>(&reason.into())
 		}
 	}
 }
