@@ -352,7 +352,7 @@ mod tests {
 
 	#[test]
 	fn an_sscc_is_under_the_prefixes_after_its_extension_digit() {
-		let sscc = *b"306141410000000019";
+		let sscc = *b"306141410000000013";
 		let candidates: Vec<&[u8]> = sscc_company_prefixes(&sscc).collect();
 		assert_eq!(candidates.len(), 9);
 		assert_eq!(candidates.first(), Some(&&b"0614"[..]));
@@ -360,10 +360,10 @@ mod tests {
 		// Never the extension digit.
 		assert_eq!(candidates.last(), Some(&&b"061414100000"[..]));
 		// A GTIN-8's 12 digits make no SSCC.
-		let under_a_gtin8 = *b"300000950123400017";
+		let under_a_gtin8 = *b"300000950123400014";
 		assert_eq!(sscc_company_prefixes(&under_a_gtin8).count(), 0);
 		// Just outside the GTIN-8 range, a GS1 US prefix does.
-		let gs1_us = *b"300001234000000014";
+		let gs1_us = *b"300001234000000016";
 		assert!(sscc_company_prefixes(&gs1_us).any(|prefix| prefix == b"00001234"));
 	}
 

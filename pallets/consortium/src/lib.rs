@@ -30,8 +30,8 @@
 //! - Governance records the GS1 Company Prefixes each organisation licenses
 //!   ([`Pallet::assign_company_prefix`], [`Pallet::revoke_company_prefix`]): only the holder of
 //!   the prefix a GTIN is under may register that product in the supply chain (when it is a
-//!   manufacturer), and only the holder of the prefix an SSCC is under may pack a logistic unit
-//!   with it, so no member can claim another company's GTINs or SSCCs first. A prefix has one
+//!   manufacturer), and only the holder of the prefix an SSCC is under may number a new
+//!   logistic unit with it, so no member can claim another company's GTINs or SSCCs first. A prefix has one
 //!   holder, no held prefix begins with
 //!   another, and a deregistered organisation's prefixes are freed. Moving a prefix does not
 //!   move the products already registered under it: the supply chain's
@@ -650,7 +650,7 @@ pub mod pallet {
 		/// Record that `org` holds the GS1 Company Prefix `prefix` (4 to 12 digits, licensed to
 		/// it by a GS1 member organisation; a GTIN-8 as `00000` and its first seven digits).
 		/// Governance only. It alone may then register products whose GTINs are under it (as a
-		/// manufacturer) and pack logistic units whose SSCCs are under it (as any kind: a
+		/// manufacturer) and number new logistic units with SSCCs under it (as any kind: a
 		/// wholesaler numbers its own pallets). No organisation may hold the prefix already,
 		/// nor a shorter one it begins with, nor a longer one beginning with it.
 		#[pallet::call_index(10)]

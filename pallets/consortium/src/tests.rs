@@ -945,7 +945,7 @@ mod company_prefixes {
 			));
 			// Any kind of organisation may hold one: a hospital numbers its own logistic units.
 			assert_ok!(assign(hospital, "0614142"));
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141420000000017"), Some(hospital));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141420000000012"), Some(hospital));
 			// A GTIN-8 is held alone, as `00000` and its first seven digits.
 			assert_noop!(assign(maker, "00000950"), Error::<Test>::InvalidCompanyPrefix);
 			assert_ok!(assign(maker, "000009501234"));
@@ -1048,7 +1048,7 @@ mod company_prefixes {
 			// Its GTINs and SSCCs are still its own (the supply chain lets only a manufacturer
 			// register products).
 			assert_eq!(Consortium::gtin_prefix_holder(b"10614141000019"), Some(maker));
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), Some(maker));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000013"), Some(maker));
 		});
 	}
 
@@ -1060,15 +1060,15 @@ mod company_prefixes {
 			assert_ok!(assign(maker, "0614141"));
 			assert_ok!(assign(rival, "061414299"));
 			// After the extension digit: `3` + `0614141…`.
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), Some(maker));
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141429900000017"), Some(rival));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000013"), Some(maker));
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141429900000016"), Some(rival));
 			// Under no held prefix.
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141430000000015"), None);
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141430000000011"), None);
 			// Never from the extension digit on: `0614141` read at the start is not it.
 			assert_eq!(Consortium::sscc_prefix_holder(b"061414100000000014"), None);
 			// A deregistered organisation's prefixes are freed.
 			assert_ok!(Consortium::deregister_organisation(RuntimeOrigin::root(), maker));
-			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000019"), None);
+			assert_eq!(Consortium::sscc_prefix_holder(b"306141410000000013"), None);
 		});
 	}
 

@@ -85,8 +85,8 @@ fn sscc(n: u64) -> Sscc {
 	numbered::<18>(b'3', n)
 }
 
-/// A valid SSCC-18 under a company prefix an organisation may hold (`5901234…`), distinct for
-/// each `n` below a billion.
+/// A valid SSCC-18 under a company prefix an organisation may hold (`5901234…`); for each `n`
+/// below 10,000, a distinct one under the same 12-digit prefix `590123400000`.
 fn own_sscc(n: u64) -> Sscc {
 	numbered::<18>(b'3', 5_901_234_000_000_000u64.saturating_add(n))
 }

@@ -13,7 +13,7 @@
 
 use crate::{
 	mock::*, Batches, Containers, Custody, DecommissionReason, Epc, PackState, PackStatus, Packs,
-	Position, Sgtin, ShipmentId, Shipments,
+	Position, Sgtin, ShipmentId, Shipments, Sscc,
 };
 use frame_support::traits::Get;
 use medchain_primitives::health::{OrgId, Organisations};
@@ -29,6 +29,18 @@ const BUYERS: [OrgId; 4] = [MAKER, WHOLESALER, PHARMACY, HOSPITAL];
 const LOTS: [(&str, [u8; 6]); 3] = [("LOT-A", EXPIRY), ("LOT-B", *b"240300"), ("LOT-C", EXPIRY)];
 /// How many SSCCs the sequences use.
 const CONTAINERS: u32 = 6;
+
+/// SSCC `n` of the sequences: under the prefix of the maker (1, 2), the wholesaler (3, 4),
+/// the pharmacy (5) or the hospital (6), so that each may number some containers and not
+/// the others'.
+fn container(n: u32) -> Sscc {
+	match n {
+		1 | 2 => sscc(n),
+		3 | 4 => sscc_of(WHOLESALER, n),
+		5 => sscc_of(PHARMACY, n),
+		_ => sscc_of(HOSPITAL, n),
+	}
+}
 
 /// Who acts: `None` is a member of the organisation the model says is concerned (the
 /// custodian of the first item, the buyer of a shipment), so most calls can succeed;
@@ -117,7 +129,7 @@ impl Model {
 	/// Every item the model knows plus every SSCC the sequences use.
 	fn items(&self) -> Vec<Epc> {
 		let mut items: Vec<Epc> = self.packs().into_iter().map(Epc::Sgtin).collect();
-		items.extend((1..=CONTAINERS).map(|n| Epc::Sscc(sscc(n))));
+		items.extend((1..=CONTAINERS).map(|n| Epc::Sscc(container(n))));
 		items
 	}
 
@@ -164,8 +176,8 @@ impl Model {
 	fn pick_children(&self, parent: u32, indices: &[usize], coherent: bool) -> (u32, Vec<Epc>) {
 		let parents: Vec<u32> = (1..=CONTAINERS)
 			.filter(|n| {
-				matches!(self.positions.get(&Epc::Sscc(sscc(*n))), Some(Position::Held(_)))
-					&& self.positions.values().any(|p| *p == Position::Inside(sscc(*n)))
+				matches!(self.positions.get(&Epc::Sscc(container(*n))), Some(Position::Held(_)))
+					&& self.positions.values().any(|p| *p == Position::Inside(container(*n)))
 			})
 			.collect();
 		if !coherent || parents.is_empty() {
@@ -175,7 +187,7 @@ impl Model {
 		let inside: Vec<Epc> = self
 			.positions
 			.iter()
-			.filter(|(_, position)| **position == Position::Inside(sscc(parent)))
+			.filter(|(_, position)| **position == Position::Inside(container(parent)))
 			.map(|(epc, _)| epc.clone())
 			.collect();
 		(parent, indices.iter().map(|index| inside[index % inside.len()].clone()).collect())
@@ -259,36 +271,47 @@ fn apply(model: &mut Model, op: &Op) {
 			let children = model.pick_items(children, actor.is_none());
 			let who = account(*actor, model.custodian(&children[0]));
 			let org = org_of(who);
-			let parent_epc = Epc::Sscc(sscc(*parent));
-			let result =
-				SupplyChain::aggregate(RuntimeOrigin::signed(who), sscc(*parent), epcs(&children));
+			let parent_epc = Epc::Sscc(container(*parent));
+			let result = SupplyChain::aggregate(
+				RuntimeOrigin::signed(who),
+				container(*parent),
+				epcs(&children),
+			);
 			if result.is_ok() {
 				let parent_known = model.positions.contains_key(&parent_epc);
 				assert!(
 					!parent_known || model.holds(org, &parent_epc),
 					"{org} packed into {parent} it does not hold"
 				);
+				assert!(
+					parent_known
+						|| MockOrganisations::sscc_prefix_holder(&container(*parent)) == Some(org),
+					"{org} numbered container {parent} under another company's prefix"
+				);
 				model.positions.entry(parent_epc).or_insert(Position::Held(org));
 				for child in children {
 					assert!(model.holds(org, &child), "{org} packed {child:?} it does not hold");
-					model.positions.insert(child, Position::Inside(sscc(*parent)));
+					model.positions.insert(child, Position::Inside(container(*parent)));
 				}
 			}
 		},
 		Op::Disaggregate { actor, parent, children } => {
 			let (parent, children) = model.pick_children(*parent, children, actor.is_none());
 			let parent = &parent;
-			let who = account(*actor, model.custodian(&Epc::Sscc(sscc(*parent))));
+			let who = account(*actor, model.custodian(&Epc::Sscc(container(*parent))));
 			let org = org_of(who);
 			let result = SupplyChain::disaggregate(
 				RuntimeOrigin::signed(who),
-				sscc(*parent),
+				container(*parent),
 				epcs(&children),
 			);
 			if result.is_ok() {
-				assert!(model.holds(org, &Epc::Sscc(sscc(*parent))));
+				assert!(model.holds(org, &Epc::Sscc(container(*parent))));
 				for child in children {
-					assert_eq!(model.positions.get(&child), Some(&Position::Inside(sscc(*parent))));
+					assert_eq!(
+						model.positions.get(&child),
+						Some(&Position::Inside(container(*parent)))
+					);
 					model.positions.insert(child, Position::Held(org));
 				}
 			}
@@ -432,12 +455,16 @@ fn apply(model: &mut Model, op: &Op) {
 			}
 		},
 		Op::PurgeContainer { parent } => {
-			let epc = Epc::Sscc(sscc(*parent));
-			if SupplyChain::purge_container(RuntimeOrigin::signed(STRANGER), sscc(*parent)).is_ok()
+			let epc = Epc::Sscc(container(*parent));
+			if SupplyChain::purge_container(RuntimeOrigin::signed(STRANGER), container(*parent))
+				.is_ok()
 			{
 				let position = model.positions.remove(&epc);
 				assert!(matches!(position, Some(Position::Held(_))));
-				assert!(model.positions.values().all(|p| *p != Position::Inside(sscc(*parent))));
+				assert!(model
+					.positions
+					.values()
+					.all(|p| *p != Position::Inside(container(*parent))));
 			}
 		},
 		Op::Advance { days } => {
@@ -629,8 +656,8 @@ fn a_known_sequence_keeps_the_invariants() {
 			apply(&mut model, op);
 			check_invariants(&model);
 		}
-		assert_eq!(model.positions.get(&pack_epc("P1")), Some(&Position::Inside(sscc(1))));
-		assert_eq!(model.positions.get(&Epc::Sscc(sscc(1))), Some(&Position::Held(PHARMACY)));
+		assert_eq!(model.positions.get(&pack_epc("P1")), Some(&Position::Inside(container(1))));
+		assert_eq!(model.positions.get(&Epc::Sscc(container(1))), Some(&Position::Held(PHARMACY)));
 		assert!(!model.positions.contains_key(&pack_epc("P0")), "dispensed and purged");
 	});
 }

@@ -735,10 +735,6 @@ pub mod pallet {
 		/// The GTIN is under another organisation's GS1 Company Prefix: it is not the caller's
 		/// product.
 		GtinOfAnotherCompany,
-		/// A new logistic unit's SSCC must be under a GS1 Company Prefix the caller's
-		/// organisation holds (`consortium.assignCompanyPrefix`): a company numbers only its
-		/// own logistic units, so nobody takes an SSCC another company will print on a pallet.
-		SsccOfAnotherCompany,
 		/// The organisation a product would move to is not a registered manufacturer.
 		NotAManufacturer,
 		/// The product already belongs to that manufacturer.
@@ -746,6 +742,14 @@ pub mod pallet {
 		/// The lot was commissioned by another manufacturer, before the product moved to the
 		/// caller's organisation: the caller's lots need lot numbers of their own.
 		LotOfAnotherManufacturer,
+		/// A new logistic unit's SSCC is under a GS1 Company Prefix another organisation holds:
+		/// a company numbers only its own logistic units, so nobody takes an SSCC another
+		/// company will print on a pallet.
+		SsccOfAnotherCompany,
+		/// No organisation holds the GS1 Company Prefix of the new logistic unit's SSCC:
+		/// governance must first record the caller's organisation's prefix
+		/// (`consortium.assignCompanyPrefix`), whatever its kind.
+		SsccOutsideCompanyPrefixes,
 	}
 
 	#[pallet::hooks]
@@ -939,10 +943,9 @@ pub mod pallet {
 					container
 				},
 				None => {
-					ensure!(
-						T::Organisations::sscc_prefix_holder(&parent) == Some(org),
-						Error::<T>::SsccOfAnotherCompany
-					);
+					let holder = T::Organisations::sscc_prefix_holder(&parent)
+						.ok_or(Error::<T>::SsccOutsideCompanyPrefixes)?;
+					ensure!(holder == org, Error::<T>::SsccOfAnotherCompany);
 					let deposit =
 						Deposit { depositor: who.clone(), amount: T::ContainerDeposit::get() };
 					Self::hold(HoldReason::ContainerDeposit, &deposit)?;

@@ -847,7 +847,7 @@ fn aggregate_errors() {
 			Error::<Test>::AlreadyAggregated
 		);
 		// A new container is numbered by the company packing it: not under another's prefix,
-		// nor under none.
+		// nor under one nobody holds.
 		assert_noop!(
 			aggregate(WHOLESALE_STAFF, 1, &[pack_epc("S1")]),
 			Error::<Test>::SsccOfAnotherCompany
@@ -860,7 +860,7 @@ fn aggregate_errors() {
 		assert!(is_valid_sscc(&unheld));
 		assert_noop!(
 			aggregate_into(MAKER_STAFF, unheld, &[pack_epc("S1")]),
-			Error::<Test>::SsccOfAnotherCompany
+			Error::<Test>::SsccOutsideCompanyPrefixes
 		);
 		assert_noop!(
 			aggregate_into(WHOLESALE_STAFF, sscc_of(WHOLESALER, 1), &[pack_epc("S1")]),
