@@ -41,22 +41,25 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * Resolves once its RPC server answers; `stop()` kills it and waits for the exit. With
  * MEDCHAIN_WS set, the flows run against that node instead.
  */
-export async function startDevNode({ extraArgs = [], env = {} } = {}) {
+export async function startDevNode({ extraArgs = [], env = {}, prometheus = false } = {}) {
   // Against a network someone else runs (zombienet's flows): use it, start nothing.
   if (process.env.MEDCHAIN_WS) {
     return { url: process.env.MEDCHAIN_WS, log: () => '', async stop() {} };
   }
-  return startNode({ chainArgs: ['--dev', '--tmp'], extraArgs, env });
+  return startNode({ chainArgs: ['--dev', '--tmp'], extraArgs, env, prometheus });
 }
+
+/** What the node logs when its Prometheus exporter listens, followed by the address. */
+const PROMETHEUS_LISTENING = 'Prometheus exporter started at ';
 
 /** What the node logs when its RPC server listens, followed by the address. */
 const RPC_LISTENING = 'Running JSON-RPC server: addr=';
 
-/** The port the node's RPC server listens on, once its log says so. */
-function loggedRpcPort(log) {
-  const at = log.indexOf(RPC_LISTENING);
+/** The port of the address the node's log gives after `announcement`, once it does. */
+function loggedPort(log, announcement) {
+  const at = log.indexOf(announcement);
   if (at < 0) return undefined;
-  const address = log.slice(at + RPC_LISTENING.length).split(/[,\s]/)[0];
+  const address = log.slice(at + announcement.length).split(/[,\s]/)[0];
   const port = Number(address.slice(address.lastIndexOf(':') + 1));
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
@@ -66,10 +69,12 @@ function loggedRpcPort(log) {
  * its own choosing; resolves once its RPC server answers. A port picked here and released
  * could be taken by any connection the machine opens before the node binds it, and the node
  * would then quietly serve RPC on another one: so the node picks, and its log says which.
+ * With `prometheus`, its Prometheus exporter listens too (on a port it picks, likewise).
  */
-export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
+export async function startNode({ chainArgs, extraArgs = [], env = {}, prometheus = false }) {
   const args = [
-    ...chainArgs, '--no-prometheus', '--no-telemetry', '--no-mdns', '--disable-log-color',
+    ...chainArgs, ...(prometheus ? ['--prometheus-port', '0'] : ['--no-prometheus']),
+    '--no-telemetry', '--no-mdns', '--disable-log-color',
     '--rpc-port', '0', '--port', '0',
     '--finality-depth', '2', ...extraArgs,
   ];
@@ -86,19 +91,23 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 60_000;
   let rpcPort;
+  let prometheusPort;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`node exited early:\n${log}`);
-    rpcPort ??= loggedRpcPort(log);
-    if (rpcPort !== undefined && (await rpcAnswers(rpcPort))) break;
+    rpcPort ??= loggedPort(log, RPC_LISTENING);
+    prometheusPort ??= prometheus ? loggedPort(log, PROMETHEUS_LISTENING) : undefined;
+    const listening = rpcPort !== undefined && (!prometheus || prometheusPort !== undefined);
+    if (listening && (await rpcAnswers(rpcPort))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`node RPC did not come up in 60 s:\n${log}`);
+      throw new Error(`node RPC${prometheus ? ' or Prometheus' : ''} did not come up in 60 s:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return {
     url: `ws://127.0.0.1:${rpcPort}`,
     rpcPort,
+    prometheusPort,
     log: () => log,
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
@@ -107,6 +116,23 @@ export async function startNode({ chainArgs, extraArgs = [], env = {} }) {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The samples the node's Prometheus exporter at `port` serves, by metric name without labels
+ * (the node labels each with its chain; of a metric with several label sets, the last).
+ */
+export async function prometheusMetrics(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`/metrics: HTTP ${response.status}`);
+  const samples = new Map();
+  for (const line of (await response.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const split = line.lastIndexOf(' ');
+    const name = line.slice(0, split).replace(/\{.*\}$/, '');
+    samples.set(name, Number(line.slice(split + 1)));
+  }
+  return samples;
 }
 
 /** The JSON-RPC response of the node at `port` to `method`, over HTTP. */

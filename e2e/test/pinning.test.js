@@ -3,14 +3,14 @@
 // tampered ciphertext never uploaded, nor ciphertext sealed for another patient than the one
 // whose record names it, wrong credentials reported, erased records deleted (also
 // when the erasure overtakes the upload), versioned buckets refused (also when versioning is
-// turned on while the node runs).
+// turned on while the node runs), and the backlog the node reports to Prometheus.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, nextBlock, rawRpc, submit } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startHoldingProxy } from '../lib/holding-proxy.js';
-import { startDevNode } from '../lib/node.js';
+import { prometheusMetrics, startDevNode } from '../lib/node.js';
 import { pinStatus, waitForPin } from '../lib/pinning.js';
 import {
   blobStorageKey, documentRegistration, encryptionKeysOf, getBlob, publishEncryptionKey, putBlob,
@@ -27,6 +27,7 @@ const objectKey = (hash) => hash.replace(/^0x/, '');
 
 async function sealerNode(endpoint, secret, extraArgs = []) {
   return startDevNode({
+    prometheus: true,
     extraArgs: [
       '--pinning-endpoint', endpoint, '--pinning-bucket', BUCKET,
       '--pinning-retry-base-ms', '300', '-lruntime::pinning=debug', ...extraArgs,
@@ -36,6 +37,35 @@ async function sealerNode(endpoint, secret, extraArgs = []) {
       MEDCHAIN_PINNING_SECRET_ACCESS_KEY: secret,
     },
   });
+}
+
+/** The pinning backlog `node` reports to Prometheus. */
+async function backlog(node) {
+  const samples = await prometheusMetrics(node.prometheusPort);
+  const gauge = (name) => {
+    assert.ok(samples.has(name), `${name} is exported`);
+    return samples.get(name);
+  };
+  return {
+    pending: gauge('medchain_pinning_pending_requests'),
+    failed: gauge('medchain_pinning_failed_requests'),
+    oldestPendingBlocks: gauge('medchain_pinning_oldest_pending_blocks'),
+    unpins: gauge('medchain_pinning_unpin_requests'),
+  };
+}
+
+/** The backlog `node` reports once `predicate` holds of it, waiting up to `blocks` blocks. */
+async function waitForBacklog(api, node, predicate, blocks) {
+  let head = (await api.rpc.chain.getHeader()).number.toNumber();
+  let reported = await backlog(node);
+  for (let i = 0; i < blocks && !predicate(reported); i += 1) {
+    head = await nextBlock(api, head);
+    // The gauges follow each new best block from their own task: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    reported = await backlog(node);
+  }
+  assert.ok(predicate(reported), `backlog ${JSON.stringify(reported)}`);
+  return reported;
 }
 
 async function patientWithKey(api) {
@@ -95,6 +125,7 @@ describe('a sealer with the right credentials', () => {
   });
 
   test('retries while storage is down and pins once it is back, without duplicates', async () => {
+    await waitForBacklog(api, node, (now) => now.pending === 0 && now.unpins === 0, 30);
     await store.stop();
     const { record, ciphertext, contentHash } = await registerDocument(
       api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"outage"}'),
@@ -104,12 +135,31 @@ describe('a sealer with the right credentials', () => {
     while (head < start + 4) head = await nextBlock(api, head);
     assert.equal((await pinStatus(api, record)).status, 'Pending');
     assert.match(node.log(), /upload failed/);
+    // Operators see the request wait, and for how long.
+    const { requestedAt } = await pinStatus(api, record);
+    const waiting = await waitForBacklog(
+      api, node, (now) => now.pending === 1 && now.oldestPendingBlocks >= 4, 5,
+    );
+    assert.equal(waiting.failed, 0);
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    assert.ok(
+      waiting.oldestPendingBlocks <= best - requestedAt,
+      `waited ${waiting.oldestPendingBlocks} blocks, requested at ${requestedAt}, best ${best}`,
+    );
 
     await store.start();
     await waitForPin(api, record, (pin) => pin.status === 'Pinned', 60);
     assert.deepEqual(await store.object(objectKey(contentHash)), ciphertext);
     // The restarted server started empty: exactly this one object, once.
     assert.deepEqual(await store.keys(), [objectKey(contentHash)]);
+    await waitForBacklog(api, node, (now) => now.pending === 0 && now.oldestPendingBlocks === 0, 5);
+
+    // An erasure while storage is down leaves a deletion owed, until it is back.
+    await store.stop();
+    await submit(api, patient, api.tx.records.erase(record));
+    await waitForBacklog(api, node, (now) => now.unpins === 1, 5);
+    await store.start();
+    await waitForBacklog(api, node, (now) => now.unpins === 0, 40);
   });
 
   test('never uploads or confirms ciphertext that does not match its hash', async () => {
@@ -227,6 +277,9 @@ describe('a sealer with wrong credentials', () => {
     );
     const failed = await waitForPin(api, record, (pin) => pin.status === 'Failed', 120);
     assert.deepEqual(failed.failures, [{ who: ALICE, reason: { storageRejected: { status: 403 } } }]);
+    // Operators see the failure: no longer pending, counted as failed.
+    const reported = await waitForBacklog(api, node, (now) => now.failed === 1, 5);
+    assert.deepEqual(reported, { pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0 });
     assert.equal(await store.object(objectKey(contentHash)), null);
     const log = node.log();
     assert.match(log, /403/);

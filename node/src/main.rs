@@ -12,6 +12,7 @@ mod command;
 mod finality;
 mod mining;
 mod pinning;
+mod pinning_metrics;
 mod rpc;
 mod service;
 

@@ -254,6 +254,16 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	let role = config.role;
 	let chain_type = config.chain_spec.chain_type();
 	let prometheus_registry = config.prometheus_registry().cloned();
+	if let Some(registry) = prometheus_registry.as_ref() {
+		let gauges = crate::pinning_metrics::PinningGauges::register(registry).map_err(|e| {
+			ServiceError::Other(format!("cannot register the pinning metrics: {e}"))
+		})?;
+		task_manager.spawn_handle().spawn(
+			"pinning-metrics",
+			None,
+			crate::pinning_metrics::run(client.clone(), gauges),
+		);
+	}
 	let keystore = keystore_container.keystore();
 	if let Some(seed) = &config.dev_key_seed {
 		// `--dev`, `--alice`, `--bob`…: seal with the well-known account's key.
