@@ -51,6 +51,8 @@ async function backlog(node) {
     failed: gauge('medchain_pinning_failed_requests'),
     oldestPendingBlocks: gauge('medchain_pinning_oldest_pending_blocks'),
     unpins: gauge('medchain_pinning_unpin_requests'),
+    unreadable: gauge('medchain_pinning_unreadable_requests'),
+    readAt: gauge('medchain_pinning_backlog_block'),
   };
 }
 
@@ -135,17 +137,17 @@ describe('a sealer with the right credentials', () => {
     while (head < start + 4) head = await nextBlock(api, head);
     assert.equal((await pinStatus(api, record)).status, 'Pending');
     assert.match(node.log(), /upload failed/);
-    // Operators see the request wait, and for how long.
+    // Operators see the request wait, and for how long: exactly since it was made, at the
+    // block the gauges were read at (a scrape between two gauges' updates is read again).
     const { requestedAt } = await pinStatus(api, record);
     const waiting = await waitForBacklog(
-      api, node, (now) => now.pending === 1 && now.oldestPendingBlocks >= 4, 5,
+      api, node,
+      (now) => now.pending === 1 && now.oldestPendingBlocks >= 4
+        && now.oldestPendingBlocks === now.readAt - requestedAt,
+      5,
     );
     assert.equal(waiting.failed, 0);
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    assert.ok(
-      waiting.oldestPendingBlocks <= best - requestedAt,
-      `waited ${waiting.oldestPendingBlocks} blocks, requested at ${requestedAt}, best ${best}`,
-    );
+    assert.equal(waiting.unreadable, 0);
 
     await store.start();
     await waitForPin(api, record, (pin) => pin.status === 'Pinned', 60);
@@ -279,7 +281,9 @@ describe('a sealer with wrong credentials', () => {
     assert.deepEqual(failed.failures, [{ who: ALICE, reason: { storageRejected: { status: 403 } } }]);
     // Operators see the failure: no longer pending, counted as failed.
     const reported = await waitForBacklog(api, node, (now) => now.failed === 1, 5);
-    assert.deepEqual(reported, { pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0 });
+    const { readAt, ...counts } = reported;
+    assert.deepEqual(counts, { pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0, unreadable: 0 });
+    assert.ok(readAt >= failed.at, `read at ${readAt}, failed at ${failed.at}`);
     assert.equal(await store.object(objectKey(contentHash)), null);
     const log = node.log();
     assert.match(log, /403/);

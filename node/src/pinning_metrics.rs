@@ -4,15 +4,22 @@
 //!
 //! - `medchain_pinning_pending_requests`: records whose ciphertext fewer sealers than the
 //!   replication target have confirmed storing, and that may still reach it;
-//! - `medchain_pinning_failed_requests`: records whose ciphertext can no longer reach the
-//!   target (too many sealers reported failing);
+//! - `medchain_pinning_failed_requests`: records whose ciphertext cannot reach the target for
+//!   now (too many sealers reported failing; confirmations that withdraw reports reopen them);
 //! - `medchain_pinning_oldest_pending_blocks`: how many blocks the oldest pending request has
-//!   waited (0 when none waits): the one to alert on;
-//! - `medchain_pinning_unpin_requests`: erased ciphertexts some sealer has yet to delete.
+//!   waited (0 when none waits);
+//! - `medchain_pinning_unpin_requests`: erased ciphertexts some sealer has yet to delete;
+//! - `medchain_pinning_unreadable_requests`: pin requests this node could not decode (a
+//!   runtime upgrade changed their layout before the node was upgraded), which the other
+//!   gauges leave out;
+//! - `medchain_pinning_backlog_block`: the best block the gauges were read at, so that gauges
+//!   that stopped following the chain can be told from a quiet chain.
 //!
-//! They are read from the pinning pallet's storage after each new best block: the
-//! `Pending` index holds only requests that are not pinned, so the work follows the backlog,
-//! never the number of records.
+//! They are chain-wide: one sealer that cannot upload while others reach the replication
+//! target moves none of them (its own log says so). They are read from the pinning pallet's
+//! storage after new best blocks, in a blocking task of their own: the `Pending` index holds
+//! only requests that are not pinned, so the work follows the backlog, never the number of
+//! records.
 
 use crate::service::FullClient;
 use codec::{Decode, DecodeAll};
@@ -37,19 +44,25 @@ pub struct Backlog {
 	pub oldest_pending_blocks: u64,
 	/// Erased ciphertexts not yet deleted by every sealer that stored them.
 	pub unpins: u64,
+	/// Requests that could not be decoded, left out of the counts above.
+	pub unreadable: u64,
 }
 
 impl Backlog {
 	/// The backlog at block `best`, from the status and request block of each request that is
-	/// not pinned, and the number of unpin requests.
+	/// not pinned (`None`: one that could not be decoded), and the number of unpin requests.
 	pub fn at(
 		best: BlockNumber,
-		unpinned: impl IntoIterator<Item = (PinStatus, BlockNumber)>,
+		unpinned: impl IntoIterator<Item = Option<(PinStatus, BlockNumber)>>,
 		unpins: u64,
 	) -> Self {
 		let mut backlog = Backlog { unpins, ..Default::default() };
 		let mut oldest: Option<BlockNumber> = None;
-		for (status, requested_at) in unpinned {
+		for request in unpinned {
+			let Some((status, requested_at)) = request else {
+				backlog.unreadable = backlog.unreadable.saturating_add(1);
+				continue;
+			};
 			match status {
 				PinStatus::Pending => {
 					backlog.pending = backlog.pending.saturating_add(1);
@@ -73,6 +86,8 @@ pub struct PinningGauges {
 	failed: Gauge<U64>,
 	oldest_pending_blocks: Gauge<U64>,
 	unpins: Gauge<U64>,
+	unreadable: Gauge<U64>,
+	read_at: Gauge<U64>,
 }
 
 impl PinningGauges {
@@ -86,7 +101,7 @@ impl PinningGauges {
 			)?,
 			failed: gauge(
 				"medchain_pinning_failed_requests",
-				"Records whose ciphertext can no longer be stored by enough sealers, at the best \
+				"Records whose ciphertext cannot be stored by enough sealers for now, at the best \
 				 block",
 			)?,
 			oldest_pending_blocks: gauge(
@@ -97,19 +112,37 @@ impl PinningGauges {
 				"medchain_pinning_unpin_requests",
 				"Erased ciphertexts some sealer has yet to delete, at the best block",
 			)?,
+			unreadable: gauge(
+				"medchain_pinning_unreadable_requests",
+				"Pin requests this node cannot decode, left out of the other pinning gauges",
+			)?,
+			read_at: gauge(
+				"medchain_pinning_backlog_block",
+				"The best block the pinning gauges were last read at",
+			)?,
 		})
 	}
 
-	fn set(&self, backlog: &Backlog) {
+	fn set(&self, backlog: &Backlog, read_at: BlockNumber) {
+		if backlog.unreadable > 0 && self.unreadable.get() == 0 {
+			log::warn!(
+				target: "pinning",
+				"{} pin requests cannot be decoded by this node (upgrade it to the runtime's \
+				 release): the pinning gauges leave them out",
+				backlog.unreadable,
+			);
+		}
 		self.pending.set(backlog.pending);
 		self.failed.set(backlog.failed);
 		self.oldest_pending_blocks.set(backlog.oldest_pending_blocks);
 		self.unpins.set(backlog.unpins);
+		self.unreadable.set(backlog.unreadable);
+		self.read_at.set(u64::from(read_at));
 	}
 }
 
-/// The backlog at the block `at` (numbered `number`), read from storage; `None` if the state
-/// is not available (pruned) or a request cannot be decoded (another runtime's layout).
+/// The backlog at the block `at` (numbered `number`), read from storage; `None` if its state
+/// cannot be read.
 fn backlog_at(
 	client: &FullClient,
 	at: <Block as sp_runtime::traits::Block>::Hash,
@@ -120,36 +153,46 @@ fn backlog_at(
 	let mut unpinned = Vec::new();
 	for key in keys_under(Pending::<Runtime>::final_prefix())? {
 		// `Twox64Concat`: 32 bytes of prefix, 8 of hash, then the record id itself.
-		let record = RecordId::decode_all(&mut key.0.get(40..)?).ok()?;
+		let Some(record) = key.0.get(40..).and_then(|mut id| RecordId::decode_all(&mut id).ok())
+		else {
+			unpinned.push(None);
+			continue;
+		};
 		let pin_key = StorageKey(Pins::<Runtime>::hashed_key_for(record));
 		let Some(data) = client.storage(at, &pin_key).ok()? else {
 			// The index and the requests change in the same block; a key without its request
 			// would be a bug elsewhere, not a backlog entry.
 			continue;
 		};
-		let request = PinRequestOf::<Runtime>::decode(&mut &data.0[..]).ok()?;
-		unpinned.push((request.status, request.requested_at));
+		let request = PinRequestOf::<Runtime>::decode(&mut &data.0[..]).ok();
+		unpinned.push(request.map(|request| (request.status, request.requested_at)));
 	}
 	let unpins = keys_under(Unpins::<Runtime>::final_prefix())?.count();
 	Some(Backlog::at(number, unpinned, u64::try_from(unpins).unwrap_or(u64::MAX)))
 }
 
-/// Keeps the gauges at the best block's backlog, updating them on each new best block.
+/// Keeps the gauges at the best block's backlog, updating them after new best blocks: once
+/// for all the imports already waiting, as each would read the same best block. Its storage
+/// reads block the thread, so it runs as a blocking task.
 pub async fn run(client: Arc<FullClient>, gauges: PinningGauges) {
-	use futures::StreamExt;
+	use futures::{FutureExt, StreamExt};
 	let mut imports = client.import_notification_stream();
 	let update = |client: &FullClient| {
 		let info = client.info();
 		match backlog_at(client, info.best_hash, info.best_number) {
-			Some(backlog) => gauges.set(&backlog),
+			Some(backlog) => gauges.set(&backlog, info.best_number),
 			None => {
-				log::debug!(target: "pinning", "cannot read the pinning backlog at the best block")
+				log::warn!(target: "pinning", "cannot read the pinning backlog at the best block")
 			},
 		}
 	};
 	update(&client);
 	while let Some(notification) = imports.next().await {
-		if notification.is_new_best {
+		let mut new_best = notification.is_new_best;
+		while let Some(Some(waiting)) = imports.next().now_or_never() {
+			new_best |= waiting.is_new_best;
+		}
+		if new_best {
 			update(&client);
 		}
 	}
@@ -163,19 +206,35 @@ mod tests {
 	fn the_backlog_counts_pending_and_failed_requests_and_the_oldest_wait() {
 		let backlog = Backlog::at(
 			100,
-			[(PinStatus::Pending, 90), (PinStatus::Failed, 10), (PinStatus::Pending, 60)],
+			[
+				Some((PinStatus::Pending, 90)),
+				Some((PinStatus::Failed, 10)),
+				Some((PinStatus::Pending, 60)),
+			],
 			3,
 		);
 		assert_eq!(
 			backlog,
-			Backlog { pending: 2, failed: 1, oldest_pending_blocks: 40, unpins: 3 }
+			Backlog { pending: 2, failed: 1, oldest_pending_blocks: 40, unpins: 3, unreadable: 0 }
 		);
 	}
 
 	#[test]
 	fn a_failed_request_is_no_pending_wait() {
-		let backlog = Backlog::at(100, [(PinStatus::Failed, 1)], 0);
-		assert_eq!(backlog, Backlog { pending: 0, failed: 1, oldest_pending_blocks: 0, unpins: 0 });
+		let backlog = Backlog::at(100, [Some((PinStatus::Failed, 1))], 0);
+		assert_eq!(
+			backlog,
+			Backlog { pending: 0, failed: 1, oldest_pending_blocks: 0, unpins: 0, unreadable: 0 }
+		);
 		assert_eq!(Backlog::at(100, [], 0), Backlog::default());
+	}
+
+	#[test]
+	fn an_unreadable_request_is_counted_apart() {
+		let backlog = Backlog::at(100, [None, Some((PinStatus::Pending, 99)), None], 0);
+		assert_eq!(
+			backlog,
+			Backlog { pending: 1, failed: 0, oldest_pending_blocks: 1, unpins: 0, unreadable: 2 }
+		);
 	}
 }

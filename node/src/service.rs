@@ -258,7 +258,7 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		let gauges = crate::pinning_metrics::PinningGauges::register(registry).map_err(|e| {
 			ServiceError::Other(format!("cannot register the pinning metrics: {e}"))
 		})?;
-		task_manager.spawn_handle().spawn(
+		task_manager.spawn_handle().spawn_blocking(
 			"pinning-metrics",
 			None,
 			crate::pinning_metrics::run(client.clone(), gauges),
