@@ -41,6 +41,10 @@ pub enum Error {
 	ReservedHeader,
 	/// A length computation overflowed.
 	Overflow,
+	/// The credentials hold day keys but none of the request's day, region and service.
+	NoSigningKey,
+	/// Day keys were given for no day, or for a day that is not `YYYYMMDD`.
+	InvalidDayKeys,
 	/// The HMAC implementation refused its key (cannot happen for HMAC-SHA256).
 	Crypto,
 }
@@ -66,6 +70,8 @@ impl fmt::Display for Error {
 			Error::InvalidObjectKey => "object key must be 1..=1024 bytes",
 			Error::ReservedHeader => "extra header collides with one the S3 builder sets",
 			Error::Overflow => "length overflow",
+			Error::NoSigningKey => "no signing key for the request's day, region and service",
+			Error::InvalidDayKeys => "day keys must be given for one or more YYYYMMDD days",
 			Error::Crypto => "HMAC key rejected",
 		};
 		f.write_str(text)

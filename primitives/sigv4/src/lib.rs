@@ -14,7 +14,9 @@
 //! - [`AmzDateTime`] is the request time, built from calendar fields or from a Unix timestamp
 //!   (no dependency on a date library).
 //!
-//! Secrets never appear in `Debug` output: [`Credentials`] redacts them.
+//! Secrets never appear in `Debug` output: [`Credentials`] redacts them. A process that must not
+//! hold the secret signs with [`DayKeys`] instead: the SigV4 signing keys of a few days,
+//! derived elsewhere with [`signing_key`].
 //!
 //! Paths are taken unencoded and URI-encoded once, as S3 expects (S3 does not double-encode the
 //! path, and does not normalise `.`/`..` segments). Services other than S3 expect a second
@@ -43,10 +45,10 @@ mod s3;
 mod signer;
 mod time;
 
-pub use credentials::Credentials;
+pub use credentials::{Credentials, DayKeys};
 pub use encode::{canonical_query_string, hex_lower, sha256_hex, uri_encode};
 pub use error::Error;
-pub use s3::{Addressing, S3Config, S3Operation, S3Request};
+pub use s3::{is_valid_bucket, Addressing, S3Config, S3Operation, S3Request, S3_SERVICE};
 pub use signer::{
 	sign, signing_key, SignatureParts, SigningRequest, ALGORITHM, EMPTY_PAYLOAD_SHA256,
 	UNSIGNED_PAYLOAD,

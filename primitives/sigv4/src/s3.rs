@@ -11,8 +11,8 @@ use crate::{
 	UNSIGNED_PAYLOAD,
 };
 
-/// The signing service name of S3.
-const SERVICE: &str = "s3";
+/// The SigV4 service name of S3, the scope of its signing keys.
+pub const S3_SERVICE: &str = "s3";
 /// Longest object key S3 accepts, in bytes.
 const MAX_KEY_LEN: usize = 1024;
 /// Headers the builder sets itself; extra headers may not repeat them.
@@ -161,7 +161,7 @@ fn is_valid_endpoint(endpoint: &str) -> bool {
 
 /// S3's bucket naming rules: 3 to 63 characters of `[a-z0-9.-]`, beginning and ending with a
 /// letter or digit, no `..`.
-fn is_valid_bucket(bucket: &str) -> bool {
+pub fn is_valid_bucket(bucket: &str) -> bool {
 	let bytes = bucket.as_bytes();
 	let edge_ok = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
 	(3..=63).contains(&bytes.len())
@@ -311,7 +311,7 @@ impl S3Config {
 		let signature = sign(
 			&SigningRequest { method, path: &raw_path, query, headers: &headers, payload_sha256 },
 			&self.region,
-			SERVICE,
+			S3_SERVICE,
 			&self.credentials,
 			time,
 		)?;

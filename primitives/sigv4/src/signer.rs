@@ -6,6 +6,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::{
+	credentials::is_scope_part,
 	encode::{canonical_query_string, push_hex_lower, push_uri_encoded},
 	AmzDateTime, Credentials, Error,
 };
@@ -145,11 +146,6 @@ fn is_token_byte(byte: u8) -> bool {
 	byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
-fn is_scope_part(part: &str) -> bool {
-	!part.is_empty()
-		&& part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 fn is_valid_payload_hash(hash: &str) -> bool {
 	hash == UNSIGNED_PAYLOAD
 		|| (hash.len() == 64
@@ -281,7 +277,7 @@ pub fn sign(
 	push_hex_lower(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
 
 	// Tasks 3 and 4: the signature and the Authorization header.
-	let mut key = signing_key(credentials.secret_access_key(), &date_stamp, region, service)?;
+	let mut key = credentials.signing_key(&date_stamp, region, service)?;
 	let raw_signature = hmac_sha256(&key, string_to_sign.as_bytes());
 	wipe(&mut key);
 	let mut signature = String::with_capacity(64);

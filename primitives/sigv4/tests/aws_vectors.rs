@@ -23,8 +23,8 @@
 //! (S3 signs the path as given, without removing `.`/`..` or duplicate slashes).
 
 use medchain_sigv4::{
-	sha256_hex, sign, Addressing, AmzDateTime, Credentials, S3Config, S3Operation, SigningRequest,
-	EMPTY_PAYLOAD_SHA256,
+	sha256_hex, sign, signing_key, Addressing, AmzDateTime, Credentials, DayKeys, Error, S3Config,
+	S3Operation, SigningRequest, EMPTY_PAYLOAD_SHA256,
 };
 
 struct Case {
@@ -379,6 +379,87 @@ fn aws_sig_v4_test_suite() {
 		assert_eq!(parts.amz_date, "20150830T123600Z");
 	}
 	assert_eq!(cases.len(), 24);
+}
+
+#[test]
+fn day_keys_sign_the_suite_as_the_secret_does() {
+	// The signer given only the signing key of 20150830 (no secret) produces the suite's
+	// published signatures; any other day, region or service it cannot sign for.
+	const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+	let keys = ["20150829", "20150830"]
+		.map(|day| (String::from(day), signing_key(SECRET, day, "us-east-1", "service").unwrap()));
+	let day_keys = Credentials::from_day_keys(
+		"AKIDEXAMPLE",
+		DayKeys::new("us-east-1", "service", keys.to_vec()).unwrap(),
+	)
+	.unwrap();
+	assert_eq!(day_keys.secret_access_key(), None);
+	assert_eq!(
+		day_keys.day_keys().unwrap().days().collect::<Vec<_>>(),
+		vec!["20150829", "20150830"]
+	);
+	let time = AmzDateTime::new(2015, 8, 30, 12, 36, 0).unwrap();
+	let cases = suite();
+	for case in cases.iter().filter(|case| !case.authz.is_empty()) {
+		let payload = sha256_hex(case.body.as_bytes());
+		let request = SigningRequest {
+			method: case.method,
+			path: case.path,
+			query: case.query,
+			headers: case.headers,
+			payload_sha256: &payload,
+		};
+		let parts = sign(&request, "us-east-1", "service", &day_keys, &time).unwrap();
+		assert_eq!(parts.authorization, case.authz, "{}: authorization", case.name);
+	}
+
+	let request = SigningRequest {
+		method: "GET",
+		path: "/",
+		query: &[],
+		headers: &[HOST],
+		payload_sha256: EMPTY,
+	};
+	let next_day = AmzDateTime::new(2015, 8, 31, 0, 0, 0).unwrap();
+	assert_eq!(
+		sign(&request, "us-east-1", "service", &day_keys, &next_day).unwrap_err(),
+		Error::NoSigningKey
+	);
+	assert_eq!(
+		sign(&request, "eu-west-1", "service", &day_keys, &time).unwrap_err(),
+		Error::NoSigningKey
+	);
+	assert_eq!(
+		sign(&request, "us-east-1", "s3", &day_keys, &time).unwrap_err(),
+		Error::NoSigningKey
+	);
+}
+
+#[test]
+fn day_keys_are_checked() {
+	let key = [7u8; 32];
+	let day = |d: &str| vec![(String::from(d), key)];
+	assert!(DayKeys::new("us-east-1", "s3", day("20261129")).is_ok());
+	assert_eq!(DayKeys::new("us-east-1", "s3", vec![]).unwrap_err(), Error::InvalidDayKeys);
+	for bad_day in ["2026112", "202611290", "2026-11-", "2026112x", ""] {
+		assert_eq!(
+			DayKeys::new("us-east-1", "s3", day(bad_day)).unwrap_err(),
+			Error::InvalidDayKeys,
+			"{bad_day:?}"
+		);
+	}
+	assert_eq!(DayKeys::new("US-EAST-1", "s3", day("20261129")).unwrap_err(), Error::InvalidScope);
+	assert_eq!(DayKeys::new("us-east-1", "", day("20261129")).unwrap_err(), Error::InvalidScope);
+	let keys = DayKeys::new("us-east-1", "s3", day("20261129")).unwrap();
+	assert_eq!(
+		Credentials::from_day_keys("bad id", keys.clone()).unwrap_err(),
+		Error::InvalidAccessKey
+	);
+	let credentials = Credentials::from_day_keys("AKID", keys).unwrap();
+	// `Debug` names the days, never a key.
+	let printed = format!("{credentials:?} {:?}", credentials.day_keys().unwrap());
+	assert!(printed.contains("20261129"), "{printed}");
+	assert!(!printed.contains("7, 7") && !printed.contains("0707"), "{printed}");
 }
 
 #[test]

@@ -7,7 +7,9 @@
 
 mod support;
 
-use medchain_sigv4::{sha256_hex, Addressing, Credentials, S3Config, S3Operation};
+use medchain_sigv4::{
+	sha256_hex, signing_key, Addressing, Credentials, DayKeys, S3Config, S3Operation, S3_SERVICE,
+};
 use support::{now, send, SeaweedFs};
 
 const ACCESS_KEY: &str = "MEDCHAINTESTKEY";
@@ -36,6 +38,28 @@ fn start_with_bucket() -> (SeaweedFs, S3Config) {
 	let response = send(server.port, &create, b"");
 	assert_eq!(response.status, 200, "CreateBucket: {}", response.body_text());
 	(server, config)
+}
+
+#[test]
+fn day_keys_sign_what_the_server_accepts() {
+	// What the pinning worker signs with: the signing key of today, not the secret.
+	let (server, _) = start_with_bucket();
+	let time = now();
+	let key = signing_key(SECRET_KEY, &time.date_stamp(), REGION, S3_SERVICE).unwrap();
+	let today = Credentials::from_day_keys(
+		ACCESS_KEY,
+		DayKeys::new(REGION, S3_SERVICE, vec![(time.date_stamp(), key)]).unwrap(),
+	)
+	.unwrap();
+	let config = S3Config::new(server.endpoint(), REGION, today, Addressing::Path).unwrap();
+	let body = b"sealed ciphertext".to_vec();
+	let put = config.put_object(BUCKET, "day-key-object", &body, &time).unwrap();
+	let response = send(server.port, &put, &body);
+	assert_eq!(response.status, 200, "PutObject: {}", response.body_text());
+	let get = config.get_object(BUCKET, "day-key-object", &time).unwrap();
+	let response = send(server.port, &get, b"");
+	assert_eq!(response.status, 200, "GetObject: {}", response.body_text());
+	assert!(response.body == body, "GetObject returned different bytes");
 }
 
 #[test]
