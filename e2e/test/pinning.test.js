@@ -6,7 +6,7 @@
 // turned on while the node runs), and the backlog the node reports to Prometheus.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aToHex } from '@polkadot/util';
 import { connect, findEvent, keyFromUri, nextBlock, rawRpc, submit } from '../lib/chain.js';
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { startHoldingProxy } from '../lib/holding-proxy.js';
@@ -53,6 +53,8 @@ async function backlog(node) {
     unpins: gauge('medchain_pinning_unpin_requests'),
     unreadable: gauge('medchain_pinning_unreadable_requests'),
     readAt: gauge('medchain_pinning_backlog_block'),
+    // This node's own: its failed requests to its bucket.
+    bucketFailures: gauge('medchain_pinning_bucket_request_failures_total'),
   };
 }
 
@@ -126,8 +128,27 @@ describe('a sealer with the right credentials', () => {
     assert.deepEqual(await getBlob(api, contentHash, patient, asPatient), ciphertext);
   });
 
+  test('keeps no secret in the off-chain storage the worker reads: only today\'s and tomorrow\'s signing keys', async () => {
+    // Off-chain storage is the node's database (and its backups), readable over its unsafe
+    // RPC methods too: what it holds must not be the long-term secret. The upload above was
+    // signed from it, so the day keys it holds are ones the store accepts.
+    const read = (key) => rawRpc(api, 'offchain_localStorageGet', ['PERSISTENT', u8aToHex(stringToU8a(key))]);
+    const settings = hexToU8a(await read('medchain/s3-settings-day-keys'));
+    const holds = (text) => Buffer.from(settings).includes(Buffer.from(text));
+    assert.ok(holds(ACCESS_KEY), 'the settings are the ones read (they name the access key id)');
+    assert.ok(!holds(SECRET_KEY), 'the secret access key is not in off-chain storage');
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    // Read around midnight, the node may have written the keys the day before.
+    assert.ok((holds(day(0)) && holds(day(1))) || (holds(day(-1)) && holds(day(0))), 'keys of today and tomorrow');
+    assert.ok(!holds(day(2)) && !holds(day(-2)), 'and of no other day');
+    // Nor where nodes before day keys kept the settings, secret included.
+    assert.equal(await read('medchain/s3-settings'), null);
+  });
+
   test('retries while storage is down and pins once it is back, without duplicates', async () => {
-    await waitForBacklog(api, node, (now) => now.pending === 0 && now.unpins === 0, 30);
+    const before = await waitForBacklog(api, node, (now) => now.pending === 0 && now.unpins === 0, 30);
+    // Every upload so far went through.
+    assert.equal(before.bucketFailures, 0);
     await store.stop();
     const { record, ciphertext, contentHash } = await registerDocument(
       api, patient, patient.address, stringToU8a('{"resourceType":"Observation","id":"outage"}'),
@@ -148,6 +169,8 @@ describe('a sealer with the right credentials', () => {
     );
     assert.equal(waiting.failed, 0);
     assert.equal(waiting.unreadable, 0);
+    // This node's own signal: its uploads fail (a chain-wide gauge would not tell whose).
+    await waitForBacklog(api, node, (now) => now.bucketFailures >= 1, 5);
 
     await store.start();
     await waitForPin(api, record, (pin) => pin.status === 'Pinned', 60);
@@ -281,8 +304,11 @@ describe('a sealer with wrong credentials', () => {
     assert.deepEqual(failed.failures, [{ who: ALICE, reason: { storageRejected: { status: 403 } } }]);
     // Operators see the failure: no longer pending, counted as failed.
     const reported = await waitForBacklog(api, node, (now) => now.failed === 1, 5);
-    const { readAt, ...counts } = reported;
+    const { readAt, bucketFailures, ...counts } = reported;
     assert.deepEqual(counts, { pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0, unreadable: 0 });
+    // Each refused attempt, counted by this node.
+    const attempts = api.consts.pinning.maxUploadAttempts.toNumber();
+    assert.ok(bucketFailures >= attempts, `${bucketFailures} failures counted, ${attempts} attempts made`);
     assert.ok(readAt >= failed.at, `read at ${readAt}, failed at ${failed.at}`);
     assert.equal(await store.object(objectKey(contentHash)), null);
     const log = node.log();

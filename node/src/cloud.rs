@@ -44,8 +44,13 @@ pub struct CloudBlobs {
 }
 
 impl CloudBlobs {
-	/// Reads from the bucket `settings` name, accepting objects of up to `max_bytes`.
-	pub fn new(settings: &StorageSettings, max_bytes: usize) -> Result<Self, String> {
+	/// Reads from the bucket `settings` name, signing with `credentials` (the node's long-term
+	/// ones), accepting objects of up to `max_bytes`.
+	pub fn new(
+		settings: &StorageSettings,
+		credentials: Credentials,
+		max_bytes: usize,
+	) -> Result<Self, String> {
 		let text = |bytes: &[u8], what: &str| {
 			String::from_utf8(bytes.to_vec())
 				.map_err(|_| format!("the pinning {what} is not UTF-8"))
@@ -54,11 +59,6 @@ impl CloudBlobs {
 		let (scheme, host) = endpoint
 			.split_once("://")
 			.ok_or_else(|| format!("the pinning endpoint {endpoint:?} has no scheme"))?;
-		let credentials = Credentials::new(
-			text(&settings.access_key_id, "access key id")?,
-			text(&settings.secret_access_key, "secret access key")?,
-		)
-		.map_err(|e| format!("the pinning credentials are not usable: {e:?}"))?;
 		let config =
 			S3Config::new(host, text(&settings.region, "region")?, credentials, Addressing::Path)
 				.map_err(|e| format!("the pinning endpoint {endpoint:?} is not usable: {e:?}"))?;
@@ -410,11 +410,12 @@ mod tests {
 			bucket: b"b".to_vec(),
 			region: b"us-east-1".to_vec(),
 			access_key_id: b"AKID".to_vec(),
-			secret_access_key: b"secret".to_vec(),
+			signing_keys: Vec::new(),
 			retry_base_ms: 2_000,
 			finality_depth: 10,
 		};
-		let error = CloudBlobs::new(&settings, 10).err().expect("refused");
+		let credentials = Credentials::new("AKID", "secret").unwrap();
+		let error = CloudBlobs::new(&settings, credentials, 10).err().expect("refused");
 		assert!(error.contains("scheme"), "{error}");
 		assert!(!error.contains("secret"), "{error}");
 	}

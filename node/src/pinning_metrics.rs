@@ -16,7 +16,14 @@
 //!   that stopped following the chain can be told from a quiet chain.
 //!
 //! They are chain-wide: one sealer that cannot upload while others reach the replication
-//! target moves none of them (its own log says so). They are read from the pinning pallet's
+//! target moves none of them. For that, a counter of this node alone:
+//!
+//! - `medchain_pinning_bucket_request_failures_total`: requests this node's pinning worker
+//!   made to its bucket (uploads, deletions) that were refused or unanswered, or that it could
+//!   not sign, since its database was created. It follows the worker's count in off-chain
+//!   storage, so it may lag the worker by a block.
+//!
+//! The backlog gauges are read from the pinning pallet's
 //! storage after new best blocks, in a blocking task of their own: the `Pending` index holds
 //! only requests that are not pinned, so the work follows the backlog, never the number of
 //! records.
@@ -24,14 +31,17 @@
 use crate::service::FullClient;
 use codec::{Decode, DecodeAll};
 use frame_support::storage::StoragePrefixedMap;
-use medchain_primitives::health::RecordId;
+use medchain_primitives::{health::RecordId, pinning::FAILED_REQUESTS_KEY};
 use medchain_runtime::{opaque::Block, BlockNumber, Runtime};
 use pallet_pinning::{Pending, PinRequestOf, PinStatus, Pins, Unpins};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_blockchain::HeaderBackend;
-use sp_core::storage::StorageKey;
+use sp_core::{
+	offchain::{OffchainStorage, STORAGE_PREFIX},
+	storage::StorageKey,
+};
 use std::sync::Arc;
-use substrate_prometheus_endpoint::{register, Gauge, PrometheusError, Registry, U64};
+use substrate_prometheus_endpoint::{register, Counter, Gauge, PrometheusError, Registry, U64};
 
 /// The pinning backlog at one block.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,6 +98,7 @@ pub struct PinningGauges {
 	unpins: Gauge<U64>,
 	unreadable: Gauge<U64>,
 	read_at: Gauge<U64>,
+	bucket_request_failures: Counter<U64>,
 }
 
 impl PinningGauges {
@@ -120,6 +131,14 @@ impl PinningGauges {
 				"medchain_pinning_backlog_block",
 				"The best block the pinning gauges were last read at",
 			)?,
+			bucket_request_failures: register(
+				Counter::<U64>::new(
+					"medchain_pinning_bucket_request_failures_total",
+					"Requests this node's pinning worker made to its bucket that failed or could \
+					 not be signed",
+				)?,
+				registry,
+			)?,
 		})
 	}
 
@@ -139,6 +158,22 @@ impl PinningGauges {
 		self.unreadable.set(backlog.unreadable);
 		self.read_at.set(u64::from(read_at));
 	}
+
+	/// Brings the failure counter up to `counted`, the worker's count.
+	fn follow_failures(&self, counted: u64) {
+		let behind = counted.saturating_sub(self.bucket_request_failures.get());
+		if behind > 0 {
+			self.bucket_request_failures.inc_by(behind);
+		}
+	}
+}
+
+/// The worker's count of failed requests to the bucket, in `storage` (0 until one fails).
+fn failed_bucket_requests(storage: &impl OffchainStorage) -> u64 {
+	storage
+		.get(STORAGE_PREFIX, FAILED_REQUESTS_KEY)
+		.and_then(|count| u64::decode_all(&mut &count[..]).ok())
+		.unwrap_or(0)
 }
 
 /// The backlog at the block `at` (numbered `number`), read from storage; `None` if its state
@@ -174,10 +209,15 @@ fn backlog_at(
 /// Keeps the gauges at the best block's backlog, updating them after new best blocks: once
 /// for all the imports already waiting, as each would read the same best block. Its storage
 /// reads block the thread, so it runs as a blocking task.
-pub async fn run(client: Arc<FullClient>, gauges: PinningGauges) {
+pub async fn run(
+	client: Arc<FullClient>,
+	offchain_storage: impl OffchainStorage,
+	gauges: PinningGauges,
+) {
 	use futures::{FutureExt, StreamExt};
 	let mut imports = client.import_notification_stream();
 	let update = |client: &FullClient| {
+		gauges.follow_failures(failed_bucket_requests(&offchain_storage));
 		let info = client.info();
 		match backlog_at(client, info.best_hash, info.best_number) {
 			Some(backlog) => gauges.set(&backlog, info.best_number),
@@ -227,6 +267,26 @@ mod tests {
 			Backlog { pending: 0, failed: 1, oldest_pending_blocks: 0, unpins: 0, unreadable: 0 }
 		);
 		assert_eq!(Backlog::at(100, [], 0), Backlog::default());
+	}
+
+	#[test]
+	fn the_failure_counter_follows_the_workers_count() {
+		use codec::Encode;
+		use sp_core::offchain::storage::InMemOffchainStorage;
+		let registry = Registry::new();
+		let gauges = PinningGauges::register(&registry).unwrap();
+		let mut storage = InMemOffchainStorage::default();
+		assert_eq!(failed_bucket_requests(&storage), 0);
+		storage.set(STORAGE_PREFIX, FAILED_REQUESTS_KEY, &3u64.encode());
+		gauges.follow_failures(failed_bucket_requests(&storage));
+		assert_eq!(gauges.bucket_request_failures.get(), 3);
+		storage.set(STORAGE_PREFIX, FAILED_REQUESTS_KEY, &5u64.encode());
+		gauges.follow_failures(failed_bucket_requests(&storage));
+		assert_eq!(gauges.bucket_request_failures.get(), 5);
+		// A counter never goes back, whatever the storage says.
+		storage.set(STORAGE_PREFIX, FAILED_REQUESTS_KEY, &1u64.encode());
+		gauges.follow_failures(failed_bucket_requests(&storage));
+		assert_eq!(gauges.bucket_request_failures.get(), 5);
 	}
 
 	#[test]

@@ -172,22 +172,29 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		other: (pow_block_import, algorithm, mut telemetry),
 	} = new_partial(&config)?;
 
-	let pinning_settings =
-		crate::pinning::settings_from(&options.pinning, options.finality_depth, |name| {
-			std::env::var(name).ok()
-		})
-		.map_err(ServiceError::Other)?;
-	// Checked before the network or the off-chain workers start, and before the worker is given
-	// the settings (a restart finds the last run's in off-chain storage until they are
-	// replaced): the worker must never upload to such a bucket.
 	let mut offchain_storage = backend
 		.offchain_storage()
 		.ok_or_else(|| ServiceError::Other("the database has no off-chain storage".into()))?;
-	let remote_blobs = match &pinning_settings {
-		Some(settings) => {
+	// First, before a bad setting can stop the node.
+	crate::pinning::remove_secret_bearing_settings(&mut offchain_storage);
+	let pinning_setup =
+		crate::pinning::settings_from(&options.pinning, options.finality_depth, |name| {
+			std::env::var(name).ok()
+		})
+		.map_err(ServiceError::Other)?
+		.map(Arc::new);
+	// Checked before the network or the off-chain workers start, and before the worker is given
+	// the settings (a restart finds the last run's in off-chain storage until they are
+	// replaced): the worker must never upload to such a bucket.
+	let remote_blobs = match &pinning_setup {
+		Some(setup) => {
 			let cloud = Arc::new(
-				crate::cloud::CloudBlobs::new(settings, options.blob_max_bytes)
-					.map_err(ServiceError::Other)?,
+				crate::cloud::CloudBlobs::new(
+					setup.settings(),
+					setup.credentials().clone(),
+					options.blob_max_bytes,
+				)
+				.map_err(ServiceError::Other)?,
 			);
 			cloud
 				.refuse_versioned_bucket(&mut offchain_storage)
@@ -205,7 +212,15 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		},
 		None => None,
 	};
-	crate::pinning::install_settings(&mut offchain_storage, pinning_settings.as_ref());
+	crate::pinning::start_settings(&mut offchain_storage, pinning_setup.as_deref())
+		.map_err(ServiceError::Other)?;
+	if let Some(setup) = pinning_setup {
+		task_manager.spawn_handle().spawn(
+			"pinning-signing-keys",
+			None,
+			crate::pinning::renew_signing_keys(setup, offchain_storage.clone()),
+		);
+	}
 
 	let net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -261,7 +276,7 @@ pub async fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		task_manager.spawn_handle().spawn_blocking(
 			"pinning-metrics",
 			None,
-			crate::pinning_metrics::run(client.clone(), gauges),
+			crate::pinning_metrics::run(client.clone(), offchain_storage.clone(), gauges),
 		);
 	}
 	let keystore = keystore_container.keystore();

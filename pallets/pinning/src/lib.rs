@@ -38,9 +38,10 @@
 //! key (the key it seals blocks with, whose public key is its account id): sealers do not pay
 //! fees for their duty, and the pool admits only statements that would succeed.
 //!
-//! Where the bucket is and the credentials to write it are node configuration
+//! Where the bucket is and what signs requests to it are node configuration
 //! ([`StorageSettings`](medchain_primitives::pinning::StorageSettings) in the node's off-chain
-//! storage), never chain state, and never logged.
+//! storage: day-scoped signing keys, never the secret access key), never chain state, and
+//! never logged.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

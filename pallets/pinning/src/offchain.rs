@@ -1,8 +1,8 @@
 //! The off-chain worker that pins ciphertext on sealer nodes.
 //!
 //! Each block, on a node whose keystore holds a `seal` key and whose
-//! off-chain storage holds [`StorageSettings`] (written by the node at start-up; never chain
-//! state), [`run`]:
+//! off-chain storage holds [`StorageSettings`] (written by the node at start-up and renewed as
+//! days pass; never chain state) with a signing key of the day, [`run`]:
 //!
 //! 1. with the first key of a current sealer, goes through the [`Pending`] pin requests (not
 //!    pinned yet) that sealer has not confirmed,
@@ -62,7 +62,11 @@
 //! [`Config::UnsignedLongevity`] blocks, the time the statement may spend in the pool.
 //!
 //! Logs name records, content hashes, HTTP statuses, S3 error codes, the endpoint and the
-//! bucket; never request headers, credentials or ciphertext.
+//! bucket; never request headers, credentials or ciphertext. The worker never holds the secret
+//! access key: the node gives it the SigV4 signing keys of today and tomorrow only. Every
+//! request to the bucket that fails or cannot be signed, and every run that finds no signing
+//! key of the day, adds one to the node's count at [`FAILED_REQUESTS_KEY`], which the node
+//! exports to Prometheus.
 //!
 //! The decisions are small pure functions ([`is_due`], [`put_outcome`], [`delete_outcome`],
 //! [`next_step`], [`backoff_delay_ms`], [`may_act`], [`untracked_fate`], [`orphan_fate`],
@@ -84,11 +88,13 @@ use frame_system::{
 use medchain_primitives::{
 	health::RecordId,
 	pinning::{
-		blob_key, sealed_for, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY,
+		blob_key, sealed_for, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, FAILED_REQUESTS_KEY,
+		STORAGE_SETTINGS_KEY,
 	},
 };
 use medchain_sigv4::{
-	hex_lower, Addressing, AmzDateTime, Credentials, S3Config, S3Operation, S3Request,
+	hex_lower, is_valid_bucket, Addressing, AmzDateTime, Credentials, DayKeys, S3Config,
+	S3Operation, S3Request, S3_SERVICE,
 };
 use sp_core::{
 	offchain::{Duration, StorageKind},
@@ -97,7 +103,7 @@ use sp_core::{
 use sp_runtime::{
 	offchain::{
 		http,
-		storage::{StorageRetrievalError, StorageValueRef},
+		storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
 		storage_lock::{StorageLock, Time},
 	},
 	SaturatedConversion,
@@ -133,6 +139,9 @@ pub const ORPHAN_CHECKS_PER_RUN: usize = 32;
 pub const NO_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-settings";
 /// When the worker last said the settings are unusable.
 pub const BAD_SETTINGS_NOTICE_KEY: &[u8] = b"medchain/pin-notice/bad-settings";
+/// The off-chain storage key of when the worker last said its settings hold no signing key of
+/// the day.
+pub const NO_DAY_KEY_NOTICE_KEY: &[u8] = b"medchain/pin-notice/no-day-key";
 /// When the worker last said where it pins.
 pub const PINNING_NOTICE_KEY: &[u8] = b"medchain/pin-notice/on";
 
@@ -486,7 +495,7 @@ pub fn s3_error_code(body: &[u8]) -> Option<&str> {
 	plausible.then_some(code)
 }
 
-/// Why the node's storage settings cannot be used. Never carries the secret.
+/// Why the node's storage settings cannot be used. Never carries a key.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SettingsError {
 	/// The stored settings do not decode.
@@ -497,7 +506,8 @@ pub enum SettingsError {
 	Bucket,
 	/// The region is not `[a-z0-9-]+`.
 	Region,
-	/// The access key id or the secret is empty or malformed.
+	/// The access key id is empty or malformed, or the signing keys are missing or not of
+	/// `YYYYMMDD` days.
 	Credentials,
 }
 
@@ -508,7 +518,9 @@ impl fmt::Display for SettingsError {
 			SettingsError::Endpoint => "the endpoint is not http(s)://host[:port]",
 			SettingsError::Bucket => "the bucket name breaks S3's naming rules",
 			SettingsError::Region => "the region is not [a-z0-9-]+",
-			SettingsError::Credentials => "the access key id or secret is empty or malformed",
+			SettingsError::Credentials => {
+				"the access key id or the signing keys are missing or malformed"
+			},
 		})
 	}
 }
@@ -549,8 +561,8 @@ impl fmt::Display for HttpOutcome {
 	}
 }
 
-/// The node's bucket: where and as whom objects are written. No `Debug`: it holds the
-/// secret (which `S3Config` would redact anyway).
+/// The node's bucket: where and as whom objects are written. No `Debug`: it holds signing
+/// keys (which `S3Config` would redact anyway).
 pub struct ObjectStore {
 	config: S3Config,
 	bucket: String,
@@ -568,41 +580,52 @@ impl ObjectStore {
 			|bytes: &[u8], error| core::str::from_utf8(bytes).map(String::from).map_err(|_| error);
 		let endpoint = text(&settings.endpoint, SettingsError::Endpoint)?;
 		let (scheme, host) = split_endpoint(&endpoint).ok_or(SettingsError::Endpoint)?;
-		let credentials = Credentials::new(
+		let region = text(&settings.region, SettingsError::Region)?;
+		let day_keys = settings
+			.signing_keys
+			.iter()
+			.map(|day| Ok((text(&day.date_stamp, SettingsError::Credentials)?, day.key)))
+			.collect::<Result<Vec<_>, SettingsError>>()?;
+		let day_keys =
+			DayKeys::new(region.clone(), S3_SERVICE, day_keys).map_err(|error| match error {
+				medchain_sigv4::Error::InvalidScope => SettingsError::Region,
+				_ => SettingsError::Credentials,
+			})?;
+		let credentials = Credentials::from_day_keys(
 			text(&settings.access_key_id, SettingsError::Credentials)?,
-			text(&settings.secret_access_key, SettingsError::Credentials)?,
+			day_keys,
 		)
 		.map_err(|_| SettingsError::Credentials)?;
-		let config = S3Config::new(
-			host,
-			text(&settings.region, SettingsError::Region)?,
-			credentials,
-			Addressing::Path,
-		)
-		.map_err(|error| match error {
-			medchain_sigv4::Error::InvalidEndpoint => SettingsError::Endpoint,
-			_ => SettingsError::Region,
-		})?;
-		let store = Self {
+		let config = S3Config::new(host, region, credentials, Addressing::Path).map_err(
+			|error| match error {
+				medchain_sigv4::Error::InvalidEndpoint => SettingsError::Endpoint,
+				_ => SettingsError::Region,
+			},
+		)?;
+		let bucket = text(&settings.bucket, SettingsError::Bucket)?;
+		if !is_valid_bucket(&bucket) {
+			return Err(SettingsError::Bucket);
+		}
+		Ok(Self {
 			config,
-			bucket: text(&settings.bucket, SettingsError::Bucket)?,
+			bucket,
 			scheme,
 			retry_base_ms: settings.retry_base_ms,
 			finality_depth: u64::from(settings.finality_depth),
 			bucket_identity: settings.bucket_identity(),
-		};
-		// Building a request checks the bucket name; nothing is sent.
-		let epoch = AmzDateTime::from_unix_seconds(0).map_err(|_| SettingsError::Bucket)?;
-		store
-			.config
-			.head_object(&store.bucket, "probe", &epoch)
-			.map_err(|_| SettingsError::Bucket)?;
-		Ok(store)
+		})
 	}
 
 	/// The endpoint, `host[:port]`.
 	pub fn endpoint(&self) -> &str {
 		self.config.endpoint()
+	}
+
+	/// Whether the settings hold a signing key of the day of `now_ms`.
+	pub fn signs_on(&self, now_ms: u64) -> bool {
+		let Ok(time) = amz_time(now_ms) else { return false };
+		let today = time.date_stamp();
+		self.config.credentials().day_keys().is_some_and(|keys| keys.days().any(|day| day == today))
 	}
 
 	/// The bucket.
@@ -619,12 +642,20 @@ impl ObjectStore {
 		now_ms: u64,
 	) -> Result<S3Request, medchain_sigv4::Error> {
 		let key = object_key(content_hash);
-		self.config.request(
-			&self.bucket,
-			S3Operation::PutObject { key: &key, payload_sha256: &key, content_length: length },
-			&[],
-			&amz_time(now_ms)?,
-		)
+		amz_time(now_ms)
+			.and_then(|time| {
+				self.config.request(
+					&self.bucket,
+					S3Operation::PutObject {
+						key: &key,
+						payload_sha256: &key,
+						content_length: length,
+					},
+					&[],
+					&time,
+				)
+			})
+			.inspect_err(|_| count_failed_request())
 	}
 
 	/// The signed `DELETE` of the object `content_hash`, at `now_ms`.
@@ -633,11 +664,28 @@ impl ObjectStore {
 		content_hash: &H256,
 		now_ms: u64,
 	) -> Result<S3Request, medchain_sigv4::Error> {
-		self.config.delete_object(&self.bucket, &object_key(content_hash), &amz_time(now_ms)?)
+		amz_time(now_ms)
+			.and_then(|time| {
+				self.config.delete_object(&self.bucket, &object_key(content_hash), &time)
+			})
+			.inspect_err(|_| count_failed_request())
 	}
 
-	/// Sends `request` with `body`, waiting at most [`HTTP_TIMEOUT_MS`].
+	/// Sends `request` with `body`, waiting at most [`HTTP_TIMEOUT_MS`]; counts it in
+	/// [`FAILED_REQUESTS_KEY`] if it did not do what it asked.
 	pub fn send(&self, request: &S3Request, body: &[u8]) -> HttpOutcome {
+		let outcome = self.exchange(request, body);
+		let done = match request.method {
+			"DELETE" => delete_outcome(outcome.status()),
+			_ => put_outcome(outcome.status()),
+		};
+		if done != RequestOutcome::Done {
+			count_failed_request();
+		}
+		outcome
+	}
+
+	fn exchange(&self, request: &S3Request, body: &[u8]) -> HttpOutcome {
 		let method = match request.method {
 			"PUT" => http::Method::Put,
 			"DELETE" => http::Method::Delete,
@@ -672,6 +720,28 @@ impl ObjectStore {
 			Err(_) => HttpOutcome::Unreachable("timeout"),
 		}
 	}
+}
+
+/// How many times [`count_failed_request`] tries its compare-and-set before giving up.
+const COUNT_TRIES: u32 = 16;
+
+/// Adds one to this node's count of failed requests ([`FAILED_REQUESTS_KEY`]). Runs overlap
+/// and a compare-and-set loses to a concurrent one, so it tries again.
+fn count_failed_request() {
+	let count = StorageValueRef::persistent(FAILED_REQUESTS_KEY);
+	for _ in 0..COUNT_TRIES {
+		let counted = count.mutate(|failed: Result<Option<u64>, StorageRetrievalError>| {
+			Ok::<u64, ()>(failed.ok().flatten().unwrap_or(0).saturating_add(1))
+		});
+		if !matches!(counted, Err(MutateStorageError::ConcurrentModification(_))) {
+			return;
+		}
+	}
+}
+
+/// How many of this node's requests to the bucket failed ([`FAILED_REQUESTS_KEY`]).
+pub fn failed_requests() -> u64 {
+	StorageValueRef::persistent(FAILED_REQUESTS_KEY).get().ok().flatten().unwrap_or(0)
 }
 
 fn amz_time(now_ms: u64) -> Result<AmzDateTime, medchain_sigv4::Error> {
@@ -712,6 +782,19 @@ fn object_store() -> Option<ObjectStore> {
 		.map_err(|_| SettingsError::Undecodable)
 		.and_then(|settings| ObjectStore::from_settings(&settings));
 	match store {
+		Ok(store) if !store.signs_on(now_ms()) => {
+			// Counted once a run, not per request: nothing could be signed.
+			count_failed_request();
+			notice(
+				NO_DAY_KEY_NOTICE_KEY,
+				log::Level::Warn,
+				format_args!(
+					"the storage settings hold no signing key of today (the node renews them \
+					 every 10 minutes; is its clock right?): not pinning"
+				),
+			);
+			None
+		},
 		Ok(store) => Some(store),
 		Err(error) => {
 			notice(

@@ -20,10 +20,12 @@ use frame_support::{
 use frame_system::offchain::SignedPayload;
 use medchain_primitives::{
 	health::RecordHooks,
-	pinning::{blob_key, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY},
+	pinning::{
+		blob_key, DaySigningKey, StorageSettings, BUCKET_KEEPS_VERSIONS_KEY, STORAGE_SETTINGS_KEY,
+	},
 	SEALER_KEY_TYPE,
 };
-use medchain_sigv4::{hex_lower, Addressing, AmzDateTime, Credentials, S3Config};
+use medchain_sigv4::{hex_lower, signing_key, Addressing, AmzDateTime, Credentials, S3Config};
 use sp_core::{
 	offchain::{
 		testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
@@ -1111,13 +1113,28 @@ fn only_a_short_s3_error_code_is_taken_from_an_error_body() {
 	assert_eq!(s3_error_code(&[0xff, 0xfe]), None);
 }
 
+/// The signing keys, derived from the secret the tests' own S3 client signs with, of the
+/// `days` days starting with the one of `at_ms`: what the node gives the worker.
+fn day_keys_from(at_ms: u64, days: u64) -> Vec<DaySigningKey> {
+	(0..days)
+		.map(|day| {
+			let time = AmzDateTime::from_unix_seconds(at_ms / 1_000 + day * 86_400).unwrap();
+			let date_stamp = time.date_stamp();
+			DaySigningKey {
+				date_stamp: date_stamp.as_bytes().try_into().unwrap(),
+				key: signing_key("very-secret-value", &date_stamp, "us-east-1", "s3").unwrap(),
+			}
+		})
+		.collect()
+}
+
 fn settings() -> StorageSettings {
 	StorageSettings {
 		endpoint: b"http://127.0.0.1:8333".to_vec(),
 		bucket: b"medchain".to_vec(),
 		region: b"us-east-1".to_vec(),
 		access_key_id: b"AKIDEXAMPLE".to_vec(),
-		secret_access_key: b"very-secret-value".to_vec(),
+		signing_keys: day_keys_from(NOW, 2),
 		retry_base_ms: 2_000,
 		finality_depth: FINALITY_DEPTH,
 	}
@@ -1138,7 +1155,12 @@ fn settings_are_checked_before_use() {
 	assert_eq!(bad(|s| s.bucket = b"Bad_Bucket".to_vec()), Some(SettingsError::Bucket));
 	assert_eq!(bad(|s| s.region = b"US EAST".to_vec()), Some(SettingsError::Region));
 	assert_eq!(bad(|s| s.access_key_id = b"".to_vec()), Some(SettingsError::Credentials));
-	assert_eq!(bad(|s| s.secret_access_key = vec![0xff]), Some(SettingsError::Credentials));
+	assert_eq!(bad(|s| s.signing_keys.clear()), Some(SettingsError::Credentials));
+	assert_eq!(
+		bad(|s| s.signing_keys[0].date_stamp = *b"2023-11-"),
+		Some(SettingsError::Credentials)
+	);
+	assert_eq!(bad(|s| s.signing_keys[0].date_stamp = [0xff; 8]), Some(SettingsError::Credentials));
 	// No error message repeats a setting's value.
 	for error in [
 		SettingsError::Undecodable,
@@ -1382,6 +1404,11 @@ impl Node {
 		self.offchain.0.read().requests.len()
 	}
 
+	/// The node's count of failed requests to the bucket.
+	fn failed_requests(&mut self) -> u64 {
+		self.execute(crate::offchain::failed_requests)
+	}
+
 	fn retry_state(&mut self, key: Vec<u8>) -> Option<RetryState> {
 		self.execute(|| StorageValueRef::persistent(&key).get::<RetryState>().ok().flatten())
 	}
@@ -1425,6 +1452,7 @@ fn the_worker_uploads_with_a_signed_put_and_confirms() {
 
 	let calls = node.calls();
 	assert_eq!(calls.len(), 1);
+	assert_eq!(node.failed_requests(), 0);
 	let crate::Call::confirm_pin { payload, signature } = calls[0].clone() else {
 		panic!("a confirmation, not {:?}", calls[0]);
 	};
@@ -1477,6 +1505,7 @@ fn storage_errors_back_off_and_are_reported_after_the_bound() {
 	node.answer(HttpRequestStatus::Finished(503));
 	node.run(1);
 	assert!(node.calls().is_empty());
+	assert_eq!(node.failed_requests(), 1);
 	assert_eq!(
 		node.retry_state(pin_retry_key(7)),
 		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
@@ -1486,6 +1515,7 @@ fn storage_errors_back_off_and_are_reported_after_the_bound() {
 	node.set_time(NOW + 1_999);
 	node.run(2);
 	assert!(node.calls().is_empty());
+	assert_eq!(node.failed_requests(), 1);
 
 	// Attempt 2: no answer before the deadline.
 	node.set_time(NOW + 2_000);
@@ -1518,6 +1548,8 @@ fn storage_errors_back_off_and_are_reported_after_the_bound() {
 		}
 	);
 	assert_eq!(node.retry_state(pin_retry_key(7)), Some(RetryState::submitted(4, MAX_ATTEMPTS)));
+	// Every failed attempt is counted for the node's operators, timeouts included.
+	assert_eq!(node.failed_requests(), 3);
 	node.execute(|| {
 		admit_and_dispatch(crate::Call::report_pin_failure { payload, signature });
 		assert_eq!(
@@ -1546,6 +1578,8 @@ fn storage_errors_back_off_and_are_reported_after_the_bound() {
 	node.run(block + 1);
 	let calls = node.calls();
 	assert_eq!(calls.len(), 1);
+	// The upload that went through is not counted.
+	assert_eq!(node.failed_requests(), 4);
 	node.execute(|| {
 		admit_and_dispatch(calls[0].clone());
 		let pin = Pins::<Test>::get(7).expect("the request");
@@ -1574,6 +1608,7 @@ fn an_unreachable_store_is_reported_as_unreachable() {
 			..
 		}]
 	));
+	assert_eq!(node.failed_requests(), u64::from(MAX_ATTEMPTS));
 }
 
 #[test]
@@ -1850,6 +1885,7 @@ fn failed_deletions_back_off() {
 		node.retry_state(unpin_retry_key(&content(1))),
 		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
 	);
+	assert_eq!(node.failed_requests(), 1);
 }
 
 #[test]
@@ -1921,6 +1957,54 @@ fn without_settings_or_a_sealer_key_the_worker_does_nothing() {
 	node.run(1);
 	assert_eq!(node.unanswered_requests(), 0);
 	assert!(node.calls().is_empty());
+}
+
+#[test]
+fn without_a_signing_key_of_today_nothing_is_uploaded_until_the_node_renews_them() {
+	// The node's keys ran out (its renewal stopped, or its clock is wrong): the worker signs
+	// nothing, sends nothing and counts no attempt against any request; its operators' count
+	// of failed requests goes up once a run.
+	let install = |node: &mut Node, keys: Vec<DaySigningKey>| {
+		node.execute(|| {
+			let settings = StorageSettings { signing_keys: keys, ..settings() };
+			sp_io::offchain::local_storage_set(
+				StorageKind::PERSISTENT,
+				STORAGE_SETTINGS_KEY,
+				&settings.encode(),
+			);
+		})
+	};
+	let mut node = Node::new(1, false);
+	install(&mut node, day_keys_from(NOW - 2 * 86_400_000, 2));
+	node.hold(1, &ciphertext(1));
+	node.hold(2, &ciphertext(2));
+	node.execute(|| {
+		register(7, 1);
+		register(8, 2);
+	});
+	node.run(1);
+	node.run(2);
+	assert_eq!(node.unanswered_requests(), 0);
+	assert!(node.calls().is_empty());
+	assert_eq!(node.retry_state(pin_retry_key(7)), None);
+	assert_eq!(node.retry_state(pin_retry_key(8)), None);
+	assert_eq!(node.failed_requests(), 2);
+
+	// Renewed: uploaded and confirmed.
+	install(&mut node, day_keys_from(NOW, 2));
+	// In the order of the `Pending` index.
+	node.expect(&put_of(2, NOW), ciphertext(2), b"");
+	node.expect(&put_of(1, NOW), ciphertext(1), b"");
+	node.run(3);
+	let calls = node.calls();
+	assert!(
+		matches!(
+			calls.as_slice(),
+			[crate::Call::confirm_pin { .. }, crate::Call::confirm_pin { .. }]
+		),
+		"{calls:?}"
+	);
+	assert_eq!(node.failed_requests(), 2);
 }
 
 #[test]
@@ -2082,6 +2166,8 @@ fn a_failed_deletion_of_an_untracked_upload_is_retried_after_its_backoff() {
 	node.answer(HttpRequestStatus::Finished(404));
 	node.run(settled(1) + 2);
 	assert!(untracked(&mut node).is_empty());
+	// The 503 was a failure; the 404 is what was asked (the object is gone).
+	assert_eq!(node.failed_requests(), 1);
 }
 
 #[test]
@@ -2447,12 +2533,18 @@ fn a_run_on_an_older_block_does_not_upload_what_a_newer_run_deleted() {
 }
 
 #[test]
-fn logs_and_errors_never_carry_the_secret() {
-	// The worker keeps the settings only inside `S3Config`, whose `Debug` redacts the
-	// secret, and logs only the endpoint and bucket; the signed request it sends carries a
-	// signature, never the secret.
+fn the_worker_never_holds_the_secret_and_logs_no_key() {
+	// The worker is given day keys, never the secret; it keeps them only inside `S3Config`,
+	// whose `Debug` redacts them, and logs only the endpoint and bucket; the signed request it
+	// sends carries a signature, never a key.
+	let encoded = settings().encode();
+	assert!(!encoded.windows(17).any(|window| window == b"very-secret-value"));
 	let request = put_of(1, NOW);
 	assert!(!format!("{request:?}").contains("very-secret-value"));
 	assert!(request.headers.iter().all(|(_, value)| !value.contains("very-secret-value")));
-	assert!(!format!("{:?}", settings()).contains("very-secret-value"));
+	let printed = format!("{:?}", settings());
+	for day in settings().signing_keys {
+		assert!(!printed.contains(&hex_lower(&day.key)), "{printed}");
+		assert!(!printed.contains(&format!("{:?}", day.key)), "{printed}");
+	}
 }
