@@ -121,6 +121,25 @@ test('a pack travels from manufacturer to patient and every step is verifiable',
   );
 });
 
+test('packing into a case that exists is charged less: no prefix looked up, no deposit held', async () => {
+  const { maker } = staff;
+  const CASE = '106141411234567903';
+  await submit(api, maker, api.tx.supplyChain.commission(
+    stringToU8a(GTIN), 'L2026W', stringToU8a(EXPIRY), ['PK0101', 'PK0102'],
+  ));
+  const charged = async (serial) => {
+    const { events } = await submit(api, maker, api.tx.supplyChain.aggregate(stringToU8a(CASE), [pack(serial)]));
+    const success = events.find((event) => api.events.system.ExtrinsicSuccess.is(event));
+    return success.data.dispatchInfo.weight.refTime.toBigInt();
+  };
+  const intoNewCase = await charged('PK0101');
+  const intoThatCase = await charged('PK0102');
+  // The nine prefixes an SSCC may be under, and the deposit's hold: read and written once.
+  const { read, write } = api.consts.system.dbWeight;
+  assert.equal(intoNewCase - intoThatCase, 10n * read.toBigInt() + write.toBigInt());
+  assert.equal((await verifyPack(api, GTIN, 'PK0102')).container, CASE);
+});
+
 test('a shipment to an organisation that left the consortium goes back to the seller', async () => {
   const { maker } = staff;
   const gtin = '10614141000026';

@@ -5,6 +5,14 @@ use frame_support::traits::{fungible::MutateHold, tokens::Precision};
 use scale_info::TypeInfo;
 use sp_runtime::{traits::Zero, DispatchResult};
 
+/// The storage reads a hold or a release makes, as the benchmarks count them: the holder's
+/// `Balances::Holds` entry. (The holder's account is the caller's in every MedChain call,
+/// which benchmarks leave out: every extrinsic touches it to pay its fee.)
+pub const HOLD_READS: u64 = 1;
+/// The storage writes a hold or a release makes, as the benchmarks count them (see
+/// [`HOLD_READS`]).
+pub const HOLD_WRITES: u64 = 1;
+
 /// Funds held from `depositor` while a piece of state exists, returned when it is freed.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Deposit<AccountId, Balance> {

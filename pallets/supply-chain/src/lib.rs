@@ -184,7 +184,11 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use medchain_primitives::{
-		gs1::{expiry_end_ms, is_valid_gtin, is_valid_lot, is_valid_serial, is_valid_sscc},
+		deposit::{HOLD_READS, HOLD_WRITES},
+		gs1::{
+			expiry_end_ms, is_valid_gtin, is_valid_lot, is_valid_serial, is_valid_sscc,
+			sscc_company_prefixes,
+		},
 		health::{OrgId, OrgKind, Organisations, Role},
 	};
 	use sp_core::H256;
@@ -924,22 +928,28 @@ pub mod pallet {
 		/// Packs must be active (not suspect, dispensed or decommissioned); recalled or expired
 		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
 		/// be shipped or received. The tree must stay within `MaxNestingDepth` levels and
-		/// `MaxBatchesPerContainer` batches.
+		/// `MaxBatchesPerContainer` batches. Packing into an existing container is charged
+		/// less: no prefix is looked up and no deposit taken.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::aggregate(children.len() as u32))]
 		pub fn aggregate(
 			origin: OriginFor<T>,
 			parent: Sscc,
 			children: ChildrenOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let org = Self::organisation_of(&who)?;
 			ensure!(is_valid_sscc(&parent), Error::<T>::InvalidSscc);
 			ensure!(!children.is_empty(), Error::<T>::NoItems);
 			let now = T::Time::now();
+			// The weight counts a new container: its prefix lookup and its deposit's hold.
+			let mut unused = Weight::zero();
 			let mut container = match Containers::<T>::get(parent) {
 				Some(container) => {
 					Self::ensure_held_by(&container.position, org)?;
+					let prefix_reads = sscc_company_prefixes(&parent).count() as u64;
+					unused = T::DbWeight::get()
+						.reads_writes(prefix_reads.saturating_add(HOLD_READS), HOLD_WRITES);
 					container
 				},
 				None => {
@@ -1015,7 +1025,7 @@ pub mod pallet {
 			}
 			Self::store_packing_event(parent, container, &epcis, count, now, StepKind::Ordinary)?;
 			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
-			Ok(())
+			Ok(Some(T::WeightInfo::aggregate(count).saturating_sub(unused)).into())
 		}
 
 		/// Take `children` out of the container `parent`, held by the caller's organisation

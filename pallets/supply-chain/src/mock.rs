@@ -27,6 +27,8 @@ frame_support::construct_runtime!(
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
+	// What `<() as WeightInfo>` counts storage with, so that refunds computed with it match.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 	type Block = Block;
 	type AccountId = u64;
 	type Lookup = IdentityLookup<u64>;

@@ -66,7 +66,7 @@ fn deliver(who: u64, buyer: u32, receiver: u64, items: &[Epc]) {
 }
 
 fn aggregate(who: u64, parent: u32, children: &[Epc]) -> DispatchResult {
-	SupplyChain::aggregate(RuntimeOrigin::signed(who), sscc(parent), epcs(children))
+	aggregate_into(who, sscc(parent), children)
 }
 
 fn disaggregate(who: u64, parent: u32, children: &[Epc]) -> DispatchResult {
@@ -80,6 +80,8 @@ fn case(n: u32) -> Epc {
 /// `who` packs `children` into `parent`, an SSCC of any company's.
 fn aggregate_into(who: u64, parent: Sscc, children: &[Epc]) -> DispatchResult {
 	SupplyChain::aggregate(RuntimeOrigin::signed(who), parent, epcs(children))
+		.map(|_| ())
+		.map_err(|error| error.error)
 }
 
 fn pack_of(text: &str) -> crate::PackOf<Test> {
@@ -700,7 +702,11 @@ fn packs_are_aggregated_into_a_new_container() {
 		commission_a(&["S1", "S2"]);
 		assert_ok!(commission_lot("LOT-B", EXPIRY, &["S3"]));
 		let event_id = next_event();
-		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]));
+		let children = epcs(&[pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]);
+		let info = SupplyChain::aggregate(RuntimeOrigin::signed(MAKER_STAFF), sscc(1), children)
+			.expect("packed");
+		// A new container: charged all the call declared.
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::aggregate(3)));
 
 		let container = container_of(1);
 		assert_eq!(container.position, Position::Held(MAKER));
@@ -744,9 +750,24 @@ fn packs_are_aggregated_into_a_new_container() {
 			.into(),
 		);
 
-		// More packs join an existing container: no second deposit.
+		// More packs join an existing container: no second deposit, and no charge for the
+		// prefix lookup and the hold a new container needs.
 		commission_a(&["S4"]);
-		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S4")]));
+		let info = SupplyChain::aggregate(
+			RuntimeOrigin::signed(MAKER_STAFF),
+			sscc(1),
+			epcs(&[pack_epc("S4")]),
+		)
+		.expect("packed");
+		let prefix_reads = medchain_primitives::gs1::sscc_company_prefixes(&sscc(1)).count();
+		assert_eq!(prefix_reads, 9);
+		assert_eq!(
+			info.actual_weight,
+			Some(
+				<() as WeightInfo>::aggregate(1)
+					- <Test as frame_system::Config>::DbWeight::get().reads_writes(10, 1)
+			)
+		);
 		assert_eq!(container_of(1).children, 4);
 		assert_eq!(container_of(1).batches.to_vec(), vec![(0, 3), (1, 1)]);
 		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), ContainerDeposit::get());
@@ -817,11 +838,7 @@ fn aggregate_errors() {
 		bad_sscc[17] = if bad_sscc[17] == b'9' { b'0' } else { bad_sscc[17] + 1 };
 		assert_noop!(aggregate(STRANGER, 1, &[pack_epc("S1")]), Error::<Test>::NotMember);
 		assert_noop!(
-			SupplyChain::aggregate(
-				RuntimeOrigin::signed(MAKER_STAFF),
-				bad_sscc,
-				epcs(&[pack_epc("S1")])
-			),
+			aggregate_into(MAKER_STAFF, bad_sscc, &[pack_epc("S1")]),
 			Error::<Test>::InvalidSscc
 		);
 		assert_noop!(aggregate(MAKER_STAFF, 1, &[]), Error::<Test>::NoItems);
