@@ -350,6 +350,19 @@ fn suite() -> Vec<Case> {
 	]
 }
 
+impl Case {
+	/// The case's request, its body hashed to `payload_sha256`.
+	fn request<'a>(&'a self, payload_sha256: &'a str) -> SigningRequest<'a> {
+		SigningRequest {
+			method: self.method,
+			path: self.path,
+			query: self.query,
+			headers: self.headers,
+			payload_sha256,
+		}
+	}
+}
+
 #[test]
 fn aws_sig_v4_test_suite() {
 	let credentials =
@@ -359,13 +372,7 @@ fn aws_sig_v4_test_suite() {
 	let cases = suite();
 	for case in &cases {
 		let payload = sha256_hex(case.body.as_bytes());
-		let request = SigningRequest {
-			method: case.method,
-			path: case.path,
-			query: case.query,
-			headers: case.headers,
-			payload_sha256: &payload,
-		};
+		let request = case.request(&payload);
 		let parts = sign(&request, "us-east-1", "service", &credentials, &time).unwrap();
 		if !case.creq.is_empty() {
 			assert_eq!(parts.canonical_request, case.creq, "{}: canonical request", case.name);
@@ -402,13 +409,7 @@ fn day_keys_sign_the_suite_as_the_secret_does() {
 	let cases = suite();
 	for case in cases.iter().filter(|case| !case.authz.is_empty()) {
 		let payload = sha256_hex(case.body.as_bytes());
-		let request = SigningRequest {
-			method: case.method,
-			path: case.path,
-			query: case.query,
-			headers: case.headers,
-			payload_sha256: &payload,
-		};
+		let request = case.request(&payload);
 		let parts = sign(&request, "us-east-1", "service", &day_keys, &time).unwrap();
 		assert_eq!(parts.authorization, case.authz, "{}: authorization", case.name);
 	}
