@@ -350,6 +350,15 @@ fn suite() -> Vec<Case> {
 	]
 }
 
+/// The suite's get-vanilla without its `X-Amz-Date` header (the signer adds it).
+const GET_VANILLA_WITHOUT_DATE: SigningRequest<'static> = SigningRequest {
+	method: "GET",
+	path: "/",
+	query: &[],
+	headers: &[HOST],
+	payload_sha256: EMPTY,
+};
+
 impl Case {
 	/// The case's request, its body hashed to `payload_sha256`.
 	fn request<'a>(&'a self, payload_sha256: &'a str) -> SigningRequest<'a> {
@@ -414,13 +423,7 @@ fn day_keys_sign_the_suite_as_the_secret_does() {
 		assert_eq!(parts.authorization, case.authz, "{}: authorization", case.name);
 	}
 
-	let request = SigningRequest {
-		method: "GET",
-		path: "/",
-		query: &[],
-		headers: &[HOST],
-		payload_sha256: EMPTY,
-	};
+	let request = GET_VANILLA_WITHOUT_DATE;
 	let next_day = AmzDateTime::new(2015, 8, 31, 0, 0, 0).unwrap();
 	assert_eq!(
 		sign(&request, "us-east-1", "service", &day_keys, &next_day).unwrap_err(),
@@ -469,13 +472,7 @@ fn x_amz_date_is_added_when_absent() {
 	let credentials =
 		Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap();
 	let time = AmzDateTime::from_unix_seconds(1_440_938_160).unwrap();
-	let request = SigningRequest {
-		method: "GET",
-		path: "/",
-		query: &[],
-		headers: &[HOST],
-		payload_sha256: EMPTY,
-	};
+	let request = GET_VANILLA_WITHOUT_DATE;
 	let parts = sign(&request, "us-east-1", "service", &credentials, &time).unwrap();
 	assert!(parts
 		.authorization
