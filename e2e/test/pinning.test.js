@@ -51,6 +51,7 @@ async function backlog(node) {
     failed: gauge('medchain_pinning_failed_requests'),
     oldestPendingBlocks: gauge('medchain_pinning_oldest_pending_blocks'),
     unpins: gauge('medchain_pinning_unpin_requests'),
+    oldestUnpinBlocks: gauge('medchain_pinning_oldest_unpin_blocks'),
     unreadable: gauge('medchain_pinning_unreadable_requests'),
     readAt: gauge('medchain_pinning_backlog_block'),
     // This node's own: its failed requests to its bucket.
@@ -179,12 +180,20 @@ describe('a sealer with the right credentials', () => {
     assert.deepEqual(await store.keys(), [objectKey(contentHash)]);
     await waitForBacklog(api, node, (now) => now.pending === 0 && now.oldestPendingBlocks === 0, 5);
 
-    // An erasure while storage is down leaves a deletion owed, until it is back.
+    // An erasure while storage is down leaves a deletion owed, until it is back; operators
+    // see for how long it has waited, exactly since the erasure.
     await store.stop();
     await submit(api, patient, api.tx.records.erase(record));
-    await waitForBacklog(api, node, (now) => now.unpins === 1, 5);
+    const unpin = (await api.query.pinning.unpins(contentHash)).unwrap();
+    const erasedAt = unpin.requestedAt.toNumber();
+    await waitForBacklog(
+      api, node,
+      (now) => now.unpins === 1 && now.oldestUnpinBlocks >= 2
+        && now.oldestUnpinBlocks === now.readAt - erasedAt,
+      6,
+    );
     await store.start();
-    await waitForBacklog(api, node, (now) => now.unpins === 0, 40);
+    await waitForBacklog(api, node, (now) => now.unpins === 0 && now.oldestUnpinBlocks === 0, 40);
   });
 
   test('never uploads or confirms ciphertext that does not match its hash', async () => {
@@ -305,7 +314,9 @@ describe('a sealer with wrong credentials', () => {
     // Operators see the failure: no longer pending, counted as failed.
     const reported = await waitForBacklog(api, node, (now) => now.failed === 1, 5);
     const { readAt, bucketFailures, ...counts } = reported;
-    assert.deepEqual(counts, { pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0, unreadable: 0 });
+    assert.deepEqual(counts, {
+      pending: 0, failed: 1, oldestPendingBlocks: 0, unpins: 0, oldestUnpinBlocks: 0, unreadable: 0,
+    });
     // Each refused attempt, counted by this node.
     const attempts = api.consts.pinning.maxUploadAttempts.toNumber();
     assert.ok(bucketFailures >= attempts, `${bucketFailures} failures counted, ${attempts} attempts made`);

@@ -9,9 +9,12 @@
 //! - `medchain_pinning_oldest_pending_blocks`: how many blocks the oldest pending request has
 //!   waited (0 when none waits);
 //! - `medchain_pinning_unpin_requests`: erased ciphertexts some sealer has yet to delete;
-//! - `medchain_pinning_unreadable_requests`: pin requests this node could not decode (a
-//!   runtime upgrade changed their layout before the node was upgraded), which the other
-//!   gauges leave out;
+//! - `medchain_pinning_oldest_unpin_blocks`: how many blocks the oldest of those has waited
+//!   (0 when none waits). A holder that left the consortium with its copy keeps its request
+//!   open for good, so the count alone cannot tell a stuck deletion from a busy day;
+//! - `medchain_pinning_unreadable_requests`: pin and unpin requests this node could not
+//!   decode (a runtime upgrade changed their layout before the node was upgraded), which the
+//!   other gauges leave out;
 //! - `medchain_pinning_backlog_block`: the best block the gauges were read at, so that gauges
 //!   that stopped following the chain can be told from a quiet chain.
 //!
@@ -33,7 +36,7 @@ use codec::{Decode, DecodeAll};
 use frame_support::storage::StoragePrefixedMap;
 use medchain_primitives::{health::RecordId, pinning::FAILED_REQUESTS_KEY};
 use medchain_runtime::{opaque::Block, BlockNumber, Runtime};
-use pallet_pinning::{Pending, PinRequestOf, PinStatus, Pins, Unpins};
+use pallet_pinning::{Pending, PinRequestOf, PinStatus, Pins, UnpinRequestOf, Unpins};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_blockchain::HeaderBackend;
 use sp_core::{
@@ -54,20 +57,24 @@ pub struct Backlog {
 	pub oldest_pending_blocks: u64,
 	/// Erased ciphertexts not yet deleted by every sealer that stored them.
 	pub unpins: u64,
+	/// Blocks since the oldest of those was erased; 0 when none is waiting.
+	pub oldest_unpin_blocks: u64,
 	/// Requests that could not be decoded, left out of the counts above.
 	pub unreadable: u64,
 }
 
 impl Backlog {
 	/// The backlog at block `best`, from the status and request block of each request that is
-	/// not pinned (`None`: one that could not be decoded), and the number of unpin requests.
+	/// not pinned, and the request block of each unpin request (`None`: a request that could
+	/// not be decoded).
 	pub fn at(
 		best: BlockNumber,
 		unpinned: impl IntoIterator<Item = Option<(PinStatus, BlockNumber)>>,
-		unpins: u64,
+		unpins: impl IntoIterator<Item = Option<BlockNumber>>,
 	) -> Self {
-		let mut backlog = Backlog { unpins, ..Default::default() };
+		let mut backlog = Backlog::default();
 		let mut oldest: Option<BlockNumber> = None;
+		let mut oldest_unpin: Option<BlockNumber> = None;
 		for request in unpinned {
 			let Some((status, requested_at)) = request else {
 				backlog.unreadable = backlog.unreadable.saturating_add(1);
@@ -83,8 +90,19 @@ impl Backlog {
 				PinStatus::Pinned => {},
 			}
 		}
-		backlog.oldest_pending_blocks =
-			oldest.map_or(0, |block| u64::from(best.saturating_sub(block)));
+		for unpin in unpins {
+			let Some(requested_at) = unpin else {
+				backlog.unreadable = backlog.unreadable.saturating_add(1);
+				continue;
+			};
+			backlog.unpins = backlog.unpins.saturating_add(1);
+			oldest_unpin = Some(oldest_unpin.map_or(requested_at, |block| block.min(requested_at)));
+		}
+		let waited = |since: Option<BlockNumber>| {
+			since.map_or(0, |block| u64::from(best.saturating_sub(block)))
+		};
+		backlog.oldest_pending_blocks = waited(oldest);
+		backlog.oldest_unpin_blocks = waited(oldest_unpin);
 		backlog
 	}
 }
@@ -96,6 +114,7 @@ pub struct PinningGauges {
 	failed: Gauge<U64>,
 	oldest_pending_blocks: Gauge<U64>,
 	unpins: Gauge<U64>,
+	oldest_unpin_blocks: Gauge<U64>,
 	unreadable: Gauge<U64>,
 	read_at: Gauge<U64>,
 	bucket_request_failures: Counter<U64>,
@@ -123,9 +142,15 @@ impl PinningGauges {
 				"medchain_pinning_unpin_requests",
 				"Erased ciphertexts some sealer has yet to delete, at the best block",
 			)?,
+			oldest_unpin_blocks: gauge(
+				"medchain_pinning_oldest_unpin_blocks",
+				"Blocks the oldest unpin request has waited for its deletions (0 if none), at the \
+				 best block",
+			)?,
 			unreadable: gauge(
 				"medchain_pinning_unreadable_requests",
-				"Pin requests this node cannot decode, left out of the other pinning gauges",
+				"Pin and unpin requests this node cannot decode, left out of the other pinning \
+				 gauges",
 			)?,
 			read_at: gauge(
 				"medchain_pinning_backlog_block",
@@ -146,7 +171,7 @@ impl PinningGauges {
 		if backlog.unreadable > 0 && self.unreadable.get() == 0 {
 			log::warn!(
 				target: "pinning",
-				"{} pin requests cannot be decoded by this node (upgrade it to the runtime's \
+				"{} pin or unpin requests cannot be decoded by this node (upgrade it to the runtime's \
 				 release): the pinning gauges leave them out",
 				backlog.unreadable,
 			);
@@ -155,6 +180,7 @@ impl PinningGauges {
 		self.failed.set(backlog.failed);
 		self.oldest_pending_blocks.set(backlog.oldest_pending_blocks);
 		self.unpins.set(backlog.unpins);
+		self.oldest_unpin_blocks.set(backlog.oldest_unpin_blocks);
 		self.unreadable.set(backlog.unreadable);
 		self.read_at.set(u64::from(read_at));
 	}
@@ -202,8 +228,13 @@ fn backlog_at(
 		let request = PinRequestOf::<Runtime>::decode(&mut &data.0[..]).ok();
 		unpinned.push(request.map(|request| (request.status, request.requested_at)));
 	}
-	let unpins = keys_under(Unpins::<Runtime>::final_prefix())?.count();
-	Some(Backlog::at(number, unpinned, u64::try_from(unpins).unwrap_or(u64::MAX)))
+	let mut unpins = Vec::new();
+	for key in keys_under(Unpins::<Runtime>::final_prefix())? {
+		let Some(data) = client.storage(at, &key).ok()? else { continue };
+		let request = UnpinRequestOf::<Runtime>::decode(&mut &data.0[..]).ok();
+		unpins.push(request.map(|request| request.requested_at));
+	}
+	Some(Backlog::at(number, unpinned, unpins))
 }
 
 /// Keeps the gauges at the best block's backlog, updating them after new best blocks: once
@@ -251,22 +282,35 @@ mod tests {
 				Some((PinStatus::Failed, 10)),
 				Some((PinStatus::Pending, 60)),
 			],
-			3,
+			[],
 		);
 		assert_eq!(
 			backlog,
-			Backlog { pending: 2, failed: 1, oldest_pending_blocks: 40, unpins: 3, unreadable: 0 }
+			Backlog { pending: 2, failed: 1, oldest_pending_blocks: 40, ..Default::default() }
 		);
 	}
 
 	#[test]
 	fn a_failed_request_is_no_pending_wait() {
-		let backlog = Backlog::at(100, [Some((PinStatus::Failed, 1))], 0);
+		let backlog = Backlog::at(100, [Some((PinStatus::Failed, 1))], []);
+		assert_eq!(backlog, Backlog { failed: 1, ..Default::default() });
+		assert_eq!(Backlog::at(100, [], []), Backlog::default());
+	}
+
+	#[test]
+	fn the_backlog_counts_unpin_requests_and_the_oldest_wait_for_deletion() {
+		let backlog =
+			Backlog::at(100, [Some((PinStatus::Pending, 90))], [Some(70), Some(20), Some(95)]);
 		assert_eq!(
 			backlog,
-			Backlog { pending: 0, failed: 1, oldest_pending_blocks: 0, unpins: 0, unreadable: 0 }
+			Backlog {
+				pending: 1,
+				oldest_pending_blocks: 10,
+				unpins: 3,
+				oldest_unpin_blocks: 80,
+				..Default::default()
+			}
 		);
-		assert_eq!(Backlog::at(100, [], 0), Backlog::default());
 	}
 
 	#[test]
@@ -291,10 +335,18 @@ mod tests {
 
 	#[test]
 	fn an_unreadable_request_is_counted_apart() {
-		let backlog = Backlog::at(100, [None, Some((PinStatus::Pending, 99)), None], 0);
+		let backlog =
+			Backlog::at(100, [None, Some((PinStatus::Pending, 99)), None], [None, Some(98)]);
 		assert_eq!(
 			backlog,
-			Backlog { pending: 1, failed: 0, oldest_pending_blocks: 1, unpins: 0, unreadable: 2 }
+			Backlog {
+				pending: 1,
+				oldest_pending_blocks: 1,
+				unpins: 1,
+				oldest_unpin_blocks: 2,
+				unreadable: 3,
+				..Default::default()
+			}
 		);
 	}
 }
