@@ -29,9 +29,10 @@
 //!      withdraws the report, so the pin completes once storage is back;
 //! 2. for every `seal` key in the keystore, a current sealer's or not (a sealer that left the
 //!    set still deletes what it stored), goes through the [`Unpins`] it holds a copy of and
-//!    has not deleted, `DELETE`s the object (a 404 counts as deleted), drops the node's own
-//!    copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on failure
-//!    (state at [`unpin_retry_key`]).
+//!    has not deleted, `DELETE`s the object (a 404 `NoSuchKey` counts as deleted), drops the
+//!    node's own copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on
+//!    failure (state at [`unpin_retry_key`]). While the bucket keeps versions it deletes
+//!    nothing (a `DELETE` there only hides the object) and retries.
 //!
 //! 3. goes through the uploads it made recently ([`UNTRACKED_UPLOADS_KEY`]): a record erased
 //!    while its upload's confirmation was still on its way would otherwise leave its
@@ -415,12 +416,18 @@ pub fn put_outcome(status: Option<u16>) -> RequestOutcome {
 	}
 }
 
-/// The outcome of a `DELETE` answered with `status` (`None`: no answer). A 404 means the
-/// object is already gone, which is what was asked.
-pub fn delete_outcome(status: Option<u16>) -> RequestOutcome {
-	match status {
-		Some(404) => RequestOutcome::Done,
-		other => put_outcome(other),
+/// The outcome of a `DELETE` that went as `outcome`. A 404 `NoSuchKey` means the object is
+/// already gone, which is what was asked; any other 404 (`NoSuchBucket`: a wrong or renamed
+/// bucket; or no S3 error code at all) says nothing of the object, which may still be in the
+/// bucket it was uploaded to, so it is a failure, never a deletion to confirm.
+pub fn delete_outcome(outcome: &HttpOutcome) -> RequestOutcome {
+	match outcome {
+		HttpOutcome::Answered { status: 404, error_code }
+			if error_code.as_deref() == Some("NoSuchKey") =>
+		{
+			RequestOutcome::Done
+		},
+		other => put_outcome(other.status()),
 	}
 }
 
@@ -537,6 +544,8 @@ pub enum HttpOutcome {
 	},
 	/// No answer: connection error or timeout.
 	Unreachable(&'static str),
+	/// Not sent, for this reason: it could not do what it asks.
+	NotSent(&'static str),
 }
 
 impl HttpOutcome {
@@ -544,7 +553,7 @@ impl HttpOutcome {
 	pub fn status(&self) -> Option<u16> {
 		match self {
 			HttpOutcome::Answered { status, .. } => Some(*status),
-			HttpOutcome::Unreachable(_) => None,
+			HttpOutcome::Unreachable(_) | HttpOutcome::NotSent(_) => None,
 		}
 	}
 }
@@ -556,7 +565,7 @@ impl fmt::Display for HttpOutcome {
 				write!(f, "HTTP {status} {code}")
 			},
 			HttpOutcome::Answered { status, error_code: None } => write!(f, "HTTP {status}"),
-			HttpOutcome::Unreachable(why) => f.write_str(why),
+			HttpOutcome::Unreachable(why) | HttpOutcome::NotSent(why) => f.write_str(why),
 		}
 	}
 }
@@ -676,7 +685,7 @@ impl ObjectStore {
 	pub fn send(&self, request: &S3Request, body: &[u8]) -> HttpOutcome {
 		let outcome = self.exchange(request, body);
 		let done = match request.method {
-			"DELETE" => delete_outcome(outcome.status()),
+			"DELETE" => delete_outcome(&outcome),
 			_ => put_outcome(outcome.status()),
 		};
 		if done != RequestOutcome::Done {
@@ -1126,24 +1135,10 @@ impl<T: Config> Worker<T> {
 		state: &RetryState,
 		retry: &StorageValueRef<'_>,
 	) {
-		let request = match self.store.delete_request(&content_hash, now_ms()) {
-			Ok(request) => request,
-			Err(error) => {
-				log::warn!(
-					target: LOG_TARGET,
-					"object {content_hash:?}: cannot sign the deletion: {error}"
-				);
-				return;
-			},
+		let Some(outcome) = self.send_deletion(&content_hash) else {
+			return;
 		};
-		let outcome = self.store.send(&request, &[]);
-		match next_step(
-			delete_outcome(outcome.status()),
-			state,
-			now_ms(),
-			None,
-			self.store.retry_base_ms,
-		) {
+		match next_step(delete_outcome(&outcome), state, now_ms(), None, self.store.retry_base_ms) {
 			Step::Confirm => {
 				self.record_action(&content_hash, ObjectAction::Deleted);
 				log::info!(target: LOG_TARGET, "object {content_hash:?} deleted, confirming");
@@ -1388,18 +1383,8 @@ impl<T: Config> Worker<T> {
 			if !self.may_act(content_hash, ObjectAction::Deleted) {
 				return None;
 			}
-			let request = self
-				.store
-				.delete_request(content_hash, now_ms())
-				.map_err(|error| {
-					log::warn!(
-						target: LOG_TARGET,
-						"object {content_hash:?}: cannot sign the deletion: {error}"
-					)
-				})
-				.ok()?;
-			let outcome = self.store.send(&request, &[]);
-			if delete_outcome(outcome.status()) == RequestOutcome::Done {
+			let outcome = self.send_deletion(content_hash)?;
+			if delete_outcome(&outcome) == RequestOutcome::Done {
 				self.record_action(content_hash, ObjectAction::Deleted);
 			}
 			Some(outcome)
@@ -1408,7 +1393,7 @@ impl<T: Config> Worker<T> {
 			return Deletion::NotNow;
 		};
 		*budget = budget.saturating_sub(1);
-		if delete_outcome(outcome.status()) == RequestOutcome::Done {
+		if delete_outcome(&outcome) == RequestOutcome::Done {
 			log::info!(
 				target: LOG_TARGET,
 				"object {content_hash:?}: no record needs it any more and no deletion request \
@@ -1425,6 +1410,33 @@ impl<T: Config> Worker<T> {
 			);
 			Deletion::Failed(next)
 		}
+	}
+
+	/// Sends the signed `DELETE` of the object `content_hash`; `None` if it cannot be signed.
+	///
+	/// While the bucket keeps versions nothing is sent: there a `DELETE` only hides the object
+	/// behind a delete marker and the ciphertext stays, as a noncurrent version, so an erasure
+	/// would be confirmed with its ciphertext still in the bucket. The deletion fails (and
+	/// counts as a failed request) until versioning is suspended.
+	fn send_deletion(&self, content_hash: &H256) -> Option<HttpOutcome> {
+		if self.bucket_keeps_versions {
+			count_failed_request();
+			return Some(HttpOutcome::NotSent(
+				"not sent: the bucket keeps versions, where a DELETE only hides the object; \
+				 suspend versioning",
+			));
+		}
+		let request = self
+			.store
+			.delete_request(content_hash, now_ms())
+			.map_err(|error| {
+				log::warn!(
+					target: LOG_TARGET,
+					"object {content_hash:?}: cannot sign the deletion: {error}"
+				)
+			})
+			.ok()?;
+		Some(self.store.send(&request, &[]))
 	}
 
 	/// Whether this run may do `action` to the object `content_hash` (see [`may_act`]).

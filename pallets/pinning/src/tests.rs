@@ -1046,10 +1046,19 @@ fn http_statuses_map_to_outcomes() {
 	assert_eq!(put_outcome(Some(503)), RequestOutcome::Rejected(503));
 	assert_eq!(put_outcome(Some(301)), RequestOutcome::Rejected(301));
 	assert_eq!(put_outcome(None), RequestOutcome::Unreachable);
-	assert_eq!(delete_outcome(Some(204)), RequestOutcome::Done);
-	assert_eq!(delete_outcome(Some(404)), RequestOutcome::Done);
-	assert_eq!(delete_outcome(Some(403)), RequestOutcome::Rejected(403));
-	assert_eq!(delete_outcome(None), RequestOutcome::Unreachable);
+	let answered = |status, code: Option<&str>| HttpOutcome::Answered {
+		status,
+		error_code: code.map(String::from),
+	};
+	assert_eq!(delete_outcome(&answered(204, None)), RequestOutcome::Done);
+	assert_eq!(delete_outcome(&answered(200, None)), RequestOutcome::Done);
+	// Already gone: what was asked.
+	assert_eq!(delete_outcome(&answered(404, Some("NoSuchKey"))), RequestOutcome::Done);
+	// A wrong or renamed bucket says nothing of the copy in the right one.
+	assert_eq!(delete_outcome(&answered(404, Some("NoSuchBucket"))), RequestOutcome::Rejected(404));
+	assert_eq!(delete_outcome(&answered(404, None)), RequestOutcome::Rejected(404));
+	assert_eq!(delete_outcome(&answered(403, Some("AccessDenied"))), RequestOutcome::Rejected(403));
+	assert_eq!(delete_outcome(&HttpOutcome::Unreachable("timeout")), RequestOutcome::Unreachable);
 }
 
 #[test]
@@ -1781,9 +1790,14 @@ fn nothing_is_uploaded_to_a_bucket_found_keeping_versions_and_it_is_reported() {
 	});
 }
 
+/// A store's answer to a `DELETE` of a key it does not have.
+const NO_SUCH_KEY: &[u8] =
+	b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>\
+	<Message>The specified key does not exist.</Message></Error>";
+
 #[test]
 fn released_objects_are_deleted_then_confirmed() {
-	for status in [204, 404] {
+	for (status, answer) in [(204, &b""[..]), (404, NO_SUCH_KEY)] {
 		let mut node = Node::new(1, true);
 		// Also the node's own copy, as if it imported the erasure without off-chain indexing.
 		node.hold(1, &ciphertext(1));
@@ -1793,7 +1807,7 @@ fn released_objects_are_deleted_then_confirmed() {
 			assert_ok!(confirm(7, 1, 2));
 			erase(7, 1);
 		});
-		node.expect(&delete_of(1, NOW), Vec::new(), b"");
+		node.expect(&delete_of(1, NOW), Vec::new(), answer);
 		node.answer(HttpRequestStatus::Finished(status));
 
 		node.run(2);
@@ -1823,6 +1837,38 @@ fn released_objects_are_deleted_then_confirmed() {
 			);
 		});
 	}
+}
+
+#[test]
+fn nothing_is_deleted_from_a_bucket_found_keeping_versions_until_it_stops() {
+	let mut node = Node::new(1, true);
+	node.execute(|| {
+		register(7, 1);
+		assert_ok!(confirm(7, 1, 1));
+		erase(7, 1);
+		mark_as_keeping_versions(b"medchain");
+	});
+
+	// A `DELETE` there would only hide the object: none is sent, none confirmed.
+	node.run(2);
+	assert_eq!(node.unanswered_requests(), 0);
+	assert!(node.calls().is_empty());
+	assert_eq!(
+		node.retry_state(unpin_retry_key(&content(1))),
+		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
+	);
+	assert_eq!(node.failed_requests(), 1);
+
+	// Versioning suspended: deleted and confirmed when next due.
+	node.execute(|| {
+		sp_io::offchain::local_storage_clear(StorageKind::PERSISTENT, BUCKET_KEEPS_VERSIONS_KEY)
+	});
+	let later = NOW + 2_000;
+	node.set_time(later);
+	node.expect(&delete_of(1, later), Vec::new(), b"");
+	node.answer(HttpRequestStatus::Finished(204));
+	node.run(3);
+	assert!(matches!(node.calls().as_slice(), [crate::Call::confirm_unpin { .. }]));
 }
 
 #[test]
@@ -1871,21 +1917,30 @@ fn a_key_that_never_held_a_copy_neither_pins_nor_deletes() {
 
 #[test]
 fn failed_deletions_back_off() {
-	let mut node = Node::new(1, true);
-	node.execute(|| {
-		register(7, 1);
-		assert_ok!(confirm(7, 1, 1));
-		erase(7, 1);
-	});
-	node.expect(&delete_of(1, NOW), Vec::new(), b"<Error><Code>AccessDenied</Code></Error>");
-	node.answer(HttpRequestStatus::Finished(403));
-	node.run(2);
-	assert!(node.calls().is_empty());
-	assert_eq!(
-		node.retry_state(unpin_retry_key(&content(1))),
-		Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
-	);
-	assert_eq!(node.failed_requests(), 1);
+	// Refused; or a 404 that is not about the object: a wrong or renamed bucket
+	// (`NoSuchBucket`), or no S3 answer at all. The copy may still be where it was uploaded,
+	// so none is confirmed deleted.
+	for (status, answer) in [
+		(403, &b"<Error><Code>AccessDenied</Code></Error>"[..]),
+		(404, b"<Error><Code>NoSuchBucket</Code></Error>"),
+		(404, b"Not Found"),
+	] {
+		let mut node = Node::new(1, true);
+		node.execute(|| {
+			register(7, 1);
+			assert_ok!(confirm(7, 1, 1));
+			erase(7, 1);
+		});
+		node.expect(&delete_of(1, NOW), Vec::new(), answer);
+		node.answer(HttpRequestStatus::Finished(status));
+		node.run(2);
+		assert!(node.calls().is_empty(), "after HTTP {status}");
+		assert_eq!(
+			node.retry_state(unpin_retry_key(&content(1))),
+			Some(RetryState { attempts: 1, next_attempt_at: NOW + 2_000, submitted_at: None })
+		);
+		assert_eq!(node.failed_requests(), 1);
+	}
 }
 
 #[test]
@@ -2162,11 +2217,11 @@ fn a_failed_deletion_of_an_untracked_upload_is_retried_after_its_backoff() {
 	node.run(settled(1) + 1);
 	let later = NOW + 2_000;
 	node.set_time(later);
-	node.expect(&delete_of(1, later), Vec::new(), b"");
+	node.expect(&delete_of(1, later), Vec::new(), NO_SUCH_KEY);
 	node.answer(HttpRequestStatus::Finished(404));
 	node.run(settled(1) + 2);
 	assert!(untracked(&mut node).is_empty());
-	// The 503 was a failure; the 404 is what was asked (the object is gone).
+	// The 503 was a failure; the 404 `NoSuchKey` is what was asked (the object is gone).
 	assert_eq!(node.failed_requests(), 1);
 }
 
@@ -2358,7 +2413,7 @@ fn a_failed_deletion_of_an_orphan_copy_is_retried_after_its_backoff() {
 	node.run(settled(1) + 2);
 	let later = NOW + 2_000;
 	node.set_time(later);
-	node.expect(&delete_of(1, later), Vec::new(), b"");
+	node.expect(&delete_of(1, later), Vec::new(), NO_SUCH_KEY);
 	node.answer(HttpRequestStatus::Finished(404));
 	node.run(settled(1) + 3);
 	assert!(orphans(&mut node).is_empty());

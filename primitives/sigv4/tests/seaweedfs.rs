@@ -95,6 +95,28 @@ fn put_get_head_delete_round_trip() {
 	assert_eq!(response.status, 404, "HeadObject after delete");
 }
 
+/// What the pinning worker tells apart: a key already gone is deleted, which is what was
+/// asked; a bucket that is not there says nothing of the object's copy in the right one.
+#[test]
+fn deleting_a_missing_key_succeeds_and_a_missing_bucket_is_named() {
+	let (server, config) = start_with_bucket();
+	let delete = config.delete_object(BUCKET, "never-uploaded", &now()).unwrap();
+	let response = send(server.port, &delete, b"");
+	let text = response.body_text();
+	assert!(
+		response.status == 204
+			|| (response.status == 404 && text.contains("<Code>NoSuchKey</Code>")),
+		"DeleteObject of a missing key: {} {text}",
+		response.status
+	);
+
+	let delete = config.delete_object("not-the-bucket", "never-uploaded", &now()).unwrap();
+	let response = send(server.port, &delete, b"");
+	let text = response.body_text();
+	assert_eq!(response.status, 404, "DeleteObject in a missing bucket: {text}");
+	assert!(text.contains("<Code>NoSuchBucket</Code>"), "DeleteObject in a missing bucket: {text}");
+}
+
 #[test]
 fn rejects_wrong_payload_hash_and_wrong_secret() {
 	let (server, config) = start_with_bucket();
