@@ -573,13 +573,22 @@ fn authoring_a_record_grants_no_read_of_it() {
 		let patients_own = register_note(PATIENT, PATIENT, 1);
 		let append_only =
 			grant(Grantee::Account(NURSE), ConsentScope::AllRecords, APPEND, TREATMENT, None);
-		// The nurse appends a record naming the ciphertext of the patient's own record: the chain
-		// cannot tell, and the blob node serves bytes only to readers the chain lets read.
-		let authored = register_note(NURSE, PATIENT, 1);
-		assert_eq!(
-			pallet_records::Records::<Test>::get(authored).map(|record| record.content_hash),
-			pallet_records::Records::<Test>::get(patients_own).map(|record| record.content_hash),
+		// The nurse may not file a record around the ciphertext of the patient's own record
+		// (the registry refuses it: `CiphertextAlreadyNamed`), only one of its own.
+		assert_noop!(
+			pallet_records::Pallet::<Test>::register(
+				RuntimeOrigin::signed(NURSE),
+				PATIENT,
+				consult_note(),
+				content(1),
+				1_024,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT]),
+			),
+			pallet_records::Error::<Test>::CiphertextAlreadyNamed
 		);
+		let authored = register_note(NURSE, PATIENT, 2);
 		assert_eq!(
 			Consent::can_access(&NURSE, authored, Action::Append, Purpose::Treatment),
 			allowed_by(append_only)

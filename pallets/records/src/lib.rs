@@ -420,6 +420,10 @@ pub mod pallet {
 		/// The patient erased every record naming this ciphertext and its deletion is under
 		/// way: only the patient may name it again (which calls the deletion off).
 		CiphertextBeingDeleted,
+		/// The patient's records already name this ciphertext: only the patient may name it
+		/// in another record. Encrypt the document afresh (a new data key gives a new
+		/// ciphertext).
+		CiphertextAlreadyNamed,
 	}
 
 	#[pallet::hooks]
@@ -983,8 +987,16 @@ pub mod pallet {
 		) -> Result<InsertedVersion, DispatchError> {
 			if let Some(claim) = T::Hooks::ciphertext_claim(&new.content_hash) {
 				ensure!(*claim.patient() == new.patient, Error::<T>::CiphertextOfAnotherPatient);
-				if let CiphertextClaim::BeingDeleted(_) = claim {
-					ensure!(*author == new.patient, Error::<T>::CiphertextBeingDeleted);
+				// Only the patient may name it again: a provider appending under a consent
+				// could otherwise file a record its consent lets it read around a ciphertext
+				// it may not read (nodes serve a blob through any record naming it), and keep
+				// that ciphertext stored after the patient erased its own records.
+				if *author != new.patient {
+					return Err(match claim {
+						CiphertextClaim::Named(_) => Error::<T>::CiphertextAlreadyNamed,
+						CiphertextClaim::BeingDeleted(_) => Error::<T>::CiphertextBeingDeleted,
+					}
+					.into());
 				}
 			}
 			let mut recipients: Vec<&T::AccountId> = envelopes.iter().map(|(r, _)| r).collect();

@@ -25,12 +25,14 @@ fn record_of(id: u64) -> crate::RecordOf<Test> {
 	crate::Records::<Test>::get(id).expect("the record exists")
 }
 
+/// `author` registers a new document (a ciphertext of its own) in the patient's file.
 fn register_as(author: u64, purpose: Purpose) -> DispatchResultWithPostInfo {
+	let fresh_ciphertext = content((crate::NextRecordId::<Test>::get() as u8).wrapping_add(7));
 	Records::register(
 		RuntimeOrigin::signed(author),
 		PATIENT,
 		consult_note(),
-		content(7),
+		fresh_ciphertext,
 		2_048,
 		fhir_json(),
 		purpose,
@@ -584,6 +586,36 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 			);
 		}
 
+		// Nor may a provider the patient lets append and read name it again: its consent
+		// would serve it, through its own record, a ciphertext it may not read.
+		grant_doctor_treatment();
+		assert_noop!(
+			Records::register(
+				RuntimeOrigin::signed(DOCTOR),
+				PATIENT,
+				consult_note(),
+				content(1),
+				1_024,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT, DOCTOR]),
+			),
+			Error::<Test>::CiphertextAlreadyNamed
+		);
+		let doctors_record = register_note(DOCTOR, PATIENT, 3);
+		assert_noop!(
+			Records::amend(
+				RuntimeOrigin::signed(DOCTOR),
+				doctors_record,
+				content(1),
+				1_024,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[]),
+			),
+			Error::<Test>::CiphertextAlreadyNamed
+		);
+
 		// The patient's own records may share it.
 		let second = register_note(PATIENT, PATIENT, 1);
 		assert_eq!(record_of(second).content_hash, record_of(first).content_hash);
@@ -595,7 +627,6 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 			register_for_other_patient(OTHER_PATIENT),
 			Error::<Test>::CiphertextOfAnotherPatient
 		);
-		grant_doctor_treatment();
 		assert_noop!(
 			Records::register(
 				RuntimeOrigin::signed(DOCTOR),
