@@ -29,9 +29,9 @@
 //!      withdraws the report, so the pin completes once storage is back;
 //! 2. for every `seal` key in the keystore, a current sealer's or not (a sealer that left the
 //!    set still deletes what it stored), goes through the [`Unpins`] it holds a copy of and
-//!    has not deleted, `DELETE`s the object (a 404 `NoSuchKey` counts as deleted), drops the
-//!    node's own copy and submits [`crate::Pallet::confirm_unpin`], backing off the same way on
-//!    failure (state at [`unpin_retry_key`]). While the bucket keeps versions it deletes
+//!    has not deleted, `DELETE`s the object (a 404 `NoSuchKey` counts as deleted) and submits
+//!    [`crate::Pallet::confirm_unpin`], backing off the same way on failure (state at
+//!    [`unpin_retry_key`]). The node's own copy went with the erasure (off-chain indexing). While the bucket keeps versions it deletes
 //!    nothing (a `DELETE` there only hides the object) and retries.
 //!
 //! 3. goes through the uploads it made recently ([`UNTRACKED_UPLOADS_KEY`]): a record erased
@@ -1142,12 +1142,9 @@ impl<T: Config> Worker<T> {
 			Step::Confirm => {
 				self.record_action(&content_hash, ObjectAction::Deleted);
 				log::info!(target: LOG_TARGET, "object {content_hash:?} deleted, confirming");
-				// The erasure dropped this node's own copy already (off-chain indexing); a
-				// node importing without indexing drops it here.
-				sp_io::offchain::local_storage_clear(
-					StorageKind::PERSISTENT,
-					&blob_key(&content_hash),
-				);
+				// The node's own copy is left alone: the erasure dropped it already (off-chain
+				// indexing, always on), and one there now was put again since, for a record
+				// naming it anew that this run, on an older block, may not see.
 				let submitted = self.submit(
 					holder,
 					|account| UnpinPayload {
