@@ -171,7 +171,8 @@ export async function grantRead(api, patient, grantee, { end, purposes = ['Treat
  */
 export async function revoke(api, patient, consent) {
   const { events } = await submit(api, patient, api.tx.consent.revoke(consent));
-  if (!findEvent(events, 'consent', 'ConsentRevoked')) {
+  // A consent past its end is taken off the list as expired, not revoked.
+  if (!findEvent(events, 'consent', 'ConsentRevoked') && !findEvent(events, 'consent', 'ExpiredConsentCleared')) {
     throw new Error(`consent ${consent} was not revoked`);
   }
   return finishSweeps(api, patient, events, 'UnneededEnvelopesRemoved', (sweep) => (

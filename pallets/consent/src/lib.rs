@@ -280,6 +280,16 @@ pub mod pallet {
 			/// The patient or the delegate who revoked it.
 			revoked_by: T::AccountId,
 		},
+		/// A consent past its end was taken off the patient's list, its deposit returned to
+		/// its grantor. It had stopped granting at its end; it stays expired in the history.
+		ExpiredConsentCleared {
+			/// The consent.
+			consent: ConsentId,
+			/// The patient whose records it concerned.
+			patient: T::AccountId,
+			/// Who took it off the list (anyone may).
+			cleared_by: T::AccountId,
+		},
 		/// The patient made `delegate` able to grant and revoke consents for them.
 		DelegateAdded {
 			/// The patient.
@@ -363,7 +373,8 @@ pub mod pallet {
 		DelegationEnded,
 		/// No consent with this id.
 		ConsentNotFound,
-		/// The consent is already revoked.
+		/// The consent is already revoked, or, past its end, already taken off the patient's
+		/// list.
 		AlreadyRevoked,
 		/// The patient already has `MaxConsentsPerPatient` consents: revoke some first.
 		TooManyConsents,
@@ -576,8 +587,9 @@ pub mod pallet {
 		/// while the delegation lasts; once the consent's period has ended, anyone.
 		///
 		/// The consent stays in [`Consents`] as history; it leaves the patient's list and its
-		/// deposit returns to its grantor. Expired consents are revoked the same way, to free
-		/// their place in the list.
+		/// deposit returns to its grantor. Expired consents are taken off the list the same
+		/// way, to free their place, and stay expired: the history does not say that anyone
+		/// withdrew them ([`Event::ExpiredConsentCleared`]).
 		///
 		/// The grantee's key envelopes of the patient's records that nobody may read any more
 		/// are removed with it ([`Config::RevocationHooks`]), their deposits returned; the
@@ -588,7 +600,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let now = T::Time::now();
 			let entry = Consents::<T>::get(consent).ok_or(Error::<T>::ConsentNotFound)?;
-			ensure!(entry.status != ConsentStatus::Revoked, Error::<T>::AlreadyRevoked);
+			ensure!(entry.status == ConsentStatus::Active, Error::<T>::AlreadyRevoked);
 			// A consent that has ended grants nothing, so anyone may revoke it to free its
 			// place and return its deposit to the grantor (a former delegate included). A
 			// running one only the patient or a current delegate may end: a delegate
@@ -682,7 +694,7 @@ pub mod pallet {
 			for consent in ConsentsByGrantee::<T>::get(&patient, &grantee) {
 				examined = examined.saturating_add(1);
 				let Some(entry) = Consents::<T>::get(consent) else { continue };
-				if entry.grantor == delegate && entry.status != ConsentStatus::Revoked {
+				if entry.grantor == delegate && entry.status == ConsentStatus::Active {
 					Self::end_consent(consent, entry, &who, now)?;
 					ended = ended.saturating_add(1);
 				}
@@ -1132,9 +1144,16 @@ pub mod pallet {
 			who: &T::AccountId,
 			now: u64,
 		) -> DispatchResult {
-			entry.status = ConsentStatus::Revoked;
-			entry.revoked_at = Some(now);
-			entry.revoked_by = Some(who.clone());
+			// One past its end grants nothing already: it is stored expired, not revoked, so
+			// its history never says that whoever took it off the list withdrew it.
+			let expired = entry.status_at(now) == ConsentStatus::Expired;
+			if expired {
+				entry.status = ConsentStatus::Expired;
+			} else {
+				entry.status = ConsentStatus::Revoked;
+				entry.revoked_at = Some(now);
+				entry.revoked_by = Some(who.clone());
+			}
 			ConsentsOf::<T>::mutate(&entry.patient, |consents| {
 				consents.retain(|id| *id != consent)
 			});
@@ -1157,10 +1176,10 @@ pub mod pallet {
 			)?;
 			let patient = entry.patient.clone();
 			Consents::<T>::insert(consent, entry);
-			Self::deposit_event(Event::ConsentRevoked {
-				consent,
-				patient,
-				revoked_by: who.clone(),
+			Self::deposit_event(if expired {
+				Event::ExpiredConsentCleared { consent, patient, cleared_by: who.clone() }
+			} else {
+				Event::ConsentRevoked { consent, patient, revoked_by: who.clone() }
 			});
 			Ok(())
 		}

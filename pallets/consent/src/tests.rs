@@ -930,13 +930,26 @@ fn a_removed_delegate_cannot_cut_off_care_they_consented_to() {
 		);
 		assert_eq!(can_read(DOCTOR, record, Purpose::Treatment), allowed_by(0));
 
-		// Once it has ended anyone may revoke it; the deposit goes back to its grantor.
+		// Once it has ended anyone may take it off the list; the deposit goes back to its
+		// grantor, and the history keeps it expired, withdrawn by nobody.
 		set_now(START + DAY);
 		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), ConsentDeposit::get());
 		assert_ok!(Consent::revoke(RuntimeOrigin::signed(STRANGER), 0));
 		assert_eq!(hold_of(crate::HoldReason::ConsentDeposit, GUARDIAN), 0);
 		System::assert_last_event(
-			Event::ConsentRevoked { consent: 0, patient: PATIENT, revoked_by: STRANGER }.into(),
+			Event::ExpiredConsentCleared { consent: 0, patient: PATIENT, cleared_by: STRANGER }
+				.into(),
+		);
+		let history = crate::Consents::<Test>::get(0).expect("kept as history");
+		assert_eq!(
+			(history.status, history.revoked_at, history.revoked_by),
+			(ConsentStatus::Expired, None, None)
+		);
+		assert!(Consent::consents_of(&PATIENT).is_empty());
+		// Taken off once: its deposit is not returned twice.
+		assert_noop!(
+			Consent::revoke(RuntimeOrigin::signed(STRANGER), 0),
+			Error::<Test>::AlreadyRevoked
 		);
 	});
 }

@@ -112,7 +112,8 @@ pub enum ConsentStatus {
 	Active,
 	/// Withdrawn by the patient or a delegate.
 	Revoked,
-	/// Its period has ended. Never stored: derived when read.
+	/// Its period has ended: derived when read ([`Consent::status_at`]), and stored once the
+	/// consent is taken off the patient's list.
 	Expired,
 }
 
@@ -138,13 +139,14 @@ pub struct Consent<AccountId, Balance, Scope> {
 	pub start: u64,
 	/// Until when, exclusive; `None` until revoked (`period.end`).
 	pub end: Option<u64>,
-	/// Active or revoked as stored; [`Consent::status_at`] derives expiry.
+	/// As stored: active until revoked, or until taken off the patient's list after its end
+	/// (expired); [`Consent::status_at`] derives expiry before that.
 	pub status: ConsentStatus,
 	/// When it was granted (`date`).
 	pub created_at: u64,
-	/// When it was revoked.
+	/// When it was revoked (`None` for one that expired).
 	pub revoked_at: Option<u64>,
-	/// Who revoked it.
+	/// Who revoked it (`None` for one that expired).
 	pub revoked_by: Option<AccountId>,
 	/// SHA-256 of the signed consent form kept off chain, if any (`sourceAttachment.hash`).
 	pub form_hash: Option<H256>,
@@ -153,7 +155,7 @@ pub struct Consent<AccountId, Balance, Scope> {
 }
 
 impl<AccountId, Balance, Scope> Consent<AccountId, Balance, Scope> {
-	/// The consent's status at `now`: a revoked consent stays revoked; an active one whose
+	/// The consent's status at `now`: a revoked or expired one stays so; an active one whose
 	/// period ended is expired.
 	pub fn status_at(&self, now: u64) -> ConsentStatus {
 		match (self.status, self.end) {
