@@ -19,8 +19,10 @@
 //! by an account that published an encryption key on chain (and so holds a deposit there, or
 //! loses its staged blobs), and each account's staged blobs take at most
 //! `--blob-staging-quota-per-account`: nobody fills the node's quota without an account, and
-//! one account cannot fill it alone. `--blob-put-unsigned` also accepts unsigned puts, within
-//! the node's quota only (for nodes only trusted clients reach).
+//! one account cannot fill it alone. Each blob counts at least the node's quota over the
+//! [`MAX_STAGED_BLOBS`] it stages at most, so tiny blobs cannot take every place either.
+//! `--blob-put-unsigned` also accepts unsigned puts, within the node's quota only (for nodes
+//! only trusted clients reach).
 //!
 //! A get is signed too ([`get_message`]), by a reader who names the record that references
 //! the blob and the purpose of the read: the node serves the bytes only if that record's
@@ -299,6 +301,15 @@ pub struct ReadContext {
 	pub record: RecordId,
 	/// What the reader reads it for.
 	pub purpose: Purpose,
+}
+
+/// A read through a record that the chain's consent allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowedRead {
+	/// The record's patient: the bytes must be sealed for them ([`sealed_for`]).
+	pub patient: AccountId32,
+	/// What the node's log of served reads says of it once the bytes are served.
+	trace: String,
 }
 
 /// What the chain says of a read.
@@ -631,15 +642,14 @@ impl<S: OffchainStorage> Blobs<S> {
 	/// of `now_ms`: refuses what [`Self::verified_signer`] refuses, a read the chain's consent
 	/// does not allow, a record whose ciphertext is not `hash`, and a get without a context
 	/// by anyone but the signer of a put of `hash` still waiting for its record. Returns the
-	/// patient the bytes must be sealed for ([`sealed_for`]), if they are served through a
-	/// record.
+	/// read the consent allows, if they are served through a record.
 	fn check_get(
 		&self,
 		hash: &H256,
 		signed: RequestSignature<'_>,
 		context: Option<ReadContext>,
 		now_ms: u64,
-	) -> RpcResult<Option<AccountId32>> {
+	) -> RpcResult<Option<AllowedRead>> {
 		let policy = &self.inner.policy;
 		let message = |valid_until_ms| get_message(&policy.genesis, hash, context, valid_until_ms);
 		let Some(reader) =
@@ -665,15 +675,14 @@ impl<S: OffchainStorage> Blobs<S> {
 		let ReadContext { record, purpose } = context;
 		match policy.readers.may_read(reader, *hash, context) {
 			Ok(ReadDecision::Decided { decision, patient }) if decision.allowed => {
-				// The node's own trace of what it handed out, to whom and under what.
-				log::info!(
-					target: "blobs",
-					"serving blob {hash:?} of record {record} to {reader} for {purpose:?} \
-					 ({:?}, consent {:?})",
-					decision.reason,
-					decision.consent_used
-				);
-				Ok(Some(patient))
+				Ok(Some(AllowedRead {
+					patient,
+					trace: format!(
+						"blob {hash:?} of record {record} to {reader} for {purpose:?} ({:?}, \
+						 consent {:?})",
+						decision.reason, decision.consent_used
+					),
+				}))
 			},
 			Ok(ReadDecision::Decided { decision, .. }) => Err(error(
 				error_code::READ_REFUSED,
@@ -758,23 +767,25 @@ impl<S: OffchainStorage> Blobs<S> {
 		// not match is corrupt: replaced, and staged as it was or was not.
 		if held.is_none() {
 			let mut staged = staged_index(&*storage);
-			let staged_bytes: u64 = staged.iter().map(|blob| blob.size).sum();
-			let size = bytes.len() as u64;
+			let counted = |blobs: &mut dyn Iterator<Item = &Staged>| {
+				blobs.map(|blob| self.staging_charge(blob.size)).fold(0, u64::saturating_add)
+			};
+			let staged_bytes = counted(&mut staged.iter());
+			let size = self.staging_charge(bytes.len() as u64);
 			if let Some(who) = &signer {
-				let signers_bytes: u64 = staged
-					.iter()
-					.filter(|blob| blob.signer.as_ref() == Some(who))
-					.map(|blob| blob.size)
-					.sum();
+				let signers_bytes =
+					counted(&mut staged.iter().filter(|blob| blob.signer.as_ref() == Some(who)));
 				let quota = self.inner.staging.quota_per_account_bytes;
 				if signers_bytes.saturating_add(size) > quota {
 					return Err(error(
 						error_code::ACCOUNT_STAGING_FULL,
 						format!(
-							"{who}'s blobs waiting for their records take {signers_bytes} \
-							 bytes on this node; with this one they would pass its quota of \
-							 {quota} bytes per account (--blob-staging-quota-per-account): \
-							 register their records, or try again once unclaimed ones expire"
+							"{who}'s blobs waiting for their records count {signers_bytes} \
+							 bytes on this node (each at least {} bytes); with this one they \
+							 would pass its quota of {quota} bytes per account \
+							 (--blob-staging-quota-per-account): register their records, or \
+							 try again once unclaimed ones expire",
+							self.staging_charge(0)
 						),
 					));
 				}
@@ -785,9 +796,9 @@ impl<S: OffchainStorage> Blobs<S> {
 				return Err(error(
 					error_code::STAGING_FULL,
 					format!(
-						"{} blobs ({staged_bytes} bytes) wait for their records on this node, \
-						 the most it keeps (--blob-staging-quota {} bytes, {MAX_STAGED_BLOBS} \
-						 blobs); try again later",
+						"{} blobs (counting {staged_bytes} bytes) wait for their records on this \
+						 node, the most it keeps (--blob-staging-quota {} bytes, \
+						 {MAX_STAGED_BLOBS} blobs); try again later",
 						staged.len(),
 						self.inner.staging.quota_bytes
 					),
@@ -801,6 +812,14 @@ impl<S: OffchainStorage> Blobs<S> {
 		storage.set(STORAGE_PREFIX, &key, bytes);
 		log::debug!(target: "blobs", "kept blob {hash:?} of {} bytes", bytes.len());
 		Ok(hash)
+	}
+
+	/// What a staged blob of `size` bytes counts against the staging quotas: its size, but at
+	/// least an even share of the node's quota among the [`MAX_STAGED_BLOBS`] it stages at
+	/// most. Tiny blobs then take places in the index only as they take quota, so one account
+	/// takes at most its quota's share of the places too, never all of them.
+	fn staging_charge(&self, size: u64) -> u64 {
+		size.max(self.inner.staging.quota_bytes / MAX_STAGED_BLOBS as u64)
 	}
 
 	/// Looks at the staged blobs as of `now_ms`: those a finalized record references leave
@@ -1059,7 +1078,7 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 		};
 		// The check calls the runtime: off the RPC server's async workers.
 		let blobs = self.clone();
-		let sealed_for_patient = tokio::task::spawn_blocking(move || {
+		let allowed_read = tokio::task::spawn_blocking(move || {
 			let signed = RequestSignature {
 				signer: reader.as_ref(),
 				signature: signature.as_deref(),
@@ -1070,15 +1089,23 @@ impl<S: OffchainStorage + 'static> BlobsApiServer for Blobs<S> {
 		.await
 		.map_err(|e| error(error_code::CHAIN_UNAVAILABLE, format!("the check failed: {e}")))??;
 		let bytes = self.fetch(hash).await?;
-		match sealed_for_patient {
-			Some(patient) if sealed_for(&bytes).as_ref() != Some(&patient) => Err(error(
+		match allowed_read {
+			Some(read) if sealed_for(&bytes).as_ref() != Some(&read.patient) => Err(error(
 				error_code::NOT_THE_RECORDS_BLOB,
 				format!(
-					"{hash:?} is not sealed for {patient}, the patient of the record named: \
-					 it is not that record's ciphertext"
+					"{hash:?} is not sealed for {}, the patient of the record named: it is not \
+					 that record's ciphertext",
+					read.patient
 				),
 			)),
-			_ => Ok(bytes),
+			Some(read) => {
+				// The node's own trace of what it handed out, to whom and under what: reads
+				// refused after the consent check (not found, not sealed for the patient)
+				// are not in it.
+				log::info!(target: "blobs", "served {}", read.trace);
+				Ok(bytes)
+			},
+			None => Ok(bytes),
 		}
 	}
 }
@@ -1576,13 +1603,22 @@ mod tests {
 		published: &[&AccountId32],
 		chain: Arc<Chain>,
 	) -> (Blobs<InMemOffchainStorage>, Arc<Published>, Arc<Consents>) {
-		let putters = Arc::new(Published::default());
-		putters.accounts.lock().unwrap().extend(published.iter().map(|who| (*who).clone()));
 		let staging = StagingLimits {
 			ttl: Duration::from_millis(TTL_MS),
 			quota_bytes: QUOTA,
 			quota_per_account_bytes: 20,
 		};
+		signed_blobs_staging(published, chain, staging)
+	}
+
+	/// As [`signed_blobs_reading`], within `staging`.
+	fn signed_blobs_staging(
+		published: &[&AccountId32],
+		chain: Arc<Chain>,
+		staging: StagingLimits,
+	) -> (Blobs<InMemOffchainStorage>, Arc<Published>, Arc<Consents>) {
+		let putters = Arc::new(Published::default());
+		putters.accounts.lock().unwrap().extend(published.iter().map(|who| (*who).clone()));
 		let readers = Arc::new(Consents::default());
 		let policy = AccessPolicy {
 			accept_unsigned_puts: false,
@@ -1746,6 +1782,35 @@ mod tests {
 	}
 
 	#[test]
+	fn tiny_blobs_take_places_only_as_they_take_quota() {
+		let (alice, alice_id) = keyring("Alice");
+		let (bob, bob_id) = keyring("Bob");
+		// Each blob counts at least 4 bytes: the node's quota over the places it has.
+		let share = 4;
+		let staging = StagingLimits {
+			ttl: Duration::from_millis(TTL_MS),
+			quota_bytes: share * MAX_STAGED_BLOBS as u64,
+			quota_per_account_bytes: 3 * share,
+		};
+		let (blobs, _, _) =
+			signed_blobs_staging(&[&alice_id, &bob_id], Arc::new(Chain::default()), staging);
+		let put_by = |pair: &sr25519::Pair, who: &AccountId32, bytes: &[u8]| {
+			let signed = signature(pair, GENESIS, bytes);
+			put_signed(&blobs, bytes, Some(who), Some(&signed), VALID_UNTIL)
+		};
+		// Three one-byte blobs take Alice's 12 bytes, so she cannot take the node's 4,096
+		// places with 4 KiB.
+		for n in 0..3u8 {
+			put_by(&alice, &alice_id, &[n]).unwrap();
+		}
+		assert_eq!(code(put_by(&alice, &alice_id, &[3])), error_code::ACCOUNT_STAGING_FULL);
+		// A blob larger than the share counts its size.
+		put_by(&bob, &bob_id, &[7u8; 10]).unwrap();
+		assert_eq!(code(put_by(&bob, &bob_id, &[8u8; 1])), error_code::ACCOUNT_STAGING_FULL);
+		assert_eq!(staged_index(&*blobs.storage()).len(), 4);
+	}
+
+	#[test]
 	fn a_signer_who_withdraws_their_key_loses_their_unclaimed_blobs_at_once() {
 		let (alice, alice_id) = keyring("Alice");
 		let (bob, bob_id) = keyring("Bob");
@@ -1800,7 +1865,7 @@ mod tests {
 		signature: &[u8],
 		context: Option<ReadContext>,
 		until: u64,
-	) -> RpcResult<Option<AccountId32>> {
+	) -> RpcResult<Option<AllowedRead>> {
 		let signed = RequestSignature {
 			signer: Some(reader),
 			signature: Some(signature),
@@ -1842,7 +1907,7 @@ mod tests {
 			Some(TREATMENT_OF_RECORD_1),
 			VALID_UNTIL,
 		);
-		assert_eq!(checked.unwrap(), Some(alice_id.clone()));
+		assert_eq!(checked.unwrap().map(|read| read.patient), Some(alice_id.clone()));
 		// For research, or by Carol, whom no consent names: refused.
 		let research = ReadContext { record: 1, purpose: Purpose::Research };
 		assert_eq!(get(&bob, &bob_id, research), error_code::READ_REFUSED);
