@@ -1563,7 +1563,9 @@ pub mod pallet {
 		/// Remove the pack `sgtin` and its history, returning its deposit to whoever
 		/// commissioned it. Anyone may, once the pack is out of the supply chain for good
 		/// (dispensed and past the revert window, decommissioned, or illegitimate), outside
-		/// any container, and `RetentionPeriod` has passed since its expiry date.
+		/// any container, and `RetentionPeriod` has passed since its expiry date and since it
+		/// left the supply chain, whichever is later (a pack found illegitimate, stolen or
+		/// destroyed years after its expiry keeps its record for the whole period after that).
 		///
 		/// Afterwards `verify` answers unknown: the retention period is when records may go.
 		/// Purging a lot's last pack removes its batch and retires its lot number for the
@@ -1574,20 +1576,23 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let pack = Self::pack(&sgtin)?;
 			let now = T::Time::now();
-			match pack.state {
-				PackState::Dispensed { at, .. } => ensure!(
-					now >= at.saturating_add(T::RevertWindow::get()),
-					Error::<T>::NotTerminal
-				),
-				PackState::Decommissioned { .. } | PackState::Illegitimate { .. } => {},
+			let left_at = match pack.state {
+				PackState::Dispensed { at, .. } => {
+					ensure!(
+						now >= at.saturating_add(T::RevertWindow::get()),
+						Error::<T>::NotTerminal
+					);
+					at
+				},
+				PackState::Decommissioned { at, .. } | PackState::Illegitimate { at, .. } => at,
 				PackState::Active | PackState::Suspect { .. } => {
 					return Err(Error::<T>::NotTerminal.into())
 				},
-			}
+			};
 			ensure!(matches!(pack.position, Position::Held(_)), Error::<T>::InsideContainer);
 			let mut batch = Batches::<T>::get(pack.batch).ok_or(Error::<T>::UnknownBatch)?;
 			ensure!(
-				now >= batch.expires_at.saturating_add(T::RetentionPeriod::get()),
+				now >= batch.expires_at.max(left_at).saturating_add(T::RetentionPeriod::get()),
 				Error::<T>::RetentionNotOver
 			);
 			Self::release(HoldReason::PackDeposit, &pack.deposit)?;

@@ -2471,6 +2471,31 @@ fn a_purged_lots_number_is_never_given_to_another_batch() {
 }
 
 #[test]
+fn a_pack_that_leaves_after_its_expiry_is_kept_for_the_whole_period_after() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3"]);
+		let purge = |text| SupplyChain::purge_pack(RuntimeOrigin::signed(STRANGER), pack(text));
+		// Years after the lot expired, a forgotten pack turns out illegitimate, another is
+		// stolen and a third destroyed.
+		let found = EXPIRES_AT + RETENTION;
+		set_now(found);
+		assert_ok!(suspect(PHARMACIST, "S1"));
+		assert_ok!(illegitimate(INSPECTOR, "S1"));
+		assert_ok!(decommission(PHARMACY_CLERK, "S2", DecommissionReason::Stolen));
+		assert_ok!(decommission(PHARMACY_CLERK, "S3", DecommissionReason::Destroyed));
+		set_now(found + RETENTION - 1);
+		for text in ["S1", "S2", "S3"] {
+			assert_noop!(purge(text), Error::<Test>::RetentionNotOver);
+			assert_ne!(status(text), PackStatus::Unknown);
+		}
+		set_now(found + RETENTION);
+		for text in ["S1", "S2", "S3"] {
+			assert_ok!(purge(text));
+		}
+	});
+}
+
+#[test]
 fn purge_pack_errors() {
 	new_test_ext().execute_with(|| {
 		at_pharmacy(&["S1", "S2", "S3", "S4"]);
