@@ -186,6 +186,7 @@ fn insert_container<T: Config>(
 			quarantined: 0,
 			history_len: 0,
 			updated_at: NOW,
+			latest_expiry: if batches.is_empty() { 0 } else { EXPIRES_AT },
 			deposit: Deposit { depositor: depositor.clone(), amount: 0u32.into() },
 		},
 	);

@@ -929,9 +929,12 @@ pub mod pallet {
 		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
 		/// be shipped or received. The tree must stay within `MaxNestingDepth` levels and
 		/// `MaxBatchesPerContainer` batches. Packing into an existing container is charged
-		/// less: no prefix is looked up and no deposit taken.
+		/// less: no prefix is looked up and no deposit taken. Each pack packed also reads its
+		/// batch, for the container to know the latest expiry of what it carried (the
+		/// benchmark packs containers, which read none): one read per pack on top.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::aggregate(children.len() as u32))]
+		#[pallet::weight(T::WeightInfo::aggregate(children.len() as u32)
+			.saturating_add(T::DbWeight::get().reads(children.len() as u64)))]
 		pub fn aggregate(
 			origin: OriginFor<T>,
 			parent: Sscc,
@@ -967,6 +970,7 @@ pub mod pallet {
 						quarantined: 0,
 						history_len: 0,
 						updated_at: now,
+						latest_expiry: 0,
 						deposit,
 					}
 				},
@@ -986,6 +990,7 @@ pub mod pallet {
 				now,
 			)?;
 			let parent_seq = container.history_len;
+			let mut packs: u64 = 0;
 			for child in children.iter() {
 				ensure!(*child != Epc::Sscc(parent), Error::<T>::CannotContainItself);
 				let item = Self::load(child)?;
@@ -999,6 +1004,10 @@ pub mod pallet {
 						// A container of packs has two levels (`MaxNestingDepth` is at least 2).
 						container.height = container.height.max(2);
 						Self::add_batch(&mut container.batches, pack.batch, 1)?;
+						let batch =
+							Batches::<T>::get(pack.batch).ok_or(Error::<T>::UnknownBatch)?;
+						container.latest_expiry = container.latest_expiry.max(batch.expires_at);
+						packs = packs.saturating_add(1);
 					},
 					Item::Container(_, inner) => {
 						ensure!(inner.quarantined == 0, Error::<T>::ContainsSuspect);
@@ -1011,6 +1020,7 @@ pub mod pallet {
 						for (batch, packs) in inner.batches.iter() {
 							Self::add_batch(&mut container.batches, *batch, *packs)?;
 						}
+						container.latest_expiry = container.latest_expiry.max(inner.latest_expiry);
 					},
 				}
 				item.move_to(
@@ -1025,7 +1035,11 @@ pub mod pallet {
 			}
 			Self::store_packing_event(parent, container, &epcis, count, now, StepKind::Ordinary)?;
 			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
-			Ok(Some(T::WeightInfo::aggregate(count).saturating_sub(unused)).into())
+			let batch_reads = T::DbWeight::get().reads(packs);
+			Ok(Some(
+				T::WeightInfo::aggregate(count).saturating_add(batch_reads).saturating_sub(unused),
+			)
+			.into())
 		}
 
 		/// Take `children` out of the container `parent`, held by the caller's organisation
@@ -1617,7 +1631,9 @@ pub mod pallet {
 
 		/// Remove the empty container `sscc` and its history, returning its deposit to whoever
 		/// created it. Anyone may, once it holds nothing, is neither in transit nor in a
-		/// container, and has not changed for `RetentionPeriod`.
+		/// container, has not changed for `RetentionPeriod`, and `RetentionPeriod` has passed
+		/// since the latest expiry date of the packs it ever carried: its history holds their
+		/// journeys in it (shipments, receipts), which their own histories do not repeat.
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::purge_container(Pallet::<T>::max_log_entries()))]
 		pub fn purge_container(origin: OriginFor<T>, sscc: Sscc) -> DispatchResultWithPostInfo {
@@ -1629,8 +1645,9 @@ pub mod pallet {
 				Position::InTransit(_) => return Err(Error::<T>::ItemInTransit.into()),
 				Position::Inside(_) => return Err(Error::<T>::InsideContainer.into()),
 			}
+			let kept_from = container.updated_at.max(container.latest_expiry);
 			ensure!(
-				T::Time::now() >= container.updated_at.saturating_add(T::RetentionPeriod::get()),
+				T::Time::now() >= kept_from.saturating_add(T::RetentionPeriod::get()),
 				Error::<T>::RetentionNotOver
 			);
 			Self::release(HoldReason::ContainerDeposit, &container.deposit)?;

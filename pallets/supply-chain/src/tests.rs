@@ -697,6 +697,32 @@ fn commission_errors() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn a_container_keeps_the_latest_expiry_of_what_it_carried() {
+	new_test_ext().execute_with(|| {
+		commission_a(&["S1"]);
+		let later = *b"281231";
+		assert_ok!(commission_lot("LOT-B", later, &["S2"]));
+		assert_ok!(aggregate(MAKER_STAFF, 1, &[pack_epc("S1")]));
+		assert_eq!(container_of(1).latest_expiry, EXPIRES_AT);
+		assert_ok!(aggregate(MAKER_STAFF, 2, &[pack_epc("S2")]));
+		let case_2_expiry = container_of(2).latest_expiry;
+		assert!(case_2_expiry > EXPIRES_AT);
+		// A pallet of both cases keeps the later; unpacking lowers nothing.
+		let info = SupplyChain::aggregate(
+			RuntimeOrigin::signed(MAKER_STAFF),
+			sscc(3),
+			epcs(&[case(1), case(2)]),
+		)
+		.expect("packed");
+		assert_eq!(container_of(3).latest_expiry, case_2_expiry);
+		// Containers read no batch: only the declared weight of packing them.
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::aggregate(2)));
+		assert_ok!(disaggregate(MAKER_STAFF, 3, &[case(2)]));
+		assert_eq!(container_of(3).latest_expiry, case_2_expiry);
+	});
+}
+
+#[test]
 fn packs_are_aggregated_into_a_new_container() {
 	new_test_ext().execute_with(|| {
 		commission_a(&["S1", "S2"]);
@@ -705,8 +731,10 @@ fn packs_are_aggregated_into_a_new_container() {
 		let children = epcs(&[pack_epc("S1"), pack_epc("S2"), pack_epc("S3")]);
 		let info = SupplyChain::aggregate(RuntimeOrigin::signed(MAKER_STAFF), sscc(1), children)
 			.expect("packed");
-		// A new container: charged all the call declared.
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::aggregate(3)));
+		// A new container of packs: charged all the call declared, each pack's batch read.
+		let declared = <() as WeightInfo>::aggregate(3)
+			.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads(3));
+		assert_eq!(info.actual_weight, Some(declared));
 
 		let container = container_of(1);
 		assert_eq!(container.position, Position::Held(MAKER));
@@ -765,6 +793,7 @@ fn packs_are_aggregated_into_a_new_container() {
 			info.actual_weight,
 			Some(
 				<() as WeightInfo>::aggregate(1)
+					+ <Test as frame_system::Config>::DbWeight::get().reads(1)
 					- <Test as frame_system::Config>::DbWeight::get().reads_writes(10, 1)
 			)
 		);
@@ -2539,7 +2568,12 @@ fn an_empty_container_is_purged_after_the_retention_period() {
 		assert_noop!(purge(1), Error::<Test>::ItemInTransit);
 		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
 		assert_noop!(purge(1), Error::<Test>::RetentionNotOver);
+		// A retention period after its last change, the packs it carried are still on chain
+		// (they expire later): their journeys in it are kept with them.
 		set_now(START + RETENTION);
+		assert_eq!(container_of(1).latest_expiry, EXPIRES_AT);
+		assert_noop!(purge(1), Error::<Test>::RetentionNotOver);
+		set_now(EXPIRES_AT + RETENTION);
 		let len = container_of(1).history_len;
 		assert_eq!(hold_of(HoldReason::ContainerDeposit, MAKER_STAFF), 2 * ContainerDeposit::get());
 		assert_ok!(purge(1));

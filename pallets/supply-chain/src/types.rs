@@ -260,6 +260,11 @@ pub struct Container<AccountId, Balance, Batches> {
 	/// When it last changed (packed, unpacked, shipped, received), in milliseconds since the
 	/// Unix epoch.
 	pub updated_at: u64,
+	/// The latest expiry date (milliseconds since the Unix epoch) of the packs it has ever
+	/// held, directly or in containers it held; 0 before it held any. Its history is part of
+	/// theirs (a pack's own history does not repeat the moves of the container it travelled
+	/// in), so it is kept for the retention period after that date too.
+	pub latest_expiry: u64,
 	/// The deposit held for it, from the member who first packed it.
 	pub deposit: Deposit<AccountId, Balance>,
 }
