@@ -26,7 +26,9 @@
 //! a delegate grants ends by the end of their delegation, and once a delegation is over (or
 //! removed) its former holder can no longer revoke running consents; anyone may revoke a
 //! consent whose period has ended, returning its deposit to its grantor. Removing a delegate
-//! revokes at once the consents they granted themselves, so they keep no access of their own.
+//! revokes at once the consents they granted to their own account. What they granted to
+//! others stays, an organisation they belong to included (its other members' care goes on):
+//! the patient reviews those ([`Pallet::consents_of`]) and revokes what they no longer want.
 //!
 //! The audit trail is the one kind of storage that holds no refundable deposit: read receipts
 //! ([`AccessLog`]), revoked consents ([`Consents`]) and break-glass accesses
@@ -655,11 +657,11 @@ pub mod pallet {
 		/// Remove `delegate` from `patient`'s delegates and return the deposit to the patient.
 		/// The patient, or the delegate stepping down (even after the delegation ended).
 		///
-		/// The consents the delegate granted to themselves end with it (revoked by the caller,
-		/// their deposits returned to the delegate, their key envelopes that nobody may read any
-		/// more removed): a guardian keeps no access of their own once the patient takes over.
-		/// What they granted to others stays: removing a delegate must not cut off the
-		/// patient's care.
+		/// The consents the delegate granted to their own account end with it (revoked by the
+		/// caller, their deposits returned to the delegate, their key envelopes that nobody may
+		/// read any more removed). What they granted to others stays, to an organisation they
+		/// belong to too: removing a delegate must not cut off the patient's care. The patient
+		/// revokes those they no longer want.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove_delegate()
 			.saturating_add(Pallet::<T>::own_consents_weight(
