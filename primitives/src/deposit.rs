@@ -5,9 +5,10 @@ use frame_support::traits::{fungible::MutateHold, tokens::Precision};
 use scale_info::TypeInfo;
 use sp_runtime::{traits::Zero, DispatchResult};
 
-/// The storage reads a hold or a release makes, as the benchmarks count them: the holder's
-/// `Balances::Holds` entry. (The holder's account is the caller's in every MedChain call,
-/// which benchmarks leave out: every extrinsic touches it to pay its fee.)
+/// The storage reads a hold or a release makes from the caller, as the benchmarks count them:
+/// the holder's `Balances::Holds` entry. (The caller's account is left out: every extrinsic
+/// touches it to pay its fee. A deposit returned to someone else also writes their account;
+/// the benchmarks of calls that may do so have someone else pay the deposit.)
 pub const HOLD_READS: u64 = 1;
 /// The storage writes a hold or a release makes, as the benchmarks count them (see
 /// [`HOLD_READS`]).

@@ -95,18 +95,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(110), added: 2585, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::BatchIds` (r:1 w:0)
 	/// Proof: `SupplyChain::BatchIds` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	/// Storage: `SupplyChain::RetiredGtins` (r:0 w:1)
 	/// Proof: `SupplyChain::RetiredGtins` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn deregister_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `568`
+		//  Measured:  `784`
 		//  Estimated: `3676`
-		// Minimum execution time: 78_274_000 picoseconds.
-		Weight::from_parts(120_629_000, 3676)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 86_513_000 picoseconds.
+		Weight::from_parts(110_209_000, 3676)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
@@ -634,9 +636,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn deregister_product() -> Weight {
-		Weight::from_parts(120_629_000, 3676)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(110_209_000, 3676)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn transfer_product() -> Weight {
 		Weight::from_parts(35_076_000, 3555)
