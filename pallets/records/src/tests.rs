@@ -589,7 +589,7 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 		// Nor may a provider the patient lets append and read name it again: its consent
 		// would serve it, through its own record, a ciphertext it may not read.
 		grant_doctor_treatment();
-		assert_noop!(
+		let doctor_names_it = || {
 			Records::register(
 				RuntimeOrigin::signed(DOCTOR),
 				PATIENT,
@@ -599,9 +599,9 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 				fhir_json(),
 				Purpose::Treatment,
 				envelopes(&[PATIENT, DOCTOR]),
-			),
-			Error::<Test>::CiphertextAlreadyNamed
-		);
+			)
+		};
+		assert_noop!(doctor_names_it(), Error::<Test>::CiphertextAlreadyNamed);
 		let doctors_record = register_note(DOCTOR, PATIENT, 3);
 		assert_noop!(
 			Records::amend(
@@ -627,19 +627,7 @@ fn a_record_may_not_name_another_patients_ciphertext() {
 			register_for_other_patient(OTHER_PATIENT),
 			Error::<Test>::CiphertextOfAnotherPatient
 		);
-		assert_noop!(
-			Records::register(
-				RuntimeOrigin::signed(DOCTOR),
-				PATIENT,
-				consult_note(),
-				content(1),
-				1_024,
-				fhir_json(),
-				Purpose::Treatment,
-				envelopes(&[PATIENT, DOCTOR]),
-			),
-			Error::<Test>::CiphertextBeingDeleted
-		);
+		assert_noop!(doctor_names_it(), Error::<Test>::CiphertextBeingDeleted);
 		let again = register_note(PATIENT, PATIENT, 1);
 		assert_eq!(record_of(again).content_hash, content(1));
 	});
