@@ -771,12 +771,13 @@ impl<S: OffchainStorage> Blobs<S> {
 				blobs.map(|blob| self.staging_charge(blob.size)).fold(0, u64::saturating_add)
 			};
 			let staged_bytes = counted(&mut staged.iter());
-			let size = self.staging_charge(bytes.len() as u64);
+			let size = bytes.len() as u64;
+			let charge = self.staging_charge(size);
 			if let Some(who) = &signer {
 				let signers_bytes =
 					counted(&mut staged.iter().filter(|blob| blob.signer.as_ref() == Some(who)));
 				let quota = self.inner.staging.quota_per_account_bytes;
-				if signers_bytes.saturating_add(size) > quota {
+				if signers_bytes.saturating_add(charge) > quota {
 					return Err(error(
 						error_code::ACCOUNT_STAGING_FULL,
 						format!(
@@ -791,7 +792,7 @@ impl<S: OffchainStorage> Blobs<S> {
 				}
 			}
 			if staged.len() >= MAX_STAGED_BLOBS
-				|| staged_bytes.saturating_add(size) > self.inner.staging.quota_bytes
+				|| staged_bytes.saturating_add(charge) > self.inner.staging.quota_bytes
 			{
 				return Err(error(
 					error_code::STAGING_FULL,
@@ -817,9 +818,13 @@ impl<S: OffchainStorage> Blobs<S> {
 	/// What a staged blob of `size` bytes counts against the staging quotas: its size, but at
 	/// least an even share of the node's quota among the [`MAX_STAGED_BLOBS`] it stages at
 	/// most. Tiny blobs then take places in the index only as they take quota, so one account
-	/// takes at most its quota's share of the places too, never all of them.
+	/// takes at most its quota's share of the places too, never all of them. The share never
+	/// passes an account's whole quota, so each account may always stage one blob.
 	fn staging_charge(&self, size: u64) -> u64 {
-		size.max(self.inner.staging.quota_bytes / MAX_STAGED_BLOBS as u64)
+		let staging = &self.inner.staging;
+		let share =
+			(staging.quota_bytes / MAX_STAGED_BLOBS as u64).min(staging.quota_per_account_bytes);
+		size.max(share)
 	}
 
 	/// Looks at the staged blobs as of `now_ms`: those a finalized record references leave
@@ -1807,7 +1812,28 @@ mod tests {
 		// A blob larger than the share counts its size.
 		put_by(&bob, &bob_id, &[7u8; 10]).unwrap();
 		assert_eq!(code(put_by(&bob, &bob_id, &[8u8; 1])), error_code::ACCOUNT_STAGING_FULL);
-		assert_eq!(staged_index(&*blobs.storage()).len(), 4);
+		// The index keeps each blob's real size; only the quotas count the share.
+		let sizes: Vec<u64> = staged_index(&*blobs.storage()).iter().map(|b| b.size).collect();
+		assert_eq!(sizes, vec![1, 1, 1, 10]);
+	}
+
+	#[test]
+	fn the_share_of_a_tiny_blob_never_passes_an_accounts_quota() {
+		let (alice, alice_id) = keyring("Alice");
+		// A node quota so large that its 4,096th is more than an account's whole quota.
+		let staging = StagingLimits {
+			ttl: Duration::from_millis(TTL_MS),
+			quota_bytes: 100 * MAX_STAGED_BLOBS as u64,
+			quota_per_account_bytes: 20,
+		};
+		let (blobs, _, _) = signed_blobs_staging(&[&alice_id], Arc::new(Chain::default()), staging);
+		let put = |bytes: &[u8]| {
+			let signed = signature(&alice, GENESIS, bytes);
+			put_signed(&blobs, bytes, Some(&alice_id), Some(&signed), VALID_UNTIL)
+		};
+		// One blob fits, counted as the whole quota; a second does not.
+		put(b"one").unwrap();
+		assert_eq!(code(put(b"two")), error_code::ACCOUNT_STAGING_FULL);
 	}
 
 	#[test]

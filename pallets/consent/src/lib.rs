@@ -31,7 +31,7 @@
 //! the patient reviews those ([`Pallet::consents_of`]) and revokes what they no longer want.
 //!
 //! The audit trail is the one kind of storage that holds no refundable deposit: read receipts
-//! ([`AccessLog`]), revoked consents ([`Consents`]) and break-glass accesses
+//! ([`AccessLog`]), revoked and expired consents ([`Consents`]) and break-glass accesses
 //! ([`EmergencyAccesses`]), like the record registry's tombstones, are never freed, because
 //! history must never be lost (HIPAA's audit controls keep such logs for six years). A deposit
 //! that can never be returned would be a fee by another name: each entry is bounded in size
@@ -658,10 +658,10 @@ pub mod pallet {
 		/// The patient, or the delegate stepping down (even after the delegation ended).
 		///
 		/// The consents the delegate granted to their own account end with it (revoked by the
-		/// caller, their deposits returned to the delegate, their key envelopes that nobody may
-		/// read any more removed). What they granted to others stays, to an organisation they
-		/// belong to too: removing a delegate must not cut off the patient's care. The patient
-		/// revokes those they no longer want.
+		/// caller, or cleared as expired if past their end; their deposits returned to the
+		/// delegate, their key envelopes that nobody may read any more removed). What they
+		/// granted to others stays, to an organisation they belong to too: removing a delegate
+		/// must not cut off the patient's care. The patient revokes those they no longer want.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove_delegate()
 			.saturating_add(Pallet::<T>::own_consents_weight(
