@@ -929,9 +929,10 @@ pub mod pallet {
 		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
 		/// be shipped or received. The tree must stay within `MaxNestingDepth` levels and
 		/// `MaxBatchesPerContainer` batches. Packing into an existing container is charged
-		/// less: no prefix is looked up and no deposit taken. Each pack packed also reads its
-		/// batch, for the container to know the latest expiry of what it carried (the
-		/// benchmark packs containers, which read none): one read per pack on top.
+		/// less: no prefix is looked up and no deposit taken. A pack of a batch the container
+		/// does not list yet also reads its batch, for the container to know the latest expiry
+		/// of what it carried (the benchmark packs containers, which read none): up to one read
+		/// per pack on top, refunded for the packs of batches already listed.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::aggregate(children.len() as u32)
 			.saturating_add(T::DbWeight::get().reads(children.len() as u64)))]
@@ -990,7 +991,7 @@ pub mod pallet {
 				now,
 			)?;
 			let parent_seq = container.history_len;
-			let mut packs: u64 = 0;
+			let mut batches_read: u64 = 0;
 			for child in children.iter() {
 				ensure!(*child != Epc::Sscc(parent), Error::<T>::CannotContainItself);
 				let item = Self::load(child)?;
@@ -1003,11 +1004,13 @@ pub mod pallet {
 						Self::ensure_active(&pack.state)?;
 						// A container of packs has two levels (`MaxNestingDepth` is at least 2).
 						container.height = container.height.max(2);
-						Self::add_batch(&mut container.batches, pack.batch, 1)?;
-						let batch =
-							Batches::<T>::get(pack.batch).ok_or(Error::<T>::UnknownBatch)?;
-						container.latest_expiry = container.latest_expiry.max(batch.expires_at);
-						packs = packs.saturating_add(1);
+						// A batch the container already lists has its expiry counted.
+						if Self::add_batch(&mut container.batches, pack.batch, 1)? {
+							let batch =
+								Batches::<T>::get(pack.batch).ok_or(Error::<T>::UnknownBatch)?;
+							container.latest_expiry = container.latest_expiry.max(batch.expires_at);
+							batches_read = batches_read.saturating_add(1);
+						}
 					},
 					Item::Container(_, inner) => {
 						ensure!(inner.quarantined == 0, Error::<T>::ContainsSuspect);
@@ -1018,7 +1021,8 @@ pub mod pallet {
 							.ok_or(Error::<T>::TooDeep)?;
 						container.height = container.height.max(height);
 						for (batch, packs) in inner.batches.iter() {
-							Self::add_batch(&mut container.batches, *batch, *packs)?;
+							let _newly_listed =
+								Self::add_batch(&mut container.batches, *batch, *packs)?;
 						}
 						container.latest_expiry = container.latest_expiry.max(inner.latest_expiry);
 					},
@@ -1035,7 +1039,7 @@ pub mod pallet {
 			}
 			Self::store_packing_event(parent, container, &epcis, count, now, StepKind::Ordinary)?;
 			Self::deposit_event(Event::Aggregated { parent, children, who, epcis });
-			let batch_reads = T::DbWeight::get().reads(packs);
+			let batch_reads = T::DbWeight::get().reads(batches_read);
 			Ok(Some(
 				T::WeightInfo::aggregate(count).saturating_add(batch_reads).saturating_sub(unused),
 			)
@@ -2337,17 +2341,19 @@ pub mod pallet {
 			}
 		}
 
-		/// Counts `packs` more packs of `batch` in `batches`.
+		/// Counts `packs` more packs of `batch` in `batches`; whether `batches` did not list
+		/// `batch` before.
 		fn add_batch(
 			batches: &mut BatchCountsOf<T>,
 			batch: BatchId,
 			packs: u32,
-		) -> Result<(), Error<T>> {
+		) -> Result<bool, Error<T>> {
 			if let Some((_, count)) = batches.iter_mut().find(|(id, _)| *id == batch) {
 				*count = count.checked_add(packs).ok_or(Error::<T>::Overflow)?;
-				return Ok(());
+				return Ok(false);
 			}
-			batches.try_push((batch, packs)).map_err(|_| Error::<T>::TooManyBatches)
+			batches.try_push((batch, packs)).map_err(|_| Error::<T>::TooManyBatches)?;
+			Ok(true)
 		}
 
 		/// Counts `packs` fewer packs of `batch` in `batches`, forgetting the batch at zero.
