@@ -96,6 +96,24 @@ export async function getBlob(api, hash, reader, context) {
 }
 
 /**
+ * Encrypts `plaintext` of `patient` on the client under a fresh data key, puts the ciphertext
+ * on the node as `author`, and wraps the data key for each of `recipients` (addresses).
+ * Returns the ciphertext, its hash and the envelopes, as `records.register` and
+ * `records.amend` take them.
+ */
+async function encryptAndPut(api, author, patient, plaintext, recipients) {
+  const { ciphertext, dataKey } = encryptDocument(plaintext, patient);
+  const contentHash = sha256Hex(ciphertext);
+  const stored = await putBlob(api, ciphertext, author);
+  if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
+  const envelopes = [];
+  for (const recipient of recipients) {
+    envelopes.push([recipient, u8aToHex(wrapKey(dataKey, await publishedKey(api, recipient)))]);
+  }
+  return { ciphertext, contentHash, envelopes };
+}
+
+/**
  * Encrypts `plaintext` on the client, puts the ciphertext on the node, and builds the
  * `records.register` call making it a record of `patient`, authored by `author` (the patient or
  * a provider with an append consent). The data key is wrapped for the patient and, when a
@@ -104,20 +122,31 @@ export async function getBlob(api, hash, reader, context) {
  */
 export async function documentRegistration(api, author, patient, plaintext, options = {}) {
   const { category = '11488-4', mediaType = 'application/fhir+json', purpose = 'Treatment' } = options;
-  const { ciphertext, dataKey } = encryptDocument(plaintext, patient);
-  const contentHash = sha256Hex(ciphertext);
-  const stored = await putBlob(api, ciphertext, author);
-  if (stored !== contentHash) throw new Error(`node stored ${stored}, expected ${contentHash}`);
   const recipients = options.recipients
     ?? [patient, ...(author.address === patient ? [] : [author.address])];
-  const envelopes = [];
-  for (const recipient of recipients) {
-    envelopes.push([recipient, u8aToHex(wrapKey(dataKey, await publishedKey(api, recipient)))]);
-  }
+  const { ciphertext, contentHash, envelopes } = await encryptAndPut(
+    api, author, patient, plaintext, recipients,
+  );
   const tx = api.tx.records.register(
     patient, category, contentHash, ciphertext.length, mediaType, purpose, envelopes,
   );
   return { tx, ciphertext, contentHash };
+}
+
+/**
+ * `author` (the patient, or a provider with an append consent) registers `plaintext` as the
+ * next version of `record`, its data key wrapped for `recipients` (addresses). Returns the new
+ * version's record id and its ciphertext's hash.
+ */
+export async function amendDocument(api, author, record, plaintext, recipients, purpose = 'Treatment') {
+  const patient = (await api.query.records.records(record)).unwrap().patient.toString();
+  const { ciphertext, contentHash, envelopes } = await encryptAndPut(
+    api, author, patient, plaintext, recipients,
+  );
+  const { events } = await submit(api, author, api.tx.records.amend(
+    record, contentHash, ciphertext.length, 'application/fhir+json', purpose, envelopes,
+  ));
+  return { record: findEvent(events, 'records', 'RecordAmended').record.toNumber(), contentHash };
 }
 
 /**

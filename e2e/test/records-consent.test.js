@@ -13,7 +13,7 @@ import { connect, findEvent, keyFromUri, rawRpc, submit, sudo } from '../lib/cha
 import { ready, sha256Hex } from '../lib/crypto.js';
 import { killOnExit, startDevNode } from '../lib/node.js';
 import {
-  blobStorageKey, canAccess, changeMembership, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob,
+  amendDocument, blobStorageKey, canAccess, changeMembership, documentRegistration, encryptionKeysOf, getBlob, grantRead, putBlob,
   publishEncryptionKey, putMessage, readDocument, registerDocument, revoke, shareRecordKey,
 } from '../lib/records.js';
 
@@ -193,6 +193,44 @@ test('a patient shares a record with a provider for treatment, then revokes', as
   const tampered = Uint8Array.from(ciphertext);
   tampered[tampered.length - 1] ^= 1;
   assert.notEqual(sha256Hex(tampered), contentHash);
+});
+
+test('a consent to one record follows its document to the corrected version', async () => {
+  const { patient, doctor } = people;
+  const original = '{"resourceType":"Observation","code":"potassium","value":"6.9 mmol/L"}';
+  const corrected = '{"resourceType":"Observation","code":"potassium","value":"4.1 mmol/L"}';
+  const { record: first } = await registerDocument(
+    api, patient.account, patient.address, stringToU8a(original),
+  );
+  const { record: unrelated } = await registerDocument(
+    api, patient.account, patient.address, stringToU8a('{"note":"not shared"}'),
+  );
+  const { events } = await submit(api, patient.account, api.tx.consent.grant(
+    patient.address, { Account: doctor.address }, { Records: [first] }, ['Read'], ['Treatment'],
+    null, null, null,
+  ));
+  const consent = findEvent(events, 'consent', 'ConsentGranted').consent.toNumber();
+  await shareRecordKey(api, patient.account, patient.keys, first, doctor.address);
+  assert.equal(u8aToString(await readDocument(api, doctor.account, doctor.keys, first)), original);
+  assert.deepEqual(await canAccess(api, doctor.address, unrelated), { allowed: false, reason: 'OutOfScope' });
+
+  // The lab's value was wrong; the patient files the corrected version and wraps its key for
+  // the doctor she shared the original with. The doctor reads it under the same consent, on
+  // chain and from the node holding the ciphertext.
+  const { record: second } = await amendDocument(
+    api, patient.account, first, stringToU8a(corrected), [patient.address, doctor.address],
+  );
+  assert.equal(u8aToString(await readDocument(api, doctor.account, doctor.keys, second)), corrected);
+  const log = await api.call.consentApi.accessLog(second, 0, 10);
+  assert.equal(log[0][1].consentUsed.unwrap().toNumber(), consent);
+
+  // Revoking ends it for every version, and the chain removes both of the doctor's envelopes.
+  const sweeps = await revoke(api, patient.account, consent);
+  assert.equal(sweeps.reduce((removed, sweep) => removed + sweep.removed.toNumber(), 0), 2);
+  for (const version of [first, second]) {
+    assert.deepEqual(await canAccess(api, doctor.address, version), { allowed: false, reason: 'NoConsent' });
+    assert.ok((await api.query.records.keyEnvelopes(version, doctor.address)).isNone);
+  }
 });
 
 test('a provider without an append consent cannot add to a patient file', async () => {

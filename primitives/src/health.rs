@@ -247,6 +247,8 @@ pub struct RecordSummary<AccountId> {
 	pub author: AccountId,
 	/// The record's document class.
 	pub category: CategoryCode,
+	/// The document the record is a version of, named by its first version's id.
+	pub document: RecordId,
 	/// The record's status; never [`RecordStatus::Erased`] (erased records have no summary).
 	pub status: RecordStatus,
 }

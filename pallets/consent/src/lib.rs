@@ -397,7 +397,8 @@ pub mod pallet {
 		DuplicatePurpose,
 		/// The scope lists no category or record.
 		EmptyScope,
-		/// The scope lists a category or record twice.
+		/// The scope lists a category twice, or two records of one document (the same record,
+		/// or two versions of it).
 		DuplicateScopeItem,
 		/// A category in the scope is not one of the consortium's document categories (LOINC
 		/// document types such as `11488-4`, consult note).
@@ -1004,7 +1005,7 @@ pub mod pallet {
 					who,
 					&summary.patient,
 					&summary.category,
-					Some(record),
+					Some(summary.document),
 					action,
 					purpose,
 					T::Time::now(),
@@ -1017,14 +1018,14 @@ pub mod pallet {
 			}
 		}
 
-		/// The decision itself, for a record of `category` of `patient`: the existing record
-		/// `record`, or a new one if `None`.
+		/// The decision itself, for a record of `category` of `patient`: a version of the
+		/// existing document `document` (its first version's id), or a new document if `None`.
 		#[allow(clippy::too_many_arguments)]
 		fn decide(
 			who: &T::AccountId,
 			patient: &T::AccountId,
 			category: &CategoryCode,
-			record: Option<RecordId>,
+			document: Option<RecordId>,
 			action: Action,
 			purpose: Option<Purpose>,
 			now: u64,
@@ -1050,7 +1051,7 @@ pub mod pallet {
 					Some(AccessReason::ActionNotPermitted)
 				} else if purpose.is_some_and(|p| consent.purposes.binary_search(&p).is_err()) {
 					Some(AccessReason::PurposeNotPermitted)
-				} else if !consent.scope.covers(category, record) {
+				} else if !consent.scope.covers(category, document) {
 					Some(AccessReason::OutOfScope)
 				} else {
 					None
@@ -1063,7 +1064,7 @@ pub mod pallet {
 			}
 			let emergency_read = action == Action::Read
 				&& purpose.is_none_or(|p| p == Purpose::Emergency)
-				&& record.is_some();
+				&& document.is_some();
 			if emergency_read {
 				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who).filter(|open| {
 					T::Organisations::has_role(open.organisation, who, Role::Emergency)
@@ -1216,15 +1217,15 @@ pub mod pallet {
 					ConsentScope::Categories(categories)
 				},
 				ConsentScope::Records(records) => {
-					let records = sorted_set(records).map_err(set_error)?;
-					ensure!(
-						records.iter().all(|record| {
-							T::Records::record_summary(*record)
-								.is_some_and(|summary| summary.patient == *patient)
-						}),
-						Error::<T>::RecordNotOfPatient
-					);
-					ConsentScope::Records(records)
+					// Each listed record stands for its document, whichever version is listed.
+					let mut documents = records;
+					for listed in documents.iter_mut() {
+						*listed = T::Records::record_summary(*listed)
+							.filter(|summary| summary.patient == *patient)
+							.map(|summary| summary.document)
+							.ok_or(Error::<T>::RecordNotOfPatient)?;
+					}
+					ConsentScope::Records(sorted_set(documents).map_err(set_error)?)
 				},
 			})
 		}

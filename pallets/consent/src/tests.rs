@@ -213,6 +213,12 @@ fn grant_refuses_a_malformed_consent() {
 			grant_with(doctor(), records_scope(&[mine, mine]), READ, TREATMENT),
 			Error::<Test>::DuplicateScopeItem
 		);
+		// Two versions of one document list it twice.
+		assert_ok!(amend_note(mine, 3));
+		assert_noop!(
+			grant_with(doctor(), records_scope(&[mine, mine + 1]), READ, TREATMENT),
+			Error::<Test>::DuplicateScopeItem
+		);
 		assert_noop!(
 			grant_with(doctor(), records_scope(&[mine, theirs]), READ, TREATMENT),
 			Error::<Test>::RecordNotOfPatient
@@ -535,6 +541,45 @@ fn scope_is_enforced() {
 			Consent::record_access(RuntimeOrigin::signed(DOCTOR), note, Purpose::Treatment),
 			Error::<Test>::OutOfScope
 		);
+	});
+}
+
+#[test]
+fn a_listed_record_stands_for_every_version_of_its_document() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(amend_note(first, 2));
+		let second = first + 1;
+		let other_document = register_note(PATIENT, PATIENT, 3);
+
+		// The patient lists the version they see, the current one: the consent names the
+		// document, by its first version.
+		let by_document =
+			grant(Grantee::Account(NURSE), records_scope(&[second]), READ, TREATMENT, None);
+		assert_eq!(
+			Consents::<Test>::get(by_document).map(|c| c.scope),
+			Some(records_scope(&[first]))
+		);
+		for version in [first, second] {
+			assert_eq!(can_read(NURSE, version, Purpose::Treatment), allowed_by(by_document));
+		}
+		assert_eq!(
+			can_read(NURSE, other_document, Purpose::Treatment),
+			denied(AccessReason::OutOfScope)
+		);
+
+		// A corrected result reaches the nurse it was shared with: its new version is in scope,
+		// and the patient can wrap its key for the nurse.
+		assert_ok!(amend_note(second, 4));
+		let third = other_document + 1;
+		assert_eq!(can_read(NURSE, third, Purpose::Treatment), allowed_by(by_document));
+		assert_ok!(Records::add_key_envelope(
+			RuntimeOrigin::signed(PATIENT),
+			third,
+			NURSE,
+			wrapped_key(NURSE as u8)
+		));
+		assert_ok!(Consent::record_access(RuntimeOrigin::signed(NURSE), third, Purpose::Treatment));
 	});
 }
 

@@ -70,7 +70,9 @@ pub enum ConsentScope<S: Get<u32>> {
 	AllRecords,
 	/// Records of these document classes, present and future.
 	Categories(BoundedVec<CategoryCode, S>),
-	/// Exactly these records (appending to one of them means amending it).
+	/// These documents, in every version: a listed record stands for the document it is a
+	/// version of, so the consent follows the document as it is amended. Stored as each
+	/// document's first version's id. Appending to one of them means amending it.
 	Records(BoundedVec<RecordId, S>),
 }
 
@@ -84,12 +86,15 @@ impl<S: Get<u32>> ConsentScope<S> {
 		}
 	}
 
-	/// Whether the scope covers a record of `category`, the existing record `record`, if any.
-	pub fn covers(&self, category: &CategoryCode, record: Option<RecordId>) -> bool {
+	/// Whether the scope covers a record of `category`: a version of the existing document
+	/// `document` (its first version's id), if any, else a new document.
+	pub fn covers(&self, category: &CategoryCode, document: Option<RecordId>) -> bool {
 		match self {
 			ConsentScope::AllRecords => true,
 			ConsentScope::Categories(categories) => categories.contains(category),
-			ConsentScope::Records(records) => record.is_some_and(|id| records.contains(&id)),
+			ConsentScope::Records(documents) => {
+				document.is_some_and(|id| documents.binary_search(&id).is_ok())
+			},
 		}
 	}
 }

@@ -490,6 +490,7 @@ pub mod pallet {
 					media_type,
 					version: 1,
 					replaces: None,
+					document: None,
 					consent_used,
 				},
 				envelopes,
@@ -552,6 +553,7 @@ pub mod pallet {
 					media_type,
 					version,
 					replaces: Some(record),
+					document: Some(old.document),
 					consent_used,
 				},
 				envelopes,
@@ -847,6 +849,8 @@ pub mod pallet {
 		media_type: MediaTypeCode,
 		version: u32,
 		replaces: Option<RecordId>,
+		/// The document the version belongs to; `None` for a new document, which is its own.
+		document: Option<RecordId>,
 		consent_used: Option<ConsentId>,
 	}
 
@@ -1036,6 +1040,7 @@ pub mod pallet {
 					ciphertext_size: new.ciphertext_size,
 					media_type: new.media_type,
 					created_at: T::Time::now(),
+					document: new.document.unwrap_or(record),
 					version: new.version,
 					latest_version: new.version,
 					replaces: new.replaces,
@@ -1405,6 +1410,7 @@ pub mod pallet {
 				patient: entry.patient,
 				author: entry.author,
 				category: entry.category,
+				document: entry.document,
 				status: entry.status,
 			})
 		}
@@ -1433,6 +1439,7 @@ pub mod pallet {
 					ciphertext_size: 1,
 					media_type: MediaTypeCode::truncate_from(b"application/fhir+json".to_vec()),
 					created_at: T::Time::now(),
+					document: record,
 					version: 1,
 					latest_version: 1,
 					replaces: None,

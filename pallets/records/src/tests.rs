@@ -80,6 +80,7 @@ fn patient_registers_a_record_in_their_own_file() {
 				ciphertext_size: 1_024,
 				media_type: fhir_json(),
 				created_at: START,
+				document: 0,
 				version: 1,
 				latest_version: 1,
 				replaces: None,
@@ -371,9 +372,10 @@ fn registering_a_category_outside_the_consent_scope_fails() {
 }
 
 #[test]
-fn a_listed_records_scope_allows_amending_those_records_but_not_new_documents() {
+fn a_listed_records_scope_allows_amending_those_documents_but_not_new_ones() {
 	new_test_ext().execute_with(|| {
 		let record = register_note(PATIENT, PATIENT, 1);
+		let other_document = register_note(PATIENT, PATIENT, 2);
 		grant(
 			Grantee::Account(DOCTOR),
 			records_scope(&[record]),
@@ -382,15 +384,26 @@ fn a_listed_records_scope_allows_amending_those_records_but_not_new_documents() 
 			None,
 		);
 		assert_noop!(register_as(DOCTOR, Purpose::Treatment), Error::<Test>::OutOfScope);
-		assert_ok!(Records::amend(
-			RuntimeOrigin::signed(DOCTOR),
-			record,
-			content(2),
-			10,
-			fhir_json(),
-			Purpose::Treatment,
-			envelopes(&[PATIENT]),
-		));
+		let amend_as_doctor = |version, seed| {
+			Records::amend(
+				RuntimeOrigin::signed(DOCTOR),
+				version,
+				content(seed),
+				10,
+				fhir_json(),
+				Purpose::Treatment,
+				envelopes(&[PATIENT]),
+			)
+		};
+		assert_noop!(amend_as_doctor(other_document, 3), Error::<Test>::OutOfScope);
+		assert_ok!(amend_as_doctor(record, 4));
+		// The consent follows the document: its new version, by the doctor or by the patient,
+		// is in scope too.
+		let second = NextRecordId::<Test>::get() - 1;
+		assert_ok!(amend_as_doctor(second, 5));
+		let third = second + 1;
+		assert_ok!(amend_note(third, 6));
+		assert_ok!(amend_as_doctor(third + 1, 7));
 	});
 }
 
@@ -766,6 +779,7 @@ fn amending_adds_a_linked_version_and_supersedes_the_old_one_without_overwriting
 
 		let new = record_of(second);
 		assert_eq!(new.version, 2);
+		assert_eq!(new.document, first);
 		assert_eq!(new.replaces, Some(first));
 		assert_eq!(new.status, RecordStatus::Current);
 		assert_eq!(new.content_hash, content(2));
@@ -963,6 +977,9 @@ fn the_nearest_valid_version_is_restored_whichever_versions_were_withdrawn_befor
 		assert_ok!(amend_note(first, 2));
 		assert_ok!(amend_note(second, 3));
 		assert_ok!(amend_note(third, 4));
+		for version in [first, second, third, fourth] {
+			assert_eq!(record_of(version).document, first);
+		}
 		assert_eq!(record_of(second).falls_back_to, Some(first));
 		assert_eq!(record_of(second).fallback_of, Some(third));
 
@@ -1608,6 +1625,7 @@ fn record_inspect_reports_patient_category_and_status() {
 				patient: PATIENT,
 				author: PATIENT,
 				category: consult_note(),
+				document: record,
 				status: RecordStatus::Current
 			})
 		);

@@ -50,6 +50,10 @@ pub struct Record<AccountId, Balance> {
 	pub media_type: MediaTypeCode,
 	/// When this version was registered, in milliseconds since the Unix epoch (`date`).
 	pub created_at: u64,
+	/// The document this is a version of, named by its first version's id: the record's own
+	/// id for a new document, the replaced version's `document` for an amendment. A consent
+	/// listing records covers every version of their documents through it.
+	pub document: RecordId,
 	/// 1 for a new document, one more than the document's highest so far for each amendment.
 	pub version: u32,
 	/// The highest version number the document has given out: this version's, or a later
