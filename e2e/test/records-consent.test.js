@@ -308,6 +308,8 @@ test('emergency staff break the glass, get the escrowed key, read; an auditor re
   assert.equal(stored.auditReview.unwrap().reviewer.toString(), auditor.address);
   assert.equal(stored.auditReview.unwrap().outcome.type, 'Unjustified');
   assert.ok(stored.patientReview.isNone);
+  // Its history says it ended when the review ended it.
+  assert.equal(stored.expiresAt.toNumber(), stored.auditReview.unwrap().reviewedAt.toNumber());
   assert.deepEqual(
     await canAccess(api, erDoctor.address, record, 'Read', 'Emergency'),
     { allowed: false, reason: 'NoConsent' },

@@ -793,8 +793,8 @@ pub mod pallet {
 		}
 
 		/// Review the break-glass access `access`: record whether it was justified. An
-		/// `Unjustified` review of a running access ends it at once; reviewing an access that
-		/// has ended clears its running entry.
+		/// `Unjustified` review of a running access ends it at once (its `expires_at` becomes
+		/// the review's time); reviewing an access that has ended clears its running entry.
 		///
 		/// The patient may review it once, and so may the auditors once (an auditor of the
 		/// accessor's organisation or of a regulator), but never the accessor themselves. The
@@ -821,6 +821,13 @@ pub mod pallet {
 					if by_patient { &mut entry.patient_review } else { &mut entry.audit_review };
 				ensure!(review.is_none(), Error::<T>::AlreadyReviewed);
 				*review = Some(Review { reviewer: who.clone(), outcome, reviewed_at: now });
+				let running = entry.expires_at > now
+					&& OpenEmergencyAccesses::<T>::get(&entry.patient, &entry.accessor)
+						.is_some_and(|open| open.id == access);
+				if outcome == ReviewOutcome::Unjustified && running {
+					// Ended early: the history keeps when it really ended.
+					entry.expires_at = now;
+				}
 				if entry.expires_at <= now || outcome == ReviewOutcome::Unjustified {
 					// Over, or judged unjustified, which ends it at once: either way nothing
 					// needs its running entry any more.
@@ -1005,7 +1012,7 @@ pub mod pallet {
 					who,
 					&summary.patient,
 					&summary.category,
-					Some(summary.document),
+					Some(DocumentVersion { document: summary.document, record }),
 					action,
 					purpose,
 					T::Time::now(),
@@ -1018,14 +1025,14 @@ pub mod pallet {
 			}
 		}
 
-		/// The decision itself, for a record of `category` of `patient`: a version of the
-		/// existing document `document` (its first version's id), or a new document if `None`.
+		/// The decision itself, for a record of `category` of `patient`: the version `existing`
+		/// of an existing document, or a new document if `None`.
 		#[allow(clippy::too_many_arguments)]
 		fn decide(
 			who: &T::AccountId,
 			patient: &T::AccountId,
 			category: &CategoryCode,
-			document: Option<RecordId>,
+			existing: Option<DocumentVersion>,
 			action: Action,
 			purpose: Option<Purpose>,
 			now: u64,
@@ -1051,7 +1058,7 @@ pub mod pallet {
 					Some(AccessReason::ActionNotPermitted)
 				} else if purpose.is_some_and(|p| consent.purposes.binary_search(&p).is_err()) {
 					Some(AccessReason::PurposeNotPermitted)
-				} else if !consent.scope.covers(category, document) {
+				} else if !consent.scope.covers(category, existing) {
 					Some(AccessReason::OutOfScope)
 				} else {
 					None
@@ -1064,7 +1071,7 @@ pub mod pallet {
 			}
 			let emergency_read = action == Action::Read
 				&& purpose.is_none_or(|p| p == Purpose::Emergency)
-				&& document.is_some();
+				&& existing.is_some();
 			if emergency_read {
 				if let Some(open) = OpenEmergencyAccesses::<T>::get(patient, who).filter(|open| {
 					T::Organisations::has_role(open.organisation, who, Role::Emergency)
@@ -1197,35 +1204,52 @@ pub mod pallet {
 				.saturating_add(T::WeightInfo::revoke().saturating_mul(u64::from(ended)))
 		}
 
-		/// `scope`, sorted, once its items are checked.
+		/// `scope` as stored: sorted, once its items are checked, each listed record resolved
+		/// to its document.
 		fn validated_scope(
 			scope: ConsentScopeOf<T>,
 			patient: &T::AccountId,
-		) -> Result<ConsentScopeOf<T>, Error<T>> {
+		) -> Result<GrantedScopeOf<T>, Error<T>> {
 			let set_error = |e| match e {
 				SetError::Empty => Error::<T>::EmptyScope,
 				SetError::Duplicate => Error::<T>::DuplicateScopeItem,
 			};
 			Ok(match scope {
-				ConsentScope::AllRecords => ConsentScope::AllRecords,
+				ConsentScope::AllRecords => GrantedScope::AllRecords,
 				ConsentScope::Categories(categories) => {
 					let categories = sorted_set(categories).map_err(set_error)?;
 					ensure!(
 						categories.iter().all(|category| is_document_category(category)),
 						Error::<T>::InvalidCategory
 					);
-					ConsentScope::Categories(categories)
+					GrantedScope::Categories(categories)
 				},
 				ConsentScope::Records(records) => {
-					// Each listed record stands for its document, whichever version is listed.
-					let mut documents = records;
-					for listed in documents.iter_mut() {
-						*listed = T::Records::record_summary(*listed)
+					ensure!(!records.is_empty(), Error::<T>::EmptyScope);
+					let mut listed = BoundedVec::<DocumentVersion, T::MaxScopeItems>::new();
+					for record in records {
+						let summary = T::Records::record_summary(record)
 							.filter(|summary| summary.patient == *patient)
-							.map(|summary| summary.document)
 							.ok_or(Error::<T>::RecordNotOfPatient)?;
+						// No one but its patient and author may read it any more.
+						ensure!(
+							summary.status != RecordStatus::EnteredInError,
+							Error::<T>::RecordEnteredInError
+						);
+						let document = summary.document;
+						// As many items as `records`, which has the same bound.
+						listed
+							.try_push(DocumentVersion { document, record })
+							.map_err(|_| Error::<T>::DuplicateScopeItem)?;
 					}
-					ConsentScope::Records(sorted_set(documents).map_err(set_error)?)
+					listed.sort();
+					ensure!(
+						!listed.windows(2).any(|pair| {
+							matches!(pair, [first, second] if first.document == second.document)
+						}),
+						Error::<T>::DuplicateScopeItem
+					);
+					GrantedScope::Records(listed)
 				},
 			})
 		}

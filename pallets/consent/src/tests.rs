@@ -4,9 +4,9 @@
 
 use crate::{
 	mock::*, AccessLog, AccessLogLength, AccessReceipt, ConsentScope, ConsentStatus, Consents,
-	ConsentsByGrantee, ConsentsOf, Delegates, Delegation, EmergencyAccess, EmergencyAccesses,
-	EmergencyReason, Error, Event, Grantee, GranteeKey, NextConsentId, OpenEmergencyAccesses,
-	Review, ReviewOutcome,
+	ConsentsByGrantee, ConsentsOf, Delegates, Delegation, DocumentVersion, EmergencyAccess,
+	EmergencyAccesses, EmergencyReason, Error, Event, GrantedScope, Grantee, GranteeKey,
+	NextConsentId, OpenEmergencyAccesses, Review, ReviewOutcome,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use medchain_primitives::health::{
@@ -218,6 +218,12 @@ fn grant_refuses_a_malformed_consent() {
 		assert_noop!(
 			grant_with(doctor(), records_scope(&[mine, mine + 1]), READ, TREATMENT),
 			Error::<Test>::DuplicateScopeItem
+		);
+		// A version withdrawn as entered in error is no one else's to read.
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), mine + 1));
+		assert_noop!(
+			grant_with(doctor(), records_scope(&[mine + 1]), READ, TREATMENT),
+			Error::<Test>::RecordEnteredInError
 		);
 		assert_noop!(
 			grant_with(doctor(), records_scope(&[mine, theirs]), READ, TREATMENT),
@@ -545,41 +551,72 @@ fn scope_is_enforced() {
 }
 
 #[test]
-fn a_listed_record_stands_for_every_version_of_its_document() {
+fn a_listed_record_is_covered_with_the_versions_that_replace_it_but_not_earlier_ones() {
 	new_test_ext().execute_with(|| {
 		let first = register_note(PATIENT, PATIENT, 1);
 		assert_ok!(amend_note(first, 2));
 		let second = first + 1;
 		let other_document = register_note(PATIENT, PATIENT, 3);
+		let may_read =
+			|who, record| <Consent as AccessPolicy<u64>>::may_read_now_or_later(&who, record);
 
-		// The patient lists the version they see, the current one: the consent names the
-		// document, by its first version.
-		let by_document =
+		// The patient lists the version they see, the current one: the consent stores its
+		// document (named by its first version) and the version it starts from.
+		let consent =
 			grant(Grantee::Account(NURSE), records_scope(&[second]), READ, TREATMENT, None);
+		let listed = DocumentVersion { document: first, record: second };
 		assert_eq!(
-			Consents::<Test>::get(by_document).map(|c| c.scope),
-			Some(records_scope(&[first]))
+			Consents::<Test>::get(consent).map(|c| c.scope),
+			Some(GrantedScope::Records(BoundedVec::truncate_from(vec![listed])))
 		);
-		for version in [first, second] {
-			assert_eq!(can_read(NURSE, version, Purpose::Treatment), allowed_by(by_document));
-		}
+		assert_eq!(can_read(NURSE, second, Purpose::Treatment), allowed_by(consent));
+		// The version it replaced (say, a wrong result) is not shared with it.
+		assert_eq!(can_read(NURSE, first, Purpose::Treatment), denied(AccessReason::OutOfScope));
+		assert!(!may_read(NURSE, first));
 		assert_eq!(
 			can_read(NURSE, other_document, Purpose::Treatment),
 			denied(AccessReason::OutOfScope)
 		);
 
-		// A corrected result reaches the nurse it was shared with: its new version is in scope,
-		// and the patient can wrap its key for the nurse.
+		// A corrected result reaches the nurse it was shared with: its new version is in scope.
 		assert_ok!(amend_note(second, 4));
 		let third = other_document + 1;
-		assert_eq!(can_read(NURSE, third, Purpose::Treatment), allowed_by(by_document));
-		assert_ok!(Records::add_key_envelope(
-			RuntimeOrigin::signed(PATIENT),
-			third,
-			NURSE,
-			wrapped_key(NURSE as u8)
-		));
+		assert_eq!(can_read(NURSE, third, Purpose::Treatment), allowed_by(consent));
+		assert!(may_read(NURSE, third));
 		assert_ok!(Consent::record_access(RuntimeOrigin::signed(NURSE), third, Purpose::Treatment));
+
+		// Erasing the document's first version changes nothing for the later ones, and a
+		// later version can still be listed: its document keeps the erased version's id.
+		assert_ok!(Records::erase(RuntimeOrigin::signed(PATIENT), first));
+		assert_eq!(can_read(NURSE, third, Purpose::Treatment), allowed_by(consent));
+		let doctors =
+			grant(Grantee::Account(DOCTOR), records_scope(&[third]), READ, TREATMENT, None);
+		assert_eq!(
+			Consents::<Test>::get(doctors).map(|c| c.scope),
+			Some(GrantedScope::Records(BoundedVec::truncate_from(vec![DocumentVersion {
+				document: first,
+				record: third
+			}])))
+		);
+		assert_eq!(can_read(DOCTOR, third, Purpose::Treatment), allowed_by(doctors));
+		assert_eq!(can_read(DOCTOR, second, Purpose::Treatment), denied(AccessReason::OutOfScope));
+	});
+}
+
+#[test]
+fn a_listed_version_withdrawn_later_still_lets_the_consent_follow_its_document() {
+	new_test_ext().execute_with(|| {
+		let first = register_note(PATIENT, PATIENT, 1);
+		assert_ok!(amend_note(first, 2));
+		let second = first + 1;
+		let consent =
+			grant(Grantee::Account(NURSE), records_scope(&[second]), READ, TREATMENT, None);
+		// The listed version is withdrawn: the first is current again, and stays unshared.
+		assert_ok!(Records::mark_entered_in_error(RuntimeOrigin::signed(PATIENT), second));
+		assert_eq!(can_read(NURSE, first, Purpose::Treatment), denied(AccessReason::OutOfScope));
+		// Its next version is a later version of the document: covered.
+		assert_ok!(amend_note(first, 3));
+		assert_eq!(can_read(NURSE, second + 1, Purpose::Treatment), allowed_by(consent));
 	});
 }
 
@@ -1551,6 +1588,26 @@ fn a_colleagues_early_justified_review_does_not_stop_the_patient_ending_the_acce
 			ReviewOutcome::Unjustified
 		));
 		assert_eq!(can_read(ER_DOCTOR, record, Purpose::Emergency).reason, AccessReason::NoConsent);
+		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, ER_DOCTOR));
+		// The history says when it really ended.
+		assert_eq!(EmergencyAccesses::<Test>::get(0).map(|a| a.expires_at), Some(START + HOUR));
+	});
+}
+
+#[test]
+fn an_unjustified_review_after_the_access_ended_keeps_its_end() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(break_glass(ER_DOCTOR));
+		set_now(START + EMERGENCY_ACCESS_MS + HOUR);
+		assert_ok!(Consent::review_break_glass(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			ReviewOutcome::Unjustified
+		));
+		assert_eq!(
+			EmergencyAccesses::<Test>::get(0).map(|a| a.expires_at),
+			Some(START + EMERGENCY_ACCESS_MS)
+		);
 		assert!(!OpenEmergencyAccesses::<Test>::contains_key(PATIENT, ER_DOCTOR));
 	});
 }

@@ -16,10 +16,12 @@ use sp_core::{Get, H256};
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 /// A balance of the currency deposits are held in.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
-/// A consent scope for runtime `T`.
+/// A consent scope, as granted, for runtime `T`.
 pub type ConsentScopeOf<T> = ConsentScope<<T as Config>::MaxScopeItems>;
+/// A consent scope, as stored, for runtime `T`.
+pub type GrantedScopeOf<T> = GrantedScope<<T as Config>::MaxScopeItems>;
 /// A consent as stored for runtime `T`.
-pub type ConsentOf<T> = Consent<AccountIdOf<T>, BalanceOf<T>, ConsentScopeOf<T>>;
+pub type ConsentOf<T> = Consent<AccountIdOf<T>, BalanceOf<T>, GrantedScopeOf<T>>;
 /// A delegation as stored for runtime `T`.
 pub type DelegationOf<T> = Delegation<AccountIdOf<T>, BalanceOf<T>>;
 /// A break-glass access as stored for runtime `T`.
@@ -51,7 +53,8 @@ impl<AccountId: Clone> Grantee<AccountId> {
 	}
 }
 
-/// Which of the patient's records a consent covers (FHIR `provision.class`/`code`/`data`).
+/// Which of the patient's records a consent is to cover (FHIR `provision.class`/`code`/
+/// `data`), as [`crate::Pallet::grant`] takes it; stored as a [`GrantedScope`].
 #[derive(
 	Encode,
 	Decode,
@@ -70,9 +73,9 @@ pub enum ConsentScope<S: Get<u32>> {
 	AllRecords,
 	/// Records of these document classes, present and future.
 	Categories(BoundedVec<CategoryCode, S>),
-	/// These documents, in every version: a listed record stands for the document it is a
-	/// version of, so the consent follows the document as it is amended. Stored as each
-	/// document's first version's id. Appending to one of them means amending it.
+	/// These records, each with every later version of its document: the consent follows a
+	/// document as it is amended, never back to the versions before the one listed. A
+	/// version entered in error cannot be listed. Appending to one of them means amending it.
 	Records(BoundedVec<RecordId, S>),
 }
 
@@ -85,16 +88,71 @@ impl<S: Get<u32>> ConsentScope<S> {
 			ConsentScope::Records(records) => records.len() as u32,
 		}
 	}
+}
 
-	/// Whether the scope covers a record of `category`: a version of the existing document
-	/// `document` (its first version's id), if any, else a new document.
-	pub fn covers(&self, category: &CategoryCode, document: Option<RecordId>) -> bool {
+/// A version of a document: the record `record`, of the document named by its first
+/// version's id, `document`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct DocumentVersion {
+	/// The document, named by its first version's id.
+	pub document: RecordId,
+	/// The version's record id. Later versions of a document have larger ids.
+	pub record: RecordId,
+}
+
+/// Which of the patient's records a granted consent covers: its [`ConsentScope`], each listed
+/// record resolved to its document.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(S))]
+#[codec(mel_bound())]
+pub enum GrantedScope<S: Get<u32>> {
+	/// Every record of the patient, present and future.
+	AllRecords,
+	/// Records of these document classes, present and future, sorted.
+	Categories(BoundedVec<CategoryCode, S>),
+	/// These documents, each from the version listed on: that version and every later one
+	/// (a larger record id), whichever version it amends. Sorted by document; no document
+	/// twice.
+	Records(BoundedVec<DocumentVersion, S>),
+}
+
+impl<S: Get<u32>> GrantedScope<S> {
+	/// Whether the scope covers a record of `category`: the version `existing` of an existing
+	/// document, or a new document if `None`.
+	pub fn covers(&self, category: &CategoryCode, existing: Option<DocumentVersion>) -> bool {
 		match self {
-			ConsentScope::AllRecords => true,
-			ConsentScope::Categories(categories) => categories.contains(category),
-			ConsentScope::Records(documents) => {
-				document.is_some_and(|id| documents.binary_search(&id).is_ok())
-			},
+			GrantedScope::AllRecords => true,
+			GrantedScope::Categories(categories) => categories.contains(category),
+			GrantedScope::Records(listed) => existing.is_some_and(|version| {
+				listed
+					.binary_search_by_key(&version.document, |listed| listed.document)
+					.ok()
+					.and_then(|at| listed.get(at))
+					.is_some_and(|listed| version.record >= listed.record)
+			}),
 		}
 	}
 }
@@ -266,7 +324,8 @@ pub struct EmergencyAccess<AccountId> {
 	pub justification_hash: H256,
 	/// When the access started, in milliseconds since the Unix epoch.
 	pub started_at: u64,
-	/// When it ends, exclusive.
+	/// When it ends, exclusive: brought forward to the review's time if an `Unjustified`
+	/// review ended it early.
 	pub expires_at: u64,
 	/// The review of an auditor (of the accessor's organisation or of a regulator), once
 	/// done.

@@ -52,7 +52,7 @@ pub struct Record<AccountId, Balance> {
 	pub created_at: u64,
 	/// The document this is a version of, named by its first version's id: the record's own
 	/// id for a new document, the replaced version's `document` for an amendment. A consent
-	/// listing records covers every version of their documents through it.
+	/// listing a record covers it and the later versions of its document through it.
 	pub document: RecordId,
 	/// 1 for a new document, one more than the document's highest so far for each amendment.
 	pub version: u32,
