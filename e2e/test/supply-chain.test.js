@@ -119,6 +119,25 @@ test('a pack travels from manufacturer to patient and every step is verifiable',
     submit(api, pharmacy, api.tx.supplyChain.dispense(sgtin(GTIN, 'PK0002'))),
     { error: 'supplyChain.Recalled' },
   );
+  // Nor sold on; it goes back to the wholesaler as a return, which the wholesaler takes in
+  // (logged as not for sale until verified).
+  await assert.rejects(
+    submit(api, pharmacy, api.tx.supplyChain.ship(orgs.wholesaler, [pack('PK0002')], sha256Hex(stringToU8a('x')))),
+    { error: 'supplyChain.Recalled' },
+  );
+  const { events } = await submit(api, pharmacy, api.tx.supplyChain.shipReturn(
+    orgs.wholesaler, [pack('PK0002')], sha256Hex(stringToU8a('Return authorisation #1')),
+  ));
+  const returned = findEvent(events, 'supplyChain', 'Shipped');
+  assert.equal(returned.kind.type, 'Return');
+  await submit(api, wholesaler, api.tx.supplyChain.receive(returned.shipment));
+  scanned = await verifyPack(api, GTIN, 'PK0002');
+  assert.deepEqual([scanned.status, scanned.custodian], ['Recalled', orgs.wholesaler]);
+  const lastTwo = (await packHistory(api, GTIN, 'PK0002')).slice(-2);
+  assert.deepEqual(
+    lastTwo.map((entry) => [entry.bizStep, entry.disposition, entry.org]),
+    [['Shipping', 'Returned', orgs.pharmacy], ['Receiving', 'NonSellableOther', orgs.wholesaler]],
+  );
 });
 
 test('packing into a case that exists is charged less: no prefix looked up, no deposit held, no listed lot read', async () => {

@@ -261,6 +261,7 @@ fn shipment_in_transit<T: Config>(count: u32) -> InTransit<T> {
 			transaction: H256::repeat_byte(1),
 			shipped_at: NOW,
 			event: 0,
+			kind: ShipmentKind::Sale,
 		},
 	);
 	InTransit { buyer_member, seller, shipment, first }
@@ -452,6 +453,31 @@ mod benchmarks {
 		_(RawOrigin::Signed(who), buyer, BoundedVec::truncate_from(items), H256::repeat_byte(1));
 
 		assert_eq!(Shipments::<T>::get(shipment).map(|s| s.items.len() as u32), Some(n));
+	}
+
+	/// `n`: containers sent back by a pharmacy to a wholesaler. A return reads no batch: its
+	/// goods may be recalled or expired.
+	#[benchmark]
+	fn ship_return(n: Linear<1, { T::MaxShipmentItems::get() }>) {
+		T::BenchmarkHelper::set_time(NOW);
+		let (who, org) = caller::<T>(OrgKind::Pharmacy, Role::Pharmacist);
+		let (_wholesaler, wholesaler) =
+			member::<T>("wholesaler", OrgKind::Wholesaler, Role::RecordsClerk);
+		let items = containers_with_own_batches::<T>(n, Position::Held(org), org, &who);
+		let shipment = NextShipmentId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who),
+			wholesaler,
+			BoundedVec::truncate_from(items),
+			H256::repeat_byte(1),
+		);
+
+		assert_eq!(
+			Shipments::<T>::get(shipment).map(|s| (s.kind, s.items.len() as u32)),
+			Some((ShipmentKind::Return, n))
+		);
 	}
 
 	/// `n`: containers received, each holding packs of `MaxBatchesPerContainer` batches of its
@@ -727,6 +753,7 @@ mod benchmarks {
 				transaction: H256::repeat_byte(1),
 				shipped_at: NOW,
 				event: 0,
+				kind: ShipmentKind::Sale,
 			},
 		);
 		let verification;

@@ -19,7 +19,8 @@
 //!   information and statement ([`Pallet::ship`]); the buyer receives ([`Pallet::receive`]) or
 //!   rejects them back to the seller ([`Pallet::reject`]). Custody changes only then. A
 //!   shipment left overdue, or addressed to an organisation that left, its seller may cancel
-//!   ([`Pallet::cancel_shipment`]).
+//!   ([`Pallet::cancel_shipment`]). Goods go back up the supply chain, recalled or expired
+//!   ones included, as a return ([`Pallet::ship_return`]), received or rejected the same way.
 //! - A pharmacist dispenses a pack (FMD Art. 25, [`Pallet::dispense`]); any custodian may
 //!   decommission one for another reason ([`Pallet::decommission`]); the same organisation
 //!   may revert either within [`Config::RevertWindow`] (FMD Art. 13,
@@ -43,7 +44,8 @@
 //! A pack stores a reference to its [`Batch`] (GTIN, lot, expiry, manufacturer, recall),
 //! stored once per (GTIN, lot). Recalled and expired are derived when a pack is read, so a
 //! recall is one write and reaches every pack of the lot, wherever it is. To keep a recalled,
-//! expired or quarantined pack from travelling inside a container, each container counts the
+//! expired or quarantined pack from being sold on inside a container (recalled and expired
+//! ones go back up the supply chain only as returns), each container counts the
 //! packs it holds (directly or in its child containers) per batch, at most
 //! [`Config::MaxBatchesPerContainer`] batches, and how many are quarantined: shipping or
 //! receiving a container checks those few batches and one counter, never its packs. The
@@ -409,8 +411,11 @@ pub mod pallet {
 			buyer: OrgId,
 			/// The top-level items shipped.
 			items: ItemsOf<T>,
-			/// Hash of the DSCSA transaction information and statement.
+			/// Hash of the DSCSA transaction information and statement (for a return, of its
+			/// paperwork).
 			transaction: H256,
+			/// A sale, or goods sent back ([`Pallet::ship_return`]).
+			kind: ShipmentKind,
 			/// The member who shipped them.
 			who: T::AccountId,
 			/// The EPCIS fields.
@@ -426,7 +431,8 @@ pub mod pallet {
 			buyer: OrgId,
 			/// The top-level items received.
 			items: ItemsOf<T>,
-			/// Hash of the DSCSA transaction information and statement.
+			/// Hash of the DSCSA transaction information and statement (for a return, of its
+			/// paperwork).
 			transaction: H256,
 			/// The member who received them.
 			who: T::AccountId,
@@ -444,7 +450,8 @@ pub mod pallet {
 			buyer: OrgId,
 			/// The top-level items returned.
 			items: ItemsOf<T>,
-			/// Hash of the DSCSA transaction information and statement.
+			/// Hash of the DSCSA transaction information and statement (for a return, of its
+			/// paperwork).
 			transaction: H256,
 			/// The member who refused them.
 			who: T::AccountId,
@@ -464,7 +471,8 @@ pub mod pallet {
 			buyer: OrgId,
 			/// The top-level items taken back.
 			items: ItemsOf<T>,
-			/// Hash of the DSCSA transaction information and statement.
+			/// Hash of the DSCSA transaction information and statement (for a return, of its
+			/// paperwork).
 			transaction: H256,
 			/// Why the seller could cancel it.
 			reason: CancelReason,
@@ -691,6 +699,10 @@ pub mod pallet {
 		HistoryFull,
 		/// A seller cannot ship to its own organisation.
 		ShipToSelf,
+		/// Returns go up the supply chain: from a pharmacy, hospital, clinic, laboratory,
+		/// research organisation or regulator to a wholesaler or a manufacturer, from a
+		/// wholesaler to a manufacturer, and from anyone to a regulator.
+		NotAReturnDestination,
 		/// The hash of the transaction information and statement is all zeros.
 		MissingTransactionInfo,
 		/// The pack's lot is recalled (or the container holds packs of a recalled lot).
@@ -926,8 +938,8 @@ pub mod pallet {
 		/// Company Prefix of the caller's organisation.
 		///
 		/// Packs must be active (not suspect, dispensed or decommissioned); recalled or expired
-		/// packs may be packed (e.g. to be returned or destroyed) but the container then cannot
-		/// be shipped or received. The tree must stay within `MaxNestingDepth` levels and
+		/// packs may be packed (e.g. to be returned or destroyed) but the container then can
+		/// only be shipped as a return. The tree must stay within `MaxNestingDepth` levels and
 		/// `MaxBatchesPerContainer` batches. Packing into an existing container is charged
 		/// less: no prefix is looked up and no deposit taken. A pack of a batch the container
 		/// does not list yet also reads its batch, for the container to know the latest expiry
@@ -1120,10 +1132,11 @@ pub mod pallet {
 		///
 		/// Everything inside the containers goes with them. Refused if any pack is recalled,
 		/// expired, suspect, illegitimate, dispensed or decommissioned, or any container holds
-		/// such packs. The items stay in transit until the buyer receives or rejects them (or
-		/// the seller cancels an overdue shipment), and cannot be shipped, packed, dispensed or
-		/// decommissioned meanwhile. A shipment holds no
-		/// deposit: each of its items already does, and is in at most one shipment.
+		/// such packs (recalled or expired goods go back with [`Pallet::ship_return`]). The
+		/// items stay in transit until the buyer receives or rejects them (or the seller
+		/// cancels an overdue shipment), and cannot be shipped, packed, dispensed or
+		/// decommissioned meanwhile. A shipment holds no deposit: each of its items already
+		/// does, and is in at most one shipment.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::ship(items.len() as u32))]
 		pub fn ship(
@@ -1134,65 +1147,54 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let seller = Self::organisation_of(&who)?;
-			ensure!(!transaction.is_zero(), Error::<T>::MissingTransactionInfo);
-			ensure!(!items.is_empty(), Error::<T>::NoItems);
-			ensure!(buyer != seller, Error::<T>::ShipToSelf);
-			ensure!(
-				T::Organisations::organisation_kind(buyer).is_some(),
-				Error::<T>::UnknownOrganisation
-			);
-			Self::ensure_distinct(&items)?;
-			let now = T::Time::now();
-			let shipment = NextShipmentId::<T>::get();
-			NextShipmentId::<T>::put(shipment.checked_add(1).ok_or(Error::<T>::Overflow)?);
+			Self::ship_items(who, seller, buyer, items, transaction, ShipmentKind::Sale)
+		}
 
-			let epcis = Self::epcis(
-				seller,
-				BizStep::Shipping,
-				Disposition::InTransit,
-				EpcisAction::Observe,
-				now,
-			)?;
-			let detail = EventDetail::Shipment { shipment, seller, buyer, transaction };
-			for epc in items.iter() {
-				let item = Self::load(epc)?;
-				Self::ensure_held_by(item.position(), seller)?;
-				Self::ensure_saleable(&item, now)?;
-				item.move_to(
-					Position::InTransit(shipment),
-					now,
-					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
-					StepKind::Ordinary,
-				)?;
+		/// Send `items` (top-level packs and containers held by the caller's organisation)
+		/// back up the supply chain to `to` (see [`Error::NotAReturnDestination`]), with
+		/// `transaction`, the hash of the return's paperwork (e.g. the DSCSA return
+		/// authorisation) exchanged off chain.
+		///
+		/// Unlike [`Pallet::ship`], recalled and expired goods may go, for credit or
+		/// destruction; suspect, illegitimate, dispensed and decommissioned ones may not. The
+		/// receiver takes them in with [`Pallet::receive`] (which then does not refuse recalled
+		/// or expired goods), or refuses them with [`Pallet::reject`]. Goods received this way
+		/// can still never be sold on while recalled or expired: only returned again or
+		/// decommissioned. The shipping event's disposition is `returned`; its receipt's is
+		/// `non_sellable_other`: taken back, to be verified before any resale (DSCSA; a log
+		/// entry, which blocks nothing by itself: the pack's status is its lot's).
+		///
+		/// Charged as [`Pallet::ship`]: the same steps, which also read the lots a return does
+		/// not check (its own benchmark, `ship_return`, measures the return alone).
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::ship(items.len() as u32))]
+		pub fn ship_return(
+			origin: OriginFor<T>,
+			to: OrgId,
+			items: ItemsOf<T>,
+			transaction: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let from = Self::organisation_of(&who)?;
+			if let Some(destination) = T::Organisations::organisation_kind(to) {
+				ensure!(
+					destination == OrgKind::Regulator
+						|| T::Organisations::organisation_kind(from).is_some_and(|sender| {
+							Self::supply_tier(destination) > Self::supply_tier(sender)
+						}),
+					Error::<T>::NotAReturnDestination
+				);
 			}
-			Shipments::<T>::insert(
-				shipment,
-				Shipment {
-					seller,
-					buyer,
-					items: items.clone(),
-					transaction,
-					shipped_at: now,
-					event: epcis.event_id,
-				},
-			);
-			Self::deposit_event(Event::Shipped {
-				shipment,
-				seller,
-				buyer,
-				items,
-				transaction,
-				who,
-				epcis,
-			});
-			Ok(())
+			Self::ship_items(who, from, to, items, transaction, ShipmentKind::Return)
 		}
 
 		/// Receive the shipment `shipment`, addressed to the caller's organisation, which
 		/// becomes the custodian of its items (and of everything inside them).
 		///
 		/// Refused if, since shipping, a lot was recalled, a pack expired or was quarantined:
-		/// the buyer may then reject the shipment.
+		/// the buyer may then reject the shipment. A return ([`Pallet::ship_return`]) is
+		/// refused only for a quarantined pack: recalled and expired goods are what returns
+		/// carry.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::receive(T::MaxShipmentItems::get()))]
 		pub fn receive(origin: OriginFor<T>, shipment: ShipmentId) -> DispatchResultWithPostInfo {
@@ -1201,16 +1203,16 @@ pub mod pallet {
 			let entry = Shipments::<T>::get(shipment).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(entry.buyer == org, Error::<T>::NotBuyer);
 			let now = T::Time::now();
-			let epcis = Self::epcis(
-				org,
-				BizStep::Receiving,
-				Disposition::Active,
-				EpcisAction::Observe,
-				now,
-			)?;
+			let disposition = match entry.kind {
+				ShipmentKind::Sale => Disposition::Active,
+				// Taken back, to be verified before any resale; unlike a refusal (`returned`).
+				ShipmentKind::Return => Disposition::NonSellableOther,
+			};
+			let epcis =
+				Self::epcis(org, BizStep::Receiving, disposition, EpcisAction::Observe, now)?;
 			for epc in entry.items.iter() {
 				let item = Self::load(epc)?;
-				Self::ensure_saleable(&item, now)?;
+				Self::ensure_may_go(&item, entry.kind, now)?;
 			}
 			let count = Self::close_shipment(shipment, &entry, org, &epcis, now)?;
 			Self::deposit_event(Event::Received {
@@ -1230,8 +1232,8 @@ pub mod pallet {
 		/// suspect shipment is refused this way).
 		///
 		/// The seller holds them again at once, with no return shipment to receive: the goods
-		/// never left the seller's responsibility. A return of goods the buyer had received is
-		/// an ordinary shipment back to the seller.
+		/// never left the seller's responsibility. Goods the buyer had received go back with
+		/// [`Pallet::ship_return`] (or, if saleable, an ordinary shipment).
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reject(T::MaxShipmentItems::get()))]
 		pub fn reject(origin: OriginFor<T>, shipment: ShipmentId) -> DispatchResultWithPostInfo {
@@ -1434,7 +1436,8 @@ pub mod pallet {
 		///
 		/// One write: every pack of the lot, wherever it is and whatever holds it, is recalled
 		/// from now on (its status is derived from its batch when read), so it can no longer
-		/// be shipped, received, dispensed or reverted; containers holding any are blocked.
+		/// be sold on, dispensed or reverted, only returned ([`Pallet::ship_return`]) or
+		/// decommissioned; containers holding any are blocked the same way.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::recall())]
 		pub fn recall(origin: OriginFor<T>, gtin: Gtin, lot: Lot) -> DispatchResult {
@@ -2222,6 +2225,100 @@ pub mod pallet {
 						.try_for_each(|(batch, _)| Self::ensure_batch_saleable(*batch, now))
 				},
 			}
+		}
+
+		/// How far up the supply chain an organisation of `kind` is, for returns: they go to
+		/// a higher tier (or to a regulator). Dispensers and end users 0, wholesalers 1,
+		/// manufacturers 2; regulators are outside the chain.
+		fn supply_tier(kind: OrgKind) -> u8 {
+			match kind {
+				OrgKind::Manufacturer => 2,
+				OrgKind::Wholesaler => 1,
+				OrgKind::Hospital
+				| OrgKind::Clinic
+				| OrgKind::Laboratory
+				| OrgKind::Pharmacy
+				| OrgKind::Research
+				| OrgKind::Regulator => 0,
+			}
+		}
+
+		/// That `item` may go in a shipment of `kind` at `now`: saleable for a sale; for a
+		/// return, an active pack whatever its lot, or a container holding no quarantined pack.
+		fn ensure_may_go(item: &Item<T>, kind: ShipmentKind, now: u64) -> Result<(), Error<T>> {
+			match (kind, item) {
+				(ShipmentKind::Sale, _) => Self::ensure_saleable(item, now),
+				(ShipmentKind::Return, Item::Pack(_, pack)) => Self::ensure_active(&pack.state),
+				(ShipmentKind::Return, Item::Container(_, container)) => {
+					ensure!(container.quarantined == 0, Error::<T>::ContainsSuspect);
+					Ok(())
+				},
+			}
+		}
+
+		/// Ships `items` held by `seller`, the organisation of its member `who`, to `buyer`,
+		/// as a shipment of `kind`.
+		fn ship_items(
+			who: T::AccountId,
+			seller: OrgId,
+			buyer: OrgId,
+			items: ItemsOf<T>,
+			transaction: H256,
+			kind: ShipmentKind,
+		) -> DispatchResult {
+			ensure!(!transaction.is_zero(), Error::<T>::MissingTransactionInfo);
+			ensure!(!items.is_empty(), Error::<T>::NoItems);
+			ensure!(buyer != seller, Error::<T>::ShipToSelf);
+			ensure!(
+				T::Organisations::organisation_kind(buyer).is_some(),
+				Error::<T>::UnknownOrganisation
+			);
+			Self::ensure_distinct(&items)?;
+			let now = T::Time::now();
+			let shipment = NextShipmentId::<T>::get();
+			NextShipmentId::<T>::put(shipment.checked_add(1).ok_or(Error::<T>::Overflow)?);
+
+			let disposition = match kind {
+				ShipmentKind::Sale => Disposition::InTransit,
+				ShipmentKind::Return => Disposition::Returned,
+			};
+			let epcis =
+				Self::epcis(seller, BizStep::Shipping, disposition, EpcisAction::Observe, now)?;
+			let detail = EventDetail::Shipment { shipment, seller, buyer, transaction };
+			for epc in items.iter() {
+				let item = Self::load(epc)?;
+				Self::ensure_held_by(item.position(), seller)?;
+				Self::ensure_may_go(&item, kind, now)?;
+				item.move_to(
+					Position::InTransit(shipment),
+					now,
+					HistoryEntry { epcis: epcis.clone(), detail: detail.clone() },
+					StepKind::Ordinary,
+				)?;
+			}
+			Shipments::<T>::insert(
+				shipment,
+				Shipment {
+					seller,
+					buyer,
+					items: items.clone(),
+					transaction,
+					shipped_at: now,
+					event: epcis.event_id,
+					kind,
+				},
+			);
+			Self::deposit_event(Event::Shipped {
+				shipment,
+				seller,
+				buyer,
+				items,
+				transaction,
+				kind,
+				who,
+				epcis,
+			});
+			Ok(())
 		}
 
 		/// Moves the items of `shipment` to `custodian` and removes the shipment. Returns how

@@ -5,7 +5,7 @@ use crate::{
 	mock::*, BatchIds, Batches, BizStep, CancelReason, Custody, DecommissionReason, Disposition,
 	Epc, EpcisAction, EpcisMeta, Error, Event, EventDetail, History, HistoryEntry, HoldReason,
 	Pack, PackState, PackStatus, Packs, Position, Products, RetiredLots, Sgtin, ShipmentId,
-	Shipments, Sscc, Verification, WeightInfo,
+	ShipmentKind, Shipments, Sscc, Verification, WeightInfo,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -1093,6 +1093,7 @@ fn a_seller_ships_and_the_buyer_receives() {
 		assert_eq!((stored.seller, stored.buyer, stored.transaction), (MAKER, WHOLESALER, tx()));
 		assert_eq!(stored.items.to_vec(), vec![pack_epc("S1"), case(1)]);
 		assert_eq!(stored.event, event_id);
+		assert_eq!(stored.kind, ShipmentKind::Sale);
 		assert_eq!(pack_of("S1").position, Position::InTransit(shipment));
 		assert_eq!(container_of(1).position, Position::InTransit(shipment));
 		assert_eq!(pack_of("S2").position, Position::Inside(sscc(1)), "no write per pack inside");
@@ -1114,6 +1115,7 @@ fn a_seller_ships_and_the_buyer_receives() {
 				buyer: WHOLESALER,
 				items: epcs(&[pack_epc("S1"), case(1)]),
 				transaction: tx(),
+				kind: ShipmentKind::Sale,
 				who: MAKER_STAFF,
 				epcis: shipped,
 			}
@@ -1248,6 +1250,180 @@ fn containers_with_quarantined_expired_or_recalled_packs_are_not_shipped() {
 		assert_ok!(recall_a(MAKER_STAFF));
 		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[case(2)]), Error::<Test>::Recalled);
 		assert_noop!(try_ship(MAKER_STAFF, WHOLESALER, &[pack_epc("S2")]), Error::<Test>::Recalled);
+	});
+}
+
+fn try_return(who: u64, to: u32, items: &[Epc]) -> DispatchResult {
+	SupplyChain::ship_return(RuntimeOrigin::signed(who), to, epcs(items), tx())
+}
+
+#[test]
+fn recalled_and_expired_stock_goes_back_up_the_supply_chain() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3"]);
+		assert_ok!(SupplyChain::aggregate(
+			RuntimeOrigin::signed(PHARMACIST),
+			sscc_of(PHARMACY, 1),
+			epcs(&[pack_epc("S2"), pack_epc("S3")])
+		));
+		let tote = Epc::Sscc(sscc_of(PHARMACY, 1));
+		assert_ok!(recall_a(MAKER_STAFF));
+		// Recalled stock is not sold on, but goes back as a return.
+		assert_noop!(try_ship(PHARMACIST, WHOLESALER, &[pack_epc("S1")]), Error::<Test>::Recalled);
+		let event_id = next_event();
+		let shipment = crate::NextShipmentId::<Test>::get();
+		assert_ok!(try_return(PHARMACIST, WHOLESALER, &[pack_epc("S1"), tote.clone()]));
+		let returned = epcis(
+			event_id,
+			PHARMACY,
+			BizStep::Shipping,
+			Disposition::Returned,
+			EpcisAction::Observe,
+		);
+		assert_eq!(Shipments::<Test>::get(shipment).map(|s| s.kind), Some(ShipmentKind::Return));
+		assert_eq!(last_entry(&pack_epc("S1")).epcis, returned);
+		System::assert_last_event(
+			Event::Shipped {
+				shipment,
+				seller: PHARMACY,
+				buyer: WHOLESALER,
+				items: epcs(&[pack_epc("S1"), tote.clone()]),
+				transaction: tx(),
+				kind: ShipmentKind::Return,
+				who: PHARMACIST,
+				epcis: returned,
+			}
+			.into(),
+		);
+		// The wholesaler takes it in: recalled goods are what a return carries. Its log says
+		// it was taken back, not refused (`returned`).
+		let event_id = next_event();
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_eq!(
+			last_entry(&pack_epc("S1")).epcis,
+			epcis(
+				event_id,
+				WHOLESALER,
+				BizStep::Receiving,
+				Disposition::NonSellableOther,
+				EpcisAction::Observe
+			)
+		);
+		for text in ["S1", "S2", "S3"] {
+			assert_eq!(custody(text), Some(Custody::Held(WHOLESALER)));
+			assert_eq!(status(text), PackStatus::Recalled);
+		}
+		// It still cannot be sold on, only returned again, further up: to the maker.
+		assert_noop!(
+			try_ship(WHOLESALE_STAFF, PHARMACY, &[pack_epc("S1")]),
+			Error::<Test>::Recalled
+		);
+		for down_or_sideways in [PHARMACY, NO_GLN_ORG] {
+			assert_noop!(
+				try_return(WHOLESALE_STAFF, down_or_sideways, &[pack_epc("S1")]),
+				Error::<Test>::NotAReturnDestination
+			);
+		}
+		let back_to_maker = crate::NextShipmentId::<Test>::get();
+		assert_ok!(try_return(WHOLESALE_STAFF, MAKER, &[pack_epc("S1")]));
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(MAKER_STAFF), back_to_maker));
+		assert_eq!(custody("S1"), Some(Custody::Held(MAKER)));
+		assert_ok!(decommission(MAKER_STAFF, "S1", DecommissionReason::Destroyed));
+
+		// Expired stock goes back the same way, here to a regulator for destruction.
+		assert_ok!(commission_lot("LOT-S", *b"240100", &["E1"]));
+		set_now(1_706_745_600_000); // 2024-02-01T00:00Z: lot LOT-S expired at the end of January.
+		assert_noop!(try_ship(MAKER_STAFF, REGULATOR, &[pack_epc("E1")]), Error::<Test>::Expired);
+		// Not down to a wholesaler, though.
+		assert_noop!(
+			try_return(MAKER_STAFF, WHOLESALER, &[pack_epc("E1")]),
+			Error::<Test>::NotAReturnDestination
+		);
+		let to_regulator = crate::NextShipmentId::<Test>::get();
+		assert_ok!(try_return(MAKER_STAFF, REGULATOR, &[pack_epc("E1")]));
+		assert_ok!(SupplyChain::receive(RuntimeOrigin::signed(INSPECTOR), to_regulator));
+		assert_eq!(custody("E1"), Some(Custody::Held(REGULATOR)));
+		assert_eq!(status("E1"), PackStatus::Expired);
+	});
+}
+
+#[test]
+fn a_refused_return_is_the_senders_again_and_still_not_for_sale() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1"]);
+		assert_ok!(recall_a(MAKER_STAFF));
+		let shipment = crate::NextShipmentId::<Test>::get();
+		assert_ok!(try_return(PHARMACIST, WHOLESALER, &[pack_epc("S1")]));
+		assert_ok!(SupplyChain::reject(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment));
+		assert_eq!(custody("S1"), Some(Custody::Held(PHARMACY)));
+		assert_eq!(last_entry(&pack_epc("S1")).epcis.disposition, Disposition::Returned);
+		assert_noop!(dispense(PHARMACIST, "S1"), Error::<Test>::Recalled);
+		assert_noop!(try_ship(PHARMACIST, WHOLESALER, &[pack_epc("S1")]), Error::<Test>::Recalled);
+		// The pharmacy sends it to the maker instead.
+		assert_ok!(try_return(PHARMACIST, MAKER, &[pack_epc("S1")]));
+	});
+}
+
+#[test]
+fn ship_return_errors() {
+	new_test_ext().execute_with(|| {
+		at_pharmacy(&["S1", "S2", "S3", "S4"]);
+		// Returns go up the supply chain only: not to another dispenser.
+		for to in [HOSPITAL, CLINIC] {
+			assert_noop!(
+				try_return(PHARMACIST, to, &[pack_epc("S1")]),
+				Error::<Test>::NotAReturnDestination
+			);
+		}
+		assert_noop!(
+			try_return(PHARMACIST, 99, &[pack_epc("S1")]),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_noop!(try_return(STRANGER, WHOLESALER, &[pack_epc("S1")]), Error::<Test>::NotMember);
+		assert_noop!(
+			SupplyChain::ship_return(
+				RuntimeOrigin::signed(PHARMACIST),
+				WHOLESALER,
+				epcs(&[pack_epc("S1")]),
+				H256::zero()
+			),
+			Error::<Test>::MissingTransactionInfo
+		);
+		assert_noop!(try_return(PHARMACIST, WHOLESALER, &[]), Error::<Test>::NoItems);
+		assert_noop!(
+			try_return(INSPECTOR, REGULATOR, &[pack_epc("S1")]),
+			Error::<Test>::ShipToSelf
+		);
+		assert_noop!(
+			try_return(WHOLESALE_STAFF, MAKER, &[pack_epc("S1")]),
+			Error::<Test>::NotCustodian
+		);
+		// Quarantined or spent packs stay where they are.
+		assert_ok!(suspect(PHARMACIST, "S2"));
+		assert_noop!(try_return(PHARMACIST, WHOLESALER, &[pack_epc("S2")]), Error::<Test>::Suspect);
+		assert_ok!(SupplyChain::aggregate(
+			RuntimeOrigin::signed(PHARMACIST),
+			sscc_of(PHARMACY, 1),
+			epcs(&[pack_epc("S3")])
+		));
+		assert_ok!(suspect(PHARMACIST, "S3"));
+		assert_noop!(
+			try_return(PHARMACIST, WHOLESALER, &[Epc::Sscc(sscc_of(PHARMACY, 1))]),
+			Error::<Test>::ContainsSuspect
+		);
+		assert_ok!(dispense(PHARMACIST, "S4"));
+		assert_noop!(
+			try_return(PHARMACIST, WHOLESALER, &[pack_epc("S4")]),
+			Error::<Test>::AlreadyDecommissioned
+		);
+		// A return quarantined in transit is not received.
+		let shipment = crate::NextShipmentId::<Test>::get();
+		assert_ok!(try_return(PHARMACIST, WHOLESALER, &[pack_epc("S1")]));
+		assert_ok!(suspect(INSPECTOR, "S1"));
+		assert_noop!(
+			SupplyChain::receive(RuntimeOrigin::signed(WHOLESALE_STAFF), shipment),
+			Error::<Test>::Suspect
+		);
 	});
 }
 

@@ -283,13 +283,38 @@ pub struct Shipment<Items> {
 	/// The top-level items shipped (packs and containers); what they hold goes with them.
 	/// A `BoundedVec<Epc, MaxShipmentItems>`.
 	pub items: Items,
-	/// Hash of the DSCSA transaction information and transaction statement, exchanged off
-	/// chain between the partners.
+	/// Hash of the DSCSA transaction information and transaction statement (for a return, of
+	/// its paperwork), exchanged off chain between the partners.
 	pub transaction: H256,
 	/// When it was shipped, in milliseconds since the Unix epoch.
 	pub shipped_at: u64,
 	/// The shipping event.
 	pub event: EventId,
+	/// A sale, or goods sent back.
+	pub kind: ShipmentKind,
+}
+
+/// Why goods are shipped: which goods may go, and to whom.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum ShipmentKind {
+	/// A sale or transfer to any organisation ([`crate::Pallet::ship`]): saleable goods only,
+	/// neither recalled nor expired.
+	Sale,
+	/// Goods sent back up the supply chain ([`crate::Pallet::ship_return`]), towards the
+	/// manufacturer or to a regulator: recalled and expired goods included, for credit or
+	/// destruction. Never suspect or illegitimate ones, which stay quarantined where they are.
+	Return,
 }
 
 /// Why a seller could cancel a shipment ([`crate::Pallet::cancel_shipment`]).
@@ -371,7 +396,8 @@ pub enum Disposition {
 	Active,
 	/// `in_transit`.
 	InTransit,
-	/// `returned`: refused by the buyer, back with the seller.
+	/// `returned`: sent back: shipped as a return, or refused by the buyer and back with the
+	/// seller.
 	Returned,
 	/// `dispensed`.
 	Dispensed,
@@ -383,7 +409,8 @@ pub enum Disposition {
 	Inactive,
 	/// `recalled`.
 	Recalled,
-	/// `non_sellable_other`: quarantined as suspect.
+	/// `non_sellable_other`: not to be sold: quarantined as suspect, taken over from an
+	/// organisation that left, or received as a return (to be verified before any resale).
 	NonSellableOther,
 	/// Confirmed illegitimate (DSCSA). Not a CBV disposition: exported as
 	/// `non_sellable_other` with an illegitimate-product notification.
@@ -472,7 +499,8 @@ pub enum EventDetail {
 		seller: OrgId,
 		/// The buying organisation (`owning_party` destination).
 		buyer: OrgId,
-		/// Hash of the DSCSA transaction information and statement.
+		/// Hash of the DSCSA transaction information and statement (for a return, of its
+		/// paperwork).
 		transaction: H256,
 	},
 	/// Why a pack was decommissioned.
